@@ -1,0 +1,22 @@
+//! One module per subcommand. Each returns the process exit code.
+
+pub mod check;
+pub mod show;
+
+/// Exit codes shared by every subcommand.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// A check found something wrong (e.g. a service DOWN in `status`).
+    pub const FAILED: i32 = 1;
+    /// Bad usage, bad input file or configuration.
+    pub const USAGE: i32 = 2;
+}
+
+use crate::runbook::source::Diagnostic;
+
+/// Print located problems to stderr, one per line.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("error: {d}");
+    }
+}

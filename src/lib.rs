@@ -1,0 +1,11 @@
+//! drconsole: a full-screen terminal console that guides a disaster recovery.
+//!
+//! The library holds everything; `main.rs` only parses arguments and maps errors to exit codes,
+//! so that tests can drive every part without a terminal.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod i18n;
+pub mod runbook;
+pub mod target;

@@ -1,0 +1,45 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use drconsole::cli::{Cli, Command, RunbookAction};
+use drconsole::cmd::{self, exit};
+use drconsole::runbook;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = run(cli);
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn run(cli: Cli) -> i32 {
+    let g = &cli.global;
+    let config = match drconsole::config::load_config(g.config.as_deref()) {
+        Ok(c) => c,
+        Err(d) => {
+            cmd::print_diagnostics(&[d]);
+            return exit::USAGE;
+        }
+    };
+    let runbook_path = g.runbook.clone().or(config.runbook.clone());
+    match cli.command {
+        Some(Command::Check { files }) => cmd::check::run(&files),
+        Some(Command::Runbook { action: RunbookAction::Show }) => {
+            match runbook::load(runbook_path.as_deref()) {
+                Ok(loaded) => {
+                    let lang = g.lang.map(Into::into).unwrap_or(loaded.runbook.plan.language);
+                    print!("{}", cmd::show::outline(&loaded.runbook, lang));
+                    exit::OK
+                }
+                Err(d) => {
+                    cmd::print_diagnostics(&d);
+                    exit::USAGE
+                }
+            }
+        }
+        None => {
+            eprintln!("the full-screen console is not built yet; try `drconsole runbook show`");
+            exit::USAGE
+        }
+    }
+}

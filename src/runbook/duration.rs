@@ -1,0 +1,118 @@
+//! Durations written the way people write them: "4h", "30m", "1h30m".
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Dur(pub Duration);
+
+impl Dur {
+    pub fn as_secs(self) -> u64 {
+        self.0.as_secs()
+    }
+}
+
+/// Parse a human duration. Errors are plain sentences meant for `check` output.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("duration is empty; write it like \"4h\", \"30m\" or \"1h30m\"".into());
+    }
+    if t.starts_with('-') {
+        return Err(format!("duration \"{text}\" is negative"));
+    }
+    humantime::parse_duration(t).map_err(|e| {
+        format!("\"{text}\" is not a duration ({e}); write it like \"4h\", \"30m\" or \"1h30m\"")
+    })
+}
+
+/// Short human form used on screen and in records: "1h30m", "45m", "12s".
+pub fn format(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+impl fmt::Display for Dur {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Dur;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string like \"4h\", \"30m\" or \"1h30m\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dur, E> {
+                parse(v).map(Dur).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Dur, E> {
+                Err(E::custom(format!(
+                    "duration {v} has no unit; write it as a string like \"{v}m\" or \"{v}h\""
+                )))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Dur, E> {
+                self.visit_i64(v as i64)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Dur {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_people_write() {
+        let cases = [
+            ("4h", 4 * 3600),
+            ("30m", 1800),
+            ("1h30m", 5400),
+            ("1h 30m", 5400),
+            ("24h", 86400),
+            ("15s", 15),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(parse(text).map(|d| d.as_secs()), Ok(secs), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_durations() {
+        assert_eq!(parse("-4h"), Err("duration \"-4h\" is negative".to_string()));
+        assert!(parse("").unwrap_err().contains("empty"));
+        assert!(parse("four hours").unwrap_err().contains("is not a duration"));
+        assert!(parse("4").unwrap_err().contains("is not a duration"));
+    }
+
+    #[test]
+    fn formats_compactly() {
+        assert_eq!(format(Duration::from_secs(5400)), "1h30m");
+        assert_eq!(format(Duration::from_secs(0)), "0s");
+        assert_eq!(format(Duration::from_secs(3600)), "1h");
+        assert_eq!(format(Duration::from_secs(61)), "1m1s");
+    }
+}

@@ -1,0 +1,13 @@
+//! The runbook: the DR plan as data.
+
+pub mod duration;
+pub mod forms;
+pub mod load;
+pub mod model;
+pub mod percent;
+pub mod query;
+pub mod source;
+pub mod validate;
+
+pub use load::{load, Loaded};
+pub use model::Runbook;

@@ -1,0 +1,438 @@
+//! Cross-reference and sanity checks that the schema alone cannot express. Every problem is
+//! reported with the key it concerns; all problems are collected, not only the first.
+
+use std::collections::{HashMap, HashSet};
+
+use super::forms::{RECORD_FIELDS, REPORT_FIELDS, TEST_REPORT_FIELDS};
+use super::model::{Runbook, ServiceKind, TrackKind};
+use super::source::{Diagnostic, KeyPath, Source};
+use crate::key_path;
+
+struct Checker<'a, 'b> {
+    src: &'a Source<'b>,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_, '_> {
+    fn err(&mut self, path: KeyPath, msg: impl Into<String>) {
+        self.out.push(self.src.at_path(&path, msg));
+    }
+
+    /// Ids must be unique within `section` and written as lowercase kebab-case.
+    fn ids<'x>(
+        &mut self,
+        section: &str,
+        noun: &str,
+        ids: impl Iterator<Item = &'x str>,
+    ) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.enumerate() {
+            let path = key_path![section, i, "id"];
+            if !is_id(id) {
+                self.err(
+                    path,
+                    format!("{noun} id '{id}' must be lowercase letters, digits and '-'"),
+                );
+            } else if !seen.insert(id.to_string()) {
+                self.err(path, format!("duplicate {noun} id '{id}'"));
+            }
+        }
+        seen
+    }
+
+    fn reference(
+        &mut self,
+        path: KeyPath,
+        who: &str,
+        what: &str,
+        id: &str,
+        known: &HashSet<String>,
+        table: &str,
+    ) {
+        if !known.contains(id) {
+            self.err(path, format!("{who} names {what} '{id}', which [{table}] does not define"));
+        }
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+}
+
+pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
+    let mut c = Checker { src, out: Vec::new() };
+
+    if rb.plan.rto.0.is_zero() {
+        c.err(key_path!["plan", "rto"], "the overall RTO must be longer than zero");
+    }
+    if rb.plan.rpo.0.is_zero() {
+        c.err(key_path!["plan", "rpo"], "the RPO must be longer than zero");
+    }
+
+    let services = c.ids("services", "service", rb.services.iter().map(|s| s.id.as_str()));
+    let components = c.ids("components", "component", rb.components.iter().map(|s| s.id.as_str()));
+    let roles = c.ids("roles", "role", rb.roles.iter().map(|s| s.id.as_str()));
+    let contacts = c.ids("contacts", "contact", rb.contacts.iter().map(|s| s.id.as_str()));
+    c.ids("functions", "function", rb.functions.iter().map(|s| s.id.as_str()));
+    let procedures = c.ids("procedures", "procedure", rb.procedures.iter().map(|s| s.id.as_str()));
+    let checklists = c.ids("checklists", "checklist", rb.checklists.iter().map(|s| s.id.as_str()));
+    let tracks = c.ids("tracks", "track", rb.tracks.iter().map(|s| s.id.as_str()));
+    c.ids("disaster-types", "disaster type", rb.disaster_types.iter().map(|s| s.id.as_str()));
+    c.ids("backups", "backup", rb.backups.iter().map(|s| s.id.as_str()));
+    c.ids("notifications", "notification", rb.notifications.iter().map(|s| s.id.as_str()));
+    c.ids("templates", "template", rb.templates.iter().map(|s| s.id.as_str()));
+    c.ids("exercises", "exercise", rb.exercises.iter().map(|s| s.id.as_str()));
+    c.ids("references", "reference", rb.references.iter().map(|s| s.id.as_str()));
+    let fields = c.ids("fields", "field", rb.fields.iter().map(|s| s.id.as_str()));
+
+    for list in [
+        ("services", rb.services.is_empty()),
+        ("disaster-types", rb.disaster_types.is_empty()),
+        ("functions", rb.functions.is_empty()),
+        ("roles", rb.roles.is_empty()),
+        ("levels", rb.levels.is_empty()),
+        ("tracks", rb.tracks.is_empty()),
+        ("procedures", rb.procedures.is_empty()),
+    ] {
+        if list.1 {
+            c.err(key_path![list.0], format!("[{}] must not be empty", list.0));
+        }
+    }
+
+    for (i, comp) in rb.components.iter().enumerate() {
+        for (j, s) in comp.services.iter().enumerate() {
+            let who = format!("component '{}'", comp.id);
+            c.reference(
+                key_path!["components", i, "services", j],
+                &who,
+                "service",
+                s,
+                &services,
+                "services",
+            );
+        }
+    }
+
+    for (i, s) in rb.services.iter().enumerate() {
+        let who = format!("service '{}'", s.id);
+        if let Some(comp) = &s.component {
+            c.reference(
+                key_path!["services", i, "component"],
+                &who,
+                "component",
+                comp,
+                &components,
+                "components",
+            );
+        }
+        if s.target.trim().is_empty() {
+            c.err(key_path!["services", i, "target"], format!("{who} has an empty target"));
+        } else if let Err(e) = crate::target::check_syntax(&s.target) {
+            c.err(key_path!["services", i, "target"], format!("{who}: {e}"));
+        } else if crate::target::has_inline_password(&s.target) {
+            c.err(
+                key_path!["services", i, "target"],
+                format!("{who} writes a password inline; reference it instead, e.g. \"${{env:{}_URI}}\"", s.id.to_uppercase().replace('-', "_")),
+            );
+        } else if !s.target.contains("${") {
+            let t = s.target.as_str();
+            let ok = match s.kind {
+                ServiceKind::Mongodb => {
+                    t.starts_with("mongodb://") || t.starts_with("mongodb+srv://")
+                }
+                ServiceKind::Http => t.starts_with("http://") || t.starts_with("https://"),
+                ServiceKind::Tcp => t
+                    .rsplit_once(':')
+                    .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()),
+                ServiceKind::Command => true,
+            };
+            if !ok {
+                let want = match s.kind {
+                    ServiceKind::Mongodb => "a mongodb:// or mongodb+srv:// URI",
+                    ServiceKind::Http => "an http:// or https:// URL",
+                    ServiceKind::Tcp => "host:port",
+                    ServiceKind::Command => "a program",
+                };
+                c.err(
+                    key_path!["services", i, "target"],
+                    format!("{who} needs {want}, not \"{t}\""),
+                );
+            }
+        }
+        if s.interval.0.is_zero() {
+            c.err(key_path!["services", i, "interval"], format!("{who} has a zero interval"));
+        }
+        if s.timeout.0.is_zero() {
+            c.err(key_path!["services", i, "timeout"], format!("{who} has a zero timeout"));
+        }
+        for (j, code) in s.expect_status.iter().enumerate() {
+            if !(100..=599).contains(code) {
+                c.err(
+                    key_path!["services", i, "expect-status", j],
+                    format!("{who}: {code} is not an HTTP status code"),
+                );
+            }
+        }
+        if let Some(m) = &s.method {
+            if !["GET", "HEAD", "POST", "PUT", "OPTIONS"].contains(&m.as_str()) {
+                c.err(
+                    key_path!["services", i, "method"],
+                    format!("{who}: method '{m}' is not one of GET, HEAD, POST, PUT, OPTIONS"),
+                );
+            }
+        }
+        for (key, v) in [("fall", s.fall), ("rise", s.rise)] {
+            if v == Some(0) {
+                c.err(key_path!["services", i, key], format!("{who}: {key} must be at least 1"));
+            }
+        }
+    }
+
+    for (i, d) in rb.disaster_types.iter().enumerate() {
+        for (j, ct) in d.contacts.iter().enumerate() {
+            let who = format!("disaster type '{}'", d.id);
+            c.reference(
+                key_path!["disaster-types", i, "contacts", j],
+                &who,
+                "contact",
+                ct,
+                &contacts,
+                "contacts",
+            );
+        }
+    }
+
+    for (i, f) in rb.functions.iter().enumerate() {
+        let who = format!("function '{}'", f.id);
+        if f.max_downtime.0.is_zero() {
+            c.err(
+                key_path!["functions", i, "max-downtime"],
+                format!("{who} has a zero maximum downtime"),
+            );
+        }
+        for (j, s) in f.services.iter().enumerate() {
+            c.reference(
+                key_path!["functions", i, "services", j],
+                &who,
+                "service",
+                s,
+                &services,
+                "services",
+            );
+        }
+        for (j, p) in f.procedures.iter().enumerate() {
+            c.reference(
+                key_path!["functions", i, "procedures", j],
+                &who,
+                "procedure",
+                p,
+                &procedures,
+                "procedures",
+            );
+        }
+    }
+
+    let mut levels_seen = HashSet::new();
+    for (i, l) in rb.levels.iter().enumerate() {
+        if !(1..=9).contains(&l.level) {
+            c.err(
+                key_path!["levels", i, "level"],
+                format!("level {} must be between 1 and 9", l.level),
+            );
+        } else if !levels_seen.insert(l.level) {
+            c.err(key_path!["levels", i, "level"], format!("duplicate level {}", l.level));
+        }
+        let who = format!("level {}", l.level);
+        c.reference(key_path!["levels", i, "track"], &who, "track", &l.track, &tracks, "tracks");
+        if l.update_every.is_some_and(|d| d.0.is_zero()) {
+            c.err(
+                key_path!["levels", i, "update-every"],
+                format!("{who} has a zero update interval"),
+            );
+        }
+    }
+
+    for (i, t) in rb.tracks.iter().enumerate() {
+        let who = format!("track '{}'", t.id);
+        match &t.procedure {
+            Some(p) => c.reference(
+                key_path!["tracks", i, "procedure"],
+                &who,
+                "procedure",
+                p,
+                &procedures,
+                "procedures",
+            ),
+            None if t.kind != TrackKind::Partial => {
+                c.err(key_path!["tracks", i], format!("{who} needs a procedure"))
+            }
+            None => {}
+        }
+        if let Some(p) = &t.finish {
+            c.reference(
+                key_path!["tracks", i, "finish"],
+                &who,
+                "procedure",
+                p,
+                &procedures,
+                "procedures",
+            );
+        }
+    }
+
+    let mut step_ids: HashMap<&str, ()> = HashMap::new();
+    for (i, p) in rb.procedures.iter().enumerate() {
+        if p.steps.is_empty() {
+            c.err(
+                key_path!["procedures", i, "steps"],
+                format!("procedure '{}' has no steps", p.id),
+            );
+        }
+        for (j, s) in p.steps.iter().enumerate() {
+            let base = || key_path!["procedures", i, "steps", j];
+            let who = format!("step '{}'", s.id);
+            if !is_id(&s.id) {
+                c.err(
+                    base().key("id"),
+                    format!("step id '{}' must be lowercase letters, digits and '-'", s.id),
+                );
+            } else if step_ids.insert(&s.id, ()).is_some() {
+                c.err(base().key("id"), format!("duplicate step id '{}'", s.id));
+            }
+            c.reference(base().key("owner"), &who, "role", &s.owner, &roles, "roles");
+            if let Some(cl) = &s.checklist {
+                c.reference(
+                    base().key("checklist"),
+                    &who,
+                    "checklist",
+                    cl,
+                    &checklists,
+                    "checklists",
+                );
+            }
+            if let Some(sub) = &s.procedure {
+                if sub == &p.id {
+                    c.err(
+                        base().key("procedure"),
+                        format!("{who} names its own procedure '{sub}' as a sub-procedure"),
+                    );
+                } else {
+                    c.reference(
+                        base().key("procedure"),
+                        &who,
+                        "procedure",
+                        sub,
+                        &procedures,
+                        "procedures",
+                    );
+                }
+            }
+            if let Some(of) = &s.on_fail {
+                c.reference(
+                    base().key("on-fail"),
+                    &who,
+                    "procedure",
+                    of,
+                    &procedures,
+                    "procedures",
+                );
+            }
+            for (k, cmd) in s.commands.iter().enumerate() {
+                if cmd.run.trim().is_empty() {
+                    c.err(
+                        base().key("commands").index(k).key("run"),
+                        format!("{who} has an empty command"),
+                    );
+                }
+            }
+        }
+    }
+
+    for (i, n) in rb.notifications.iter().enumerate() {
+        if n.channels.is_empty() {
+            c.err(
+                key_path!["notifications", i, "channels"],
+                format!("notification '{}' names no channel", n.id),
+            );
+        }
+    }
+
+    for (i, t) in rb.templates.iter().enumerate() {
+        match placeholders(&t.body) {
+            Ok(names) => {
+                for name in names {
+                    if !fields.contains(&name) {
+                        c.err(
+                            key_path!["templates", i, "body"],
+                            format!("template '{}' uses placeholder {{{name}}}, which no [[fields]] entry provides", t.id),
+                        );
+                    }
+                }
+            }
+            Err(e) => c.err(key_path!["templates", i, "body"], format!("template '{}': {e}", t.id)),
+        }
+    }
+
+    for (form, known, key) in [
+        (&rb.forms.record, RECORD_FIELDS, "record"),
+        (&rb.forms.report, REPORT_FIELDS, "report"),
+        (&rb.forms.test_report, TEST_REPORT_FIELDS, "test-report"),
+    ] {
+        let mut seen = HashSet::new();
+        for (i, f) in form.fields.iter().enumerate() {
+            let path = key_path!["forms", key, "fields", i, "id"];
+            if !known.contains(&f.id.as_str()) {
+                c.err(
+                    path,
+                    format!(
+                        "the {key} form has no field '{}'; known fields: {}",
+                        f.id,
+                        known.join(", ")
+                    ),
+                );
+            } else if !seen.insert(f.id.as_str()) {
+                c.err(path, format!("duplicate {key} field '{}'", f.id));
+            }
+        }
+    }
+
+    c.out
+}
+
+/// The `{name}` placeholders of a template body, in order of first use.
+pub fn placeholders(body: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("a '{' is never closed")?;
+        let name = &after[..close];
+        if !is_id(name) {
+            return Err(format!("'{{{name}}}' is not a placeholder; write {{field-id}}"));
+        }
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err("a '}' has no matching '{'".to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_and_checked() {
+        assert_eq!(placeholders("a {x} b {y-z} {x}").unwrap(), vec!["x", "y-z"]);
+        assert!(placeholders("a {x").is_err());
+        assert!(placeholders("a x}").is_err());
+        assert!(placeholders("a {X Y}").is_err());
+    }
+}
