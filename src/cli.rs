@@ -35,6 +35,10 @@ pub struct Global {
     /// UI language (default: the runbook's language).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
+    /// Colour theme: dark, light, high-contrast, mono, or a file in the user's theme folder.
+    /// NO_COLOR forces mono.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

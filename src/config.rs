@@ -25,7 +25,7 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     /// UI language used when `--lang` is not given.
     #[serde(default)]
-    pub lang: Option<String>,
+    pub lang: Option<crate::runbook::model::Lang>,
     /// Per-environment service targets, by service id.
     #[serde(default)]
     pub targets: BTreeMap<String, String>,

@@ -3,9 +3,13 @@
 //! The library holds everything; `main.rs` only parses arguments and maps errors to exit codes,
 //! so that tests can drive every part without a terminal.
 
+pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod i18n;
+pub mod incident;
 pub mod runbook;
 pub mod target;
+pub mod theme;
+pub mod ui;

@@ -37,9 +37,6 @@ fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        None => {
-            eprintln!("the full-screen console is not built yet; try `drconsole runbook show`");
-            exit::USAGE
-        }
+        None => cmd::console::run(g, &config),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the process exit code.
 
 pub mod check;
+pub mod console;
 pub mod show;
 
 /// Exit codes shared by every subcommand.

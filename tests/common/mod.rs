@@ -2,6 +2,8 @@
 //! `scripts/test` starts, and servers a test starts and stops itself. Loopback only.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)]
 
+pub mod app;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

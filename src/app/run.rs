@@ -1,0 +1,101 @@
+//! The terminal loop: one `select!` over keys, signals, a one-second tick and (when wired)
+//! probe results. It draws only when something changed; the clocks make that once a second.
+
+use std::io::{self, IsTerminal};
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::execute;
+use futures::StreamExt;
+use tokio::signal::unix::{signal, SignalKind};
+
+use super::{App, QuitReason};
+
+/// Why the full-screen mode cannot start here.
+pub fn refuse_reason() -> Option<String> {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Some(
+            "TERM=dumb: this terminal cannot show the full-screen console. Use the non-interactive \
+             commands instead: `drconsole runbook show`, `drconsole check`, `drconsole --help`."
+                .to_string(),
+        );
+    }
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Some(
+            "the console needs a terminal on stdin and stdout; for scripts use the \
+             non-interactive commands (`drconsole --help`)."
+                .to_string(),
+        );
+    }
+    None
+}
+
+/// The terminal is gone (SSH dropped): the tty reports a hang-up or an error.
+fn tty_gone() -> bool {
+    let mut fds = [
+        libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 },
+    ];
+    // SAFETY: fds is a valid array of pollfd for its length; timeout 0 never blocks.
+    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
+    rc > 0 && fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
+}
+
+/// Run the console until the operator quits, a signal arrives or the terminal goes away.
+pub async fn run(app: &mut App) -> io::Result<QuitReason> {
+    let mut terminal = ratatui::try_init()?;
+    let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
+    let result = event_loop(app, &mut terminal).await;
+    let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
+    let _ = ratatui::try_restore();
+    result
+}
+
+async fn event_loop(
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+) -> io::Result<QuitReason> {
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigquit = signal(SignalKind::quit())?;
+    loop {
+        if let Some(reason) = app.quit {
+            return Ok(reason);
+        }
+        if app.dirty {
+            app.dirty = false;
+            if terminal.draw(|f| app.render(f)).is_err() {
+                app.end(QuitReason::TerminalLost);
+                continue;
+            }
+        }
+        tokio::select! {
+            ev = keys.next() => match ev {
+                Some(Ok(TermEvent::Key(k))) => app.on_key(k),
+                Some(Ok(TermEvent::Paste(s))) => app.on_paste(&s),
+                Some(Ok(TermEvent::Resize(..))) => {
+                    let _ = terminal.autoresize();
+                    app.dirty = true;
+                }
+                Some(Ok(_)) => {}
+                // EOF or EIO: the terminal is gone. Never retry on a dead tty.
+                Some(Err(_)) | None => app.end(QuitReason::TerminalLost),
+            },
+            _ = tick.tick() => {
+                if tty_gone() {
+                    app.end(QuitReason::TerminalLost);
+                } else {
+                    app.tick();
+                }
+            }
+            _ = sigint.recv() => app.end(QuitReason::Interrupt),
+            _ = sigterm.recv() => app.end(QuitReason::Terminate),
+            _ = sighup.recv() => app.end(QuitReason::Hangup),
+            _ = sigquit.recv() => app.end(QuitReason::QuitSignal),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! One line of plain words per event, in the runbook's language: the timeline on screen and
+//! in the records use the same sentences.
+
+use super::event::{Event, EventKind};
+use crate::runbook::model::{Lang, Runbook};
+
+fn step_label(rb: &Runbook, key: &str) -> String {
+    let id = key.split('@').next().unwrap_or(key);
+    match rb.step(id) {
+        Some(ts) => ts.step.title.clone(),
+        None => key.to_string(),
+    }
+}
+
+fn function_label(rb: &Runbook, id: &str) -> String {
+    rb.function(id).map(|f| f.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match &ev.kind {
+        EventKind::Declared(d) => {
+            let dtype = rb
+                .disaster_type(&d.disaster_type)
+                .map(|t| t.name.as_str())
+                .unwrap_or(&d.disaster_type);
+            let drill = if d.drill.is_some() {
+                if zh {
+                    "演练 "
+                } else {
+                    "DRILL "
+                }
+            } else {
+                ""
+            };
+            if zh {
+                format!(
+                    "{drill}声明事件 {}: 级别{} {dtype},报告人 {}",
+                    d.incident_id, d.level, d.reporter
+                )
+            } else {
+                format!(
+                    "{drill}declared {}: level {} {dtype}, reported by {}",
+                    d.incident_id, d.level, d.reporter
+                )
+            }
+        }
+        EventKind::SessionStarted { resumed } => {
+            let who = &ev.who;
+            let from =
+                who.ssh_client.as_deref().map(|c| format!(" via SSH {c}")).unwrap_or_default();
+            match (zh, resumed) {
+                (true, true) => format!("控制台恢复会话 ({}@{}{from})", who.user, who.host),
+                (true, false) => format!("控制台会话开始 ({}@{}{from})", who.user, who.host),
+                (false, true) => format!("console resumed ({}@{}{from})", who.user, who.host),
+                (false, false) => {
+                    format!("console session started ({}@{}{from})", who.user, who.host)
+                }
+            }
+        }
+        EventKind::SessionEnded { reason } => {
+            if zh {
+                format!("控制台会话结束 ({reason})")
+            } else {
+                format!("console session ended ({reason})")
+            }
+        }
+        EventKind::StepStarted { step } => {
+            if zh {
+                format!("开始: {}", step_label(rb, step))
+            } else {
+                format!("started: {}", step_label(rb, step))
+            }
+        }
+        EventKind::StepDone { step } => {
+            if zh {
+                format!("完成: {}", step_label(rb, step))
+            } else {
+                format!("done: {}", step_label(rb, step))
+            }
+        }
+        EventKind::StepSkipped { step, reason } => {
+            if zh {
+                format!("跳过: {} — 原因: {reason}", step_label(rb, step))
+            } else {
+                format!("skipped: {} — reason: {reason}", step_label(rb, step))
+            }
+        }
+        EventKind::StepFailed { step, reason } => {
+            if zh {
+                format!("失败: {} — {reason}", step_label(rb, step))
+            } else {
+                format!("failed: {} — {reason}", step_label(rb, step))
+            }
+        }
+        EventKind::Note { text } => {
+            if zh {
+                format!("备注: {text}")
+            } else {
+                format!("note: {text}")
+            }
+        }
+        EventKind::FunctionRestored { function } => {
+            if zh {
+                format!("已恢复: {}", function_label(rb, function))
+            } else {
+                format!("restored: {}", function_label(rb, function))
+            }
+        }
+        EventKind::TimerBreached { function, budget_secs } => {
+            let budget =
+                crate::runbook::duration::format(std::time::Duration::from_secs(*budget_secs));
+            let what = match function {
+                Some(f) => function_label(rb, f),
+                None => {
+                    if zh {
+                        "总体RTO".to_string()
+                    } else {
+                        "overall RTO".to_string()
+                    }
+                }
+            };
+            if zh {
+                format!("超时: {what} 超过 {budget}")
+            } else {
+                format!("BREACH: {what} over {budget}")
+            }
+        }
+        EventKind::HealthChanged { service, from, to, detail } => {
+            let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
+            format!("{service} {from} → {to}{detail}")
+        }
+        EventKind::BackupPoint { at, source } => {
+            let local = at.format("%Y-%m-%d %H:%M UTC");
+            if zh {
+                format!("最近可用备份: {local} ({source})")
+            } else {
+                format!("last good backup: {local} ({source})")
+            }
+        }
+        EventKind::Closed => {
+            if zh {
+                "宣布恢复完成,事件关闭".to_string()
+            } else {
+                "recovery declared complete; incident closed".to_string()
+            }
+        }
+        EventKind::Panic { message } => {
+            if zh {
+                format!("程序崩溃: {message}")
+            } else {
+                format!("PANIC: {message}")
+            }
+        }
+    }
+}

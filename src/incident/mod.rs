@@ -1,0 +1,30 @@
+//! The incident: events, the state they build, clocks and timer arithmetic.
+
+pub mod clock;
+pub mod describe;
+pub mod event;
+pub mod state;
+pub mod timers;
+
+pub use event::{Actor, Declaration, Event, EventKind, TeamMember};
+pub use state::{apply, Incident, StepState, StepStatus};
+
+use clock::Clock;
+
+/// Stamps event kinds with time and operator.
+pub struct Stamper {
+    pub clock: std::sync::Arc<dyn Clock>,
+    pub actor: Actor,
+}
+
+impl Stamper {
+    pub fn stamp(&self, kind: EventKind) -> Event {
+        Event {
+            at: self.clock.now(),
+            wall: chrono::Utc::now(),
+            mono_ms: self.clock.mono_ms(),
+            who: self.actor.clone(),
+            kind,
+        }
+    }
+}

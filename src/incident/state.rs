@@ -1,0 +1,339 @@
+//! The in-memory incident and the pure function that applies an event to it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::event::{Declaration, Event, EventKind};
+use crate::runbook::model::{Runbook, TrackKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    InProgress,
+    Done,
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepState {
+    /// Unique within the incident: the runbook step id, or `adjust@failed-step` for a step of
+    /// an on-fail procedure inserted after a failed step.
+    pub key: String,
+    /// The runbook step id.
+    pub id: String,
+    /// For an inserted on-fail step, the step whose failure brought it in.
+    pub adjust_for: Option<String>,
+    pub status: StepStatus,
+    /// Why it was skipped or why it failed.
+    pub reason: Option<String>,
+    pub running_since: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Time spent in progress, over every attempt.
+    pub spent: chrono::Duration,
+    /// How many times this step failed (test iterations for a test step).
+    pub failures: u32,
+}
+
+impl StepState {
+    fn new(key: String, id: String, adjust_for: Option<String>) -> StepState {
+        StepState {
+            key,
+            id,
+            adjust_for,
+            status: StepStatus::Pending,
+            reason: None,
+            running_since: None,
+            finished_at: None,
+            spent: chrono::Duration::zero(),
+            failures: 0,
+        }
+    }
+
+    /// Time spent so far, counting a run still in progress up to `now`.
+    pub fn spent_at(&self, now: DateTime<Utc>) -> chrono::Duration {
+        match self.running_since {
+            Some(since) if self.status == StepStatus::InProgress => {
+                self.spent + (now - since).max(chrono::Duration::zero())
+            }
+            _ => self.spent,
+        }
+    }
+
+    fn stop_running(&mut self, at: DateTime<Utc>) {
+        if let Some(since) = self.running_since.take() {
+            self.spent += (at - since).max(chrono::Duration::zero());
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionTimer {
+    pub id: String,
+    pub budget: Duration,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub breached_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthMark {
+    pub state: String,
+    pub since: DateTime<Utc>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub decl: Declaration,
+    pub track_kind: TrackKind,
+    pub track_name: String,
+    pub steps: Vec<StepState>,
+    /// One per timed business function; empty on a maintenance track.
+    pub timers: Vec<FunctionTimer>,
+    /// The overall RTO; `None` on a maintenance track (no DR clocks).
+    pub overall_budget: Option<Duration>,
+    pub overall_breached_at: Option<DateTime<Utc>>,
+    pub rpo: Duration,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub backup_point: Option<DateTime<Utc>>,
+    /// Last known health per service, as journaled transitions.
+    pub health: BTreeMap<String, HealthMark>,
+    /// Every event, in journal order.
+    pub events: Vec<Event>,
+    /// Failed test iterations of the test -> adjust -> re-test loop.
+    pub test_failures: u32,
+}
+
+impl Incident {
+    /// A fresh incident from its declaration event. `None` if the event is not a declaration
+    /// or names a level the runbook does not define.
+    pub fn from_declared(rb: &Runbook, ev: &Event) -> Option<Incident> {
+        let EventKind::Declared(decl) = &ev.kind else { return None };
+        let track = rb.track_for_level(decl.level)?;
+        let steps = rb
+            .track_steps(track, &decl.functions)
+            .into_iter()
+            .map(|ts| StepState::new(ts.step.id.clone(), ts.step.id.clone(), None))
+            .collect();
+        let timers = rb
+            .timed_functions(track, &decl.functions)
+            .into_iter()
+            .map(|f| FunctionTimer {
+                id: f.id.clone(),
+                budget: f.max_downtime.0,
+                restored_at: None,
+                breached_at: None,
+            })
+            .collect();
+        let overall_budget = (track.kind != TrackKind::Maintenance).then_some(rb.plan.rto.0);
+        Some(Incident {
+            decl: decl.clone(),
+            track_kind: track.kind,
+            track_name: track.name.clone(),
+            steps,
+            timers,
+            overall_budget,
+            overall_breached_at: None,
+            rpo: rb.plan.rpo.0,
+            closed_at: None,
+            backup_point: None,
+            health: BTreeMap::new(),
+            events: vec![ev.clone()],
+            test_failures: 0,
+        })
+    }
+
+    /// Rebuild an incident from its whole event list (resume, records, reports).
+    pub fn replay(rb: &Runbook, events: &[Event]) -> Option<Incident> {
+        let (first, rest) = events.split_first()?;
+        let mut inc = Incident::from_declared(rb, first)?;
+        for ev in rest {
+            apply(&mut inc, rb, ev);
+        }
+        Some(inc)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.decl.incident_id
+    }
+
+    pub fn is_drill(&self) -> bool {
+        self.decl.drill.is_some()
+    }
+
+    pub fn step(&self, key: &str) -> Option<&StepState> {
+        self.steps.iter().find(|s| s.key == key)
+    }
+
+    pub fn timer(&self, function: &str) -> Option<&FunctionTimer> {
+        self.timers.iter().find(|t| t.id == function)
+    }
+
+    /// The step the operator should look at next: the first in progress, else the first
+    /// pending (a failed test step waiting for re-test counts as pending).
+    pub fn current_step(&self) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|s| s.status == StepStatus::InProgress)
+            .or_else(|| self.steps.iter().position(|s| s.status == StepStatus::Pending))
+    }
+}
+
+/// Apply one event. Total: an event that names something this runbook does not know (a journal
+/// written with another runbook version) is kept on the timeline and otherwise ignored.
+pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
+    let at = ev.at;
+    match &ev.kind {
+        EventKind::Declared(_)
+        | EventKind::SessionStarted { .. }
+        | EventKind::SessionEnded { .. }
+        | EventKind::Note { .. }
+        | EventKind::Panic { .. } => {}
+        EventKind::StepStarted { step } => {
+            if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
+                if s.status != StepStatus::InProgress {
+                    s.status = StepStatus::InProgress;
+                    s.running_since = Some(at);
+                    s.reason = None;
+                    s.finished_at = None;
+                }
+            }
+        }
+        EventKind::StepDone { step } => {
+            let mut parent = None;
+            if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
+                s.stop_running(at);
+                s.status = StepStatus::Done;
+                s.finished_at = Some(at);
+                parent = s.adjust_for.clone();
+            }
+            if let Some(parent) = parent {
+                reopen_for_retest(inc, &parent);
+            }
+        }
+        EventKind::StepSkipped { step, reason } => {
+            let mut parent = None;
+            if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
+                s.stop_running(at);
+                s.status = StepStatus::Skipped;
+                s.reason = Some(reason.clone());
+                s.finished_at = Some(at);
+                parent = s.adjust_for.clone();
+            }
+            if let Some(parent) = parent {
+                reopen_for_retest(inc, &parent);
+            }
+        }
+        EventKind::StepFailed { step, reason } => {
+            let Some(idx) = inc.steps.iter().position(|s| &s.key == step) else {
+                inc.events.push(ev.clone());
+                return;
+            };
+            let s = &mut inc.steps[idx];
+            s.stop_running(at);
+            s.status = StepStatus::Failed;
+            s.reason = Some(reason.clone());
+            s.finished_at = Some(at);
+            s.failures += 1;
+            let on_fail = rb.step(&s.id).and_then(|ts| ts.step.on_fail.clone());
+            if let Some(proc_id) = on_fail.as_deref().and_then(|p| rb.procedure(p)) {
+                inc.test_failures += 1;
+                insert_adjust_steps(inc, idx, &proc_id.steps, step);
+            }
+        }
+        EventKind::FunctionRestored { function } => {
+            if let Some(t) = inc.timers.iter_mut().find(|t| &t.id == function) {
+                t.restored_at.get_or_insert(at);
+            }
+        }
+        EventKind::TimerBreached { function, .. } => match function {
+            Some(f) => {
+                if let Some(t) = inc.timers.iter_mut().find(|t| &t.id == f) {
+                    t.breached_at.get_or_insert(at);
+                }
+            }
+            None => {
+                inc.overall_breached_at.get_or_insert(at);
+            }
+        },
+        EventKind::HealthChanged { service, to, detail, .. } => {
+            inc.health.insert(
+                service.clone(),
+                HealthMark { state: to.clone(), since: at, detail: detail.clone() },
+            );
+        }
+        EventKind::BackupPoint { at: point, .. } => inc.backup_point = Some(*point),
+        EventKind::Closed => {
+            inc.closed_at.get_or_insert(at);
+            for s in inc.steps.iter_mut().filter(|s| s.status == StepStatus::InProgress) {
+                s.stop_running(at);
+                s.status = StepStatus::Done;
+                s.finished_at = Some(at);
+            }
+        }
+    }
+    inc.events.push(ev.clone());
+}
+
+/// Put the on-fail procedure's steps right after the failed step (or reset them to pending if
+/// an earlier failure already put them there).
+fn insert_adjust_steps(
+    inc: &mut Incident,
+    failed_idx: usize,
+    steps: &[crate::runbook::model::Step],
+    failed_key: &str,
+) {
+    let existing: Vec<usize> = inc
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.adjust_for.as_deref() == Some(failed_key))
+        .map(|(i, _)| i)
+        .collect();
+    if existing.is_empty() {
+        for (offset, st) in steps.iter().enumerate() {
+            let key = format!("{}@{}", st.id, failed_key);
+            inc.steps.insert(
+                failed_idx + 1 + offset,
+                StepState::new(key, st.id.clone(), Some(failed_key.to_string())),
+            );
+        }
+    } else {
+        for i in existing {
+            let s = &mut inc.steps[i];
+            s.status = StepStatus::Pending;
+            s.reason = None;
+            s.finished_at = None;
+            s.running_since = None;
+        }
+    }
+}
+
+/// When every adjust step of a failed step is finished, the failed step is ready to re-test.
+fn reopen_for_retest(inc: &mut Incident, failed_key: &str) {
+    let all_finished = inc
+        .steps
+        .iter()
+        .filter(|s| s.adjust_for.as_deref() == Some(failed_key))
+        .all(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped));
+    if all_finished {
+        if let Some(s) = inc.steps.iter_mut().find(|s| s.key == failed_key) {
+            if s.status == StepStatus::Failed {
+                s.status = StepStatus::Pending;
+            }
+        }
+    }
+}
+
+/// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.
+pub fn new_incident_id(now: DateTime<Utc>, drill: bool) -> String {
+    let salt = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    let base = format!("{}-{salt:04x}", now.format("%Y%m%d-%H%M%S"));
+    if drill {
+        format!("DRILL-{base}")
+    } else {
+        base
+    }
+}

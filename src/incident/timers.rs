@@ -1,0 +1,147 @@
+//! RTO / RPO arithmetic: countdowns, colour thresholds, breaches and the availability budget.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::state::{FunctionTimer, Incident};
+
+/// Where a countdown stands against its budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Under half the budget used.
+    Ok,
+    /// 50% or more used.
+    Warn,
+    /// 80% or more used.
+    Danger,
+    /// Over budget and still running.
+    Breached,
+    /// Stopped inside the budget (function restored, or incident closed).
+    Met,
+    /// Stopped after the budget ran out.
+    Missed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Countdown {
+    pub budget: Duration,
+    /// Time from T0 to now, or to the moment the clock stopped.
+    pub elapsed: chrono::Duration,
+    pub stopped: bool,
+    pub phase: Phase,
+}
+
+impl Countdown {
+    pub fn compute(
+        t0: DateTime<Utc>,
+        budget: Duration,
+        stop: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Countdown {
+        let end = stop.unwrap_or(now);
+        let elapsed = (end - t0).max(chrono::Duration::zero());
+        let budget_c = chrono::Duration::from_std(budget).unwrap_or(chrono::Duration::MAX);
+        let frac = fraction(elapsed, budget);
+        let phase = match (stop.is_some(), elapsed > budget_c) {
+            (true, false) => Phase::Met,
+            (true, true) => Phase::Missed,
+            (false, true) => Phase::Breached,
+            (false, false) if frac >= 0.8 => Phase::Danger,
+            (false, false) if frac >= 0.5 => Phase::Warn,
+            (false, false) => Phase::Ok,
+        };
+        Countdown { budget, elapsed, stopped: stop.is_some(), phase }
+    }
+
+    /// Budget minus elapsed; negative once breached.
+    pub fn remaining(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.budget).unwrap_or(chrono::Duration::MAX) - self.elapsed
+    }
+
+    pub fn fraction(&self) -> f64 {
+        fraction(self.elapsed, self.budget)
+    }
+}
+
+fn fraction(elapsed: chrono::Duration, budget: Duration) -> f64 {
+    if budget.is_zero() {
+        return 1.0;
+    }
+    elapsed.num_milliseconds().max(0) as f64 / budget.as_millis() as f64
+}
+
+pub fn function_countdown(inc: &Incident, t: &FunctionTimer, now: DateTime<Utc>) -> Countdown {
+    let stop = t.restored_at.or(inc.closed_at);
+    Countdown::compute(inc.decl.t0, t.budget, stop, now)
+}
+
+pub fn overall_countdown(inc: &Incident, now: DateTime<Utc>) -> Option<Countdown> {
+    inc.overall_budget.map(|b| Countdown::compute(inc.decl.t0, b, inc.closed_at, now))
+}
+
+/// Timers that ran out and have no breach event yet: `Some(function)` or `None` for the
+/// overall RTO. The caller turns each into a `TimerBreached` event.
+pub fn breaches_due(inc: &Incident, now: DateTime<Utc>) -> Vec<(Option<String>, Duration)> {
+    let mut due = Vec::new();
+    for t in &inc.timers {
+        if t.breached_at.is_none() && function_countdown(inc, t, now).phase == Phase::Breached {
+            due.push((Some(t.id.clone()), t.budget));
+        }
+    }
+    if inc.overall_breached_at.is_none() {
+        if let Some(c) = overall_countdown(inc, now) {
+            if c.phase == Phase::Breached {
+                due.push((None, c.budget));
+            }
+        }
+    }
+    due
+}
+
+/// Data-loss window: T0 minus the last good backup, against the RPO.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RpoStatus {
+    pub rpo: Duration,
+    /// `None` until a probe or the operator gave the last good backup time.
+    pub window: Option<chrono::Duration>,
+}
+
+impl RpoStatus {
+    pub fn met(&self) -> Option<bool> {
+        let rpo = chrono::Duration::from_std(self.rpo).ok()?;
+        self.window.map(|w| w <= rpo)
+    }
+}
+
+pub fn rpo_status(inc: &Incident) -> RpoStatus {
+    RpoStatus { rpo: inc.rpo, window: inc.backup_point.map(|b| inc.decl.t0 - b) }
+}
+
+/// Unplanned downtime this incident has used so far, against the monthly budget.
+pub fn availability_used(inc: &Incident, now: DateTime<Utc>) -> chrono::Duration {
+    if inc.overall_budget.is_none() {
+        return chrono::Duration::zero();
+    }
+    let end = inc.closed_at.unwrap_or(now);
+    (end - inc.decl.t0).max(chrono::Duration::zero())
+}
+
+/// `-1h02m`, `3h59m59s`, `0s`: signed, compact, for countdowns.
+pub fn format_signed(d: chrono::Duration) -> String {
+    let neg = d < chrono::Duration::zero();
+    let secs = d.num_seconds().unsigned_abs();
+    let s = crate::runbook::duration::format(Duration::from_secs(secs));
+    if neg {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// `HH:MM:SS` (hours may exceed 24), for clocks that tick every second.
+pub fn hms(d: chrono::Duration) -> String {
+    let neg = d < chrono::Duration::zero();
+    let s = d.num_seconds().unsigned_abs();
+    format!("{}{:02}:{:02}:{:02}", if neg { "-" } else { "" }, s / 3600, (s % 3600) / 60, s % 60)
+}

@@ -1,0 +1,26 @@
+//! The bottom line: a short-lived message when there is one, else the focused pane's keys.
+
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::text::fit;
+use super::view::Pane;
+use super::Ctx;
+
+pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
+    let ui = ctx.ui();
+    let w = area.width as usize;
+    if let Some(flash) = ctx.view.flash.as_ref().filter(|fl| fl.until > ctx.now) {
+        let style = if flash.error { ctx.theme.danger } else { ctx.theme.ok };
+        f.render_widget(Paragraph::new(fit(&format!(" {}", flash.text), w)).style(style), area);
+        return;
+    }
+    let keys = match ctx.view.focus {
+        Pane::Steps => ui.keys_steps,
+        Pane::Timers => ui.keys_timers,
+        Pane::Timeline => ui.keys_timeline,
+        Pane::Health => ui.keys_health,
+    };
+    f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
+}

@@ -1,0 +1,81 @@
+//! The top bar: badge, incident id, level and type, time since T0, RTO countdown, RPO status.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::text::width;
+use super::Ctx;
+use crate::incident::timers::{self, Phase};
+use crate::incident::Incident;
+
+pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    let ui = ctx.ui();
+    let th = ctx.theme;
+    let badge = if inc.is_drill() {
+        Span::styled(" DRILL ", th.drill)
+    } else {
+        Span::styled(" LIVE ", th.live)
+    };
+    let dtype = ctx
+        .rb
+        .disaster_type(&inc.decl.disaster_type)
+        .map(|d| d.name.as_str())
+        .unwrap_or(&inc.decl.disaster_type);
+    let since_t0 = timers::hms(inc.closed_at.unwrap_or(ctx.now) - inc.decl.t0);
+    let mut parts: Vec<(Span, u8)> = vec![
+        (Span::styled(format!(" {} ", inc.id()), th.header), 1),
+        (Span::styled(format!("{}{} {dtype} ", ui.level, inc.decl.level), th.header), 0),
+        (Span::styled(format!("T0+{since_t0} "), th.header), 0),
+    ];
+    if let Some(c) = timers::overall_countdown(inc, ctx.now) {
+        let style = phase_style(ctx, c.phase, th.header);
+        let label = match c.phase {
+            Phase::Met | Phase::Missed => format!("RTO {} ", timers::format_signed(c.elapsed)),
+            _ => format!("RTO {} ", timers::hms(c.remaining())),
+        };
+        parts.push((Span::styled(label, style), 0));
+    }
+    let rpo = timers::rpo_status(inc);
+    let rpo_text = match (rpo.window, rpo.met()) {
+        (Some(w), Some(true)) => format!("RPO {} ✓{} ", fmt_std(rpo.rpo), timers::format_signed(w)),
+        (Some(w), _) => format!("RPO {} ✗{} ", fmt_std(rpo.rpo), timers::format_signed(w)),
+        (None, _) => format!("RPO {} ? ", fmt_std(rpo.rpo)),
+    };
+    let rpo_style = if rpo.met() == Some(false) { th.breached } else { th.header };
+    parts.push((Span::styled(rpo_text, rpo_style), 2));
+    if inc.closed_at.is_some() {
+        parts.push((Span::styled(format!(" {} ", ui.closed), th.warn), 0));
+    }
+
+    // Drop the least important parts until the bar fits; the badge always stays.
+    let avail = (area.width as usize).saturating_sub(width(&badge.content) + 1);
+    while parts.iter().map(|(s, _)| width(&s.content)).sum::<usize>() > avail {
+        let Some(drop) = parts.iter().enumerate().max_by_key(|(_, (_, p))| *p).map(|(i, _)| i)
+        else {
+            break;
+        };
+        if parts[drop].1 == 0 {
+            break;
+        }
+        parts.remove(drop);
+    }
+    let mut spans = vec![badge, Span::styled(" ", th.header)];
+    spans.extend(parts.into_iter().map(|(s, _)| s));
+    f.render_widget(Paragraph::new(Line::from(spans)).style(th.header), area);
+}
+
+fn fmt_std(d: std::time::Duration) -> String {
+    crate::runbook::duration::format(d)
+}
+
+pub fn phase_style(ctx: &Ctx, phase: Phase, base: Style) -> Style {
+    match phase {
+        Phase::Ok | Phase::Met => base,
+        Phase::Warn => ctx.theme.warn,
+        Phase::Danger => ctx.theme.danger,
+        Phase::Breached | Phase::Missed => ctx.theme.breached,
+    }
+}

@@ -1,0 +1,151 @@
+//! Rendering: pure functions of (runbook, incident, view state, theme, now). Nothing here
+//! mutates state or touches the network or disk.
+
+pub mod declare;
+mod declare_view;
+mod footer;
+mod header;
+mod health;
+mod overlay;
+mod steps;
+pub mod text;
+mod timeline;
+mod timers;
+pub mod view;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::i18n::{self, Ui};
+use crate::incident::Incident;
+use crate::runbook::model::{Lang, Runbook};
+use crate::theme::Theme;
+use view::{Pane, ViewState};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Everything a frame is drawn from.
+pub struct Ctx<'a> {
+    pub rb: &'a Runbook,
+    pub inc: Option<&'a Incident>,
+    pub view: &'a ViewState,
+    pub theme: &'a Theme,
+    pub lang: Lang,
+    pub now: DateTime<Utc>,
+    /// The operator's time zone, for HH:MM:SS on the timeline (fixed so snapshots are stable).
+    pub tz: FixedOffset,
+}
+
+impl Ctx<'_> {
+    pub fn ui(&self) -> &'static Ui {
+        i18n::ui(self.lang)
+    }
+
+    pub fn local_hms(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.tz).format("%H:%M:%S").to_string()
+    }
+
+    /// A pane's frame: a top rule with its title, highlighted when it has the focus.
+    pub fn pane_block(&self, title: &str, pane: Pane) -> Block<'static> {
+        let focused = self.view.focus == pane && self.view.modal.is_none();
+        let style = if focused { self.theme.title } else { self.theme.muted };
+        let marker = if focused { "▶ " } else { "  " };
+        Block::new()
+            .borders(Borders::TOP)
+            .border_style(style)
+            .title(Span::styled(format!("{marker}{title} "), style))
+    }
+}
+
+pub fn draw(f: &mut Frame, ctx: &Ctx) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, ctx, area);
+        return;
+    }
+    match ctx.inc {
+        None => declare_view::render(f, ctx, area),
+        Some(inc) => main_screen(f, ctx, inc, area),
+    }
+    overlay::render(f, ctx, area);
+}
+
+fn too_small(f: &mut Frame, ctx: &Ctx, area: Rect) {
+    let msg = format!(
+        "terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+        area.width, area.height
+    );
+    let mut lines = vec![Line::from(Span::styled(msg, ctx.theme.warn))];
+    if ctx.lang == Lang::Zh {
+        lines.push(Line::from(format!("{}: 需要 {MIN_WIDTH}x{MIN_HEIGHT}", ctx.ui().too_small)));
+    }
+    let y = area.height / 2;
+    let rect = Rect {
+        x: area.x,
+        y: area.y + y.saturating_sub(1),
+        width: area.width,
+        height: 2.min(area.height),
+    };
+    f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), rect);
+}
+
+fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    let alarm = ctx.view.banner.is_some() || ctx.view.host_cut_off;
+    let [head, banner, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(alarm)),
+        Constraint::Min(10),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(f, ctx, inc, head);
+    if alarm {
+        let text = ctx.view.banner.clone().unwrap_or_else(|| ctx.ui().host_cut_off.to_string());
+        f.render_widget(
+            Paragraph::new(text::fit(&format!(" ⚠ {text}"), banner.width as usize))
+                .style(ctx.theme.breached),
+            banner,
+        );
+    }
+    let left_w = (body.width * 60 / 100).max(48);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(30)]).areas(body);
+    let steps_h = (left.height * 60 / 100).max(8);
+    let [steps_area, timeline_area] =
+        Layout::vertical([Constraint::Length(steps_h), Constraint::Min(4)]).areas(left);
+    let timer_rows = inc.timers.len() as u16 + 4;
+    let timers_h = timer_rows.min(right.height.saturating_sub(5)).max(4);
+    let [timers_area, health_area] =
+        Layout::vertical([Constraint::Length(timers_h), Constraint::Min(4)]).areas(right);
+    let right_pad = |r: Rect| Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r };
+    steps::render(f, ctx, inc, steps_area);
+    timeline::render(f, ctx, inc, timeline_area);
+    timers::render(f, ctx, inc, right_pad(timers_area));
+    health::render(f, ctx, inc, right_pad(health_area));
+    footer::render(f, ctx, foot);
+}
+
+/// A style for a health state word.
+pub fn health_style(ctx: &Ctx, state: &str) -> Style {
+    match state {
+        "UP" => ctx.theme.ok,
+        "DEGRADED" => ctx.theme.warn,
+        "DOWN" => ctx.theme.danger,
+        _ => ctx.theme.muted,
+    }
+}
+
+/// The symbol shown beside a health state, so state never depends on colour alone.
+pub fn health_symbol(state: &str) -> &'static str {
+    match state {
+        "UP" => "●",
+        "DEGRADED" => "◐",
+        "DOWN" => "✗",
+        _ => "○",
+    }
+}

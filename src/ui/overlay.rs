@@ -1,0 +1,96 @@
+//! Dialogs drawn over the screen: key help, text input, confirmations.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::text::{fit, truncate, wrap};
+use super::view::{InputKind, Modal};
+use super::Ctx;
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
+    let Some(modal) = &ctx.view.modal else { return };
+    let ui = ctx.ui();
+    match modal {
+        Modal::Help => {
+            let rows = ui.help.len() as u16 + 2;
+            let rect = centered(area, 72, rows + 2);
+            let key_w = 18;
+            let lines: Vec<Line> = ui
+                .help
+                .iter()
+                .map(|(k, v)| {
+                    Line::from(vec![
+                        Span::styled(fit(k, key_w), ctx.theme.accent),
+                        Span::styled(truncate(v, rect.width as usize - key_w - 3), ctx.theme.text),
+                    ])
+                })
+                .chain(std::iter::once(Line::from(Span::styled(
+                    truncate(ui.commands_note, rect.width as usize - 3),
+                    ctx.theme.muted,
+                ))))
+                .collect();
+            dialog(f, ctx, rect, ui.help_title, lines);
+        }
+        Modal::Input { kind, text } => {
+            let prompt = match kind {
+                InputKind::Note => ui.note,
+                InputKind::Skip { .. } => ui.skip_reason,
+                InputKind::Fail { .. } => ui.fail_reason,
+                InputKind::Backup => ui.backup_time,
+            };
+            let rect = centered(area, 70, 8);
+            let inner_w = rect.width.saturating_sub(4) as usize;
+            // Show the end of a long input so the cursor stays visible.
+            let mut shown: Vec<String> = wrap(&format!("{text}▏"), inner_w.max(4));
+            if shown.len() > 3 {
+                shown = shown.split_off(shown.len() - 3);
+            }
+            let mut lines: Vec<Line> =
+                shown.into_iter().map(|s| Line::from(Span::styled(s, ctx.theme.text))).collect();
+            while lines.len() < 3 {
+                lines.push(Line::from(""));
+            }
+            lines.push(Line::from(Span::styled(ui.input_keys, ctx.theme.muted)));
+            dialog(f, ctx, rect, prompt, lines);
+        }
+        Modal::ConfirmQuit | Modal::ConfirmClose { .. } => {
+            let text = if matches!(modal, Modal::ConfirmQuit) {
+                ui.confirm_quit
+            } else {
+                ui.confirm_close
+            };
+            let rect = centered(area, 64, 6);
+            let lines = wrap(text, rect.width.saturating_sub(4) as usize)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, ctx.theme.warn)))
+                .collect();
+            dialog(f, ctx, rect, "?", lines);
+        }
+    }
+}
+
+fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
+    f.render_widget(Clear, rect);
+    let block =
+        Block::new().borders(Borders::ALL).border_style(ctx.theme.title).title(Span::styled(
+            format!(" {} ", truncate(title, rect.width.saturating_sub(4) as usize)),
+            ctx.theme.title,
+        ));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let padded = Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner };
+    f.render_widget(Paragraph::new(lines), padded);
+}

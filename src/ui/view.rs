@@ -1,0 +1,112 @@
+//! What the screen shows besides the incident itself: focus, selections, open dialogs, and the
+//! latest health of each service. Changed only by the key handler and the app loop.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::declare::DeclareForm;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Steps,
+    Timers,
+    Timeline,
+    Health,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 4] = [Pane::Steps, Pane::Timers, Pane::Timeline, Pane::Health];
+
+    pub fn next(self) -> Pane {
+        let i = Self::ORDER.iter().position(|p| *p == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        let i = Self::ORDER.iter().position(|p| *p == self).unwrap_or(0);
+        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    Note,
+    Skip { step: String },
+    Fail { step: String },
+    Backup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    Input { kind: InputKind, text: String },
+    ConfirmQuit,
+    ConfirmClose { step: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub until: DateTime<Utc>,
+}
+
+/// One service as the health pane shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthRow {
+    pub id: String,
+    pub name: String,
+    /// UP, DEGRADED, DOWN or UNKNOWN.
+    pub state: String,
+    pub latency_ms: Option<u32>,
+    pub detail: String,
+    pub notes: Vec<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+    /// Recent latencies for the sparkline; `None` for a failed attempt.
+    pub history: Vec<Option<u32>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    pub focus: Pane,
+    pub step_sel: usize,
+    pub timer_sel: usize,
+    pub health_sel: usize,
+    /// Lines scrolled up from the newest timeline entry (0 follows the newest).
+    pub timeline_offset: usize,
+    pub expanded: BTreeSet<String>,
+    pub modal: Option<Modal>,
+    pub flash: Option<Flash>,
+    /// A persistent alarm, e.g. the journal switched files after a failed fsync.
+    pub banner: Option<String>,
+    pub health: Vec<HealthRow>,
+    /// Every probe failed at once: say the console's host may be cut off.
+    pub host_cut_off: bool,
+    /// The declaration form, while no incident is open.
+    pub declare: Option<DeclareForm>,
+}
+
+impl ViewState {
+    pub fn new(health: Vec<HealthRow>) -> ViewState {
+        ViewState {
+            focus: Pane::Steps,
+            step_sel: 0,
+            timer_sel: 0,
+            health_sel: 0,
+            timeline_offset: 0,
+            expanded: BTreeSet::new(),
+            modal: None,
+            flash: None,
+            banner: None,
+            health,
+            host_cut_off: false,
+            declare: None,
+        }
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>, error: bool, now: DateTime<Utc>) {
+        self.flash =
+            Some(Flash { text: text.into(), error, until: now + chrono::Duration::seconds(4) });
+    }
+}

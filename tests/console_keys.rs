@@ -1,0 +1,265 @@
+//! Key handling and incident state through the headless console: no terminal needed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::app::harness;
+use crossterm::event::KeyCode;
+use drconsole::app::QuitReason;
+use drconsole::incident::{EventKind, StepStatus};
+use drconsole::ui::view::{Modal, Pane};
+
+#[test]
+fn declaring_a_level_3_incident_opens_the_full_recovery() {
+    let mut h = harness();
+    h.declare_default();
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.decl.level, 3);
+    assert_eq!(inc.decl.disaster_type, "database-failure");
+    assert_eq!(inc.steps.len(), 12);
+    assert_eq!(inc.timers.len(), 7);
+    assert_eq!(inc.overall_budget, Some(std::time::Duration::from_secs(8 * 3600)));
+    let kinds: Vec<&str> = h
+        .events()
+        .iter()
+        .map(|e| match e.kind {
+            EventKind::Declared(_) => "declared",
+            EventKind::SessionStarted { .. } => "session",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["declared", "session"]);
+}
+
+#[test]
+fn level_2_needs_a_function_and_runs_only_its_procedures() {
+    let mut h = harness();
+    // Type field -> level field, one level down.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Enter);
+    assert!(h.app.inc.is_none(), "level 2 with no function must not declare");
+    assert!(h.app.view.declare.as_ref().unwrap().error.is_some());
+    // Functions field: tick the first (auth), declare.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Enter);
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.decl.level, 2);
+    assert_eq!(inc.decl.functions, ["auth"]);
+    assert_eq!(inc.timers.len(), 1);
+    let ids: Vec<&str> = inc.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "partial-assess",
+            "db-prepare",
+            "db-restore",
+            "db-verify",
+            "app-config",
+            "app-deploy",
+            "app-verify",
+            "partial-resume"
+        ]
+    );
+}
+
+#[test]
+fn level_1_is_routine_maintenance_without_clocks() {
+    let mut h = harness();
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Right); // 3 -> 1 (wraps)
+    h.key(KeyCode::Enter);
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.decl.level, 1);
+    assert!(inc.timers.is_empty());
+    assert_eq!(inc.overall_budget, None);
+}
+
+#[test]
+fn start_done_skip_fail_and_time_spent() {
+    let mut h = harness();
+    h.declare_default();
+    h.key(KeyCode::Char('s'));
+    h.advance(300);
+    h.key(KeyCode::Char('d'));
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.steps[0].status, StepStatus::Done);
+    assert_eq!(inc.steps[0].spent.num_seconds(), 300);
+    assert_eq!(h.app.view.step_sel, 1, "selection moves to the next step");
+
+    // Skipping asks for a reason; an empty reason saves nothing.
+    h.key(KeyCode::Char('x'));
+    assert!(matches!(h.app.view.modal, Some(Modal::Input { .. })));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.inc.as_ref().unwrap().steps[1].status, StepStatus::Pending);
+    h.key(KeyCode::Char('x'));
+    h.keys("已由值班经理评估");
+    h.key(KeyCode::Enter);
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.steps[1].status, StepStatus::Skipped);
+    assert_eq!(inc.steps[1].reason.as_deref(), Some("已由值班经理评估"));
+
+    // Done twice is refused with a message, not a second event.
+    let before = h.events().len();
+    h.app.view.step_sel = 0;
+    h.key(KeyCode::Char('d'));
+    assert_eq!(h.events().len(), before);
+    assert!(h.app.view.flash.as_ref().unwrap().error);
+}
+
+#[test]
+fn a_failed_system_test_leads_to_adjust_and_retest_counting_iterations() {
+    let mut h = harness();
+    h.declare_default();
+    let test_idx =
+        h.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "integration-test").unwrap();
+    for iteration in 1..=2u32 {
+        h.app.view.step_sel = test_idx;
+        h.key(KeyCode::Char('s'));
+        h.key(KeyCode::Char('f'));
+        h.keys("checkout 500");
+        h.key(KeyCode::Enter);
+        let inc = h.app.inc.as_ref().unwrap();
+        assert_eq!(inc.steps[test_idx].status, StepStatus::Failed);
+        assert_eq!(inc.steps[test_idx].failures, iteration);
+        assert_eq!(inc.test_failures, iteration);
+        let adjust = &inc.steps[test_idx + 1];
+        assert_eq!(adjust.id, "adjust-measures");
+        assert_eq!(adjust.status, StepStatus::Pending);
+        assert_eq!(inc.steps.len(), 13, "the adjust step is inserted once");
+        // The console leads to the adjust step.
+        h.app.view.step_sel = test_idx + 1;
+        h.key(KeyCode::Char('s'));
+        h.key(KeyCode::Char('d'));
+        let inc = h.app.inc.as_ref().unwrap();
+        assert_eq!(inc.steps[test_idx].status, StepStatus::Pending, "ready to re-test");
+    }
+    h.app.view.step_sel = test_idx;
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('d'));
+    assert_eq!(h.app.inc.as_ref().unwrap().steps[test_idx].status, StepStatus::Done);
+}
+
+#[test]
+fn notes_take_chinese_text_and_backspace_removes_whole_characters() {
+    let mut h = harness();
+    h.declare_default();
+    h.key(KeyCode::Char('n'));
+    h.keys("主库宕机X");
+    h.key(KeyCode::Backspace);
+    h.keys("。");
+    h.key(KeyCode::Enter);
+    let last = h.events().last().cloned().unwrap();
+    assert_eq!(last.kind, EventKind::Note { text: "主库宕机。".into() });
+}
+
+#[test]
+fn restoring_a_function_stops_its_timer_and_breaches_are_events() {
+    let mut h = harness();
+    h.declare_default();
+    h.key(KeyCode::Tab);
+    assert_eq!(h.app.view.focus, Pane::Timers);
+    h.advance(3600);
+    h.key(KeyCode::Char('r')); // auth restored at T0+1h
+    let inc = h.app.inc.as_ref().unwrap();
+    assert!(inc.timers[0].restored_at.is_some());
+    // Past 4h: cart and checkout breach (auth was restored in time).
+    h.advance(3 * 3600 + 1);
+    let breaches: Vec<Option<String>> = h
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TimerBreached { function, .. } => Some(function.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(breaches, [Some("cart".to_string()), Some("checkout".to_string())]);
+    // A breach is journaled once, not every tick.
+    h.advance(10);
+    let count =
+        h.events().iter().filter(|e| matches!(e.kind, EventKind::TimerBreached { .. })).count();
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn completing_step_11_asks_then_closes_and_stops_the_clocks() {
+    let mut h = harness();
+    h.declare_default();
+    let idx =
+        h.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
+    h.app.view.step_sel = idx;
+    h.key(KeyCode::Char('d'));
+    assert!(matches!(h.app.view.modal, Some(Modal::ConfirmClose { .. })));
+    h.key(KeyCode::Char('y'));
+    let inc = h.app.inc.as_ref().unwrap();
+    assert!(inc.closed_at.is_some());
+    // Closed: no more breaches, however long we wait.
+    h.advance(48 * 3600);
+    assert!(!h.events().iter().any(|e| matches!(e.kind, EventKind::TimerBreached { .. })));
+    // Notes are still accepted after closing.
+    h.key(KeyCode::Char('n'));
+    h.keys("post-incident review booked");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.events().last().unwrap().kind, EventKind::Note { .. }));
+}
+
+#[test]
+fn quit_asks_first_and_ctrl_c_does_not() {
+    let mut h = harness();
+    h.declare_default();
+    h.key(KeyCode::Char('q'));
+    assert_eq!(h.app.view.modal, Some(Modal::ConfirmQuit));
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.app.quit, None);
+    h.key(KeyCode::Char('q'));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.quit, Some(QuitReason::Quit));
+    assert!(matches!(h.events().last().unwrap().kind, EventKind::SessionEnded { .. }));
+
+    let mut h = common::app::harness();
+    h.declare_default();
+    h.ctrl('c');
+    assert_eq!(h.app.quit, Some(QuitReason::Interrupt));
+    assert_eq!(QuitReason::Interrupt.exit_code(), 130);
+}
+
+#[test]
+fn navigation_between_and_within_panes() {
+    let mut h = harness();
+    h.declare_default();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Down);
+    assert_eq!(h.app.view.step_sel, 2);
+    h.key(KeyCode::Char('k'));
+    assert_eq!(h.app.view.step_sel, 1);
+    h.key(KeyCode::Enter);
+    assert!(h.app.view.expanded.contains("assess-scope"));
+    h.key(KeyCode::Enter);
+    assert!(h.app.view.expanded.is_empty());
+    for want in [Pane::Timers, Pane::Timeline, Pane::Health, Pane::Steps] {
+        h.key(KeyCode::Tab);
+        assert_eq!(h.app.view.focus, want);
+    }
+    h.key(KeyCode::Char('h'));
+    assert_eq!(h.app.view.focus, Pane::Health);
+    h.key(KeyCode::Char('?'));
+    assert_eq!(h.app.view.modal, Some(Modal::Help));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.view.modal, None);
+}
+
+#[test]
+fn t0_can_be_set_earlier_than_the_declaration() {
+    let mut h = harness();
+    for _ in 0..6 {
+        h.key(KeyCode::Down);
+    }
+    h.keys("2026-11-28T05:05:00Z");
+    h.key(KeyCode::Enter);
+    let inc = h.app.inc.as_ref().unwrap();
+    assert_eq!(inc.decl.t0.to_rfc3339(), "2026-11-28T05:05:00+00:00");
+    // The RTO clock counts from T0, not from the declaration.
+    let c = drconsole::incident::timers::overall_countdown(inc, h.app.now()).unwrap();
+    assert_eq!(c.elapsed.num_minutes(), 55);
+}
