@@ -23,8 +23,16 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if t.starts_with('-') {
         return Err(format!("duration \"{text}\" is negative"));
     }
-    humantime::parse_duration(t).map_err(|e| {
-        format!("\"{text}\" is not a duration ({e}); write it like \"4h\", \"30m\" or \"1h30m\"")
+    humantime::parse_duration(t).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { unit, value, .. } if unit.is_empty() => {
+            format!("duration \"{text}\" has no unit; write it like \"{value}s\", \"{value}m\" or \"{value}h\"")
+        }
+        humantime::DurationError::UnknownUnit { unit, .. } => format!(
+            "duration \"{text}\" has an unknown unit \"{unit}\"; use s, m, h or d, like \"1h30m\""
+        ),
+        humantime::DurationError::NumberOverflow => format!("duration \"{text}\" is too long"),
+        // humantime's other messages name byte offsets, which mean nothing to an author.
+        _ => format!("\"{text}\" is not a duration; write it like \"4h\", \"30m\" or \"1h30m\""),
     })
 }
 
@@ -105,7 +113,12 @@ mod tests {
         assert_eq!(parse("-4h"), Err("duration \"-4h\" is negative".to_string()));
         assert!(parse("").unwrap_err().contains("empty"));
         assert!(parse("four hours").unwrap_err().contains("is not a duration"));
-        assert!(parse("4").unwrap_err().contains("is not a duration"));
+        assert_eq!(
+            parse("4"),
+            Err("duration \"4\" has no unit; write it like \"4s\", \"4m\" or \"4h\"".to_string())
+        );
+        assert!(parse("4 parsecs").unwrap_err().contains("unknown unit \"parsecs\""));
+        assert!(parse("99999999999999999999h").unwrap_err().contains("too long"));
     }
 
     #[test]

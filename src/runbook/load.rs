@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use super::model::Runbook;
-use super::source::{diag_at, Diagnostic, Source};
+use super::source::{diag_at, key_in_raw_text, Diagnostic, KeyPath, Seg, Source};
 use super::validate;
 
 /// Larger files are refused before parsing.
@@ -73,13 +73,14 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
         Ok(text) => Ok(text),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes().get(at).copied().unwrap_or(0);
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             Err(diag_at(
                 name,
                 &valid,
                 at,
-                None,
-                &format!("binary data: byte {at} is not UTF-8 text"),
+                key_in_raw_text(&valid, at).map(|p| p.to_string()),
+                &format!("binary data: byte {at} (0x{byte:02X}) is not UTF-8 text"),
             ))
         }
     }
@@ -97,13 +98,17 @@ pub fn precheck(name: &str, text: &str) -> Result<(), Diagnostic> {
     if text.trim().is_empty() {
         return Err(diag_at(name, text, 0, None, "file is empty"));
     }
-    if let Some(at) = text.find(|c: char| c == '\0' || (c.is_control() && !"\t\n\r".contains(c))) {
+    let key_at = |at: usize| key_in_raw_text(text, at).map(|p| p.to_string());
+    if let Some((at, c)) =
+        text.char_indices().find(|&(_, c)| c.is_control() && !"\t\n\r".contains(c))
+    {
+        let code = u32::from(c);
         return Err(diag_at(
             name,
             text,
             at,
-            None,
-            "binary data: a control character is not TOML text",
+            key_at(at),
+            &format!("binary data: control character U+{code:04X} is not TOML text"),
         ));
     }
     if let Some(at) = too_deep(text) {
@@ -111,7 +116,7 @@ pub fn precheck(name: &str, text: &str) -> Result<(), Diagnostic> {
             name,
             text,
             at,
-            None,
+            key_at(at),
             &format!("nesting deeper than {MAX_NESTING} levels"),
         ));
     }
@@ -167,15 +172,95 @@ fn too_deep(text: &str) -> Option<usize> {
 pub fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
     precheck(name, text)?;
     let source = Source::parse(name, text)?;
-    toml::from_str::<T>(text).map_err(|e| {
-        let at = e.span().map(|s| s.start).unwrap_or(0);
-        source.at_offset(at, e.message().trim_end())
-    })
+    deserialize(&source)
+}
+
+fn deserialize<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
+    toml::from_str::<T>(source.text).map_err(|e| schema_error(source, &e))
+}
+
+/// A serde error as a diagnostic in the words of TOML, naming the key it concerns.
+fn schema_error(source: &Source, e: &toml::de::Error) -> Diagnostic {
+    let span = e.span();
+    let at = span.as_ref().map_or(0, |s| s.start);
+    let raw = e.message().trim_end();
+    // Without a span the error concerns the whole document: name no key rather than whichever
+    // key happens to sit at offset 0.
+    let path = span.as_ref().and_then(|s| source.path_at(s.start));
+    let mut key = path.as_ref().map(|p| p.to_string());
+    let mut message = toml_words(raw);
+    if let Some(field) = quoted_after(raw, "missing field `") {
+        // The span is the table that lacks the key; name the key itself.
+        let table = span.as_ref().and_then(|s| source.table_with_span(s)).or(path);
+        key = Some(table.unwrap_or_default().key(field).to_string());
+        message = "required key is missing".to_string();
+    } else if let Some(field) = quoted_after(raw, "unknown field `") {
+        // The span of an unknown `[[header]]` covers its first entry; name the key, not `[0]`.
+        if let Some(p) = &path {
+            if let Some(cut) = p.0.iter().rposition(|s| *s == Seg::Key(field.to_string())) {
+                key = Some(KeyPath(p.0[..=cut].to_vec()).to_string());
+            }
+        }
+    }
+    diag_at(&source.file, source.text, at, key, &message)
+}
+
+/// The text between `prefix` and the next backquote, if `message` starts with `prefix`.
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    message.strip_prefix(prefix)?.split('`').next()
+}
+
+/// Serde speaks of fields, maps, sequences and Rust integer types; a runbook author writes
+/// keys, tables, arrays and numbers.
+fn toml_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("unknown field `", "unknown key `"),
+        ("unknown variant `", "unknown value `"),
+        ("invalid type: map", "invalid type: table"),
+        ("invalid type: sequence", "invalid type: array"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+        ("expected a boolean", "expected true or false"),
+        ("expected u8", "expected an integer from 0 to 255"),
+        ("expected u16", "expected an integer from 0 to 65535"),
+        ("expected u32", "expected an integer from 0 to 4294967295"),
+        ("expected u64", "expected a non-negative integer"),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in WORDS {
+        out = out.replace(from, to);
+    }
+    if let Some(at) = out.find("expected struct ") {
+        out.truncate(at);
+        out.push_str("expected a table");
+    }
+    out
+}
+
+/// Keys of the runbook that hold one table. Serde would accept an array in their place and
+/// match its items to the struct's fields by position, which yields a message about the wrong
+/// thing entirely ("invalid type: map, expected a string"); catch that shape first.
+const SINGLE_TABLES: &[&str] =
+    &["plan", "forms", "forms.record", "forms.report", "forms.test-report"];
+
+fn single_tables(source: &Source) -> Result<(), Diagnostic> {
+    for dotted in SINGLE_TABLES {
+        let path = KeyPath(dotted.split('.').map(|k| Seg::Key(k.to_string())).collect());
+        if source.is_array(&path) {
+            return Err(source.at_path(
+                &path,
+                format!("must be a table, not an array: write [{dotted}], not [[{dotted}]]"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn from_text(name: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let runbook: Runbook = parse_toml(name, text).map_err(|d| vec![d])?;
+    precheck(name, text).map_err(|d| vec![d])?;
     let source = Source::parse(name, text).map_err(|d| vec![d])?;
+    single_tables(&source).map_err(|d| vec![d])?;
+    let runbook: Runbook = deserialize(&source).map_err(|d| vec![d])?;
     let problems = validate::validate(&runbook, &source);
     if problems.is_empty() {
         Ok(Loaded { runbook, text: text.to_string(), origin: name.to_string() })

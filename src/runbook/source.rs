@@ -1,6 +1,7 @@
 //! A loaded TOML text with the spans of its keys, so that any problem found after parsing can
 //! be reported as `file:line:column` with the key it concerns.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -101,7 +102,8 @@ impl<'a> Source<'a> {
             Ok(tree) => Ok(Source { file: file.to_string(), text, tree }),
             Err(e) => {
                 let at = e.span().map(|s| s.start).unwrap_or(0);
-                Err(diag_at(file, text, at, None, e.message().trim_end()))
+                let key = key_in_raw_text(text, at).map(|p| p.to_string());
+                Err(diag_at(file, text, at, key, e.message().trim_end()))
             }
         }
     }
@@ -112,10 +114,55 @@ impl<'a> Source<'a> {
         diag_at(&self.file, self.text, offset, Some(path.to_string()), &message.into())
     }
 
+    /// A diagnostic inside the string value of `path`, at byte `pos` of its decoded `value`.
+    /// The decoded text is found verbatim in the file when it was written without escapes;
+    /// otherwise the diagnostic falls back to the start of the value.
+    pub fn at_path_in_string(
+        &self,
+        path: &KeyPath,
+        value: &str,
+        pos: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let span = self.span_of(path);
+        let offset = span
+            .clone()
+            .and_then(|s| {
+                let raw = self.text.get(s.clone())?;
+                raw.find(value).map(|found| s.start + found + pos.min(value.len()))
+            })
+            .or(span.map(|s| s.start))
+            .unwrap_or(0);
+        diag_at(&self.file, self.text, offset, Some(path.to_string()), &message.into())
+    }
+
     /// A diagnostic at a byte offset, naming the key found there.
     pub fn at_offset(&self, offset: usize, message: &str) -> Diagnostic {
         let key = self.path_at(offset).map(|p| p.to_string());
         diag_at(&self.file, self.text, offset, key, message)
+    }
+
+    /// Whether the value at exactly `path` is an array.
+    pub fn is_array(&self, path: &KeyPath) -> bool {
+        let mut value: Option<&Spanned<DeValue>> = None;
+        for seg in &path.0 {
+            value = match (seg, value) {
+                (Seg::Key(k), None) => self.tree.get_ref().get(k.as_str()),
+                (Seg::Key(k), Some(v)) => match v.get_ref() {
+                    DeValue::Table(t) => t.get(k.as_str()),
+                    _ => None,
+                },
+                (Seg::Index(i), Some(v)) => match v.get_ref() {
+                    DeValue::Array(a) => a.get(*i),
+                    _ => None,
+                },
+                (Seg::Index(_), None) => None,
+            };
+            if value.is_none() {
+                return false;
+            }
+        }
+        value.is_some_and(|v| matches!(v.get_ref(), DeValue::Array(_)))
     }
 
     fn span_of(&self, path: &KeyPath) -> Option<Range<usize>> {
@@ -146,6 +193,16 @@ impl<'a> Source<'a> {
                 None => break,
             }
         }
+        best
+    }
+
+    /// The deepest table whose value spans exactly `span`: serde reports a missing key with the
+    /// span of the table that lacks it, and an implicit table (`forms` of `[forms.record]`)
+    /// lies inside its first child's header, so a search by offset would name the child.
+    pub fn table_with_span(&self, span: &Range<usize>) -> Option<KeyPath> {
+        let mut path = KeyPath::default();
+        let mut best = None;
+        tables_with_span(self.tree.get_ref(), span, &mut path, &mut best, 0);
         best
     }
 
@@ -181,6 +238,48 @@ fn walk_table(t: &DeTable, offset: usize, path: &mut KeyPath, depth: usize) -> b
     false
 }
 
+fn tables_with_span(
+    t: &DeTable,
+    span: &Range<usize>,
+    path: &mut KeyPath,
+    best: &mut Option<KeyPath>,
+    depth: usize,
+) {
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    for (k, v) in t.iter() {
+        path.0.push(Seg::Key(k.get_ref().to_string()));
+        span_in_value(v, span, path, best, depth + 1);
+        path.0.pop();
+    }
+}
+
+fn span_in_value(
+    v: &Spanned<DeValue>,
+    span: &Range<usize>,
+    path: &mut KeyPath,
+    best: &mut Option<KeyPath>,
+    depth: usize,
+) {
+    match v.get_ref() {
+        DeValue::Table(t) => {
+            if v.span() == *span && best.as_ref().is_none_or(|b| b.0.len() < path.0.len()) {
+                *best = Some(path.clone());
+            }
+            tables_with_span(t, span, path, best, depth + 1);
+        }
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                path.0.push(Seg::Index(i));
+                span_in_value(item, span, path, best, depth + 1);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 fn walk_value(v: &Spanned<DeValue>, offset: usize, path: &mut KeyPath, depth: usize) -> bool {
     if depth > MAX_WALK_DEPTH {
         return false;
@@ -201,6 +300,172 @@ fn walk_value(v: &Spanned<DeValue>, offset: usize, path: &mut KeyPath, depth: us
         }
         _ => false,
     }
+}
+
+/// The key path of the statement at `offset`, read from the raw text without parsing it, so that
+/// a syntax error or a binary byte can still be reported against the key it sits in. Table
+/// headers (`[a]`, `[[a.b]]`) are followed to build the path with array indexes; a value that
+/// spans lines (array, inline table, multi-line string) belongs to the key that opened it.
+/// Best effort: `None` when the offset is not inside a statement.
+pub fn key_in_raw_text(text: &str, offset: usize) -> Option<KeyPath> {
+    let b = text.as_bytes();
+    let end = offset.min(b.len());
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut line_start = true;
+    let mut table = KeyPath::default();
+    let mut arrays: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut stmt: Option<KeyPath> = None;
+    // A statement that starts exactly at the offset is read too: errors often point at a key.
+    while i < end || (i == end && i < b.len() && line_start && depth == 0) {
+        let c = b[i];
+        if line_start && depth == 0 {
+            if c == b' ' || c == b'\t' || c == b'\r' {
+                i += 1;
+                continue;
+            }
+            line_start = false;
+            if c == b'\n' {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            if c == b'[' {
+                let array = b.get(i + 1) == Some(&b'[');
+                let open = if array { 2 } else { 1 };
+                let line_end = find_byte(b, i, b'\n');
+                let close = if array { "]]" } else { "]" };
+                let inner_end = text
+                    .get(i + open..line_end)
+                    .and_then(|rest| rest.find(close))
+                    .map_or(line_end, |k| i + open + k);
+                let name = split_key(&String::from_utf8_lossy(&b[i + open..inner_end]));
+                if array {
+                    *arrays.entry(name.clone()).or_insert(0) += 1;
+                    arrays.retain(|k, _| !(k.len() > name.len() && k.starts_with(&name)));
+                }
+                table = header_path(&name, &arrays);
+                stmt = Some(table.clone());
+                i = line_end;
+                continue;
+            }
+            if c != b'#' {
+                let eq = find_outside_quotes(b, i, b'=');
+                let key = split_key(&String::from_utf8_lossy(&b[i..eq]));
+                let valid = !key.is_empty()
+                    && key.iter().all(|k| {
+                        !k.is_empty() && !k.contains(['{', '}', '[', ']', ',', '\n', '#'])
+                    });
+                stmt = valid.then(|| {
+                    let mut p = table.clone();
+                    p.0.extend(key.into_iter().map(Seg::Key));
+                    p
+                });
+                i = eq.max(i + 1);
+                continue;
+            }
+        }
+        match c {
+            b'#' => i = find_byte(b, i, b'\n'),
+            b'"' | b'\'' => i = skip_string(b, i),
+            b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'\n' => {
+                line_start = true;
+                if depth == 0 {
+                    stmt = None;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    stmt
+}
+
+/// Position of the first `byte` at or after `from`, or the end of the text.
+fn find_byte(b: &[u8], from: usize, byte: u8) -> usize {
+    b.get(from..).and_then(|r| r.iter().position(|&c| c == byte)).map_or(b.len(), |k| from + k)
+}
+
+/// Position of `byte` on the line starting at `from`, outside quotes; the line end if absent.
+fn find_outside_quotes(b: &[u8], from: usize, byte: u8) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut i = from;
+    while let Some(&c) = b.get(i) {
+        match (quote, c) {
+            (_, b'\n') => return i,
+            (None, q @ (b'"' | b'\'')) => quote = Some(q),
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c == byte => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Index just past the string starting at `from` (basic, literal, or either multi-line form).
+/// An unterminated single-line string ends at the line end, as the TOML parser stops there.
+fn skip_string(b: &[u8], from: usize) -> usize {
+    let q = b[from];
+    let triple = b.get(from..from + 3).is_some_and(|s| s.iter().all(|&c| c == q));
+    let mut i = from + if triple { 3 } else { 1 };
+    while let Some(&c) = b.get(i) {
+        if q == b'"' && c == b'\\' {
+            i += 2;
+            continue;
+        }
+        if !triple && c == b'\n' {
+            return i;
+        }
+        if c == q && (!triple || b.get(i..i + 3).is_some_and(|s| s.iter().all(|&x| x == q))) {
+            let mut j = i + if triple { 3 } else { 1 };
+            // A multi-line string may end with up to two extra quotes.
+            while triple && b.get(j) == Some(&q) {
+                j += 1;
+            }
+            return j;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// `a."b.c" . d` -> ["a", "b.c", "d"].
+fn split_key(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in raw.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '.') => out.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+/// The path of a table header, with the current index of each array of tables on the way.
+fn header_path(name: &[String], arrays: &HashMap<Vec<String>, usize>) -> KeyPath {
+    let mut p = KeyPath::default();
+    for n in 1..=name.len() {
+        p = p.key(&name[n - 1]);
+        if let Some(&count) = arrays.get(&name[..n]) {
+            p = p.index(count.saturating_sub(1));
+        }
+    }
+    p
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -224,7 +489,18 @@ pub fn diag_at(
     msg: &str,
 ) -> Diagnostic {
     let (line, column) = line_col(text, offset);
-    Diagnostic { file: file.to_string(), line, column, key, message: msg.to_string() }
+    Diagnostic { file: file.to_string(), line, column, key, message: one_line(msg) }
+}
+
+/// Messages quote the author's text, which may hold newlines or control characters; a
+/// diagnostic is one line of output, so those are shown escaped.
+fn one_line(msg: &str) -> String {
+    if !msg.contains(char::is_control) {
+        return msg.to_string();
+    }
+    msg.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 #[cfg(test)]
@@ -241,6 +517,12 @@ mod tests {
     }
 
     #[test]
+    fn messages_stay_on_one_line() {
+        let d = diag_at("f", "", 0, None, "id 'a\nb\tc\u{1b}' 数据库");
+        assert_eq!(d.message, "id 'a\\nb\\tc\\u{1b}' 数据库");
+    }
+
+    #[test]
     fn finds_spans_and_paths_inside_arrays_of_tables() {
         let text = "[plan]\nname = \"x\"\n\n[[procedures]]\nid = \"p\"\n\n[[procedures.steps]]\nid = \"a\"\nowner = \"dba\"\n";
         let src = Source::parse("f.toml", text).unwrap();
@@ -250,5 +532,30 @@ mod tests {
         assert_eq!(d.to_string(), "f.toml:9:9: procedures[0].steps[0].owner: bad owner");
         let off = text.find("dba").unwrap();
         assert_eq!(src.path_at(off), Some(path));
+    }
+
+    #[test]
+    fn finds_keys_in_text_that_does_not_parse() {
+        let text = "title = \"x\"\n[plan]\nname = \"x\nrto = 8h\n\n[[procedures]]\nid = \"a\"\n\
+                    [[procedures.steps]]\nid = \"s\"\n[[procedures.steps]]\nowner = \"o\"\n\
+                    owner = \"p\"\n[[procedures]]\n[[procedures.steps]]\nrows = [\n  [\"a\",\n\
+                    \"b\"], # ]\n  x\n]\nbody = \"\"\"\n[not.a.header]\n\"\"\"\"\"\nlast = 1\n\n";
+        let key_at = |needle: &str| {
+            let off = text.find(needle).unwrap();
+            key_in_raw_text(text, off).map(|p| p.to_string())
+        };
+        assert_eq!(key_at("title"), Some("title".into()));
+        assert_eq!(key_at("x\nrto"), Some("plan.name".into()));
+        assert_eq!(key_at("8h"), Some("plan.rto".into()));
+        assert_eq!(key_at("owner = \"p\""), Some("procedures[0].steps[1].owner".into()));
+        assert_eq!(key_at("\"b\""), Some("procedures[1].steps[0].rows".into()));
+        assert_eq!(key_at("  x\n"), Some("procedures[1].steps[0].rows".into()));
+        assert_eq!(key_at("[not"), Some("procedures[1].steps[0].body".into()));
+        assert_eq!(key_at("last"), Some("procedures[1].steps[0].last".into()));
+        let blank_line = text.find("\n\n[[procedures]]").unwrap() + 1;
+        assert_eq!(key_in_raw_text(text, blank_line), None);
+        assert_eq!(key_in_raw_text(text, text.len() + 5), None);
+        assert_eq!(key_in_raw_text("", 0), None);
+        assert_eq!(key_in_raw_text("[[a", 3).map(|p| p.to_string()), Some("a[0]".into()));
     }
 }

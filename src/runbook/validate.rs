@@ -266,9 +266,10 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
                 &procedures,
                 "procedures",
             ),
-            None if t.kind != TrackKind::Partial => {
-                c.err(key_path!["tracks", i], format!("{who} needs a procedure"))
-            }
+            None if t.kind != TrackKind::Partial => c.err(
+                key_path!["tracks", i],
+                format!("{who} needs a procedure; only a partial track may leave it out"),
+            ),
             None => {}
         }
         if let Some(p) = &t.finish {
@@ -361,18 +362,25 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
     }
 
     for (i, t) in rb.templates.iter().enumerate() {
-        match placeholders(&t.body) {
-            Ok(names) => {
-                for name in names {
-                    if !fields.contains(&name) {
-                        c.err(
-                            key_path!["templates", i, "body"],
-                            format!("template '{}' uses placeholder {{{name}}}, which no [[fields]] entry provides", t.id),
+        let path = key_path!["templates", i, "body"];
+        // Each problem points at its own brace inside the body, which may be many lines long.
+        match scan_placeholders(&t.body) {
+            Ok(uses) => {
+                let mut reported = HashSet::new();
+                for (at, name) in uses {
+                    if !fields.contains(&name) && reported.insert(name.clone()) {
+                        let msg = format!(
+                            "template '{}' uses placeholder {{{name}}}, which no [[fields]] entry provides",
+                            t.id
                         );
+                        c.out.push(c.src.at_path_in_string(&path, &t.body, at, msg));
                     }
                 }
             }
-            Err(e) => c.err(key_path!["templates", i, "body"], format!("template '{}': {e}", t.id)),
+            Err((at, e)) => {
+                let msg = format!("template '{}': {e}", t.id);
+                c.out.push(c.src.at_path_in_string(&path, &t.body, at, msg));
+            }
         }
     }
 
@@ -405,21 +413,47 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
 /// The `{name}` placeholders of a template body, in order of first use.
 pub fn placeholders(body: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
-    let mut rest = body;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or("a '{' is never closed")?;
-        let name = &after[..close];
-        if !is_id(name) {
-            return Err(format!("'{{{name}}}' is not a placeholder; write {{field-id}}"));
+    for (_, name) in scan_placeholders(body).map_err(|(_, e)| e)? {
+        if !out.contains(&name) {
+            out.push(name);
         }
-        if !out.iter().any(|n| n == name) {
-            out.push(name.to_string());
-        }
-        rest = &after[close + 1..];
     }
-    if rest.contains('}') {
-        return Err("a '}' has no matching '{'".to_string());
+    Ok(out)
+}
+
+/// Every placeholder use with the byte offset of its '{', or the first problem and its offset.
+/// A placeholder lies on one line, so a '{' without a '}' before the next '{' or line end is
+/// reported where it opens rather than swallowing the text up to a later '}'.
+fn scan_placeholders(body: &str) -> Result<Vec<(usize, String)>, (usize, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = body[from..].find(['{', '}']) {
+        let at = from + rel;
+        if body[at..].starts_with('}') {
+            return Err((at, "a '}' has no matching '{'".to_string()));
+        }
+        let after = &body[at + 1..];
+        match after.find(['}', '{', '\n']) {
+            Some(k) if after[k..].starts_with('}') => {
+                let name = &after[..k];
+                if !is_id(name) {
+                    return Err((
+                        at,
+                        format!("'{{{name}}}' is not a placeholder; write {{field-id}}"),
+                    ));
+                }
+                out.push((at, name.to_string()));
+                from = at + 1 + k + 1;
+            }
+            _ => {
+                let shown: String = after
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '{')
+                    .take(32)
+                    .collect();
+                return Err((at, format!("'{{{shown}' is never closed; write {{field-id}}")));
+            }
+        }
     }
     Ok(out)
 }
@@ -434,5 +468,18 @@ mod tests {
         assert!(placeholders("a {x").is_err());
         assert!(placeholders("a x}").is_err());
         assert!(placeholders("a {X Y}").is_err());
+        assert_eq!(
+            scan_placeholders("ab {x\ncd {y}"),
+            Err((3, "'{x' is never closed; write {field-id}".to_string()))
+        );
+        assert_eq!(
+            scan_placeholders("{a}{b} {a}").unwrap(),
+            vec![(0, "a".to_string()), (3, "b".to_string()), (7, "a".to_string())]
+        );
+        assert_eq!(scan_placeholders("x }").unwrap_err().0, 2);
+        assert_eq!(
+            scan_placeholders("{}").unwrap_err().1,
+            "'{}' is not a placeholder; write {field-id}"
+        );
     }
 }
