@@ -329,7 +329,11 @@ fn reopen_for_retest(inc: &mut Incident, failed_key: &str) {
 
 /// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.
 pub fn new_incident_id(now: DateTime<Utc>, drill: bool) -> String {
-    let salt = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS: two incidents declared in the same second differ.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    let salt = h.finish() & 0xffff;
     let base = format!("{}-{salt:04x}", now.format("%Y%m%d-%H%M%S"));
     if drill {
         format!("DRILL-{base}")

@@ -41,7 +41,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         .iter()
         .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
         .count();
-    let title = format!("{} · {} {}/{}", ui.steps, inc.track_name, done, inc.steps.len());
+    let title = format!("{} {}/{} · {}", ui.steps, done, inc.steps.len(), inc.track_name);
     let block = ctx.pane_block(&title, Pane::Steps);
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -44,13 +44,32 @@ fn bar(fraction: f64, cells: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(cells.saturating_sub(filled)))
 }
 
-fn countdown_text(ctx: &Ctx, c: &Countdown) -> String {
+fn countdown_text(c: &Countdown) -> String {
+    match c.phase {
+        Phase::Met => format!("✓ {}", timers::format_signed(c.elapsed)),
+        Phase::Missed => format!("✗ {}", timers::format_signed(c.elapsed)),
+        _ => timers::hms(c.remaining()),
+    }
+}
+
+/// The word shown where the bar would be, when words say more than a bar.
+fn phase_word(ctx: &Ctx, c: &Countdown, restored: bool) -> Option<&'static str> {
     let ui = ctx.ui();
     match c.phase {
-        Phase::Met => format!("✓ {} {}", timers::format_signed(c.elapsed), ui.met),
-        Phase::Missed => format!("✗ {} {}", timers::format_signed(c.elapsed), ui.missed),
-        Phase::Breached => format!("{} {}", timers::hms(c.remaining()), ui.breached),
-        _ => timers::hms(c.remaining()),
+        _ if restored => Some(ui.restored),
+        Phase::Breached => Some(ui.breached),
+        Phase::Met => Some(ui.met),
+        Phase::Missed => Some(ui.missed),
+        _ => None,
+    }
+}
+
+/// The bar, or the phase in words once the clock stopped or ran out.
+fn tail(ctx: &Ctx, c: &Countdown, restored: bool, bar_w: usize) -> String {
+    match phase_word(ctx, c, restored) {
+        Some(word) if bar_w > 0 => fit(word, bar_w),
+        Some(_) => String::new(),
+        None => bar(c.fraction(), bar_w),
     }
 }
 
@@ -60,9 +79,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;
-    let name_w = 10;
-    let time_w = 11.min(w.saturating_sub(name_w + 3));
-    let bar_w = w.saturating_sub(2 + name_w + 1 + time_w + 1).min(12);
+    let time_w = 9;
+    // Narrow panes drop the bar and keep the names readable.
+    let bar_w = if w >= 44 { (w / 4).min(16) } else { 0 };
+    let name_w = w.saturating_sub(2 + 1 + time_w + 1 + bar_w).min(24);
     let focused = ctx.view.focus == Pane::Timers && ctx.view.modal.is_none();
     let mut lines: Vec<Line> = Vec::new();
 
@@ -72,9 +92,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             Span::raw("  "),
             Span::styled(fit(ui.overall, name_w), style),
             Span::raw(" "),
-            Span::styled(fit(&countdown_text(ctx, &c), time_w), style),
+            Span::styled(fit(&countdown_text(&c), time_w), style),
             Span::raw(" "),
-            Span::styled(bar(c.fraction(), bar_w), style),
+            Span::styled(tail(ctx, &c, false, bar_w), style),
         ]));
     }
     for (i, t) in inc.timers.iter().enumerate() {
@@ -89,22 +109,19 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
                 style.add_modifier(Modifier::UNDERLINED)
             };
         }
-        let text = if t.restored_at.is_some() {
-            format!("{} {}", ui.restored, timers::format_signed(c.elapsed))
+        let restored = t.restored_at.is_some();
+        let text = if restored {
+            format!("✓ {}", timers::format_signed(c.elapsed))
         } else {
-            countdown_text(ctx, &c)
+            countdown_text(&c)
         };
-        let show_bar = t.restored_at.is_none() && inc.closed_at.is_none();
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", health_symbol(state)), health_style(ctx, state)),
             Span::styled(fit(&func.name, name_w), style),
             Span::styled(" ", style),
             Span::styled(fit(&text, time_w), style),
             Span::styled(" ", style),
-            Span::styled(
-                if show_bar { bar(c.fraction(), bar_w) } else { " ".repeat(bar_w) },
-                style,
-            ),
+            Span::styled(tail(ctx, &c, restored, bar_w), style),
         ]));
     }
 

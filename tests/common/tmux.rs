@@ -1,0 +1,142 @@
+//! Drive the real binary in a real pseudo-terminal through tmux: type, read the screen, send
+//! signals, and capture the raw bytes the program wrote.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+    pub dir: PathBuf,
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+impl Tmux {
+    /// Start `cmd` (run by sh, so `; echo EXIT=$?` works) in a detached session of `w`x`h`.
+    /// `dir` gets `raw.out` (every byte the program wrote) and `exit` (its exit code).
+    pub fn start(dir: &Path, w: u16, h: u16, args: &str, env: &[(&str, &str)]) -> Tmux {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("drc-test-{}-{n}", std::process::id());
+        let bin = env!("CARGO_BIN_EXE_drconsole");
+        let exit_file = dir.join("exit");
+        let script = format!("{bin} {args}; echo $? > {}; sleep 60", exit_file.display());
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"]).args([
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+        for (k, v) in env {
+            cmd.args(["-e", &format!("{k}={v}")]);
+        }
+        cmd.args(["-e", "TERM=xterm-256color"]);
+        cmd.arg(script);
+        let status = cmd.status().expect("tmux");
+        assert!(status.success(), "tmux new-session failed");
+        let t = Tmux { socket, dir: dir.to_path_buf() };
+        t.tmux(&[
+            "pipe-pane",
+            "-o",
+            "-t",
+            "t",
+            &format!("cat >> {}", dir.join("raw.out").display()),
+        ]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out =
+            Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Send tmux key names (`Enter`, `Tab`, `C-c`, `s`, ...).
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    /// Type text literally (UTF-8, e.g. Chinese).
+    pub fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Wait until the screen satisfies `pred`; panic with the screen after `secs`.
+    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str, secs: u64) -> String {
+        self.wait_for(text, secs, |s| s.contains(text))
+    }
+
+    /// The PID of the program (the shell's child).
+    pub fn program_pid(&self) -> u32 {
+        let shell: u32 =
+            self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]).trim().parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let out = Command::new("pgrep")
+                .args(["-P", &shell.to_string(), "drconsole"])
+                .output()
+                .unwrap();
+            if let Some(pid) = String::from_utf8_lossy(&out.stdout).split_whitespace().next() {
+                return pid.parse().unwrap();
+            }
+            assert!(Instant::now() < deadline, "drconsole did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The program's exit code, once it has exited.
+    pub fn exit_code(&self, secs: u64) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let f = self.dir.join("exit");
+        loop {
+            if let Ok(s) = std::fs::read_to_string(&f) {
+                if let Ok(code) = s.trim().parse() {
+                    return code;
+                }
+            }
+            assert!(Instant::now() < deadline, "program did not exit; screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Every byte the program wrote to the terminal so far.
+    pub fn raw(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("raw.out")).unwrap_or_default()
+    }
+
+    pub fn resize(&self, w: u16, h: u16) {
+        self.tmux(&["resize-window", "-t", "t", "-x", &w.to_string(), "-y", &h.to_string()]);
+    }
+
+    pub fn kill_session(&self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}

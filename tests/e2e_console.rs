@@ -1,0 +1,130 @@
+//! End to end in a real pseudo-terminal (tmux): the real binary, real keys, real signals.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::tmux::Tmux;
+
+fn start(dir: &std::path::Path, args: &str) -> Tmux {
+    let data = dir.join("data");
+    let args = format!("--data-dir {} {args}", data.display());
+    Tmux::start(dir, 80, 24, &args, &[("NO_COLOR", "")])
+}
+
+#[test]
+fn declare_complete_two_steps_note_in_chinese_skip_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(dir.path(), "");
+    let s = t.wait_text("声明事件", 10);
+    assert!(s.contains("数据库故障"), "{s}");
+    assert!(s.contains("级别3 - 严重影响"), "{s}");
+
+    t.keys(&["Enter"]);
+    let s = t.wait_text("LIVE", 5);
+    assert!(s.contains("级别3 数据库故障"), "{s}");
+    assert!(s.contains("恢复步骤 0/12"), "{s}");
+    assert!(s.contains("总体RTO"), "{s}");
+
+    t.keys(&["s", "d"]);
+    t.wait_text("恢复步骤 1/12", 5);
+    t.keys(&["s", "d"]);
+    let s = t.wait_text("恢复步骤 2/12", 5);
+    assert!(s.contains("✓  1 启动灾难恢复团队"), "{s}");
+    assert!(s.contains("✓  2 评估灾难范围和影响"), "{s}");
+
+    t.keys(&["n"]);
+    t.wait_text("备注", 5);
+    t.type_text("主库已切换到备用节点");
+    t.wait_text("主库已切换到备用节点", 5);
+    t.keys(&["Enter"]);
+    let s = t.wait_text("备注: 主库已切换到备用节点", 5);
+    assert!(!s.contains("Enter 保存"), "the dialog closed: {s}");
+
+    t.keys(&["x"]);
+    t.wait_text("跳过原因", 5);
+    t.type_text("已有现成计划");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("↷  3 制定恢复计划和时间表", 5);
+    assert!(s.contains("已有现成计划"), "{s}");
+    assert!(s.contains("恢复步骤 3/12"), "{s}");
+
+    t.keys(&["q"]);
+    t.wait_text("y 退出", 5);
+    t.keys(&["y"]);
+    assert_eq!(t.exit_code(5), 0);
+    let raw = t.raw();
+    assert!(raw.windows(8).any(|w| w == b"\x1b[?1049l"), "the alternate screen was left on exit");
+}
+
+fn signal_test(sig: i32, want_code: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(dir.path(), "");
+    t.wait_text("声明事件", 10);
+    t.keys(&["Enter"]);
+    t.wait_text("LIVE", 5);
+    let pid = t.program_pid();
+    // SAFETY: sending a signal to a child process we started.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+    assert_eq!(t.exit_code(5), want_code);
+    let raw = t.raw();
+    let leave_alt = raw.windows(8).rposition(|w| w == b"\x1b[?1049l");
+    let enter_alt = raw.windows(8).rposition(|w| w == b"\x1b[?1049h");
+    assert!(leave_alt.is_some(), "terminal not restored after signal {sig}");
+    assert!(leave_alt > enter_alt, "the last alternate-screen switch must be the way out");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_143() {
+    signal_test(libc::SIGTERM, 143);
+}
+
+#[test]
+fn sigint_sighup_sigquit_take_the_same_clean_path() {
+    signal_test(libc::SIGINT, 130);
+    signal_test(libc::SIGHUP, 129);
+    signal_test(libc::SIGQUIT, 131);
+}
+
+#[test]
+fn too_small_terminal_says_so_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::start(dir.path(), 70, 20, &format!("--data-dir {}", data.display()), &[]);
+    t.wait_text("terminal too small: need 80x24, have 70x20", 10);
+    t.resize(100, 30);
+    t.wait_text("声明事件", 5);
+    t.keys(&["Escape", "y"]);
+    assert_eq!(t.exit_code(5), 0);
+}
+
+#[test]
+fn term_dumb_is_refused_with_a_pointer_to_the_commands() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TERM=dumb"), "{err}");
+    assert!(err.contains("drconsole runbook show"), "{err}");
+}
+
+#[test]
+fn closing_the_terminal_ends_the_program_within_two_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(dir.path(), "");
+    t.wait_text("声明事件", 10);
+    t.keys(&["Enter"]);
+    t.wait_text("LIVE", 5);
+    let pid = t.program_pid();
+    t.kill_session();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    // SAFETY: signal 0 only checks whether the process exists.
+    while unsafe { libc::kill(pid as i32, 0) } == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 2 s after the terminal closed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
