@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod config;
 pub mod i18n;
 pub mod incident;
+pub mod record;
 pub mod runbook;
 pub mod target;
 pub mod theme;

@@ -1,0 +1,299 @@
+//! What a record says, computed once from the incident: the Markdown and JSON forms of every
+//! record and report are renderings of these facts, so they never disagree.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+
+use crate::i18n;
+use crate::incident::describe::describe;
+use crate::incident::timers::{self, Phase};
+use crate::incident::{EventKind, Incident, StepStatus};
+use crate::runbook::duration;
+use crate::runbook::model::{Lang, Runbook};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub name: String,
+    pub target_secs: u64,
+    /// T0 to restoration (or to now while it runs).
+    pub actual_secs: u64,
+    /// `met`, `breached`, `running`, or `not-restored`.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    pub at: DateTime<Utc>,
+    pub local: String,
+    pub who: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    pub number: String,
+    pub key: String,
+    pub title: String,
+    pub owner: String,
+    pub status: &'static str,
+    pub spent_secs: i64,
+    pub reason: Option<String>,
+    pub failures: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedIteration {
+    pub step: String,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub iteration: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rpo {
+    pub target_secs: u64,
+    pub backup_point: Option<DateTime<Utc>>,
+    pub window_secs: Option<i64>,
+    pub met: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub incident_id: String,
+    pub open: bool,
+    pub drill: bool,
+    pub lang: Lang,
+    pub generated_at: DateTime<Utc>,
+    pub runbook_name: String,
+    pub runbook_sha256: String,
+    pub disaster_type: String,
+    pub disaster_type_name: String,
+    pub level: u8,
+    pub level_name: String,
+    pub track: String,
+    pub t0: DateTime<Utc>,
+    pub declared_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub reporter: String,
+    pub coordinator: String,
+    pub team: Vec<(String, String)>,
+    pub affected_functions: Vec<String>,
+    pub affected_services: Vec<String>,
+    pub expected_recovery: Option<DateTime<Utc>>,
+    pub duration_secs: i64,
+    pub overall: Option<Outcome>,
+    pub functions: Vec<Outcome>,
+    pub rpo: Rpo,
+    pub steps: Vec<StepRow>,
+    pub skipped: Vec<StepRow>,
+    pub failed_iterations: Vec<FailedIteration>,
+    pub notes: Vec<TimelineRow>,
+    pub timeline: Vec<TimelineRow>,
+    pub head_hash: Option<String>,
+}
+
+fn status_word(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Pending => "pending",
+        StepStatus::InProgress => "in-progress",
+        StepStatus::Done => "done",
+        StepStatus::Skipped => "skipped",
+        StepStatus::Failed => "failed",
+    }
+}
+
+fn outcome(id: &str, name: &str, c: &timers::Countdown) -> Outcome {
+    let state = match c.phase {
+        Phase::Met => "met",
+        Phase::Missed | Phase::Breached => "breached",
+        _ => "running",
+    };
+    Outcome {
+        id: id.to_string(),
+        name: name.to_string(),
+        target_secs: c.budget.as_secs(),
+        actual_secs: c.elapsed.num_seconds().max(0) as u64,
+        state,
+    }
+}
+
+pub fn local(t: DateTime<Utc>, tz: FixedOffset) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z").to_string()
+}
+
+pub fn collect(
+    inc: &Incident,
+    rb: &Runbook,
+    now: DateTime<Utc>,
+    tz: FixedOffset,
+    head_hash: Option<String>,
+) -> Facts {
+    let lang = inc.decl.lang;
+    let d = &inc.decl;
+    let end = inc.closed_at.unwrap_or(now);
+    let functions_all: Vec<String> = if d.functions.is_empty() {
+        inc.timers.iter().map(|t| t.id.clone()).collect()
+    } else {
+        d.functions.clone()
+    };
+    let mut services: Vec<String> = Vec::new();
+    for f in functions_all.iter().filter_map(|id| rb.function(id)) {
+        for s in &f.services {
+            if !services.contains(s) {
+                services.push(s.clone());
+            }
+        }
+    }
+    let name_of =
+        |id: &str| rb.function(id).map(|f| f.name.clone()).unwrap_or_else(|| id.to_string());
+
+    let mut number = 0;
+    let steps: Vec<StepRow> = inc
+        .steps
+        .iter()
+        .map(|s| {
+            let ts = rb.step(&s.id);
+            let num = if s.adjust_for.is_some() {
+                "↳".to_string()
+            } else {
+                number += 1;
+                number.to_string()
+            };
+            StepRow {
+                number: num,
+                key: s.key.clone(),
+                title: ts.map(|t| t.step.title.clone()).unwrap_or_else(|| s.id.clone()),
+                owner: ts
+                    .and_then(|t| rb.role(&t.step.owner))
+                    .map(|r| r.title.clone())
+                    .unwrap_or_default(),
+                status: status_word(s.status),
+                spent_secs: s.spent_at(end).num_seconds(),
+                reason: s.reason.clone(),
+                failures: s.failures,
+            }
+        })
+        .collect();
+
+    let mut timeline: Vec<TimelineRow> = inc
+        .events
+        .iter()
+        .map(|ev| TimelineRow {
+            at: ev.at,
+            local: local(ev.at, tz),
+            who: match &ev.who.ssh_client {
+                Some(c) => format!("{}@{} ({c})", ev.who.user, ev.who.host),
+                None => format!("{}@{}", ev.who.user, ev.who.host),
+            },
+            kind: serde_json::to_value(&ev.kind)
+                .ok()
+                .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+                .unwrap_or_default(),
+            text: describe(ev, rb, lang),
+        })
+        .collect();
+    timeline.sort_by_key(|r| r.at);
+
+    let mut failed_iterations = Vec::new();
+    let mut counts: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for ev in &inc.events {
+        if let EventKind::StepFailed { step, reason } = &ev.kind {
+            let n = counts.entry(step.as_str()).or_insert(0);
+            *n += 1;
+            failed_iterations.push(FailedIteration {
+                step: step.clone(),
+                title: rb.step(step).map(|t| t.step.title.clone()).unwrap_or_else(|| step.clone()),
+                at: ev.at,
+                iteration: *n,
+                reason: reason.clone(),
+            });
+        }
+    }
+
+    let overall = timers::overall_countdown(inc, now)
+        .map(|c| outcome("overall", i18n::record_words(lang).overall, &c));
+    let functions = inc
+        .timers
+        .iter()
+        .map(|t| outcome(&t.id, &name_of(&t.id), &timers::function_countdown(inc, t, now)))
+        .collect();
+    let rpo = timers::rpo_status(inc);
+    let skipped = steps.iter().filter(|s| s.status == "skipped").cloned().collect();
+    let notes = timeline.iter().filter(|r| r.kind == "note").cloned().collect();
+    let level = rb.level(d.level);
+
+    Facts {
+        incident_id: d.incident_id.clone(),
+        open: inc.closed_at.is_none(),
+        drill: inc.is_drill(),
+        lang,
+        generated_at: now,
+        runbook_name: d.runbook_name.clone(),
+        runbook_sha256: d.runbook_sha256.clone(),
+        disaster_type: d.disaster_type.clone(),
+        disaster_type_name: rb
+            .disaster_type(&d.disaster_type)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| d.disaster_type.clone()),
+        level: d.level,
+        level_name: level.map(|l| l.name.clone()).unwrap_or_else(|| d.level.to_string()),
+        track: inc.track_name.clone(),
+        t0: d.t0,
+        declared_at: inc.events.first().map(|e| e.at).unwrap_or(d.t0),
+        closed_at: inc.closed_at,
+        reporter: d.reporter.clone(),
+        coordinator: d.coordinator.clone(),
+        team: d
+            .team
+            .iter()
+            .map(|m| {
+                (
+                    rb.role(&m.role).map(|r| r.title.clone()).unwrap_or_else(|| m.role.clone()),
+                    m.person.clone(),
+                )
+            })
+            .collect(),
+        affected_functions: functions_all.iter().map(|f| name_of(f)).collect(),
+        affected_services: services
+            .iter()
+            .map(|s| {
+                rb.services
+                    .iter()
+                    .find(|x| &x.id == s)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| s.clone())
+            })
+            .collect(),
+        expected_recovery: inc
+            .overall_budget
+            .and_then(|b| chrono::Duration::from_std(b).ok())
+            .map(|b| d.t0 + b),
+        duration_secs: (end - d.t0).num_seconds().max(0),
+        overall,
+        functions,
+        rpo: Rpo {
+            target_secs: rpo.rpo.as_secs(),
+            backup_point: inc.backup_point,
+            window_secs: rpo.window.map(|w| w.num_seconds()),
+            met: rpo.met(),
+        },
+        steps,
+        skipped,
+        failed_iterations,
+        notes,
+        timeline,
+        head_hash,
+    }
+}
+
+pub fn secs(s: u64) -> String {
+    duration::format(std::time::Duration::from_secs(s))
+}
+
+pub fn signed_secs(s: i64) -> String {
+    timers::format_signed(chrono::Duration::seconds(s))
+}
