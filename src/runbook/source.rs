@@ -344,7 +344,7 @@ pub fn key_in_raw_text(text: &str, offset: usize) -> Option<KeyPath> {
                     *arrays.entry(name.clone()).or_insert(0) += 1;
                     arrays.retain(|k, _| !(k.len() > name.len() && k.starts_with(&name)));
                 }
-                table = header_path(&name, &arrays);
+                table = header_path(&name, &arrays, array);
                 stmt = Some(table.clone());
                 i = line_end;
                 continue;
@@ -457,10 +457,14 @@ fn split_key(raw: &str) -> Vec<String> {
 }
 
 /// The path of a table header, with the current index of each array of tables on the way.
-fn header_path(name: &[String], arrays: &HashMap<Vec<String>, usize>) -> KeyPath {
+/// The last name of a plain `[table]` header names the table itself, never an array entry.
+fn header_path(name: &[String], arrays: &HashMap<Vec<String>, usize>, array: bool) -> KeyPath {
     let mut p = KeyPath::default();
     for n in 1..=name.len() {
         p = p.key(&name[n - 1]);
+        if n == name.len() && !array {
+            break;
+        }
         if let Some(&count) = arrays.get(&name[..n]) {
             p = p.index(count.saturating_sub(1));
         }
@@ -557,5 +561,9 @@ mod tests {
         assert_eq!(key_in_raw_text(text, text.len() + 5), None);
         assert_eq!(key_in_raw_text("", 0), None);
         assert_eq!(key_in_raw_text("[[a", 3).map(|p| p.to_string()), Some("a[0]".into()));
+        let clash = "[[a]]\n[a.b]\n[a]\n";
+        let at = |n: &str| key_in_raw_text(clash, clash.rfind(n).unwrap()).map(|p| p.to_string());
+        assert_eq!(at("[a.b]"), Some("a[0].b".into()));
+        assert_eq!(at("[a]"), Some("a".into()));
     }
 }
