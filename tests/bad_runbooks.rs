@@ -456,6 +456,16 @@ proptest! {
     }
 
     #[test]
+    fn locating_a_key_in_raw_text_never_panics(
+        text in "[\\[\\]{}\"'=#.,\n\t a-z\u{4e00}-\u{4e0f}\\\\]{0,200}",
+        at in 0usize..260,
+    ) {
+        // Called on text that does not parse, at whatever offset the parser gave up.
+        let _ = drconsole::runbook::source::key_in_raw_text(&text, at);
+        let _ = drconsole::runbook::source::key_in_raw_text(REAL, at * 97);
+    }
+
+    #[test]
     fn truncated_runbooks_never_panic(at in 0..=REAL.len()) {
         let mut at = at;
         while !REAL.is_char_boundary(at) {

@@ -31,6 +31,12 @@ fn en() -> Runbook {
     load(&root().join("runbooks/shopping-system.en.toml")).runbook
 }
 
+/// Zip two sections, which must be equally long: `zip` alone would hide a missing entry.
+fn pairs<'a, T>(what: &str, a: &'a [T], b: &'a [T]) -> impl Iterator<Item = (&'a T, &'a T)> {
+    assert_eq!(a.len(), b.len(), "{what}: zh has {} entries, en has {}", a.len(), b.len());
+    a.iter().zip(b)
+}
+
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<String> {
     items.iter().map(|x| id(x).to_string()).collect()
 }
@@ -103,12 +109,12 @@ fn zh_and_en_have_the_same_plan_figures() {
 #[test]
 fn zh_and_en_have_the_same_steps_and_step_references() {
     let (a, b) = (zh(), en());
-    for (pa, pb) in a.procedures.iter().zip(&b.procedures) {
+    for (pa, pb) in pairs("procedures", &a.procedures, &b.procedures) {
         assert_eq!(pa.section, pb.section, "procedure '{}'", pa.id);
         let sa = ids(&pa.steps, |s| &s.id);
         let sb = ids(&pb.steps, |s| &s.id);
         assert_eq!(sa, sb, "steps of procedure '{}'", pa.id);
-        for (x, y) in pa.steps.iter().zip(&pb.steps) {
+        for (x, y) in pairs("steps", &pa.steps, &pb.steps) {
             let what = format!("step '{}'", x.id);
             assert_eq!(x.owner, y.owner, "{what}: owner");
             assert_eq!(x.checklist, y.checklist, "{what}: checklist");
@@ -127,15 +133,15 @@ fn zh_and_en_have_the_same_steps_and_step_references() {
 #[test]
 fn zh_and_en_have_the_same_references_between_sections() {
     let (a, b) = (zh(), en());
-    for (x, y) in a.functions.iter().zip(&b.functions) {
+    for (x, y) in pairs("functions", &a.functions, &b.functions) {
         assert_eq!(x.services, y.services, "function '{}': services", x.id);
         assert_eq!(x.procedures, y.procedures, "function '{}': procedures", x.id);
         assert_eq!(x.max_downtime, y.max_downtime, "function '{}': max-downtime", x.id);
     }
-    for (x, y) in a.components.iter().zip(&b.components) {
+    for (x, y) in pairs("components", &a.components, &b.components) {
         assert_eq!(x.services, y.services, "component '{}'", x.id);
     }
-    for (x, y) in a.services.iter().zip(&b.services) {
+    for (x, y) in pairs("services", &a.services, &b.services) {
         let what = format!("service '{}'", x.id);
         assert_eq!(x.kind, y.kind, "{what}");
         assert_eq!(x.target, y.target, "{what}");
@@ -143,33 +149,33 @@ fn zh_and_en_have_the_same_references_between_sections() {
         assert_eq!(x.latency_warn, y.latency_warn, "{what}");
         assert_eq!(x.component, y.component, "{what}");
     }
-    for (x, y) in a.disaster_types.iter().zip(&b.disaster_types) {
+    for (x, y) in pairs("disaster_types", &a.disaster_types, &b.disaster_types) {
         let what = format!("disaster type '{}'", x.id);
         assert_eq!((x.impact, x.priority), (y.impact, y.priority), "{what}");
         assert_eq!(x.contacts, y.contacts, "{what}");
     }
-    for (x, y) in a.levels.iter().zip(&b.levels) {
+    for (x, y) in pairs("levels", &a.levels, &b.levels) {
         assert_eq!(x.track, y.track, "level {}", x.level);
         assert_eq!(x.update_every, y.update_every, "level {}", x.level);
     }
-    for (x, y) in a.tracks.iter().zip(&b.tracks) {
+    for (x, y) in pairs("tracks", &a.tracks, &b.tracks) {
         let what = format!("track '{}'", x.id);
         assert_eq!((x.kind, &x.procedure, &x.finish), (y.kind, &y.procedure, &y.finish), "{what}");
     }
-    for (x, y) in a.backups.iter().zip(&b.backups) {
+    for (x, y) in pairs("backups", &a.backups, &b.backups) {
         assert_eq!(x.scope, y.scope, "backup '{}'", x.id);
     }
-    for (x, y) in a.checklists.iter().zip(&b.checklists) {
+    for (x, y) in pairs("checklists", &a.checklists, &b.checklists) {
         assert_eq!(x.items.len(), y.items.len(), "checklist '{}'", x.id);
     }
-    for (x, y) in a.notifications.iter().zip(&b.notifications) {
+    for (x, y) in pairs("notifications", &a.notifications, &b.notifications) {
         assert_eq!(x.when, y.when, "notification '{}'", x.id);
         assert_eq!(x.channels.len(), y.channels.len(), "notification '{}'", x.id);
     }
-    for (x, y) in a.fields.iter().zip(&b.fields) {
+    for (x, y) in pairs("fields", &a.fields, &b.fields) {
         assert_eq!(x.source, y.source, "field '{}'", x.id);
     }
-    for (x, y) in a.references.iter().zip(&b.references) {
+    for (x, y) in pairs("references", &a.references, &b.references) {
         let what = format!("reference '{}'", x.id);
         assert_eq!(x.section, y.section, "{what}");
         assert_eq!(x.items.len(), y.items.len(), "{what}: items");
@@ -183,7 +189,7 @@ fn zh_and_en_have_the_same_references_between_sections() {
 #[test]
 fn zh_and_en_templates_use_the_same_placeholders() {
     let (a, b) = (zh(), en());
-    for (x, y) in a.templates.iter().zip(&b.templates) {
+    for (x, y) in pairs("templates", &a.templates, &b.templates) {
         let pa = placeholders(&x.body).unwrap();
         let pb = placeholders(&y.body).unwrap();
         assert!(!pa.is_empty(), "template '{}' has no placeholder", x.id);
@@ -283,4 +289,45 @@ fn runbook_show_in_an_empty_folder_prints_the_builtin_steps() {
         from += at + line.len();
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "show wrote files");
+}
+
+/// The first ```toml block of the format reference.
+fn doc_example() -> String {
+    let doc = std::fs::read_to_string(root().join("docs/runbook-format.md")).unwrap();
+    let start = doc.find("```toml\n").expect("no ```toml block in docs/runbook-format.md") + 8;
+    let len = doc[start..].find("\n```").expect("unclosed ```toml block") + 1;
+    doc[start..start + len].to_string()
+}
+
+#[test]
+fn the_example_in_the_format_reference_loads() {
+    let text = doc_example();
+    let loaded = runbook::load::from_text("docs/runbook-format.md", &text).unwrap_or_else(|d| {
+        let lines: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        panic!("the documented example does not load:\n{}", lines.join("\n"))
+    });
+    let rb = loaded.runbook;
+    // It is meant to show the loop, the partial track and a sub-procedure, not only to parse.
+    assert!(rb.procedures.iter().flat_map(|p| &p.steps).any(|s| s.on_fail.is_some()));
+    assert!(rb.procedures.iter().flat_map(|p| &p.steps).any(|s| s.procedure.is_some()));
+    assert!(rb.tracks.iter().any(|t| t.procedure.is_none() && t.finish.is_some()));
+}
+
+#[test]
+fn the_format_reference_lists_every_form_field_id() {
+    use drconsole::runbook::forms::{RECORD_FIELDS, REPORT_FIELDS, TEST_REPORT_FIELDS};
+    let doc = std::fs::read_to_string(root().join("docs/runbook-format.md")).unwrap();
+    for (form, ids) in [
+        ("[forms.record]", RECORD_FIELDS),
+        ("[forms.report]", REPORT_FIELDS),
+        ("[forms.test-report]", TEST_REPORT_FIELDS),
+    ] {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{form}` (")))
+            .unwrap_or_else(|| panic!("no row for {form} in the form field table"));
+        let listed: Vec<&str> =
+            row.split('|').nth(2).unwrap().split(',').map(|s| s.trim().trim_matches('`')).collect();
+        assert_eq!(listed, ids, "{form}");
+    }
 }

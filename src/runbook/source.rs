@@ -344,13 +344,13 @@ pub fn key_in_raw_text(text: &str, offset: usize) -> Option<KeyPath> {
                     *arrays.entry(name.clone()).or_insert(0) += 1;
                     arrays.retain(|k, _| !(k.len() > name.len() && k.starts_with(&name)));
                 }
-                table = header_path(&name, &arrays);
+                table = header_path(&name, &arrays, array);
                 stmt = Some(table.clone());
                 i = line_end;
                 continue;
             }
             if c != b'#' {
-                let eq = find_outside_quotes(b, i, b'=');
+                let eq = key_end(b, i);
                 let key = split_key(&String::from_utf8_lossy(&b[i..eq]));
                 let valid = !key.is_empty()
                     && key.iter().all(|k| {
@@ -394,22 +394,25 @@ fn find_byte(b: &[u8], from: usize, byte: u8) -> usize {
     b.get(from..).and_then(|r| r.iter().position(|&c| c == byte)).map_or(b.len(), |k| from + k)
 }
 
-/// Position of `byte` on the line starting at `from`, outside quotes; the line end if absent.
-fn find_outside_quotes(b: &[u8], from: usize, byte: u8) -> usize {
+/// End of the key of the statement starting at `from`: the `=` outside quotes, or, on a line
+/// without one (`rpo 4h`), the first blank outside quotes, so the key is not the whole line.
+fn key_end(b: &[u8], from: usize) -> usize {
     let mut quote: Option<u8> = None;
+    let mut blank: Option<usize> = None;
     let mut i = from;
     while let Some(&c) = b.get(i) {
         match (quote, c) {
-            (_, b'\n') => return i,
+            (_, b'\n') => break,
             (None, q @ (b'"' | b'\'')) => quote = Some(q),
             (Some(b'"'), b'\\') => i += 1,
             (Some(q), c) if c == q => quote = None,
-            (None, c) if c == byte => return i,
+            (None, b'=') => return i,
+            (None, b' ' | b'\t') => blank = blank.or(Some(i)),
             _ => {}
         }
         i += 1;
     }
-    b.len()
+    blank.unwrap_or(i.min(b.len()))
 }
 
 /// Index just past the string starting at `from` (basic, literal, or either multi-line form).
@@ -457,10 +460,14 @@ fn split_key(raw: &str) -> Vec<String> {
 }
 
 /// The path of a table header, with the current index of each array of tables on the way.
-fn header_path(name: &[String], arrays: &HashMap<Vec<String>, usize>) -> KeyPath {
+/// The last name of a plain `[table]` header names the table itself, never an array entry.
+fn header_path(name: &[String], arrays: &HashMap<Vec<String>, usize>, array: bool) -> KeyPath {
     let mut p = KeyPath::default();
     for n in 1..=name.len() {
         p = p.key(&name[n - 1]);
+        if n == name.len() && !array {
+            break;
+        }
         if let Some(&count) = arrays.get(&name[..n]) {
             p = p.index(count.saturating_sub(1));
         }
@@ -557,5 +564,13 @@ mod tests {
         assert_eq!(key_in_raw_text(text, text.len() + 5), None);
         assert_eq!(key_in_raw_text("", 0), None);
         assert_eq!(key_in_raw_text("[[a", 3).map(|p| p.to_string()), Some("a[0]".into()));
+        let no_eq = "[plan]\nrpo 4h\n\"a b\" 4\n";
+        let at = |n: &str| key_in_raw_text(no_eq, no_eq.find(n).unwrap()).map(|p| p.to_string());
+        assert_eq!(at("4h"), Some("plan.rpo".into()));
+        assert_eq!(at(" 4\n"), Some("plan.a b".into()));
+        let clash = "[[a]]\n[a.b]\n[a]\n";
+        let at = |n: &str| key_in_raw_text(clash, clash.rfind(n).unwrap()).map(|p| p.to_string());
+        assert_eq!(at("[a.b]"), Some("a[0].b".into()));
+        assert_eq!(at("[a]"), Some("a".into()));
     }
 }
