@@ -68,6 +68,72 @@ pub enum Command {
         #[command(subcommand)]
         action: RunbookAction,
     },
+    /// Declare an incident without the full screen (for automation and alert hooks); prints
+    /// the incident id.
+    Declare {
+        /// Disaster type id (see `drconsole runbook show`).
+        #[arg(long = "type", value_name = "ID")]
+        disaster_type: String,
+        /// Impact level (1 routine maintenance, 2 partial DR, 3 full DR).
+        #[arg(long)]
+        level: u8,
+        /// Affected business function ids, comma-separated (default for a full DR: all).
+        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        functions: Vec<String>,
+        /// Who reports it (default: the user name).
+        #[arg(long, value_name = "NAME")]
+        reporter: Option<String>,
+        /// DR coordinator (default: the runbook's coordinator).
+        #[arg(long, value_name = "NAME")]
+        coordinator: Option<String>,
+        /// When the outage began: HH:MM, "YYYY-MM-DD HH:MM" (local) or RFC 3339 (default: now).
+        #[arg(long, value_name = "TIME")]
+        began_at: Option<String>,
+    },
+    /// Append a note to an incident from any shell on the host.
+    Note {
+        /// Incident id or a unique prefix (default: the latest open incident).
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        /// The note.
+        #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Reopen an unfinished incident in the console (default: the latest open one).
+    Resume {
+        id: Option<String>,
+    },
+    /// List incidents and drills.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the response record (appendix B.1) from the journal.
+    Record {
+        id: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write the post-incident analysis (appendix B.2), pre-filled from the journal.
+    Report {
+        id: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check an incident's journal hash chain; report the first broken link.
+    Verify {
+        id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Md,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

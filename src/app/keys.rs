@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{App, QuitReason};
 use crate::incident::{Declaration, EventKind, StepStatus, TeamMember};
-use crate::ui::declare::{parse_t0, DeclareForm, Field};
+use crate::incident::clock::parse_local_time as parse_t0;
+use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
 use crate::ui::view::{InputKind, Modal, Pane};
 

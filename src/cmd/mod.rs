@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod console;
+pub mod incident;
 pub mod show;
 
 /// Exit codes shared by every subcommand.

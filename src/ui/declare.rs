@@ -1,6 +1,5 @@
 //! The declaration form: disaster type, level, affected functions, people, and T0.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 use crate::runbook::model::Runbook;
 
@@ -88,62 +87,3 @@ impl DeclareForm {
     }
 }
 
-/// Parse a T0 typed by the operator, in local time. "now", "14:05" (today, or yesterday if
-/// that would be in the future), "2026-11-28 14:05", or RFC 3339. T0 may not be in the future.
-pub fn parse_t0(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("now") {
-        return Ok(now);
-    }
-    let parsed = if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        dt.with_timezone(&Utc)
-    } else if let Ok(naive) = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
-    {
-        local_to_utc(naive)?
-    } else if let Ok(time) =
-        NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
-    {
-        let today: NaiveDate = now.with_timezone(&Local).date_naive();
-        let candidate = local_to_utc(today.and_time(time))?;
-        if candidate > now {
-            local_to_utc((today - chrono::Duration::days(1)).and_time(time))?
-        } else {
-            candidate
-        }
-    } else {
-        return Err(format!("\"{t}\" is not a time; write now, HH:MM or YYYY-MM-DD HH:MM"));
-    };
-    if parsed > now + chrono::Duration::seconds(60) {
-        return Err(format!("\"{t}\" is in the future"));
-    }
-    Ok(parsed.min(now))
-}
-
-fn local_to_utc(naive: NaiveDateTime) -> Result<DateTime<Utc>, String> {
-    Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("{naive} does not exist in the local time zone"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn t0_forms() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 28, 18, 0, 0).unwrap();
-        assert_eq!(parse_t0("now", now).unwrap(), now);
-        assert_eq!(parse_t0("", now).unwrap(), now);
-        assert_eq!(
-            parse_t0("2026-11-28T14:05:00Z", now).unwrap(),
-            Utc.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).unwrap()
-        );
-        assert!(parse_t0("2030-01-01T00:00:00Z", now).unwrap_err().contains("future"));
-        assert!(parse_t0("teatime", now).unwrap_err().contains("not a time"));
-        let hm = parse_t0("14:05", now).unwrap();
-        assert!(hm <= now && now - hm < chrono::Duration::days(1));
-    }
-}
