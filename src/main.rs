@@ -37,6 +37,9 @@ fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        Some(Command::Status { json, watch }) => {
+            cmd::status::run(runbook_path.as_deref(), &config, &g.targets, json, watch)
+        }
         None => {
             eprintln!("the full-screen console is not built yet; try `drconsole runbook show`");
             exit::USAGE

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod show;
+pub mod status;
 
 /// Exit codes shared by every subcommand.
 pub mod exit {
