@@ -199,7 +199,9 @@ fn selection_words(message: &str, timeout: Duration) -> String {
     } else if m.contains("reset") {
         "connection reset by the server".into()
     } else {
-        format!("no server reachable within {}", format_duration(timeout))
+        // Selection gave up before any server said what was wrong: it accepted and stayed
+        // silent, or the network swallowed the packets.
+        format!("timed out after {}: no server answered", format_duration(timeout))
     }
 }
 
@@ -351,6 +353,6 @@ mod tests {
                    Error: Kind: I/O error: Connection refused (os error 111) } ] }";
         assert_eq!(selection_words(msg, s), "connection refused");
         assert_eq!(selection_words("Kind: I/O error: timed out", s), "timed out after 2s");
-        assert_eq!(selection_words("nothing useful", s), "no server reachable within 2s");
+        assert_eq!(selection_words("nothing", s), "timed out after 2s: no server answered");
     }
 }
