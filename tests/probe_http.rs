@@ -127,9 +127,8 @@ async fn spawned_probe_debounces_and_stops_when_dropped() {
 
     drop(set);
     // Every task is gone, and with it every sender.
-    let end = tokio::time::timeout(Duration::from_secs(5), async {
-        while rx.recv().await.is_some() {}
-    })
-    .await;
+    let end =
+        tokio::time::timeout(Duration::from_secs(5), async { while rx.recv().await.is_some() {} })
+            .await;
     assert!(end.is_ok(), "probe tasks kept running after the ProbeSet was dropped");
 }

@@ -131,7 +131,7 @@ pub fn table(rows: &[(&ResolvedService, &ServiceStatus)], now: DateTime<Utc>) ->
     if probe::host_cut_off(&statuses) {
         push_line(
             &mut out,
-            "every service is DOWN at once: check this host's own network before the services",
+            "every service is DOWN at once: this host's own network may be cut off",
         );
     }
     push_line(&mut out, &row("SERVICE", "STATE", "LATENCY", "DETAIL"));

@@ -38,8 +38,7 @@ impl Attempt {
         if let (Health::Up, Some(lat), Some(warn)) = (self.health, self.latency, warn) {
             if lat > warn {
                 self.health = Health::Degraded;
-                self.detail =
-                    format!("slow: {} > {}", format_duration(lat), format_duration(warn));
+                self.detail = format!("slow: {} > {}", format_duration(lat), format_duration(warn));
             }
         }
         self

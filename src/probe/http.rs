@@ -131,13 +131,14 @@ impl HttpProber {
 
 fn build_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {
     ensure_crypto_provider();
-    let mut b = Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .user_agent(concat!("drconsole/", env!("CARGO_PKG_VERSION"), " (health probe)"));
+    let mut b = Client::builder().timeout(timeout).connect_timeout(timeout).user_agent(concat!(
+        "drconsole/",
+        env!("CARGO_PKG_VERSION"),
+        " (health probe)"
+    ));
     if let Some(path) = ca_file {
-        let pem =
-            std::fs::read(path).map_err(|e| format!("cannot read ca-file {path}: {}", lower_first(&e.to_string())))?;
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read ca-file {path}: {}", lower_first(&e.to_string())))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|_| format!("ca-file {path} holds no usable PEM certificate"))?;
         b = b.tls_certs_merge(certs);

@@ -152,9 +152,16 @@ impl MongoProber {
             CallError::Panicked => format!("{what} failed inside the driver"),
             CallError::Driver(e) => match &*e.kind {
                 ErrorKind::Command(c) => {
-                    format!("{what} refused: {} ({}): {}", c.code_name, c.code, one_line(&c.message, 120))
+                    format!(
+                        "{what} refused: {} ({}): {}",
+                        c.code_name,
+                        c.code,
+                        one_line(&c.message, 120)
+                    )
                 }
-                ErrorKind::ServerSelection { message, .. } => selection_words(message, self.timeout),
+                ErrorKind::ServerSelection { message, .. } => {
+                    selection_words(message, self.timeout)
+                }
                 _ => driver_words(&e),
             },
         }
@@ -193,8 +200,7 @@ fn selection_words(message: &str, timeout: Duration) -> String {
         "authentication failed".into()
     } else if m.contains("timed out") || m.contains("timedout") || m.contains("deadline") {
         format!("timed out after {}", format_duration(timeout))
-    } else if m.contains("dns") || m.contains("failed to lookup") || m.contains("name resolution")
-    {
+    } else if m.contains("dns") || m.contains("failed to lookup") || m.contains("name resolution") {
         "host not found".into()
     } else if m.contains("reset") {
         "connection reset by the server".into()
@@ -259,10 +265,8 @@ fn repl_notes(status: &Document) -> Vec<String> {
     let Ok(members) = status.get_array("members") else { return vec![] };
     let members: Vec<&Document> = members.iter().filter_map(|m| m.as_document()).collect();
     let optime = |m: &Document| m.get_datetime("optimeDate").ok().map(|d| d.timestamp_millis());
-    let primary_optime = members
-        .iter()
-        .find(|m| m.get_str("stateStr") == Ok("PRIMARY"))
-        .and_then(|m| optime(m));
+    let primary_optime =
+        members.iter().find(|m| m.get_str("stateStr") == Ok("PRIMARY")).and_then(|m| optime(m));
     let mut parts = Vec::new();
     let mut max_lag: Option<i64> = None;
     for m in &members {

@@ -63,7 +63,9 @@ impl Monitor {
             Prober::Mongo(p) => p.attempt().await,
             Prober::Http(p) => p.attempt().await,
             Prober::Tcp => tcp::attempt(&self.svc.target, timeout).await,
-            Prober::Command => command::attempt(&self.svc.target, &self.svc.spec.args, timeout).await,
+            Prober::Command => {
+                command::attempt(&self.svc.target, &self.svc.spec.args, timeout).await
+            }
         };
         self.fold(attempt.check_latency(self.svc.spec.latency_warn.map(|d| d.0)))
     }

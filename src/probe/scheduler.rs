@@ -66,8 +66,7 @@ impl Monitors {
 
     /// One attempt per service, concurrently; statuses in service order.
     pub async fn check_all(&mut self) -> Vec<ServiceStatus> {
-        let updates =
-            futures::future::join_all(self.list.iter_mut().map(|m| m.check())).await;
+        let updates = futures::future::join_all(self.list.iter_mut().map(|m| m.check())).await;
         updates.into_iter().map(|u| u.status).collect()
     }
 }
