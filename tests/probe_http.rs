@@ -132,3 +132,32 @@ async fn spawned_probe_debounces_and_stops_when_dropped() {
             .await;
     assert!(end.is_ok(), "probe tasks kept running after the ProbeSet was dropped");
 }
+
+/// HTTPS: a private CA is trusted only through `ca-file`; without it the system store
+/// rejects the certificate.
+#[tokio::test]
+async fn https_trusts_ca_file_and_rejects_unknown_issuers() {
+    let Some(pki) = support::TestPki::make("https_trusts_ca_file") else { return };
+    let port = pki.serve();
+    let url = format!("https://127.0.0.1:{port}/health");
+
+    let mut svc = service("api", ServiceKind::Http, &url, TIMEOUT);
+    svc.spec.ca_file = Some(pki.ca_file());
+    let st = once(svc).await;
+    assert_eq!((st.state, st.detail.as_str()), (Health::Up, "HTTP 200"), "{st:?}");
+
+    let st = once(service("api", ServiceKind::Http, &url, TIMEOUT)).await;
+    assert_eq!(st.state, Health::Down);
+    assert!(st.detail.contains("certificate"), "{}", st.detail);
+    eprintln!("unknown issuer: {}", st.detail);
+
+    let mut svc = service("api", ServiceKind::Http, &url, TIMEOUT);
+    svc.spec.ca_file = Some("/nonexistent/drconsole-ca.pem".into());
+    let st = once(svc).await;
+    assert_eq!(st.state, Health::Down);
+    assert!(
+        st.detail.starts_with("cannot read ca-file /nonexistent/drconsole-ca.pem"),
+        "{}",
+        st.detail
+    );
+}

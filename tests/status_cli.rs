@@ -199,3 +199,37 @@ fn table_fits_80_columns() {
     }
     eprintln!("{text}");
 }
+
+/// `--watch N` repeats until interrupted; each round is one JSON line; Ctrl-C ends it with
+/// the last round's exit code.
+#[test]
+fn watch_repeats_until_interrupted() {
+    let Some(uri) = common::mongodb_uri("watch_repeats_until_interrupted") else { return };
+    let api = HttpServer::start(200, "ok", Duration::ZERO);
+    let home = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("drconsole");
+    let child = std::process::Command::new(bin)
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env_remove("DRCONSOLE_CONFIG")
+        .args(["status", "--json", "--watch", "1"])
+        .arg(format!("--target=mongodb={uri}"))
+        .arg(format!("--target=api={}", api.url()))
+        .arg(format!("--target=frontend={}", api.url()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rounds: Vec<Value> = text.lines().map(|l| json_of(l.as_bytes())).collect();
+    assert!(rounds.len() >= 2, "{text}");
+    assert!(rounds.iter().all(|r| r["all_up"] == Value::Bool(true)), "{text}");
+}

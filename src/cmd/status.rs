@@ -48,7 +48,10 @@ pub fn run(
             return exit::FAILED;
         }
     };
-    rt.block_on(rounds(services, json, watch.map(Duration::from_secs)))
+    let code = rt.block_on(rounds(services, json, watch.map(Duration::from_secs)));
+    // Do not wait for leftovers (a DNS lookup or driver call past its deadline) to finish.
+    rt.shutdown_background();
+    code
 }
 
 async fn rounds(services: Vec<ResolvedService>, json: bool, watch: Option<Duration>) -> i32 {

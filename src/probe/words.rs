@@ -67,6 +67,9 @@ pub fn describe_io(e: &io::Error) -> String {
         K::NotFound => "not found".into(),
         _ => {
             let s = e.to_string();
+            if s.contains("failed to lookup address") {
+                return "host not found".into();
+            }
             // "Connection refused (os error 111)" -> "connection refused"
             let s = s.split(" (os error").next().unwrap_or(&s).to_string();
             lower_first(&s)
