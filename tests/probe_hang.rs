@@ -113,6 +113,46 @@ async fn fifty_hung_probes_all_report_in_time() {
     assert!(slowest <= TIMEOUT + SLACK, "slowest first report after {slowest:?}");
 }
 
+/// A MongoDB server that answers the handshake and then hangs mid-session: every attempt
+/// still ends within timeout + 1 s, and the driver call left waiting is not piled on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_hanging_mid_session_reports_in_time() {
+    let Some(uri) = common::mongodb_uri("mongodb_hanging_mid_session") else { return };
+    let upstream =
+        uri.trim_start_matches("mongodb://").split(['/', '?']).next().unwrap().to_string();
+    let proxy = support::StallProxy::start(upstream);
+    let mut svc = service(
+        "db",
+        ServiceKind::Mongodb,
+        &format!("mongodb://127.0.0.1:{}/shop", proxy.port),
+        TIMEOUT,
+    );
+    svc.spec.interval = drconsole::runbook::duration::Dur(Duration::from_millis(100));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let _set = probe::spawn(vec![svc], tx);
+    let first = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+    assert_eq!(first.status.state, Health::Up, "{:?}", first.status);
+
+    proxy.stall(true);
+    let mut details = Vec::new();
+    let mut last = Instant::now();
+    for _ in 0..5 {
+        let u = tokio::time::timeout(TIMEOUT + SLACK + Duration::from_millis(100), rx.recv())
+            .await
+            .expect("an attempt took longer than timeout + 1 s")
+            .unwrap();
+        assert!(last.elapsed() <= TIMEOUT + SLACK + Duration::from_millis(100));
+        last = Instant::now();
+        details.push(u.status.detail.clone());
+        if u.status.state == Health::Down {
+            break;
+        }
+    }
+    eprintln!("mid-session hang: {details:?}");
+    assert!(details.iter().all(|d| d.contains("timed out") || d.contains("not answering")));
+    assert!(details.len() >= 2, "{details:?}");
+}
+
 /// A hung MongoDB call is never piled on: the next attempt reports the one still waiting.
 #[tokio::test]
 async fn hung_mongodb_keeps_one_probe_in_flight() {

@@ -32,7 +32,7 @@ pub struct MongoProber {
     target: String,
     timeout: Duration,
     client: Option<Client>,
-    /// A call that timed out and may still be running.
+    /// A call that timed out and may still be running, and when its attempt began.
     hung: Option<(AbortHandle, Instant)>,
 }
 
@@ -140,7 +140,8 @@ impl MongoProber {
             Err(_) => {
                 // Left running on purpose (see the module comment); remembered so the next
                 // attempt does not pile another call on top of it.
-                self.hung = Some((handle.abort_handle(), Instant::now()));
+                let started = deadline.checked_sub(self.timeout + GRACE).unwrap_or(deadline);
+                self.hung = Some((handle.abort_handle(), started));
                 Err(CallError::TimedOut)
             }
         }
