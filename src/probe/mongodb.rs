@@ -123,6 +123,10 @@ impl MongoProber {
         cmd: Document,
         deadline: Instant,
     ) -> Result<Document, CallError> {
+        if self.hung.is_some() {
+            // An earlier call of this attempt is still stuck: do not add a second one.
+            return Err(CallError::TimedOut);
+        }
         let client = client.clone();
         let handle = tokio::spawn(async move { client.database("admin").run_command(cmd).await });
         self.join(handle, deadline).await
