@@ -198,6 +198,55 @@ fn pad_left(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runbook::duration::Dur;
+    use crate::runbook::model::{Service, ServiceKind};
+
+    fn svc(id: &str, target: &str) -> ResolvedService {
+        let spec = Service {
+            id: id.into(),
+            name: id.into(),
+            kind: ServiceKind::Mongodb,
+            target: String::new(),
+            interval: Dur(Duration::from_secs(15)),
+            timeout: Dur(Duration::from_secs(5)),
+            component: None,
+            fall: None,
+            rise: None,
+            method: None,
+            expect_status: vec![],
+            body_contains: None,
+            latency_warn: None,
+            ca_file: None,
+            args: vec![],
+        };
+        ResolvedService::new(spec, target.into())
+    }
+
+    #[test]
+    fn document_and_table_from_statuses() {
+        let now = DateTime::parse_from_rfc3339("2026-11-28T10:00:00Z").unwrap().to_utc();
+        let db = svc("数据库主库很长的名字", "mongodb://u:pw@127.0.0.1:1/x");
+        let mut up = ServiceStatus::unknown("数据库主库很长的名字");
+        up.state = Health::Up;
+        up.latency = Some(Duration::from_micros(1500));
+        up.detail = "ping ok, primary of \"rs0\"".into();
+        up.notes = vec!["members: ".to_string() + &"127.0.0.1:27017 SECONDARY, ".repeat(5)];
+        let rows = [(&db, &up)];
+        let doc = document(&rows, now);
+        assert_eq!(doc["checked_at"], "2026-11-28T10:00:00.000Z");
+        assert_eq!(doc["all_up"], true);
+        let s = &doc["services"][0];
+        assert_eq!(s["target"], "mongodb://u:****@127.0.0.1:1/x");
+        assert_eq!(s["latency_ms"], 1.5);
+        assert_eq!(s["state"], "UP");
+
+        let t = table(&rows, now);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "2026-11-28 10:00:00 UTC — all 1 UP");
+        assert_eq!(lines[2], "数据库主库…  UP          1.5ms  ping ok, primary of \"rs0\"");
+        assert!(lines.iter().all(|l| l.width() <= WIDTH), "{t}");
+        assert!(lines[3].ends_with('…'));
+    }
 
     #[test]
     fn fits_by_display_width() {
