@@ -39,6 +39,10 @@ pub struct Global {
     /// NO_COLOR forces mono.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// Probe target of a service, overriding the runbook and the config's [targets]
+    /// (repeatable), e.g. --target mongodb=mongodb://127.0.0.1:27017/shop.
+    #[arg(long = "target", global = true, value_name = "ID=URL")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,6 +66,16 @@ pub enum Command {
     Check {
         /// Files to check.
         files: Vec<PathBuf>,
+    },
+    /// Probe every service once and print its health; exit 0 when all are UP, 1 when any is
+    /// not, 2 on a usage or configuration error.
+    Status {
+        /// Print a JSON document instead of a table (one compact line per round with --watch).
+        #[arg(long)]
+        json: bool,
+        /// Probe again every N seconds until interrupted.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        watch: Option<u64>,
     },
     /// Show the runbook.
     Runbook {

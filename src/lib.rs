@@ -10,6 +10,8 @@ pub mod config;
 pub mod i18n;
 pub mod incident;
 pub mod record;
+pub mod store;
+pub mod probe;
 pub mod runbook;
 pub mod target;
 pub mod theme;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod console;
 pub mod incident;
 pub mod show;
+pub mod status;
 
 /// Exit codes shared by every subcommand.
 pub mod exit {

@@ -1,0 +1,104 @@
+//! Command probe: run a program (no shell) with arguments; exit 0 is healthy. The first line
+//! of its output becomes the detail.
+
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use tokio::process::Command;
+use tokio::time::Instant;
+
+use super::words::{describe_io, format_duration, one_line};
+use super::Attempt;
+
+const LINE_MAX: usize = 160;
+
+pub async fn attempt(program: &str, args: &[String], timeout: Duration) -> Attempt {
+    let started = Instant::now();
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    // Its own process group, so a timeout can kill whatever the program started as well.
+    #[cfg(unix)]
+    cmd.process_group(0);
+    let child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Attempt::down(format!("program not found: {program}"))
+        }
+        Err(e) => return Attempt::down(format!("cannot start {program}: {}", describe_io(&e))),
+    };
+    let pid = child.id();
+    match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        Ok(Ok(out)) => {
+            let latency = started.elapsed();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let first = match one_line(&stdout, LINE_MAX) {
+                l if l.is_empty() => one_line(&stderr, LINE_MAX),
+                l => l,
+            };
+            if out.status.success() {
+                let detail = if first.is_empty() { "exit 0".to_string() } else { first };
+                Attempt::up(latency, detail)
+            } else {
+                let how = exit_words(out.status);
+                Attempt::down(if first.is_empty() { how } else { format!("{how}: {first}") })
+            }
+        }
+        Ok(Err(e)) => Attempt::down(format!("{program}: {}", describe_io(&e))),
+        Err(_) => {
+            // The child itself is killed when its future is dropped (kill_on_drop); this
+            // takes the rest of its process group with it.
+            kill_group(pid);
+            Attempt::down(format!("timed out after {} (killed)", format_duration(timeout)))
+        }
+    }
+}
+
+fn exit_words(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit {code}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {sig}");
+        }
+    }
+    "ended abnormally".into()
+}
+
+#[cfg(unix)]
+fn kill_group(pid: Option<u32>) {
+    if let Some(pgid) = pid.and_then(|p| i32::try_from(p).ok()) {
+        // SAFETY: kill(2) with a negative pid only sends a signal to that process group (the
+        // one `process_group(0)` created for the child); it touches no memory of ours.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pid: Option<u32>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::Health;
+
+    #[tokio::test]
+    async fn exit_codes_and_first_lines() {
+        let s = Duration::from_secs(5);
+        let a = attempt("sh", &["-c".into(), "echo '  all good'; echo more".into()], s).await;
+        assert_eq!((a.health, a.detail.as_str()), (Health::Up, "all good"));
+        let a = attempt("sh", &["-c".into(), "echo broken >&2; exit 3".into()], s).await;
+        assert_eq!((a.health, a.detail.as_str()), (Health::Down, "exit 3: broken"));
+        let a = attempt("/nonexistent/drconsole-probe", &[], s).await;
+        assert_eq!(a.detail, "program not found: /nonexistent/drconsole-probe");
+    }
+}

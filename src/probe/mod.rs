@@ -1,0 +1,25 @@
+//! Service health probes: one long-lived prober per service, a debouncer that turns attempts
+//! into a steady state, and a scheduler that runs each service in its own task.
+//!
+//! Nothing here mutates incident state: the console receives [`ProbeUpdate`]s over a channel
+//! and turns transitions into journal events itself.
+
+mod attempt;
+mod command;
+mod debounce;
+mod health;
+mod http;
+mod mongodb;
+mod monitor;
+mod resolve;
+mod scheduler;
+mod scrub;
+mod tcp;
+mod words;
+
+pub use attempt::Attempt;
+pub use debounce::{Debouncer, DEFAULT_FALL, DEFAULT_RISE};
+pub use health::{host_cut_off, Health, ProbeUpdate, ServiceStatus, Transition, HISTORY_LEN};
+pub use resolve::{merge_overrides, resolve, ResolvedService};
+pub use scheduler::{probe_once, spawn, Monitors, ProbeSet};
+pub use words::{format_duration, format_latency};

@@ -1,0 +1,137 @@
+//! One service's prober, debouncer and current status. `check` runs one attempt and folds it
+//! into the status; the scheduler decides when.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::http::HttpProber;
+use super::mongodb::MongoProber;
+use super::scrub::scrub;
+use super::words::millis;
+use super::{
+    command, tcp, Attempt, Debouncer, Health, ProbeUpdate, ResolvedService, ServiceStatus,
+    Transition, DEFAULT_FALL, DEFAULT_RISE, HISTORY_LEN,
+};
+use crate::runbook::model::ServiceKind;
+
+/// Backed-off intervals never exceed this many times the configured one...
+const BACKOFF_FACTOR: u32 = 4;
+/// ...nor this, unless the configured interval is itself longer.
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+
+enum Prober {
+    Mongo(Box<MongoProber>),
+    Http(Box<HttpProber>),
+    Tcp,
+    Command,
+}
+
+pub struct Monitor {
+    svc: ResolvedService,
+    prober: Prober,
+    debouncer: Debouncer,
+    status: ServiceStatus,
+}
+
+impl Monitor {
+    pub fn new(svc: ResolvedService) -> Self {
+        let spec = &svc.spec;
+        let prober = match spec.kind {
+            ServiceKind::Mongodb => {
+                Prober::Mongo(Box::new(MongoProber::new(&svc.target, spec.timeout.0)))
+            }
+            ServiceKind::Http => Prober::Http(Box::new(HttpProber::new(spec, &svc.target))),
+            ServiceKind::Tcp => Prober::Tcp,
+            ServiceKind::Command => Prober::Command,
+        };
+        let debouncer =
+            Debouncer::new(spec.fall.unwrap_or(DEFAULT_FALL), spec.rise.unwrap_or(DEFAULT_RISE));
+        let status = ServiceStatus::unknown(&spec.id);
+        Monitor { svc, prober, debouncer, status }
+    }
+
+    pub fn service(&self) -> &ResolvedService {
+        &self.svc
+    }
+
+    /// Run one attempt (bounded by the service's timeout plus a grace under a second) and
+    /// fold it into the status.
+    pub async fn check(&mut self) -> ProbeUpdate {
+        let timeout = self.svc.spec.timeout.0;
+        let attempt = match &mut self.prober {
+            Prober::Mongo(p) => p.attempt().await,
+            Prober::Http(p) => p.attempt().await,
+            Prober::Tcp => tcp::attempt(&self.svc.target, timeout).await,
+            Prober::Command => {
+                command::attempt(&self.svc.target, &self.svc.spec.args, timeout).await
+            }
+        };
+        self.fold(attempt.check_latency(self.svc.spec.latency_warn.map(|d| d.0)))
+    }
+
+    fn fold(&mut self, a: Attempt) -> ProbeUpdate {
+        let now = Utc::now();
+        let clean = |s: &str| scrub(s, &self.svc.target, &self.svc.display_target);
+        let mut detail = clean(&a.detail);
+        let notes: Vec<String> = a.notes.iter().map(|n| clean(n)).collect();
+        let change = self.debouncer.observe(a.health);
+        if let Some(p) = self.debouncer.pending() {
+            detail = format!("{detail} ({p})");
+        }
+        let st = &mut self.status;
+        st.latency = a.latency;
+        st.detail = detail;
+        st.notes = notes;
+        st.checked_at = Some(now);
+        st.state = self.debouncer.state();
+        if st.history.len() >= HISTORY_LEN {
+            st.history.pop_front();
+        }
+        st.history.push_back(a.latency.map(millis));
+        let transition = change.map(|(from, to)| {
+            st.changed_at = Some(now);
+            Transition { service: st.id.clone(), from, to, at: now, detail: st.detail.clone() }
+        });
+        ProbeUpdate { status: st.clone(), transition }
+    }
+
+    /// How long to wait before the next attempt.
+    pub fn next_delay(&self) -> Duration {
+        backoff(self.svc.spec.interval.0, self.debouncer.state(), self.debouncer.failures(), {
+            self.svc.spec.fall.unwrap_or(DEFAULT_FALL)
+        })
+    }
+}
+
+/// The configured interval while a service is serving or still being confirmed DOWN (so the
+/// fall threshold is reached promptly); once DOWN, each further failure doubles it, up to
+/// `BACKOFF_FACTOR` times or `BACKOFF_CAP`, whichever is smaller (but never below the
+/// interval). A dead server is not hammered, and recovery is still noticed within a minute.
+pub fn backoff(interval: Duration, state: Health, failures: u32, fall: u32) -> Duration {
+    if state != Health::Down || failures == 0 {
+        return interval;
+    }
+    let beyond = failures.saturating_sub(fall.max(1)).min(8);
+    let cap = interval.max((interval * BACKOFF_FACTOR).min(BACKOFF_CAP));
+    (interval * 2u32.pow(beyond + 1)).min(cap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backs_off_only_once_down() {
+        let s = Duration::from_secs;
+        assert_eq!(backoff(s(15), Health::Up, 1, 2), s(15));
+        assert_eq!(backoff(s(15), Health::Down, 2, 2), s(30));
+        assert_eq!(backoff(s(15), Health::Down, 3, 2), s(60));
+        assert_eq!(backoff(s(15), Health::Down, 9, 2), s(60));
+        assert_eq!(backoff(s(30), Health::Down, 5, 2), s(60));
+        assert_eq!(backoff(s(120), Health::Down, 5, 2), s(120));
+        assert_eq!(backoff(s(1), Health::Down, 50, 2), s(4));
+        // Recovering: the first success clears the failure count.
+        assert_eq!(backoff(s(15), Health::Down, 0, 2), s(15));
+    }
+}

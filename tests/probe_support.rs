@@ -1,0 +1,301 @@
+//! Helpers shared by the probe and status tests (included with `#[path]`): services built in
+//! code, and small real servers on 127.0.0.1 that answer, fail, stall or never answer.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use drconsole::probe::ResolvedService;
+use drconsole::runbook::duration::Dur;
+use drconsole::runbook::model::{Service, ServiceKind};
+
+pub fn spec(id: &str, kind: ServiceKind, timeout: Duration) -> Service {
+    Service {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        target: String::new(),
+        interval: Dur(Duration::from_millis(200)),
+        timeout: Dur(timeout),
+        component: None,
+        fall: None,
+        rise: None,
+        method: None,
+        expect_status: vec![],
+        body_contains: None,
+        latency_warn: None,
+        ca_file: None,
+        args: vec![],
+    }
+}
+
+pub fn service(id: &str, kind: ServiceKind, target: &str, timeout: Duration) -> ResolvedService {
+    ResolvedService::new(spec(id, kind, timeout), target.to_string())
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1: every request gets `status` and `body` after `delay`.
+/// Status and delay can be changed while it runs.
+pub struct HttpServer {
+    pub port: u16,
+    status: Arc<AtomicU16>,
+    delay_ms: Arc<AtomicU64>,
+    body: Arc<Mutex<String>>,
+}
+
+impl HttpServer {
+    pub fn start(status: u16, body: &str, delay: Duration) -> HttpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = HttpServer {
+            port,
+            status: Arc::new(AtomicU16::new(status)),
+            delay_ms: Arc::new(AtomicU64::new(delay.as_millis() as u64)),
+            body: Arc::new(Mutex::new(body.to_string())),
+        };
+        let (st, dl, bd) = (server.status.clone(), server.delay_ms.clone(), server.body.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (st, dl, bd) = (st.clone(), dl.clone(), bd.clone());
+                std::thread::spawn(move || answer(conn, &st, &dl, &bd));
+            }
+        });
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/health", self.port)
+    }
+
+    pub fn set_status(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+}
+
+fn answer(mut conn: TcpStream, status: &AtomicU16, delay_ms: &AtomicU64, body: &Mutex<String>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    std::thread::sleep(Duration::from_millis(delay_ms.load(Ordering::SeqCst)));
+    let body = body.lock().unwrap().clone();
+    let code = status.load(Ordering::SeqCst);
+    let reply = format!(
+        "HTTP/1.1 {code} X\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: \
+         close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = conn.write_all(reply.as_bytes());
+}
+
+/// A listener on 127.0.0.1 that accepts every connection and never says a word: a hung server.
+pub struct HungServer {
+    pub port: u16,
+}
+
+impl HungServer {
+    pub fn start() -> HungServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for conn in listener.incoming().flatten() {
+                held.push(conn);
+            }
+        });
+        HungServer { port }
+    }
+}
+
+/// A loopback port where a TCP connect neither succeeds nor fails: a listener with a backlog
+/// of zero that never accepts, its queue filled first, so the kernel drops further SYNs.
+/// Needs a tokio runtime (the listener registers with it).
+pub struct Blackhole {
+    pub port: u16,
+    _listener: tokio::net::TcpListener,
+    _fillers: Vec<TcpStream>,
+}
+
+impl Blackhole {
+    pub fn start() -> Blackhole {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let port = sock.local_addr().unwrap().port();
+        let listener = sock.listen(0).unwrap();
+        let addr = format!("127.0.0.1:{port}").parse().unwrap();
+        let mut fillers = Vec::new();
+        for _ in 0..8 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(s) => fillers.push(s),
+                Err(_) => break,
+            }
+        }
+        assert!(
+            TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),
+            "the blackhole still accepts connections"
+        );
+        Blackhole { port, _listener: listener, _fillers: fillers }
+    }
+}
+
+/// A certificate authority and a server certificate for 127.0.0.1, made with the `openssl`
+/// command (None, visibly skipped, when it is not installed).
+pub struct TestPki {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestPki {
+    pub fn make(test: &str) -> Option<TestPki> {
+        if std::process::Command::new("openssl").arg("version").output().is_err() {
+            eprintln!("SKIPPED {test}: no openssl command to make test certificates");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ext = dir.path().join("ext.cnf");
+        std::fs::write(
+            &ext,
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let steps: Vec<Vec<&str>> = vec![
+            [&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem"]].concat(),
+            [&["req"][..], &ec, &["-keyout", "srv.key", "-out", "srv.csr"]].concat(),
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "srv.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "srv.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+            ],
+        ];
+        for (i, args) in steps.into_iter().enumerate() {
+            let mut cmd = std::process::Command::new("openssl");
+            cmd.args(&args).current_dir(dir.path());
+            if i < 2 {
+                let cn = if i == 0 { "/CN=drconsole test CA" } else { "/CN=127.0.0.1" };
+                cmd.args(["-subj", cn, "-days", "2"]);
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Some(TestPki { dir })
+    }
+
+    pub fn ca_file(&self) -> String {
+        self.dir.path().join("ca.pem").display().to_string()
+    }
+
+    /// An HTTPS server on 127.0.0.1 answering 200 "ok" with the server certificate.
+    pub fn serve(&self) -> u16 {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(self.dir.path().join("srv.pem"))
+                .unwrap()
+                .map(|c| c.unwrap())
+                .collect();
+        let key = PrivateKeyDer::from_pem_file(self.dir.path().join("srv.key")).unwrap();
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for tcp in listener.incoming().flatten() {
+                let config = config.clone();
+                std::thread::spawn(move || {
+                    let conn = rustls::ServerConnection::new(config).unwrap();
+                    let mut tls = rustls::StreamOwned::new(conn, tcp);
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match tls.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let _ = tls.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    );
+                    tls.conn.send_close_notify();
+                    let _ = tls.flush();
+                });
+            }
+        });
+        port
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 in front of `upstream` that can be told to stall: from then on
+/// it keeps every connection open and forwards nothing, like a server that hangs mid-session.
+pub struct StallProxy {
+    pub port: u16,
+    stalled: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StallProxy {
+    pub fn start(upstream: String) -> StallProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stalled.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(&upstream) else { continue };
+                for (mut from, mut to) in
+                    [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    let flag = flag.clone();
+                    std::thread::spawn(move || {
+                        let mut buf = [0u8; 16 * 1024];
+                        loop {
+                            let n = match from.read(&mut buf) {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            while flag.load(Ordering::SeqCst) {
+                                std::thread::sleep(Duration::from_millis(50));
+                            }
+                            if to.write_all(&buf[..n]).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        StallProxy { port, stalled }
+    }
+
+    pub fn stall(&self, on: bool) {
+        self.stalled.store(on, Ordering::SeqCst);
+    }
+}
