@@ -7,5 +7,6 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod i18n;
+pub mod journal;
 pub mod runbook;
 pub mod target;
