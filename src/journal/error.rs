@@ -20,6 +20,8 @@ pub enum JournalError {
     Corrupt { line: u64, offset: u64, reason: String },
     #[error("the entry is {bytes} bytes; a journal entry may be at most {max} bytes")]
     TooLarge { bytes: usize, max: usize },
+    #[error("the payload cannot be journaled: {0}")]
+    Payload(String),
     /// The entry could not be made durable anywhere (journal file, continuation, fallback).
     #[error("{0}")]
     Unwritable(String),

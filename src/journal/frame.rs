@@ -38,6 +38,11 @@ pub fn encode(
     payload: serde_json::Value,
 ) -> Result<(Entry, Vec<u8>), JournalError> {
     let payload_bytes = canonical::to_vec(&payload);
+    // The entry carries the payload as a reader of the file will see it: serde_json's float
+    // parsing may differ from the value passed in by one ULP, and a value nested deeper than
+    // serde_json's recursion limit could be written but never read back.
+    let payload: serde_json::Value = serde_json::from_slice(&payload_bytes)
+        .map_err(|e| JournalError::Payload(format!("it would not read back: {e}")))?;
     let hash = entry_hash(prev, seq, &payload_bytes);
     let mut json =
         format!(r#"{{"seq":{seq},"prev":"{prev}","hash":"{hash}","payload":"#).into_bytes();
@@ -229,6 +234,22 @@ mod tests {
         for c in cases {
             let _ = parse(&c);
         }
+    }
+
+    #[test]
+    fn payloads_that_would_not_read_back_are_refused() {
+        let mut deep = json!(1);
+        for _ in 0..200 {
+            deep = json!([deep]);
+        }
+        assert!(matches!(encode(1, GENESIS, deep), Err(JournalError::Payload(_))));
+    }
+
+    #[test]
+    fn the_entry_holds_the_payload_as_read_back() {
+        let v = json!(-3.315641150660578e259);
+        let (entry, line) = encode(1, GENESIS, v).unwrap();
+        assert_eq!(frame(&line).entry, entry);
     }
 
     #[test]

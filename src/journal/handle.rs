@@ -185,6 +185,9 @@ impl Journal {
     /// Appends one entry and returns once it is durable (written and `sync_data`ed), or once
     /// it is durable in a fresh file after a failure (see [`Journal::degraded`]). An error
     /// means the entry was not recorded anywhere.
+    ///
+    /// Apply the returned entry's payload, not the value passed in: it is the payload as any
+    /// later replay will read it (a float may differ in its last bit).
     pub fn append(&mut self, payload: Value) -> Result<Entry, JournalError> {
         if self.abandoned.is_none() {
             let lock = FileLock::exclusive(&self.file)
