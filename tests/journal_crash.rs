@@ -66,7 +66,8 @@ fn kill_9_never_loses_an_acknowledged_entry() {
     let path = dir.path().join("journal.log");
     drop(Journal::create(&path).unwrap());
     let exe = std::env::current_exe().unwrap();
-    let (mut recoveries, mut bytes_cut, mut total_acks) = (0, 0, 0);
+    let (mut recoveries_open, mut recoveries_live, mut bytes_cut, mut total_acks) = (0, 0, 0, 0);
+    let mut live = Journal::open(&path).unwrap().journal;
 
     for round in 0..KILLS {
         let mut child = Command::new(&exe)
@@ -104,35 +105,51 @@ fn kill_9_never_loses_an_acknowledged_entry() {
         }
         total_acks += seen;
 
-        let opened = Journal::open(&path).unwrap();
-        if let Some(r) = &opened.recovery {
-            recoveries += 1;
-            bytes_cut += r.bytes_cut;
+        // A handle open the whole time (the console) sees exactly what the child wrote.
+        for e in live.poll().unwrap() {
+            assert_eq!(e.payload, payload_for(e.seq), "round {round}: polled");
         }
-        let entries = opened.entries;
-        assert!(
-            entries.len() as u64 >= max_ack,
-            "round {round}: child acknowledged seq {max_ack} but only {} survived",
-            entries.len()
-        );
-        for (i, e) in entries.iter().enumerate() {
+        assert!(live.len() >= max_ack, "round {round}: live handle misses acked entries");
+
+        let appended = if round % 2 == 0 {
+            // The live handle appends: under the lock it cuts the dead child's torn tail.
+            let before = live.recoveries().len();
+            let e = live.append(payload_for(live.len() + 1)).unwrap();
+            for r in &live.recoveries()[before..] {
+                (recoveries_live, bytes_cut) = (recoveries_live + 1, bytes_cut + r.bytes_cut);
+            }
+            e
+        } else {
+            // A fresh open recovers, then appends.
+            let opened = Journal::open(&path).unwrap();
+            if let Some(r) = &opened.recovery {
+                (recoveries_open, bytes_cut) = (recoveries_open + 1, bytes_cut + r.bytes_cut);
+            }
+            assert!(
+                opened.entries.len() as u64 >= max_ack,
+                "round {round}: child acknowledged seq {max_ack} but only {} survived",
+                opened.entries.len()
+            );
+            let mut j = opened.journal;
+            let e = j.append(payload_for(j.len() + 1)).unwrap();
+            drop(j);
+            e
+        };
+        // The recovered journal is an exact prefix of what was attempted, and the append
+        // after recovery survives a reopen.
+        let again = Journal::open(&path).unwrap();
+        assert!(again.recovery.is_none(), "round {round}");
+        for (i, e) in again.entries.iter().enumerate() {
             assert_eq!(e.seq, i as u64 + 1, "round {round}");
             assert_eq!(e.payload, payload_for(e.seq), "round {round}: not what was attempted");
         }
-        // An append after recovery survives a reopen.
-        let mut j = opened.journal;
-        let next = j.len() + 1;
-        let e = j.append(payload_for(next)).unwrap();
-        drop(j);
-        let again = Journal::open(&path).unwrap();
-        assert!(again.recovery.is_none());
-        assert_eq!(again.entries.last(), Some(&e), "round {round}");
+        assert_eq!(again.entries.last(), Some(&appended), "round {round}");
     }
     let report = verify(&path);
     assert!(report.is_ok(), "{report:?}");
     eprintln!(
-        "{KILLS} kills, {} entries, {total_acks} acks waited for, {recoveries} torn tails cut \
-         ({bytes_cut} bytes), {:?}",
+        "{KILLS} kills, {} entries, {total_acks} acks waited for, torn tails cut: \
+         {recoveries_open} on open + {recoveries_live} by a live handle ({bytes_cut} bytes), {:?}",
         report.entries,
         started.elapsed()
     );
