@@ -13,23 +13,44 @@ use serde_json::json;
 const CHILD_ENV: &str = "DRCONSOLE_JOURNAL_CONCURRENT_CHILD";
 const PER_WRITER: u64 = 150;
 
-fn writer(path: &Path, id: &str) -> (Vec<Entry>, Vec<Entry>) {
-    let mut j = Journal::open(path).unwrap().journal;
-    let (mut mine, mut seen) = (Vec::new(), Vec::new());
+fn writer(path: &Path, id: &str) -> (Vec<Entry>, Vec<Entry>, Journal) {
+    // What was there at open, then what `poll` delivers: together, everyone else's entries.
+    let opened = Journal::open(path).unwrap();
+    let (mut j, mut seen, mut mine) = (opened.journal, opened.entries, Vec::new());
     for i in 0..PER_WRITER {
         mine.push(j.append(json!({"writer": id, "i": i})).unwrap());
         if i % 10 == 0 {
             seen.extend(j.poll().unwrap());
         }
     }
-    (mine, seen)
+    (mine, seen, j)
 }
 
 /// The second process in `two_processes_append_to_one_journal`; a no-op otherwise.
 #[test]
 fn writer_child() {
     let Ok(path) = std::env::var(CHILD_ENV) else { return };
-    writer(Path::new(&path), "child");
+    let path = Path::new(&path);
+    let (_, mut seen, mut j) = writer(path, "child");
+    // Keep polling until every parent entry has been seen (the parent writes 150 regardless).
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    let from_parent =
+        |seen: &[Entry]| seen.iter().filter(|e| e.payload["writer"] == "parent").count();
+    while from_parent(&seen) < PER_WRITER as usize && Instant::now() < deadline {
+        seen.extend(j.poll().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let parent: Vec<u64> = seen
+        .iter()
+        .filter(|e| e.payload["writer"] == "parent")
+        .map(|e| e.payload["i"].as_u64().unwrap())
+        .collect();
+    // `seen` mixes the first handle's polls with a second handle's replay, so dedupe by seq.
+    let mut seqs: Vec<u64> =
+        seen.iter().filter(|e| e.payload["writer"] == "parent").map(|e| e.seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len() as u64, PER_WRITER, "child saw every parent entry: {parent:?}");
 }
 
 fn check_all_present_once(path: &Path, writers: &[&str]) -> Vec<Entry> {
@@ -67,9 +88,7 @@ fn threads_with_separate_handles_append_and_poll() {
             .map(|id| {
                 let path = path.clone();
                 s.spawn(move || {
-                    let (mine, mut seen) = writer(&path, id);
-                    // A fresh handle polling after everyone finished must also see all.
-                    let j = Journal::open(&path).unwrap().journal;
+                    let (mine, mut seen, j) = writer(&path, id);
                     seen.sort_by_key(|e| e.seq);
                     (mine, seen, j)
                 })
