@@ -79,7 +79,8 @@ pub enum Parsed {
 
 /// Parses the line at the start of `buf`. Never panics, whatever `buf` holds.
 pub fn parse(buf: &[u8]) -> Parsed {
-    let digits = buf.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Counting stops one past the limit so a long run of digits costs nothing extra.
+    let digits = buf.iter().take(MAX_LEN_DIGITS + 1).take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
         return if buf.is_empty() {
             Parsed::Incomplete

@@ -42,18 +42,17 @@ pub fn scan(buf: &[u8]) -> Scan {
 
 /// The first offset after `from` where a complete, checksummed line starts, if any. A damaged
 /// region followed by such a line is damage in the middle, never a torn tail.
+///
+/// Every offset is tried, not only those after a newline: a damaged newline would otherwise
+/// hide the good line right after it, and that line would be cut as part of a "torn tail".
+/// A frame cannot hide inside a good line's JSON (quotes in strings are escaped), and most
+/// offsets fail on the first byte, so this stays cheap.
 pub fn valid_line_after(buf: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while let Some(nl) = buf.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) {
-        let start = i + nl + 1;
-        if let Some(rest) = buf.get(start..) {
-            if matches!(frame::parse(rest), Parsed::Frame(_)) {
-                return Some(start);
-            }
-        }
-        i = start;
-    }
-    None
+    let start = from.checked_add(1)?;
+    (start..buf.len()).find(|&i| {
+        matches!(buf.get(i), Some(b'1'..=b'9'))
+            && buf.get(i..).is_some_and(|rest| matches!(frame::parse(rest), Parsed::Frame(_)))
+    })
 }
 
 /// Where the chain stands after some entries.

@@ -269,3 +269,19 @@ fn verify_tolerates_an_unfinished_tail_but_flags_a_damaged_last_line() {
     let b = verify(&path).first_broken.unwrap();
     assert!(b.reason.contains("last line"), "{}", b.reason);
 }
+
+#[test]
+fn a_damaged_newline_does_not_hide_the_good_line_after_it() {
+    let (_d, path, mut j) = new_journal();
+    for i in 0..3 {
+        j.append(json!(i)).unwrap();
+    }
+    drop(j);
+    let mut bytes = fs::read(&path).unwrap();
+    let first_nl = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let second_nl = first_nl + 1 + bytes[first_nl + 1..].iter().position(|&b| b == b'\n').unwrap();
+    bytes[second_nl] = b' ';
+    fs::write(&path, &bytes).unwrap();
+    assert!(matches!(Journal::open(&path), Err(JournalError::Corrupt { line: 2, .. })));
+    assert_eq!(fs::read(&path).unwrap(), bytes, "line 3 was not cut");
+}
