@@ -57,6 +57,30 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Writes `bytes` durably to a new 0600 file `<path>.<tag>` (or `<path>.<tag>-<n>` if taken)
+/// beside `path`; returns its path.
+pub fn write_new_beside(path: &Path, tag: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dir = parent_dir(path);
+    let mut n = 0u32;
+    loop {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(if n == 0 { format!(".{tag}") } else { format!(".{tag}-{n}") });
+        let target = dir.join(name);
+        match create_private_file(&target) {
+            Ok(mut f) => {
+                let written =
+                    f.write_all(bytes).and_then(|()| f.sync_all()).and_then(|()| fsync_dir(dir));
+                if written.is_err() {
+                    let _ = fs::remove_file(&target);
+                }
+                return written.map(|()| target);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees the old file or the new

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::error::JournalError;
 use super::frame;
-use super::fs::{create_private_dirs, create_private_file, fsync_dir, parent_dir, FileLock};
+use super::fs::{
+    create_private_dirs, create_private_file, fsync_dir, parent_dir, write_new_beside, FileLock,
+};
 use super::scan::{scan, valid_line_after, Chain, Tail};
 use super::{Entry, Fault, Opened, Recovery};
 
@@ -170,10 +172,12 @@ impl Journal {
         let mut recovery = None;
         if let Some(reason) = a.torn {
             let good_end = a.good_end as u64;
+            let cut = buf.get(a.good_end..).unwrap_or_default();
+            let saved_to = write_new_beside(path, &format!("torn-{good_end}"), cut).ok();
             file.set_len(good_end).map_err(|e| JournalError::io("truncate", path, e))?;
             file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
-            recovery =
-                Some(Recovery { offset: good_end, bytes_cut: buf.len() as u64 - good_end, reason });
+            let bytes_cut = buf.len() as u64 - good_end;
+            recovery = Some(Recovery { offset: good_end, bytes_cut, reason, saved_to });
         }
         drop(lock);
         let mut journal = Journal::from_parts(path, file, a.good_end as u64, a.items, a.chain);
@@ -284,6 +288,8 @@ impl Journal {
         self.chain = a.chain;
         if let (true, Some(reason)) = (may_cut, a.torn) {
             // A writer died mid-line (we hold the lock, so none is writing now).
+            let cut = buf.get(a.good_end..).unwrap_or_default();
+            let saved_to = write_new_beside(&self.path, &format!("torn-{}", self.offset), cut).ok();
             if let Err(e) = self.file.set_len(self.offset).and_then(|()| self.file.sync_data()) {
                 self.abandoned = Some(format!("cutting a torn tail failed: {e}"));
                 return Ok(());
@@ -292,6 +298,7 @@ impl Journal {
                 offset: self.offset,
                 bytes_cut: len - self.offset,
                 reason,
+                saved_to,
             });
         }
         Ok(())

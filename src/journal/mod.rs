@@ -69,6 +69,10 @@ pub struct Recovery {
     pub offset: u64,
     pub bytes_cut: u64,
     pub reason: String,
+    /// Where the cut bytes were kept (`<journal>.torn-<offset>`), as evidence for the audit;
+    /// `None` if they could not be saved (the cut happens anyway: they were never
+    /// acknowledged).
+    pub saved_to: Option<std::path::PathBuf>,
 }
 
 /// Failures a test can inject, because a real disk cannot fail on demand.

@@ -74,11 +74,15 @@ fn torn_tail_is_cut_and_reported() {
     let good = fs::metadata(&path).unwrap().len();
     append_bytes(&path, b"57 0123abcd {\"seq\":3,\"pr");
     let o = Journal::open(&path).unwrap();
-    let rec = o.recovery.unwrap();
+    let rec = o.recovery.clone().unwrap();
     assert_eq!((rec.offset, rec.bytes_cut), (good, 24));
     assert!(rec.reason.contains("unfinished"), "{}", rec.reason);
     assert_eq!(o.entries.len(), 2);
     assert_eq!(fs::metadata(&path).unwrap().len(), good, "cut on disk");
+    let saved = rec.saved_to.unwrap();
+    assert_eq!(saved, path.with_file_name(format!("journal.log.torn-{good}")));
+    assert_eq!(fs::read(&saved).unwrap(), b"57 0123abcd {\"seq\":3,\"pr");
+    assert_eq!(fs::metadata(&saved).unwrap().permissions().mode() & 0o777, 0o600);
 }
 
 #[test]
@@ -284,4 +288,11 @@ fn a_damaged_newline_does_not_hide_the_good_line_after_it() {
     fs::write(&path, &bytes).unwrap();
     assert!(matches!(Journal::open(&path), Err(JournalError::Corrupt { line: 2, .. })));
     assert_eq!(fs::read(&path).unwrap(), bytes, "line 3 was not cut");
+}
+
+#[test]
+fn a_journal_can_move_to_the_writer_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Journal>();
+    assert_send::<JournalError>();
 }
