@@ -13,6 +13,28 @@ use super::error::JournalError;
 use super::fs::{create_private_file, fsync_dir};
 use super::handle::Journal;
 
+/// Continuations of the journal at `path` that exist beside it (`<name>.cont-<n>`), lowest
+/// `n` first. On resume, a non-empty answer means an earlier session degraded: the newest
+/// continuation holds the whole journal, the original file only its beginning. (A
+/// continuation in the fallback folder is not found here; keep `Journal::path()` in the
+/// session state for that.)
+pub fn continuations(path: &Path) -> Vec<PathBuf> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}.cont-");
+    let Ok(dir) = fs::read_dir(super::fs::parent_dir(path)) else { return Vec::new() };
+    let mut found: Vec<(u32, PathBuf)> = dir
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().strip_prefix(&prefix)?.parse().ok()?;
+            Some((n, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
 /// Continuation numbers tried in one directory before giving up on it.
 const MAX_CONTINUATIONS: u32 = 999;
 

@@ -40,6 +40,7 @@ mod scan;
 mod verify;
 
 pub use error::JournalError;
+pub use failover::continuations;
 pub use frame::{GENESIS, MAX_ENTRY_BYTES};
 pub use fs::{atomic_write, free_space};
 pub use handle::Journal;

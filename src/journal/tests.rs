@@ -44,6 +44,7 @@ fn entries_chain_from_genesis() {
 fn create_refuses_an_existing_file_and_makes_it_private() {
     let (_d, path, _j) = new_journal();
     assert!(matches!(Journal::create(&path), Err(JournalError::Exists(_))));
+    assert!(continuations(&path).is_empty());
     assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
 }
 
@@ -190,6 +191,7 @@ fn failed_fsync_switches_to_a_continuation_with_everything() {
     j.append(json!(5)).unwrap();
     assert_eq!(j.path(), path.with_file_name("journal.log.cont-2"));
     assert_eq!(verify(j.path()).entries, 5);
+    assert_eq!(continuations(&path), vec![cont, path.with_file_name("journal.log.cont-2")]);
 }
 
 #[test]
