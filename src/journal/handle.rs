@@ -193,36 +193,33 @@ impl Journal {
     /// Apply the returned entry's payload, not the value passed in: it is the payload as any
     /// later replay will read it (a float may differ in its last bit).
     pub fn append(&mut self, payload: Value) -> Result<Entry, JournalError> {
-        if self.abandoned.is_none() {
-            let lock = FileLock::exclusive(&self.file)
-                .map_err(|e| JournalError::io("lock", &self.path, e))?;
-            self.catch_up(true)?;
-            if self.abandoned.is_none() {
-                let (entry, line) =
-                    frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
-                match self.write_and_sync(&line) {
-                    Ok(()) => {
-                        self.offset += line.len() as u64;
-                        self.commit(entry.clone(), line);
-                        drop(lock);
-                        return Ok(entry);
-                    }
-                    Err(e) => {
-                        // Best effort, no fsync: take back a partial or unsynced line so other
-                        // processes do not chain onto an entry this one abandons.
-                        let _ = self.file.set_len(self.offset);
-                        drop(lock);
-                        self.abandoned = Some(format!("{e}"));
-                        return self.append_after_failure(entry, line);
-                    }
-                }
-            }
-            drop(lock);
-            // catch_up abandoned the file (its fsync failed); fall through.
+        if self.abandoned.is_some() {
+            // The current file failed before: never write it again.
             let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
             return self.append_after_failure(entry, line);
         }
+        let lock =
+            FileLock::exclusive(&self.file).map_err(|e| JournalError::io("lock", &self.path, e))?;
+        // Chain onto the real head: whatever other processes appended comes first.
+        self.catch_up(true)?;
         let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
+        if self.abandoned.is_none() {
+            match self.write_and_sync(&line) {
+                Ok(()) => {
+                    self.offset += line.len() as u64;
+                    self.commit(entry.clone(), line);
+                    drop(lock);
+                    return Ok(entry);
+                }
+                Err(e) => {
+                    // Best effort, no fsync: take back a partial or unsynced line so other
+                    // processes do not chain onto an entry this one abandons.
+                    let _ = self.file.set_len(self.offset);
+                    self.abandoned = Some(e.to_string());
+                }
+            }
+        }
+        drop(lock);
         self.append_after_failure(entry, line)
     }
 
@@ -241,18 +238,20 @@ impl Journal {
     }
 
     fn write_and_sync(&mut self, line: &[u8]) -> io::Result<()> {
-        match self.fault.take() {
-            Some(Fault::DiskFull) => {
-                // /dev/full always fails with ENOSPC; the `?` is the path under test.
-                let full = OpenOptions::new().write(true).open("/dev/full")?;
-                full.write_all_at(line, 0)?;
-                self.file.write_all_at(line, self.offset)?;
-            }
-            Some(Fault::FailNextSync) => {
-                self.file.write_all_at(line, self.offset)?;
-                return Err(io::Error::from_raw_os_error(libc::EIO));
-            }
-            None => self.file.write_all_at(line, self.offset)?,
+        if self.fault == Some(Fault::DiskFull) {
+            self.fault = None;
+            // /dev/full always fails with ENOSPC; the `?` is the path under test.
+            let full = OpenOptions::new().write(true).open("/dev/full")?;
+            full.write_all_at(line, 0)?;
+        }
+        self.file.write_all_at(line, self.offset)?;
+        self.sync()
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        if self.fault == Some(Fault::FailNextSync) {
+            self.fault = None;
+            return Err(io::Error::from_raw_os_error(libc::EIO));
         }
         self.file.sync_data()
     }
@@ -290,7 +289,8 @@ impl Journal {
             // A writer died mid-line (we hold the lock, so none is writing now).
             let cut = buf.get(a.good_end..).unwrap_or_default();
             let saved_to = write_new_beside(&self.path, &format!("torn-{}", self.offset), cut).ok();
-            if let Err(e) = self.file.set_len(self.offset).and_then(|()| self.file.sync_data()) {
+            let cut = self.file.set_len(self.offset);
+            if let Err(e) = cut.and_then(|()| self.sync()) {
                 self.abandoned = Some(format!("cutting a torn tail failed: {e}"));
                 return Ok(());
             }

@@ -83,7 +83,8 @@ pub enum Fault {
     /// The next append's line is written to `/dev/full` instead, so the kernel's own ENOSPC
     /// travels the real error path.
     DiskFull,
-    /// The next append's write succeeds but its `sync_data` reports EIO.
+    /// The next `sync_data` (after an append's write, or after cutting a dead writer's torn
+    /// tail) reports EIO; the write itself really happens.
     FailNextSync,
 }
 

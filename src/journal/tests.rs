@@ -298,3 +298,18 @@ fn a_journal_can_move_to_the_writer_thread() {
     assert_send::<Journal>();
     assert_send::<JournalError>();
 }
+
+#[test]
+fn a_failed_fsync_while_cutting_a_dead_writers_tail_also_fails_over() {
+    let (_d, path, mut j) = new_journal();
+    j.append(json!(1)).unwrap();
+    append_bytes(&path, b"300 00000000 {\"seq\":2,\"prev"); // a writer killed mid-line
+    j.inject_fault(Fault::FailNextSync);
+    let e = j.append(json!(2)).unwrap();
+    assert_eq!(e.seq, 2);
+    let cont = path.with_file_name("journal.log.cont-1");
+    assert_eq!(j.path(), cont);
+    assert!(j.degraded().unwrap().contains("cutting a torn tail failed"));
+    let r = verify(&cont);
+    assert!(r.is_ok() && r.unfinished_tail.is_none() && r.entries == 2, "{r:?}");
+}
