@@ -114,9 +114,7 @@ pub enum Command {
         text: Vec<String>,
     },
     /// Reopen an unfinished incident in the console (default: the latest open one).
-    Resume {
-        id: Option<String>,
-    },
+    Resume { id: Option<String> },
     /// List incidents and drills.
     List {
         /// Machine-readable output.
@@ -139,9 +137,7 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Check an incident's journal hash chain; report the first broken link.
-    Verify {
-        id: Option<String>,
-    },
+    Verify { id: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

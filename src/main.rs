@@ -40,17 +40,33 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Status { json, watch }) => {
             cmd::status::run(runbook_path.as_deref(), &config, &g.targets, json, watch)
         }
-        Some(Command::Declare { disaster_type, level, functions, reporter, coordinator, began_at }) => {
-            cmd::incident::declare(
-                g,
-                &config,
-                cmd::incident::DeclareArgs { disaster_type, level, functions, reporter, coordinator, began_at },
-            )
+        Some(Command::Declare {
+            disaster_type,
+            level,
+            functions,
+            reporter,
+            coordinator,
+            began_at,
+        }) => cmd::incident::declare(
+            g,
+            &config,
+            cmd::incident::DeclareArgs {
+                disaster_type,
+                level,
+                functions,
+                reporter,
+                coordinator,
+                began_at,
+            },
+        ),
+        Some(Command::Note { incident, text }) => {
+            cmd::incident::note(g, incident.as_deref(), &text)
         }
-        Some(Command::Note { incident, text }) => cmd::incident::note(g, incident.as_deref(), &text),
         Some(Command::Resume { id }) => cmd::console::resume(g, &config, id.as_deref()),
         Some(Command::List { json }) => cmd::incident::list(g, json),
-        Some(Command::Record { id, format, out }) => cmd::incident::record_cmd(g, id.as_deref(), format, out),
+        Some(Command::Record { id, format, out }) => {
+            cmd::incident::record_cmd(g, id.as_deref(), format, out)
+        }
         Some(Command::Report { id, out }) => cmd::incident::report_cmd(g, id.as_deref(), out),
         Some(Command::Verify { id }) => cmd::incident::verify_cmd(g, id.as_deref()),
         None => cmd::console::run(g, &config),

@@ -59,14 +59,29 @@ impl Store {
 
     /// Where an incident lives, whichever kind it is.
     pub fn find_dir(&self, id: &str) -> Option<PathBuf> {
-        [false, true].into_iter().map(|d| self.kind_dir(d).join(id)).find(|p| p.join(JOURNAL_FILE).exists())
+        [false, true]
+            .into_iter()
+            .map(|d| self.kind_dir(d).join(id))
+            .find(|p| p.join(JOURNAL_FILE).exists())
+    }
+
+    /// The journal file of an incident folder: the newest continuation if an earlier session
+    /// had to switch files after a failed write, else `journal.drj`.
+    pub fn journal_path(dir: &Path) -> PathBuf {
+        let main = dir.join(JOURNAL_FILE);
+        journal::continuations(&main).pop().unwrap_or(main)
     }
 
     /// Create the incident's folder, keep the runbook text beside it and open its journal.
-    pub fn create(&self, decl: &Declaration, loaded: &Loaded) -> Result<(JournalSink, PathBuf), String> {
+    pub fn create(
+        &self,
+        decl: &Declaration,
+        loaded: &Loaded,
+    ) -> Result<(JournalSink, PathBuf), String> {
         let dir = self.kind_dir(decl.drill.is_some()).join(&decl.incident_id);
         crate::journal::create_private_dirs(&dir).map_err(|e| io_err("create", &dir, e))?;
-        let free = journal::free_space(&dir).map_err(|e| io_err("measure free space in", &dir, e))?;
+        let free =
+            journal::free_space(&dir).map_err(|e| io_err("measure free space in", &dir, e))?;
         if free < MIN_FREE_BYTES {
             return Err(format!(
                 "disk full: only {free} bytes free in {}; an incident needs at least {MIN_FREE_BYTES} \
@@ -75,7 +90,8 @@ impl Store {
             ));
         }
         let rb_path = dir.join(RUNBOOK_FILE);
-        journal::atomic_write(&rb_path, loaded.text.as_bytes()).map_err(|e| io_err("write", &rb_path, e))?;
+        journal::atomic_write(&rb_path, loaded.text.as_bytes())
+            .map_err(|e| io_err("write", &rb_path, e))?;
         let jpath = dir.join(JOURNAL_FILE);
         let journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
         Ok((JournalSink::new(journal), dir))
@@ -88,14 +104,14 @@ impl Store {
             let Ok(rd) = std::fs::read_dir(self.kind_dir(drill)) else { continue };
             for entry in rd.flatten() {
                 let dir = entry.path();
-                if let Ok(events) = read_events(&dir.join(JOURNAL_FILE)) {
+                if let Ok(events) = read_events(&Store::journal_path(&dir)) {
                     if let Some(s) = summarize(&dir, &events) {
                         out.push(s);
                     }
                 }
             }
         }
-        out.sort_by(|a, b| b.t0.cmp(&a.t0));
+        out.sort_by_key(|s| std::cmp::Reverse(s.t0));
         out
     }
 
@@ -108,11 +124,15 @@ impl Store {
                 if self.find_dir(want).is_some() {
                     return Ok(want.to_string());
                 }
-                let matches: Vec<&Summary> = all.iter().filter(|s| s.id.starts_with(want)).collect();
+                let matches: Vec<&Summary> =
+                    all.iter().filter(|s| s.id.starts_with(want)).collect();
                 match matches.as_slice() {
                     [one] => Ok(one.id.clone()),
                     [] => Err(format!("no incident '{want}' in {}", self.root.display())),
-                    _ => Err(format!("'{want}' matches {} incidents; give more of the id", matches.len())),
+                    _ => Err(format!(
+                        "'{want}' matches {} incidents; give more of the id",
+                        matches.len()
+                    )),
                 }
             }
             None => all
@@ -134,7 +154,7 @@ impl Store {
     /// Open an incident's journal for appending, with its events.
     pub fn open(&self, id: &str) -> Result<(JournalSink, Vec<Event>, Option<String>), String> {
         let dir = self.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
-        let path = dir.join(JOURNAL_FILE);
+        let path = Store::journal_path(&dir);
         let opened = Journal::open(&path).map_err(|e| describe_open_error(&path, e))?;
         let recovered = opened.recovery.as_ref().map(|r| {
             format!(
@@ -185,16 +205,17 @@ pub fn decode(entries: &[journal::Entry]) -> Result<Vec<Event>, String> {
     entries
         .iter()
         .map(|e| {
-            serde_json::from_value::<Event>(e.payload.clone())
-                .map_err(|err| format!("journal entry {} is not an event this version understands: {err}", e.seq))
+            serde_json::from_value::<Event>(e.payload.clone()).map_err(|err| {
+                format!("journal entry {} is not an event this version understands: {err}", e.seq)
+            })
         })
         .collect()
 }
 
 /// Read every event without opening for append (list, record, report).
 pub fn read_events(path: &Path) -> Result<Vec<Event>, String> {
-    let report = journal::read_entries(path).map_err(|e| e.to_string())?;
-    decode(&report)
+    let entries = journal::read_entries(path).map_err(|e| e.to_string())?;
+    decode(&entries)
 }
 
 fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
@@ -228,11 +249,19 @@ fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
 #[derive(Clone)]
 pub struct JournalSink {
     pub journal: Arc<Mutex<Journal>>,
+    /// A problem reading other processes' events, shown until the next good poll.
+    problem: Arc<Mutex<Option<String>>>,
 }
 
 impl JournalSink {
     pub fn new(j: Journal) -> JournalSink {
-        JournalSink { journal: Arc::new(Mutex::new(j)) }
+        JournalSink { journal: Arc::new(Mutex::new(j)), problem: Arc::new(Mutex::new(None)) }
+    }
+
+    fn set_problem(&self, p: Option<String>) {
+        if let Ok(mut slot) = self.problem.lock() {
+            *slot = p;
+        }
     }
 }
 
@@ -244,15 +273,25 @@ impl EventSink for JournalSink {
     }
 
     fn poll_foreign(&mut self) -> Vec<Event> {
-        let Ok(mut j) = self.journal.lock() else { return Vec::new() };
-        match j.poll() {
-            Ok(entries) => entries.iter().filter_map(|e| serde_json::from_value(e.payload.clone()).ok()).collect(),
-            Err(_) => Vec::new(),
+        let polled = match self.journal.lock() {
+            Ok(mut j) => j.poll().map_err(|e| e.to_string()),
+            Err(_) => Err("journal lock poisoned".to_string()),
+        };
+        match polled.and_then(|entries| decode(&entries)) {
+            Ok(events) => {
+                self.set_problem(None);
+                events
+            }
+            Err(e) => {
+                self.set_problem(Some(format!("cannot read events from other processes: {e}")));
+                Vec::new()
+            }
         }
     }
 
     fn alarm(&self) -> Option<String> {
-        self.journal.lock().ok().and_then(|j| j.degraded().map(str::to_string))
+        let degraded = self.journal.lock().ok().and_then(|j| j.degraded().map(str::to_string));
+        degraded.or_else(|| self.problem.lock().ok().and_then(|p| p.clone()))
     }
 
     fn head(&self) -> Option<String> {

@@ -3,8 +3,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{App, QuitReason};
-use crate::incident::{Declaration, EventKind, StepStatus, TeamMember};
 use crate::incident::clock::parse_local_time as parse_t0;
+use crate::incident::{Declaration, EventKind, StepStatus, TeamMember};
 use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
 use crate::ui::view::{InputKind, Modal, Pane};
@@ -19,6 +19,14 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.end(QuitReason::Interrupt);
             return;
+        }
+        // Test-only: a real panic through the real hook, for the crash tests of debug builds.
+        #[cfg(debug_assertions)]
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && key.code == KeyCode::Char('p')
+            && std::env::var_os("DRCONSOLE_DEBUG_PANIC").is_some()
+        {
+            panic!("debug panic trigger (DRCONSOLE_DEBUG_PANIC)");
         }
         if self.view.modal.is_some() {
             self.modal_key(key);

@@ -1,6 +1,8 @@
 //! The application: state, the key handler and the loop. `App` itself does no I/O besides its
 //! event sink, so tests drive it headless: feed keys, advance the clock, read state and frames.
 
+pub mod crash;
+mod health;
 mod keys;
 pub mod run;
 pub mod sink;
@@ -67,6 +69,8 @@ pub struct App {
     pub quit: Option<QuitReason>,
     /// Something changed since the last frame.
     pub dirty: bool,
+    /// Latest probe result per service (for the self-check).
+    pub statuses: Vec<crate::probe::ServiceStatus>,
 }
 
 impl App {
@@ -108,6 +112,7 @@ impl App {
             sink_factory,
             quit: None,
             dirty: true,
+            statuses: Vec::new(),
         }
     }
 
@@ -117,6 +122,14 @@ impl App {
             .ok_or("the journal does not start with a declaration this runbook understands")?;
         self.view.declare = None;
         self.view.step_sel = inc.current_step().unwrap_or(0);
+        // Until the probes answer, show the last journaled state of each service.
+        for row in &mut self.view.health {
+            if let Some(mark) = inc.health.get(&row.id) {
+                row.state = mark.state.clone();
+                row.detail = mark.detail.clone();
+                row.changed_at = Some(mark.since);
+            }
+        }
         self.inc = Some(inc);
         self.sink = Some(sink);
         self.dirty = true;
@@ -190,6 +203,11 @@ impl App {
                 }
             }
             if !foreign.is_empty() {
+                self.dirty = true;
+            }
+            let alarm = sink.alarm();
+            if alarm != self.view.banner {
+                self.view.banner = alarm;
                 self.dirty = true;
             }
         }

@@ -9,7 +9,24 @@ use crossterm::execute;
 use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 
+use tokio::sync::mpsc;
+
 use super::{App, QuitReason};
+use crate::probe::ProbeUpdate;
+
+/// The next probe result, or never when there are no probes (or they all stopped).
+async fn recv(rx: &mut Option<mpsc::Receiver<ProbeUpdate>>) -> Option<ProbeUpdate> {
+    match rx {
+        Some(r) => match r.recv().await {
+            Some(u) => Some(u),
+            None => {
+                *rx = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
 
 /// Why the full-screen mode cannot start here.
 pub fn refuse_reason() -> Option<String> {
@@ -42,10 +59,14 @@ fn tty_gone() -> bool {
 }
 
 /// Run the console until the operator quits, a signal arrives or the terminal goes away.
-pub async fn run(app: &mut App) -> io::Result<QuitReason> {
+pub async fn run(
+    app: &mut App,
+    probes: Option<mpsc::Receiver<ProbeUpdate>>,
+) -> io::Result<QuitReason> {
     let mut terminal = ratatui::try_init()?;
+    super::crash::install_hook();
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal).await;
+    let result = event_loop(app, &mut terminal, probes).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     let _ = ratatui::try_restore();
     result
@@ -54,6 +75,7 @@ pub async fn run(app: &mut App) -> io::Result<QuitReason> {
 async fn event_loop(
     app: &mut App,
     terminal: &mut ratatui::DefaultTerminal,
+    mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
 ) -> io::Result<QuitReason> {
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -92,6 +114,7 @@ async fn event_loop(
                     app.tick();
                 }
             }
+            Some(update) = recv(&mut probes) => app.on_probe(update),
             _ = sigint.recv() => app.end(QuitReason::Interrupt),
             _ = sigterm.recv() => app.end(QuitReason::Terminate),
             _ = sighup.recv() => app.end(QuitReason::Hangup),

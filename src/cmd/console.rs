@@ -1,29 +1,83 @@
-//! `drconsole` with no subcommand: the full-screen console.
+//! `drconsole` and `drconsole resume`: the full-screen console on a new or an open incident.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::incident::{load_runbook, local_tz, store};
 use super::{exit, print_diagnostics};
-use crate::app::sink::{EventSink, MemorySink};
-use crate::app::{run, App};
+use crate::app::crash::{self, CrashContext};
+use crate::app::sink::EventSink;
+use crate::app::{run, App, QuitReason};
 use crate::cli::Global;
 use crate::config::{self, ConfigFile};
 use crate::incident::clock::SystemClock;
-use crate::incident::Actor;
-use crate::runbook;
+use crate::incident::{Actor, EventKind};
+use crate::probe::{self, ResolvedService};
+use crate::runbook::Loaded;
+use crate::store::{JournalSink, Store};
 
 pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
-    if let Some(why) = run::refuse_reason() {
-        eprintln!("error: {why}");
-        return exit::USAGE;
+    start(g, cfg, None)
+}
+
+pub fn resume(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
+    start(g, cfg, Some(id.unwrap_or("")))
+}
+
+fn fail(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {msg}");
+    exit::USAGE
+}
+
+/// Services whose target resolves are probed; the others are shown with the reason they are
+/// not (e.g. an unset `${env:MONGODB_URI}`) instead of stopping the console in an emergency.
+fn resolve_each(
+    loaded: &Loaded,
+    overrides: &BTreeMap<String, String>,
+) -> (Vec<ResolvedService>, Vec<(String, String)>) {
+    let mut ok = Vec::new();
+    let mut unresolved = Vec::new();
+    for s in &loaded.runbook.services {
+        let one: BTreeMap<String, String> =
+            overrides.get(&s.id).map(|t| (s.id.clone(), t.clone())).into_iter().collect();
+        match probe::resolve(std::slice::from_ref(s), &one) {
+            Ok(mut r) => ok.append(&mut r),
+            Err(e) => unresolved.push((s.id.clone(), e)),
+        }
     }
-    let runbook_path = g.runbook.clone().or(cfg.runbook.clone());
-    let loaded = match runbook::load(runbook_path.as_deref()) {
-        Ok(l) => Arc::new(l),
-        Err(d) => {
-            print_diagnostics(&d);
-            return exit::USAGE;
+    (ok, unresolved)
+}
+
+fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
+    if let Some(why) = run::refuse_reason() {
+        return fail(why);
+    }
+    let store = match store(g) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    // A resumed incident keeps the runbook it was declared under.
+    let (loaded, resumed) = match resume_id {
+        None => match load_runbook(g, cfg) {
+            Ok(l) => (l, None),
+            Err(code) => return code,
+        },
+        Some(want) => {
+            let id = match store.resolve((!want.is_empty()).then_some(want)) {
+                Ok(id) => id,
+                Err(e) => return fail(e),
+            };
+            let loaded = match store.runbook(&id) {
+                Ok(l) => l,
+                Err(e) => return fail(e),
+            };
+            match store.open(&id) {
+                Ok((sink, events, recovered)) => (loaded, Some((sink, events, recovered))),
+                Err(e) => return fail(e),
+            }
         }
     };
+    let loaded = Arc::new(loaded);
     let lang = g.lang.map(Into::into).or(cfg.lang).unwrap_or(loaded.runbook.plan.language);
     let theme_name = g.theme.as_deref().or(cfg.theme.as_deref());
     let theme = match crate::theme::load(theme_name, config::themes_dir().as_deref()) {
@@ -33,11 +87,59 @@ pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
             return exit::USAGE;
         }
     };
-    let factory = Box::new(|_: &crate::incident::Declaration| {
-        Ok(Box::new(MemorySink::default()) as Box<dyn EventSink>)
+    let overrides = match probe::merge_overrides(&cfg.targets, &g.targets) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    if let Some(bad) =
+        overrides.keys().find(|id| !loaded.runbook.services.iter().any(|s| &s.id == *id))
+    {
+        return fail(format!("--target {bad}=...: the runbook has no service '{bad}'"));
+    }
+    let (services, unresolved) = resolve_each(&loaded, &overrides);
+    let actor = Actor::from_env();
+    let tz = local_tz();
+
+    let factory_store = store.clone();
+    let factory_loaded = loaded.clone();
+    let factory_actor = actor.clone();
+    let factory = Box::new(move |decl: &crate::incident::Declaration| {
+        let (sink, _) = factory_store.create(decl, &factory_loaded)?;
+        crash::register(CrashContext {
+            store: factory_store.clone(),
+            sink: sink.clone(),
+            loaded: factory_loaded.clone(),
+            actor: factory_actor.clone(),
+            tz,
+        });
+        Ok(Box::new(sink) as Box<dyn EventSink>)
     });
     let mut app =
-        App::new(loaded, lang, theme, Arc::new(SystemClock::new()), Actor::from_env(), factory);
+        App::new(loaded.clone(), lang, theme, Arc::new(SystemClock::new()), actor.clone(), factory);
+    app.tz = tz;
+    for (id, why) in unresolved {
+        if let Some(row) = app.view.health.iter_mut().find(|r| r.id == id) {
+            row.detail = format!("not probed: {why}");
+        }
+    }
+    if let Some((sink, events, recovered)) = resumed {
+        crash::register(CrashContext {
+            store: store.clone(),
+            sink: sink.clone(),
+            loaded: loaded.clone(),
+            actor,
+            tz,
+        });
+        if let Err(e) = app.attach(&events, Box::new(sink)) {
+            return fail(e);
+        }
+        app.emit(EventKind::SessionStarted { resumed: true });
+        if let Some(r) = recovered {
+            let now = app.now();
+            app.view.flash(r, true, now);
+        }
+    }
+
     let rt =
         match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
             Ok(rt) => rt,
@@ -46,11 +148,52 @@ pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
                 return exit::FAILED;
             }
         };
-    match rt.block_on(run::run(&mut app)) {
-        Ok(reason) => reason.exit_code(),
+    let outcome = rt.block_on(async {
+        let (tx, rx) = tokio::sync::mpsc::channel(256);
+        // Probes start after the first frame is queued; they never delay it.
+        let _probes = probe::spawn(services, tx);
+        run::run(&mut app, Some(rx)).await
+    });
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    let reason = match outcome {
+        Ok(reason) => reason,
         Err(e) => {
             eprintln!("error: terminal: {e}");
-            exit::FAILED
+            QuitReason::TerminalLost
         }
+    };
+    finish(&app, &store, reason);
+    crash::clear();
+    reason.exit_code()
+}
+
+/// Write the response record on every exit path and say where it is. Printing is skipped
+/// when the terminal is gone.
+fn finish(app: &App, store: &Store, reason: QuitReason) {
+    let Some(inc) = &app.inc else { return };
+    let head = app.head();
+    let result = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, head.clone());
+    if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
+        return;
     }
+    match result {
+        Ok(paths) => {
+            let state = if inc.closed_at.is_some() {
+                "closed"
+            } else {
+                "still open; `drconsole resume` continues it"
+            };
+            println!("incident {}: {state}", inc.id());
+            for p in paths {
+                println!("record: {}", p.display());
+            }
+            println!("journal head: {}", head.unwrap_or_default());
+        }
+        Err(e) => eprintln!("error: the record could not be written: {e}"),
+    }
+}
+
+/// The sink of a journal opened elsewhere, for tests that attach a console to it.
+pub fn sink_of(s: JournalSink) -> Box<dyn EventSink> {
+    Box::new(s)
 }

@@ -9,7 +9,7 @@ use super::{exit, print_diagnostics};
 use crate::app::sink::EventSink;
 use crate::cli::{Format, Global};
 use crate::config::{self, ConfigFile};
-use crate::incident::clock::{parse_local_time, Clock, SystemClock};
+use crate::incident::clock::{parse_local_time, SystemClock};
 use crate::incident::state::new_incident_id;
 use crate::incident::{Actor, Declaration, EventKind, Incident, Stamper, TeamMember};
 use crate::journal;
@@ -61,7 +61,11 @@ pub fn build_declaration(
     let rb = &loaded.runbook;
     if rb.disaster_type(&a.disaster_type).is_none() {
         let known: Vec<&str> = rb.disaster_types.iter().map(|d| d.id.as_str()).collect();
-        return Err(format!("--type '{}' is not a disaster type of this runbook; one of: {}", a.disaster_type, known.join(", ")));
+        return Err(format!(
+            "--type '{}' is not a disaster type of this runbook; one of: {}",
+            a.disaster_type,
+            known.join(", ")
+        ));
     }
     let track = rb.track_for_level(a.level).ok_or_else(|| {
         let known: Vec<String> = rb.levels.iter().map(|l| l.level.to_string()).collect();
@@ -70,7 +74,10 @@ pub fn build_declaration(
     for f in &a.functions {
         if rb.function(f).is_none() {
             let known: Vec<&str> = rb.functions.iter().map(|f| f.id.as_str()).collect();
-            return Err(format!("--functions: '{f}' is not a business function; one of: {}", known.join(", ")));
+            return Err(format!(
+                "--functions: '{f}' is not a business function; one of: {}",
+                known.join(", ")
+            ));
         }
     }
     let functions = if a.functions.is_empty() && track.kind == TrackKind::Full {
@@ -79,7 +86,10 @@ pub fn build_declaration(
         a.functions.clone()
     };
     if functions.is_empty() && track.kind == TrackKind::Partial {
-        return Err(format!("level {} is a partial DR: name the affected functions with --functions", a.level));
+        return Err(format!(
+            "level {} is a partial DR: name the affected functions with --functions",
+            a.level
+        ));
     }
     let t0 = match &a.began_at {
         Some(t) => parse_local_time(t, now).map_err(|e| format!("--began-at: {e}"))?,
@@ -95,7 +105,11 @@ pub fn build_declaration(
         functions,
         reporter: a.reporter.clone().unwrap_or_else(|| actor.user.clone()),
         coordinator,
-        team: rb.roles.iter().map(|r| TeamMember { role: r.id.clone(), person: r.person.clone() }).collect(),
+        team: rb
+            .roles
+            .iter()
+            .map(|r| TeamMember { role: r.id.clone(), person: r.person.clone() })
+            .collect(),
         t0,
         runbook_name: rb.plan.name.clone(),
         runbook_sha256: loaded.sha256(),
@@ -184,12 +198,23 @@ pub fn list(g: &Global, json: bool) -> i32 {
             continue;
         }
         println!("{title}");
-        println!("  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}", "ID", "L", "TYPE", "T0", "STATE", "DURATION");
+        println!(
+            "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
+            "ID", "L", "TYPE", "T0", "STATE", "DURATION"
+        );
         if rows.is_empty() {
             println!("  (none in {})", store.root.display());
         }
         for s in rows {
-            let state = if s.drill { if s.closed { "drill" } else { "drill*" } } else { &s.state };
+            let state = if s.drill {
+                if s.closed {
+                    "drill"
+                } else {
+                    "drill*"
+                }
+            } else {
+                &s.state
+            };
             println!(
                 "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
                 s.id,
@@ -207,7 +232,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
 /// Rebuild an incident from its journal with the runbook it was declared under.
 pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), String> {
     let dir = store.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
-    let path = dir.join(crate::store::JOURNAL_FILE);
+    let path = Store::journal_path(&dir);
     let events = crate::store::read_events(&path)?;
     let loaded = store.runbook(id)?;
     let inc = Incident::replay(&loaded.runbook, &events)
@@ -284,7 +309,7 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
         Err(e) => return fail(e),
     };
     let Some(dir) = store.find_dir(&id) else { return fail(format!("no incident '{id}'")) };
-    let path = dir.join(crate::store::JOURNAL_FILE);
+    let path = Store::journal_path(&dir);
     let report = journal::verify(&path);
     match &report.first_broken {
         None => {
@@ -293,8 +318,11 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
         }
         Some(b) => {
             println!(
-                "BROKEN: {id}: {} (line {}, seq {}); {} events before it verify",
-                b.reason, b.line, b.seq, report.entries
+                "BROKEN: {id}: line {}{}: {}; the {} events before it verify",
+                b.line,
+                b.seq.map(|s| format!(" (seq {s})")).unwrap_or_default(),
+                b.reason,
+                report.entries
             );
             exit::FAILED
         }

@@ -113,7 +113,6 @@ fn local_to_utc(naive: NaiveDateTime) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("{naive} does not exist in the local time zone"))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

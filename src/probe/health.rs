@@ -89,8 +89,19 @@ pub struct ProbeUpdate {
 /// Every service DOWN at once: more likely the console's own host lost its network than the
 /// whole shopping system failing together. One service alone says nothing about the host.
 pub fn host_cut_off(statuses: &[ServiceStatus]) -> bool {
-    statuses.len() >= 2 && statuses.iter().all(|s| s.state == Health::Down)
+    if statuses.len() < 2 || !statuses.iter().all(|s| s.state == Health::Down) {
+        return false;
+    }
+    // Independent outages drift apart in time; a cut-off host loses everything at once.
+    let times: Vec<DateTime<Utc>> = statuses.iter().filter_map(|s| s.changed_at).collect();
+    match (times.iter().min(), times.iter().max()) {
+        (Some(first), Some(last)) => *last - *first <= SAME_MOMENT,
+        _ => true,
+    }
 }
+
+/// Transitions this close together count as one moment for [`host_cut_off`].
+pub const SAME_MOMENT: chrono::Duration = chrono::Duration::seconds(30);
 
 #[cfg(test)]
 mod tests {
@@ -121,5 +132,13 @@ mod tests {
         assert!(host_cut_off(&[st("a", Health::Down), st("b", Health::Down)]));
         assert!(!host_cut_off(&[st("a", Health::Down), st("b", Health::Up)]));
         assert!(!host_cut_off(&[st("a", Health::Down), st("b", Health::Unknown)]));
+        // Down at the same moment: cut off; an hour apart: two outages.
+        let t = Utc::now();
+        let at = |id: &str, secs: i64| ServiceStatus {
+            changed_at: Some(t + chrono::Duration::seconds(secs)),
+            ..st(id, Health::Down)
+        };
+        assert!(host_cut_off(&[at("a", 0), at("b", 5)]));
+        assert!(!host_cut_off(&[at("a", 0), at("b", 3600)]));
     }
 }

@@ -1,6 +1,5 @@
 //! The declaration form: disaster type, level, affected functions, people, and T0.
 
-
 use crate::runbook::model::Runbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,4 +85,3 @@ impl DeclareForm {
         v
     }
 }
-

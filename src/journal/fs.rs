@@ -1,0 +1,198 @@
+//! File-system helpers with the durability and permission rules spelled out once.
+
+use std::ffi::CString;
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Parent directory of a file path; `.` for a bare file name.
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes a directory entry (create, rename, unlink) durable.
+pub fn fsync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Creates `dir` and any missing ancestors as 0700 whatever the umask, syncing each parent so
+/// the new entries survive a power cut. Directories that already exist are left alone.
+pub fn create_private_dirs(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing: Vec<PathBuf> = Vec::new();
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        cur = d.parent();
+    }
+    for d in missing.iter().rev() {
+        match DirBuilder::new().mode(0o700).create(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => continue,
+            Err(e) => return Err(e),
+        }
+        // The umask may have removed bits from 0700; set it exactly.
+        fs::set_permissions(d, fs::Permissions::from_mode(0o700))?;
+        fsync_dir(parent_dir(d))?;
+    }
+    Ok(())
+}
+
+/// Creates a new file readable and writable by its owner only, whatever the umask.
+pub fn create_private_file(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(path)?;
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
+/// Writes `bytes` durably to a new 0600 file `<path>.<tag>` (or `<path>.<tag>-<n>` if taken)
+/// beside `path`; returns its path.
+pub fn write_new_beside(path: &Path, tag: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dir = parent_dir(path);
+    let mut n = 0u32;
+    loop {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(if n == 0 { format!(".{tag}") } else { format!(".{tag}-{n}") });
+        let target = dir.join(name);
+        match create_private_file(&target) {
+            Ok(mut f) => {
+                let written =
+                    f.write_all(bytes).and_then(|()| f.sync_all()).and_then(|()| fsync_dir(dir));
+                if written.is_err() {
+                    let _ = fs::remove_file(&target);
+                }
+                return written.map(|()| target);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces `path` with `bytes` so that a reader (or a crash) sees the old file or the new
+/// one, never a mix: temp file in the same directory, write, `sync_all`, rename, fsync the
+/// directory. The new file is 0600. On failure the old file is untouched and the temp file
+/// is removed.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_dir(path);
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp-{}-{n}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut f = create_private_file(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        fsync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp); // best effort: it may not exist or already be renamed
+    }
+    result
+}
+
+/// Bytes available to an unprivileged writer in the file system holding `dir`.
+pub fn free_space(dir: &Path) -> io::Result<u64> {
+    let c = CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
+    // SAFETY: statvfs is plain old data; zeroed is a valid value and the kernel fills it.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid NUL-terminated string and `st` a valid out pointer.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    #[allow(clippy::unnecessary_cast)] // field widths differ between targets
+    Ok((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+}
+
+/// An exclusive `flock` held until drop. flock locks belong to the open file description, so
+/// two `Journal`s on one path exclude each other even inside one process. The guard holds a
+/// duplicate descriptor of the same description, so it borrows nothing from the journal.
+pub struct FileLock {
+    file: File,
+}
+
+impl FileLock {
+    pub fn exclusive(file: &File) -> io::Result<Self> {
+        let file = file.try_clone()?;
+        loop {
+            // SAFETY: flock on a descriptor the guard owns.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+            if rc == 0 {
+                return Ok(FileLock { file });
+            }
+            let err = io::Error::last_os_error();
+            if err.kind() != io::ErrorKind::Interrupted {
+                return Err(err);
+            }
+        }
+    }
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        // SAFETY: unlocking a descriptor the guard owns; closing it would not release the lock
+        // while the journal's own descriptor keeps the description open.
+        unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("record.md");
+        fs::write(&p, b"old").unwrap();
+        atomic_write(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn atomic_write_into_missing_dir_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(atomic_write(&dir.path().join("no/such/file"), b"x").is_err());
+    }
+
+    #[test]
+    fn free_space_reports_something() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(free_space(dir.path()).unwrap() > 0);
+        assert!(free_space(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn private_dirs_are_0700() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b/c");
+        create_private_dirs(&deep).unwrap();
+        for d in [dir.path().join("a"), dir.path().join("a/b"), deep] {
+            assert_eq!(fs::metadata(&d).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! `Journal`: one open journal file, its entries in memory, appends and polling.
+
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::error::JournalError;
+use super::frame;
+use super::fs::{
+    create_private_dirs, create_private_file, fsync_dir, parent_dir, write_new_beside, FileLock,
+};
+use super::scan::{scan, valid_line_after, Chain, Tail};
+use super::{Entry, Fault, Opened, Recovery};
+
+#[derive(Debug)]
+pub struct Journal {
+    pub(super) path: PathBuf,
+    /// Continuations are named `<base_name>.cont-<n>` and first tried in `base_dir`.
+    pub(super) base_name: OsString,
+    pub(super) base_dir: PathBuf,
+    pub(super) file: File,
+    /// End of the last entry we know of in `file`.
+    pub(super) offset: u64,
+    pub(super) entries: Vec<Entry>,
+    /// Each entry's line exactly as written, to copy into a fresh file after a failure.
+    pub(super) lines: Vec<Vec<u8>>,
+    pub(super) chain: Chain,
+    /// Entries other processes appended that `poll` has not returned yet.
+    queued: Vec<Entry>,
+    pub(super) degraded: Option<String>,
+    /// Why `file` must not be written again (a write or fsync on it failed).
+    pub(super) abandoned: Option<String>,
+    pub(super) fallback_dir: PathBuf,
+    fault: Option<Fault>,
+    recoveries: Vec<Recovery>,
+}
+
+/// What a run of bytes read from the journal contributed.
+struct Absorbed {
+    items: Vec<(Entry, Vec<u8>)>,
+    chain: Chain,
+    good_end: usize,
+    /// Why the bytes after `good_end` are not an entry (nothing valid follows them).
+    torn: Option<String>,
+}
+
+/// Parses `buf` (which starts at byte `base` of the file, after `lines_before` lines) onto
+/// `chain`. A broken link, or damage followed by valid lines, is `Corrupt`.
+fn absorb(
+    buf: &[u8],
+    base: u64,
+    chain: &Chain,
+    lines_before: u64,
+) -> Result<Absorbed, JournalError> {
+    let s = scan(buf);
+    let mut chain = chain.clone();
+    let mut items = Vec::with_capacity(s.frames.len());
+    let mut off = 0usize;
+    let mut line = lines_before;
+    for f in s.frames {
+        line += 1;
+        if let Some(reason) = chain.link_error(&f) {
+            return Err(JournalError::Corrupt { line, offset: base + off as u64, reason });
+        }
+        chain.advance(&f);
+        let bytes = buf.get(off..off + f.line_len).unwrap_or_default().to_vec();
+        off += f.line_len;
+        items.push((f.entry, bytes));
+    }
+    let torn = match s.tail {
+        Tail::Clean => None,
+        Tail::Incomplete => Some("the last line is unfinished (a write cut short)".to_string()),
+        Tail::Invalid(reason) => Some(reason),
+    };
+    if let Some(reason) = &torn {
+        if let Some(at) = valid_line_after(buf, s.good_end) {
+            return Err(JournalError::Corrupt {
+                line: line + 1,
+                offset: base + s.good_end as u64,
+                reason: format!(
+                    "{reason}; complete entries follow it (at byte {}), so this is damage, not \
+                     an unfinished write",
+                    base + at as u64
+                ),
+            });
+        }
+    }
+    Ok(Absorbed { items, chain, good_end: s.good_end, torn })
+}
+
+fn default_fallback_dir() -> PathBuf {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    std::env::temp_dir().join(format!("drconsole-fallback-{uid}"))
+}
+
+/// `x.jsonl.cont-2` continues `x.jsonl`; its own continuation is `x.jsonl.cont-3`, not
+/// `x.jsonl.cont-2.cont-1`.
+fn base_name(path: &Path) -> OsString {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match name.rfind(".cont-") {
+        Some(i) if name[i + 6..].chars().all(|c| c.is_ascii_digit()) && i + 6 < name.len() => {
+            OsString::from(&name[..i])
+        }
+        _ => OsString::from(name),
+    }
+}
+
+impl Journal {
+    fn from_parts(
+        path: &Path,
+        file: File,
+        offset: u64,
+        items: Vec<(Entry, Vec<u8>)>,
+        chain: Chain,
+    ) -> Journal {
+        let (entries, lines) = items.into_iter().unzip();
+        Journal {
+            path: path.to_path_buf(),
+            base_name: base_name(path),
+            base_dir: parent_dir(path).to_path_buf(),
+            file,
+            offset,
+            entries,
+            lines,
+            chain,
+            queued: Vec::new(),
+            degraded: None,
+            abandoned: None,
+            fallback_dir: default_fallback_dir(),
+            fault: None,
+            recoveries: Vec::new(),
+        }
+    }
+
+    /// Creates a new, empty journal. Fails if `path` exists. Missing directories are created
+    /// 0700 and the file 0600, whatever the umask.
+    pub fn create(path: &Path) -> Result<Journal, JournalError> {
+        let dir = parent_dir(path);
+        create_private_dirs(dir).map_err(|e| JournalError::io("create directory", dir, e))?;
+        let file = create_private_file(path).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                JournalError::Exists(path.to_path_buf())
+            } else {
+                JournalError::io("create", path, e)
+            }
+        })?;
+        file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
+        fsync_dir(dir).map_err(|e| JournalError::io("sync directory", dir, e))?;
+        Ok(Journal::from_parts(path, file, 0, Vec::new(), Chain::genesis()))
+    }
+
+    /// Opens a journal and replays it. An unfinished or damaged last line (nothing valid after
+    /// it) is cut, synced and reported in `recovery`; damage anywhere else is `Corrupt` and
+    /// nothing is cut.
+    pub fn open(path: &Path) -> Result<Opened, JournalError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| JournalError::io("open", path, e))?;
+        // Under the lock, so we never mistake another process's write in progress for a torn
+        // tail and cut it.
+        let lock = FileLock::exclusive(&file).map_err(|e| JournalError::io("lock", path, e))?;
+        let mut buf = Vec::new();
+        file.read_to_end(&mut buf).map_err(|e| JournalError::io("read", path, e))?;
+        let a = absorb(&buf, 0, &Chain::genesis(), 0)?;
+        let mut recovery = None;
+        if let Some(reason) = a.torn {
+            let good_end = a.good_end as u64;
+            let cut = buf.get(a.good_end..).unwrap_or_default();
+            let saved_to = write_new_beside(path, &format!("torn-{good_end}"), cut).ok();
+            file.set_len(good_end).map_err(|e| JournalError::io("truncate", path, e))?;
+            file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
+            let bytes_cut = buf.len() as u64 - good_end;
+            recovery = Some(Recovery { offset: good_end, bytes_cut, reason, saved_to });
+        }
+        drop(lock);
+        let mut journal = Journal::from_parts(path, file, a.good_end as u64, a.items, a.chain);
+        journal.recoveries.extend(recovery.clone());
+        let entries = journal.entries.clone();
+        Ok(Opened { journal, entries, recovery })
+    }
+
+    /// Appends one entry and returns once it is durable (written and `sync_data`ed), or once
+    /// it is durable in a fresh file after a failure (see [`Journal::degraded`]). An error
+    /// means the entry was not recorded anywhere.
+    ///
+    /// Apply the returned entry's payload, not the value passed in: it is the payload as any
+    /// later replay will read it (a float may differ in its last bit).
+    pub fn append(&mut self, payload: Value) -> Result<Entry, JournalError> {
+        if self.abandoned.is_some() {
+            // The current file failed before: never write it again.
+            let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
+            return self.append_after_failure(entry, line);
+        }
+        let lock =
+            FileLock::exclusive(&self.file).map_err(|e| JournalError::io("lock", &self.path, e))?;
+        // Chain onto the real head: whatever other processes appended comes first.
+        self.catch_up(true)?;
+        let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
+        if self.abandoned.is_none() {
+            match self.write_and_sync(&line) {
+                Ok(()) => {
+                    self.offset += line.len() as u64;
+                    self.commit(entry.clone(), line);
+                    drop(lock);
+                    return Ok(entry);
+                }
+                Err(e) => {
+                    // Best effort, no fsync: take back a partial or unsynced line so other
+                    // processes do not chain onto an entry this one abandons.
+                    let _ = self.file.set_len(self.offset);
+                    self.abandoned = Some(e.to_string());
+                }
+            }
+        }
+        drop(lock);
+        self.append_after_failure(entry, line)
+    }
+
+    fn append_after_failure(&mut self, entry: Entry, line: Vec<u8>) -> Result<Entry, JournalError> {
+        let reason = self.abandoned.clone().unwrap_or_default();
+        self.fail_over(&reason, &line)?;
+        self.commit(entry.clone(), line);
+        Ok(entry)
+    }
+
+    pub(super) fn commit(&mut self, entry: Entry, line: Vec<u8>) {
+        let f = frame::Frame { line_len: line.len(), computed_hash: entry.hash.clone(), entry };
+        self.chain.advance(&f);
+        self.entries.push(f.entry);
+        self.lines.push(line);
+    }
+
+    fn write_and_sync(&mut self, line: &[u8]) -> io::Result<()> {
+        if self.fault == Some(Fault::DiskFull) {
+            self.fault = None;
+            // /dev/full always fails with ENOSPC; the `?` is the path under test.
+            let full = OpenOptions::new().write(true).open("/dev/full")?;
+            full.write_all_at(line, 0)?;
+        }
+        self.file.write_all_at(line, self.offset)?;
+        self.sync()
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        if self.fault == Some(Fault::FailNextSync) {
+            self.fault = None;
+            return Err(io::Error::from_raw_os_error(libc::EIO));
+        }
+        self.file.sync_data()
+    }
+
+    /// Reads entries other processes appended after `offset`. With `may_cut` (only under the
+    /// lock, so no writer is mid-line) a torn tail left by a crashed writer is cut first.
+    fn catch_up(&mut self, may_cut: bool) -> Result<(), JournalError> {
+        let len = self.file.metadata().map_err(|e| JournalError::io("stat", &self.path, e))?.len();
+        if len == self.offset {
+            return Ok(());
+        }
+        if len < self.offset {
+            return Err(JournalError::Corrupt {
+                line: self.entries.len() as u64,
+                offset: len,
+                reason: format!(
+                    "the file shrank from {} to {len} bytes: entries already recorded were removed",
+                    self.offset
+                ),
+            });
+        }
+        let mut buf = vec![0u8; (len - self.offset) as usize];
+        self.file
+            .read_exact_at(&mut buf, self.offset)
+            .map_err(|e| JournalError::io("read", &self.path, e))?;
+        let a = absorb(&buf, self.offset, &self.chain, self.entries.len() as u64)?;
+        for (entry, line) in a.items {
+            self.offset += line.len() as u64;
+            self.queued.push(entry.clone());
+            self.entries.push(entry);
+            self.lines.push(line);
+        }
+        self.chain = a.chain;
+        if let (true, Some(reason)) = (may_cut, a.torn) {
+            // A writer died mid-line (we hold the lock, so none is writing now).
+            let cut = buf.get(a.good_end..).unwrap_or_default();
+            let saved_to = write_new_beside(&self.path, &format!("torn-{}", self.offset), cut).ok();
+            let cut = self.file.set_len(self.offset);
+            if let Err(e) = cut.and_then(|()| self.sync()) {
+                self.abandoned = Some(format!("cutting a torn tail failed: {e}"));
+                return Ok(());
+            }
+            self.recoveries.push(Recovery {
+                offset: self.offset,
+                bytes_cut: len - self.offset,
+                reason,
+                saved_to,
+            });
+        }
+        Ok(())
+    }
+
+    /// Entries other processes appended since we last looked. Costs one `fstat` when nothing
+    /// changed; reads only the new bytes otherwise. A line still being written is left for
+    /// the next call.
+    pub fn poll(&mut self) -> Result<Vec<Entry>, JournalError> {
+        if self.abandoned.is_none() {
+            self.catch_up(false)?;
+        }
+        Ok(std::mem::take(&mut self.queued))
+    }
+
+    /// Hash of the last entry (64 zeros when empty).
+    pub fn head(&self) -> &str {
+        &self.chain.head
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> u64 {
+        self.chain.last_seq
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chain.last_seq == 0
+    }
+
+    /// The file currently written; differs from the opened path after a switch.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every entry, including those other processes appended that `poll` returned or queued.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// `Some(reason)` once the journal switched to a fresh file after a failure: plain words
+    /// naming the new path, for an alarm on screen.
+    pub fn degraded(&self) -> Option<&str> {
+        self.degraded.as_deref()
+    }
+
+    /// Torn tails cut so far (on open, or left by a writer that crashed while we had it open).
+    pub fn recoveries(&self) -> &[Recovery] {
+        &self.recoveries
+    }
+
+    /// Where to continue when no fresh file can be made beside the journal.
+    pub fn set_fallback_dir(&mut self, dir: PathBuf) {
+        self.fallback_dir = dir;
+    }
+
+    #[doc(hidden)]
+    pub fn inject_fault(&mut self, fault: Fault) {
+        self.fault = Some(fault);
+    }
+
+    pub(super) fn create_fallback_dir(&self) -> io::Result<()> {
+        create_private_dirs(&self.fallback_dir)
+    }
+}

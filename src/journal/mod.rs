@@ -1,0 +1,94 @@
+//! The incident journal: an append-only, crash-safe, tamper-evident file of JSON payloads.
+//!
+//! Storage only: payloads are opaque `serde_json::Value`s; the incident layer gives them
+//! meaning.
+//!
+//! # File format
+//!
+//! UTF-8 text, one entry per line, so `grep` and `tail -f` work on it:
+//!
+//! ```text
+//! <len> <crc32> {"seq":<n>,"prev":"<64 hex>","hash":"<64 hex>","payload":<json>}\n
+//! ```
+//!
+//! - `len`: decimal byte length of the JSON part (1 ..= 1 MiB, no leading zeros);
+//! - `crc32`: 8 lowercase hex digits, CRC-32 (IEEE) of the JSON part;
+//! - `seq` starts at 1 and increases by 1; `prev` is the previous entry's `hash` (64 zeros for
+//!   the first entry);
+//! - `payload` is canonical JSON (object keys sorted, no whitespace);
+//! - `hash` = hex sha256 of: `prev` as its 64 ASCII hex bytes, then `seq` as 8 bytes
+//!   big-endian, then the payload bytes exactly as they appear in the line.
+//!
+//! The checksum catches torn writes; the hash chain catches edits, deletions and reordering
+//! (anyone who rewrites the whole chain from the edit on defeats it, so record `head()` in a
+//! second place, e.g. the response record, to anchor it).
+//!
+//! # Durability and sharing
+//!
+//! `append` holds an exclusive `flock` for one append, first reads what other processes
+//! appended, writes the line with one `write_all`, then `sync_data`s before returning. A failed
+//! write or fsync is never retried on the same file: the journal continues in a fresh file
+//! (see [`Journal::degraded`]).
+
+mod canonical;
+mod error;
+mod failover;
+mod frame;
+mod fs;
+mod handle;
+mod read;
+mod scan;
+mod verify;
+
+pub use error::JournalError;
+pub use failover::continuations;
+pub use frame::{GENESIS, MAX_ENTRY_BYTES};
+pub use fs::{atomic_write, create_private_dirs, free_space};
+pub use handle::Journal;
+pub use read::read_entries;
+pub use verify::{verify, Broken, VerifyReport};
+
+/// One journal entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub seq: u64,
+    pub prev: String,
+    pub hash: String,
+    pub payload: serde_json::Value,
+}
+
+/// A journal opened for appending, with everything it already held.
+#[derive(Debug)]
+pub struct Opened {
+    pub journal: Journal,
+    pub entries: Vec<Entry>,
+    /// Set when an unfinished or damaged last line was cut on open.
+    pub recovery: Option<Recovery>,
+}
+
+/// A torn tail that was cut: the bytes from `offset` to the old end of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    pub offset: u64,
+    pub bytes_cut: u64,
+    pub reason: String,
+    /// Where the cut bytes were kept (`<journal>.torn-<offset>`), as evidence for the audit;
+    /// `None` if they could not be saved (the cut happens anyway: they were never
+    /// acknowledged).
+    pub saved_to: Option<std::path::PathBuf>,
+}
+
+/// Failures a test can inject, because a real disk cannot fail on demand.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The next append's line is written to `/dev/full` instead, so the kernel's own ENOSPC
+    /// travels the real error path.
+    DiskFull,
+    /// The next `sync_data` (after an append's write, or after cutting a dead writer's torn
+    /// tail) reports EIO; the write itself really happens.
+    FailNextSync,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! Walking a run of bytes into frames and classifying what ends the run.
+
+use super::frame::{self, Frame, Parsed};
+
+/// The good frames at the start of a buffer, and what stopped the walk.
+pub struct Scan {
+    pub frames: Vec<Frame>,
+    /// Offset (within the buffer) just past the last good frame.
+    pub good_end: usize,
+    pub tail: Tail,
+}
+
+#[derive(Debug)]
+pub enum Tail {
+    /// The buffer ends exactly after a frame.
+    Clean,
+    /// The rest of the buffer is the unfinished start of a line.
+    Incomplete,
+    /// The bytes at `good_end` are not a line.
+    Invalid(String),
+}
+
+pub fn scan(buf: &[u8]) -> Scan {
+    let mut frames = Vec::new();
+    let mut pos = 0;
+    let tail = loop {
+        let Some(rest) = buf.get(pos..) else { break Tail::Clean };
+        if rest.is_empty() {
+            break Tail::Clean;
+        }
+        match frame::parse(rest) {
+            Parsed::Frame(f) => {
+                pos += f.line_len;
+                frames.push(f);
+            }
+            Parsed::Incomplete => break Tail::Incomplete,
+            Parsed::Invalid(reason) => break Tail::Invalid(reason),
+        }
+    };
+    Scan { frames, good_end: pos, tail }
+}
+
+/// The first offset after `from` where a complete, checksummed line starts, if any. A damaged
+/// region followed by such a line is damage in the middle, never a torn tail.
+///
+/// Every offset is tried, not only those after a newline: a damaged newline would otherwise
+/// hide the good line right after it, and that line would be cut as part of a "torn tail".
+/// A frame cannot hide inside a good line's JSON (quotes in strings are escaped), and most
+/// offsets fail on the first byte, so this stays cheap.
+pub fn valid_line_after(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.checked_add(1)?;
+    (start..buf.len()).find(|&i| {
+        matches!(buf.get(i), Some(b'1'..=b'9'))
+            && buf.get(i..).is_some_and(|rest| matches!(frame::parse(rest), Parsed::Frame(_)))
+    })
+}
+
+/// Where the chain stands after some entries.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    pub last_seq: u64,
+    pub head: String,
+}
+
+impl Chain {
+    pub fn genesis() -> Self {
+        Chain { last_seq: 0, head: frame::GENESIS.to_string() }
+    }
+
+    /// Why `f` cannot follow, in plain words; `None` when it links.
+    pub fn link_error(&self, f: &Frame) -> Option<String> {
+        let e = &f.entry;
+        let want = self.last_seq + 1;
+        if e.seq != want {
+            return Some(format!("expected seq {want} here but the line has seq {}", e.seq));
+        }
+        if e.hash != f.computed_hash {
+            return Some(format!(
+                "seq {}: the hash does not match the entry's contents (edited after it was \
+                 written, checksum recomputed)",
+                e.seq
+            ));
+        }
+        if e.prev != self.head {
+            return Some(format!(
+                "seq {}: prev does not match the hash of seq {} (an entry was replaced)",
+                e.seq, self.last_seq
+            ));
+        }
+        None
+    }
+
+    pub fn advance(&mut self, f: &Frame) {
+        self.last_seq = f.entry.seq;
+        self.head.clone_from(&f.entry.hash);
+    }
+}

@@ -1,0 +1,45 @@
+//! Permissions under `umask 000`. Its own test binary because the umask is process-wide.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use drconsole::journal::{atomic_write, Fault, Journal};
+use serde_json::json;
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn files_are_0600_and_dirs_0700_under_umask_000() {
+    // SAFETY: umask only swaps the process's mask; this binary holds this one test.
+    unsafe { libc::umask(0) };
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join("data/incidents/2026-11-28/journal.log");
+    let mut j = Journal::create(&path).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    for d in ["data", "data/incidents", "data/incidents/2026-11-28"] {
+        assert_eq!(mode(&root.path().join(d)), 0o700, "{d}");
+    }
+    j.append(json!("declared")).unwrap();
+
+    // A continuation beside the journal, then one in a fallback folder that must be created.
+    j.inject_fault(Fault::FailNextSync);
+    j.append(json!("after fsync failure")).unwrap();
+    assert_eq!(mode(j.path()), 0o600);
+    fs::remove_dir_all(root.path().join("data/incidents/2026-11-28")).unwrap();
+    let fallback = root.path().join("fallback/nested");
+    j.set_fallback_dir(fallback.clone());
+    j.inject_fault(Fault::DiskFull);
+    j.append(json!("after ENOSPC")).unwrap();
+    assert!(j.path().starts_with(&fallback));
+    assert_eq!(mode(j.path()), 0o600);
+    assert_eq!(mode(&fallback), 0o700);
+    assert_eq!(mode(&root.path().join("fallback")), 0o700);
+
+    let record = root.path().join("record.md");
+    atomic_write(&record, b"# response record\n").unwrap();
+    assert_eq!(mode(&record), 0o600);
+}
