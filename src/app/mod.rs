@@ -6,6 +6,7 @@ mod health;
 mod keys;
 pub mod run;
 pub mod sink;
+pub mod term;
 
 use std::sync::Arc;
 

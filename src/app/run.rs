@@ -63,7 +63,10 @@ pub async fn run(
     app: &mut App,
     probes: Option<mpsc::Receiver<ProbeUpdate>>,
 ) -> io::Result<QuitReason> {
-    let mut terminal = ratatui::try_init()?;
+    // Raw mode, the alternate screen and ratatui's panic hook; then our own backend, which
+    // sends far fewer bytes per frame than the default one (see `term`).
+    drop(ratatui::try_init()?);
+    let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
     super::crash::install_hook();
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, probes).await;
@@ -74,7 +77,7 @@ pub async fn run(
 
 async fn event_loop(
     app: &mut App,
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut ratatui::Terminal<super::term::LeanBackend<io::Stdout>>,
     mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
 ) -> io::Result<QuitReason> {
     let mut keys = EventStream::new();
