@@ -363,7 +363,7 @@ mod tests {
     /// What the terminal shows after the lean bytes equals what ratatui drew.
     #[test]
     fn frames_round_trip_through_a_terminal_model() {
-        use ratatui::style::{Style, Stylize as _};
+        use ratatui::style::Style;
         use std::sync::{Arc, Mutex};
 
         #[derive(Clone, Default)]
