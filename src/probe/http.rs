@@ -129,7 +129,26 @@ impl HttpProber {
     }
 }
 
+/// One client per (timeout, ca-file), shared by every HTTP probe that uses that pair. Each
+/// reqwest client loads and keeps its own TLS root store and pool: with 100 HTTP services that
+/// was most of the console's memory (see BENCHMARKS.md). Clients are cheap handles to share.
 fn build_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {
+    type Key = (Duration, Option<String>);
+    static CLIENTS: std::sync::Mutex<Vec<(Key, Client)>> = std::sync::Mutex::new(Vec::new());
+    let key = (timeout, ca_file.map(str::to_string));
+    if let Ok(cache) = CLIENTS.lock() {
+        if let Some((_, c)) = cache.iter().find(|(k, _)| *k == key) {
+            return Ok(c.clone());
+        }
+    }
+    let client = new_client(timeout, ca_file)?;
+    if let Ok(mut cache) = CLIENTS.lock() {
+        cache.push((key, client.clone()));
+    }
+    Ok(client)
+}
+
+fn new_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {
     ensure_crypto_provider();
     let mut b = Client::builder().timeout(timeout).connect_timeout(timeout).user_agent(concat!(
         "drconsole/",
