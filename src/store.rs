@@ -118,12 +118,13 @@ impl Store {
     /// The incident a command means: the id given (or a unique prefix of it), else the latest
     /// open real incident.
     pub fn resolve(&self, id: Option<&str>) -> Result<String, String> {
+        // An exact id needs no listing: listing reads every journal in the folder whole.
+        if let Some(want) = id.filter(|w| self.find_dir(w).is_some()) {
+            return Ok(want.to_string());
+        }
         let all = self.list();
         match id {
             Some(want) => {
-                if self.find_dir(want).is_some() {
-                    return Ok(want.to_string());
-                }
                 let matches: Vec<&Summary> =
                     all.iter().filter(|s| s.id.starts_with(want)).collect();
                 match matches.as_slice() {
@@ -155,16 +156,38 @@ impl Store {
     pub fn open(&self, id: &str) -> Result<(JournalSink, Vec<Event>, Option<String>), String> {
         let dir = self.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
         let path = Store::journal_path(&dir);
-        let opened = Journal::open(&path).map_err(|e| describe_open_error(&path, e))?;
-        let recovered = opened.recovery.as_ref().map(|r| {
+        // Decode each entry as it is read: holding every entry's parsed JSON first took tens of
+        // MB for a long journal (see BENCHMARKS.md, peak RSS).
+        let mut events = Vec::new();
+        let mut undecodable = None;
+        let opened = Journal::open_each(&path, &mut |e| {
+            let seq = e.seq;
+            match serde_json::from_value::<Event>(e.payload) {
+                Ok(ev) => {
+                    events.push(ev);
+                    Ok(())
+                }
+                Err(err) => {
+                    let why = format!(
+                        "journal entry {seq} is not an event this version understands: {err}"
+                    );
+                    undecodable = Some(why.clone());
+                    Err(JournalError::Payload(why))
+                }
+            }
+        });
+        if let Some(why) = undecodable {
+            return Err(why);
+        }
+        let (journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
+        let recovered = recovery.as_ref().map(|r| {
             format!(
                 "the journal's last {} bytes were an unfinished write and were cut ({}); every \
                  complete event is kept",
                 r.bytes_cut, r.reason
             )
         });
-        let events = decode(&opened.entries)?;
-        Ok((JournalSink::new(opened.journal), events, recovered))
+        Ok((JournalSink::new(journal), events, recovered))
     }
 
     /// Write the response record (Markdown and JSON) beside the journal, atomically.
@@ -212,10 +235,23 @@ pub fn decode(entries: &[journal::Entry]) -> Result<Vec<Event>, String> {
         .collect()
 }
 
+/// Like [`decode`], freeing each entry's JSON as it goes: the parsed JSON of a long journal
+/// is several times the size of its events.
+pub fn decode_owned(entries: Vec<journal::Entry>) -> Result<Vec<Event>, String> {
+    let mut events = Vec::with_capacity(entries.len());
+    for e in entries {
+        let seq = e.seq;
+        events.push(serde_json::from_value::<Event>(e.payload).map_err(|err| {
+            format!("journal entry {seq} is not an event this version understands: {err}")
+        })?);
+    }
+    Ok(events)
+}
+
 /// Read every event without opening for append (list, record, report).
 pub fn read_events(path: &Path) -> Result<Vec<Event>, String> {
     let entries = journal::read_entries(path).map_err(|e| e.to_string())?;
-    decode(&entries)
+    decode_owned(entries)
 }
 
 fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {

@@ -13,7 +13,7 @@ use super::frame;
 use super::fs::{
     create_private_dirs, create_private_file, fsync_dir, parent_dir, write_new_beside, FileLock,
 };
-use super::scan::{scan, valid_line_after, Chain, Tail};
+use super::scan::{scan_each, valid_line_after, Chain, Tail};
 use super::{Entry, Fault, Opened, Recovery};
 
 #[derive(Debug)]
@@ -25,8 +25,9 @@ pub struct Journal {
     pub(super) file: File,
     /// End of the last entry we know of in `file`.
     pub(super) offset: u64,
-    pub(super) entries: Vec<Entry>,
-    /// Each entry's line exactly as written, to copy into a fresh file after a failure.
+    /// Each entry's line exactly as written, to copy into a fresh file after a failure. The
+    /// parsed entries are not kept: they went to the caller on open and on each append (kept
+    /// here too, a 10,000-event journal held ~20 MB of JSON values twice).
     pub(super) lines: Vec<Vec<u8>>,
     pub(super) chain: Chain,
     /// Entries other processes appended that `poll` has not returned yet.
@@ -41,7 +42,8 @@ pub struct Journal {
 
 /// What a run of bytes read from the journal contributed.
 struct Absorbed {
-    items: Vec<(Entry, Vec<u8>)>,
+    /// The line of each good entry, exactly as in the file.
+    lines: Vec<Vec<u8>>,
     chain: Chain,
     good_end: usize,
     /// Why the bytes after `good_end` are not an entry (nothing valid follows them).
@@ -49,38 +51,39 @@ struct Absorbed {
 }
 
 /// Parses `buf` (which starts at byte `base` of the file, after `lines_before` lines) onto
-/// `chain`. A broken link, or damage followed by valid lines, is `Corrupt`.
+/// `chain`, handing each entry to `each` as it goes. A broken link, or damage followed by valid
+/// lines, is `Corrupt`.
 fn absorb(
     buf: &[u8],
     base: u64,
     chain: &Chain,
     lines_before: u64,
+    each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
 ) -> Result<Absorbed, JournalError> {
-    let s = scan(buf);
     let mut chain = chain.clone();
-    let mut items = Vec::with_capacity(s.frames.len());
+    let mut lines = Vec::new();
     let mut off = 0usize;
     let mut line = lines_before;
-    for f in s.frames {
+    let (good_end, tail) = scan_each(buf, |f| {
         line += 1;
         if let Some(reason) = chain.link_error(&f) {
             return Err(JournalError::Corrupt { line, offset: base + off as u64, reason });
         }
         chain.advance(&f);
-        let bytes = buf.get(off..off + f.line_len).unwrap_or_default().to_vec();
+        lines.push(buf.get(off..off + f.line_len).unwrap_or_default().to_vec());
         off += f.line_len;
-        items.push((f.entry, bytes));
-    }
-    let torn = match s.tail {
+        each(f.entry)
+    })?;
+    let torn = match tail {
         Tail::Clean => None,
         Tail::Incomplete => Some("the last line is unfinished (a write cut short)".to_string()),
         Tail::Invalid(reason) => Some(reason),
     };
     if let Some(reason) = &torn {
-        if let Some(at) = valid_line_after(buf, s.good_end) {
+        if let Some(at) = valid_line_after(buf, good_end) {
             return Err(JournalError::Corrupt {
                 line: line + 1,
-                offset: base + s.good_end as u64,
+                offset: base + good_end as u64,
                 reason: format!(
                     "{reason}; complete entries follow it (at byte {}), so this is damage, not \
                      an unfinished write",
@@ -89,7 +92,7 @@ fn absorb(
             });
         }
     }
-    Ok(Absorbed { items, chain, good_end: s.good_end, torn })
+    Ok(Absorbed { lines, chain, good_end, torn })
 }
 
 fn default_fallback_dir() -> PathBuf {
@@ -115,17 +118,15 @@ impl Journal {
         path: &Path,
         file: File,
         offset: u64,
-        items: Vec<(Entry, Vec<u8>)>,
+        lines: Vec<Vec<u8>>,
         chain: Chain,
     ) -> Journal {
-        let (entries, lines) = items.into_iter().unzip();
         Journal {
             path: path.to_path_buf(),
             base_name: base_name(path),
             base_dir: parent_dir(path).to_path_buf(),
             file,
             offset,
-            entries,
             lines,
             chain,
             queued: Vec::new(),
@@ -158,6 +159,21 @@ impl Journal {
     /// it) is cut, synced and reported in `recovery`; damage anywhere else is `Corrupt` and
     /// nothing is cut.
     pub fn open(path: &Path) -> Result<Opened, JournalError> {
+        let mut entries = Vec::new();
+        let (journal, recovery) = Journal::open_each(path, &mut |e| {
+            entries.push(e);
+            Ok(())
+        })?;
+        Ok(Opened { journal, entries, recovery })
+    }
+
+    /// [`Journal::open`], handing each entry to `each` as it is read instead of returning them
+    /// all: a caller that converts entries to its own types never holds every parsed payload
+    /// at once (for a 10,000-entry journal, tens of MB). An error from `each` ends the open.
+    pub fn open_each(
+        path: &Path,
+        each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
+    ) -> Result<(Journal, Option<Recovery>), JournalError> {
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -168,7 +184,7 @@ impl Journal {
         let lock = FileLock::exclusive(&file).map_err(|e| JournalError::io("lock", path, e))?;
         let mut buf = Vec::new();
         file.read_to_end(&mut buf).map_err(|e| JournalError::io("read", path, e))?;
-        let a = absorb(&buf, 0, &Chain::genesis(), 0)?;
+        let a = absorb(&buf, 0, &Chain::genesis(), 0, each)?;
         let mut recovery = None;
         if let Some(reason) = a.torn {
             let good_end = a.good_end as u64;
@@ -180,10 +196,10 @@ impl Journal {
             recovery = Some(Recovery { offset: good_end, bytes_cut, reason, saved_to });
         }
         drop(lock);
-        let mut journal = Journal::from_parts(path, file, a.good_end as u64, a.items, a.chain);
+        drop(buf);
+        let mut journal = Journal::from_parts(path, file, a.good_end as u64, a.lines, a.chain);
         journal.recoveries.extend(recovery.clone());
-        let entries = journal.entries.clone();
-        Ok(Opened { journal, entries, recovery })
+        Ok((journal, recovery))
     }
 
     /// Appends one entry and returns once it is durable (written and `sync_data`ed), or once
@@ -233,7 +249,6 @@ impl Journal {
     pub(super) fn commit(&mut self, entry: Entry, line: Vec<u8>) {
         let f = frame::Frame { line_len: line.len(), computed_hash: entry.hash.clone(), entry };
         self.chain.advance(&f);
-        self.entries.push(f.entry);
         self.lines.push(line);
     }
 
@@ -265,7 +280,7 @@ impl Journal {
         }
         if len < self.offset {
             return Err(JournalError::Corrupt {
-                line: self.entries.len() as u64,
+                line: self.lines.len() as u64,
                 offset: len,
                 reason: format!(
                     "the file shrank from {} to {len} bytes: entries already recorded were removed",
@@ -277,11 +292,14 @@ impl Journal {
         self.file
             .read_exact_at(&mut buf, self.offset)
             .map_err(|e| JournalError::io("read", &self.path, e))?;
-        let a = absorb(&buf, self.offset, &self.chain, self.entries.len() as u64)?;
-        for (entry, line) in a.items {
+        let mut new = Vec::new();
+        let a = absorb(&buf, self.offset, &self.chain, self.lines.len() as u64, &mut |e| {
+            new.push(e);
+            Ok(())
+        })?;
+        self.queued.append(&mut new);
+        for line in a.lines {
             self.offset += line.len() as u64;
-            self.queued.push(entry.clone());
-            self.entries.push(entry);
             self.lines.push(line);
         }
         self.chain = a.chain;
@@ -331,11 +349,6 @@ impl Journal {
     /// The file currently written; differs from the opened path after a switch.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Every entry, including those other processes appended that `poll` returned or queued.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
     }
 
     /// `Some(reason)` once the journal switched to a fresh file after a failure: plain words

@@ -22,6 +22,20 @@ pub enum Tail {
 
 pub fn scan(buf: &[u8]) -> Scan {
     let mut frames = Vec::new();
+    let Ok((good_end, tail)) = scan_each(buf, |f| {
+        frames.push(f);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    Scan { frames, good_end, tail }
+}
+
+/// Like [`scan`], handing each good frame to `each` as soon as it is parsed, so a caller can
+/// turn a long journal into its own types without holding every parsed payload at once. Stops
+/// at the first error `each` returns.
+pub fn scan_each<E>(
+    buf: &[u8],
+    mut each: impl FnMut(Frame) -> Result<(), E>,
+) -> Result<(usize, Tail), E> {
     let mut pos = 0;
     let tail = loop {
         let Some(rest) = buf.get(pos..) else { break Tail::Clean };
@@ -31,13 +45,13 @@ pub fn scan(buf: &[u8]) -> Scan {
         match frame::parse(rest) {
             Parsed::Frame(f) => {
                 pos += f.line_len;
-                frames.push(f);
+                each(f)?;
             }
             Parsed::Incomplete => break Tail::Incomplete,
             Parsed::Invalid(reason) => break Tail::Invalid(reason),
         }
     };
-    Scan { frames, good_end: pos, tail }
+    Ok((pos, tail))
 }
 
 /// The first offset after `from` where a complete, checksummed line starts, if any. A damaged
