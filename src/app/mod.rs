@@ -119,7 +119,16 @@ impl App {
 
     /// Continue an incident from its events (resume, or the other process's declaration).
     pub fn attach(&mut self, events: &[Event], sink: Box<dyn EventSink>) -> Result<(), String> {
-        let inc = Incident::replay(&self.loaded.runbook, events)
+        self.attach_owned(events.to_vec(), sink)
+    }
+
+    /// [`App::attach`] taking the events, so a long journal is not held twice (resume).
+    pub fn attach_owned(
+        &mut self,
+        events: Vec<Event>,
+        sink: Box<dyn EventSink>,
+    ) -> Result<(), String> {
+        let inc = Incident::replay_owned(&self.loaded.runbook, events)
             .ok_or("the journal does not start with a declaration this runbook understands")?;
         self.view.declare = None;
         self.view.step_sel = inc.current_step().unwrap_or(0);

@@ -130,7 +130,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             actor,
             tz,
         });
-        if let Err(e) = app.attach(&events, Box::new(sink)) {
+        if let Err(e) = app.attach_owned(events, Box::new(sink)) {
             return fail(e);
         }
         app.emit(EventKind::SessionStarted { resumed: true });

@@ -145,6 +145,20 @@ impl Incident {
         })
     }
 
+    /// [`Incident::replay`] that keeps the events themselves instead of copies (resume: a long
+    /// journal's events were held twice).
+    pub fn replay_owned(rb: &Runbook, events: Vec<Event>) -> Option<Incident> {
+        let mut it = events.into_iter();
+        let first = it.next()?;
+        let mut inc = Incident::from_declared(rb, &first)?;
+        inc.events.reserve(it.len());
+        for ev in it {
+            apply_state(&mut inc, rb, &ev);
+            inc.events.push(ev);
+        }
+        Some(inc)
+    }
+
     /// Rebuild an incident from its whole event list (resume, records, reports).
     pub fn replay(rb: &Runbook, events: &[Event]) -> Option<Incident> {
         let (first, rest) = events.split_first()?;
@@ -184,6 +198,12 @@ impl Incident {
 /// Apply one event. Total: an event that names something this runbook does not know (a journal
 /// written with another runbook version) is kept on the timeline and otherwise ignored.
 pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
+    apply_state(inc, rb, ev);
+    inc.events.push(ev.clone());
+}
+
+/// [`apply`] without keeping a copy of the event on the timeline.
+fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
     let at = ev.at;
     match &ev.kind {
         EventKind::Declared(_)
@@ -228,7 +248,6 @@ pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         }
         EventKind::StepFailed { step, reason } => {
             let Some(idx) = inc.steps.iter().position(|s| &s.key == step) else {
-                inc.events.push(ev.clone());
                 return;
             };
             let s = &mut inc.steps[idx];
@@ -274,7 +293,6 @@ pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             }
         }
     }
-    inc.events.push(ev.clone());
 }
 
 /// Put the on-fail procedure's steps right after the failed step (or reset them to pending if
