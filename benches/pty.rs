@@ -561,7 +561,7 @@ fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
 // ---------------------------------------------------------------------------------------------
 // Peak RSS: 200 services probing hung peers, resuming the 10,000-event journal.
 
-fn rss(ctx: &mut Ctx, data: &Path, id: &str, hung: &Hung) {
+fn rss_of(ctx: &Ctx, data: &Path, id: &str, hung: &Hung) -> (f64, f64, Option<f64>) {
     let mut c = ctx.drconsole(data);
     c.args(["resume", id]);
     env_for(&mut c, hung);
@@ -580,10 +580,24 @@ fn rss(ctx: &mut Ctx, data: &Path, id: &str, hung: &Hung) {
             .unwrap_or(f64::NAN)
     };
     let (hwm, now) = (kb("VmHWM:"), kb("VmRSS:"));
+    eprintln!(
+        "rss detail: anon {} kB, file {} kB, threads {}",
+        kb("RssAnon:"),
+        kb("RssFile:"),
+        kb("Threads:")
+    );
     p.stop();
+    (hwm / 1024.0, now / 1024.0, first_ms)
+}
+
+fn rss(ctx: &mut Ctx, data: &Path, id: &str, hung: &Hung) {
+    let (peak, now, first_ms) = rss_of(ctx, data, id, hung);
+    // The same 200 services on a fresh incident, to split the figure into runtime and journal.
+    let small = ctx.declare(data, Some(&ctx.work.join("runbook-200.toml")));
+    let (base_peak, _, _) = rss_of(ctx, data, &small, hung);
     ctx.emit(json!({
-        "bench": "rss", "services": 200, "events": 10_000, "peak_rss_mb": hwm / 1024.0,
-        "rss_mb": now / 1024.0, "first_frame_ms": first_ms,
+        "bench": "rss", "services": 200, "events": 10_000, "peak_rss_mb": peak,
+        "rss_mb": now, "first_frame_ms": first_ms, "peak_rss_mb_fresh_incident": base_peak,
     }));
 }
 
@@ -618,6 +632,15 @@ fn main() {
     }
     if want("journal") {
         journal(&mut ctx);
+    }
+    if only.split(',').any(|x| x == "rss-fresh") {
+        // Diagnosis only: 200 services on a fresh incident.
+        let hung = hung_listeners(200);
+        let data = ctx.work.join("fresh");
+        let rb = runbook_with_services(&ctx.work, 200, &hung);
+        let id = ctx.declare(&data, Some(&rb));
+        let r = rss_of(&ctx, &data, &id, &hung);
+        eprintln!("fresh incident, 200 services: peak {} MB, now {} MB", r.0, r.1);
     }
     if want("idle") {
         idle_drconsole(&mut ctx);
