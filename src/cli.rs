@@ -62,7 +62,8 @@ impl From<LangArg> for crate::runbook::model::Lang {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate runbook files (the built-in one when none is given).
+    /// Validate runbook or drill scenario files (the built-in runbook when none is given).
+    /// A file with a top-level [scenario] table is checked as a scenario.
     Check {
         /// Files to check.
         files: Vec<PathBuf>,
@@ -138,6 +139,19 @@ pub enum Command {
     },
     /// Check an incident's journal hash chain; report the first broken link.
     Verify { id: Option<String> },
+    /// Run a tabletop drill: the console on a scenario's injects and a fast game clock, with
+    /// no probes; a scorecard (§6.3) is written beside the drill's record at the end.
+    Drill {
+        /// Scenario file, or the name of a shipped scenario (see --list).
+        #[arg(required_unless_present = "list", value_name = "SCENARIO")]
+        scenario: Option<String>,
+        /// Game clock speed: N game seconds per real second.
+        #[arg(long, default_value_t = 1.0, value_name = "N")]
+        speed: f64,
+        /// List the shipped scenarios.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod drill;
 pub mod i18n;
 pub mod incident;
 pub mod journal;

@@ -102,6 +102,9 @@ impl App {
             return;
         }
         let saved = match kind {
+            InputKind::Note if self.drill_take_adhoc() => {
+                self.emit(EventKind::DrillMessage { text, adhoc: true })
+            }
             InputKind::Note => self.emit(EventKind::Note { text }),
             InputKind::Skip { step } => {
                 let ok = self.emit(EventKind::StepSkipped { step, reason: text });
@@ -147,8 +150,11 @@ impl App {
             KeyCode::PageDown => self.move_selection(10),
             KeyCode::PageUp => self.move_selection(-10),
             KeyCode::Char('n') => {
+                self.drill_take_adhoc();
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
+            // Facilitator keys, only in a drill (see `crate::drill::session`).
+            KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
             KeyCode::Char('b') => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })

@@ -71,6 +71,8 @@ pub struct App {
     pub dirty: bool,
     /// Latest probe result per service (for the self-check).
     pub statuses: Vec<crate::probe::ServiceStatus>,
+    /// The tabletop exercise this console runs, if any (see `crate::drill`).
+    pub drill: Option<crate::drill::Session>,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             quit: None,
             dirty: true,
             statuses: Vec::new(),
+            drill: None,
         }
     }
 
@@ -194,6 +197,8 @@ impl App {
 
     /// Once a second: breaches, events from other processes, expired messages.
     pub fn tick(&mut self) {
+        // A drill's injects come first: a service going DOWN at T+2m belongs before any breach.
+        self.drill_tick();
         let now = self.now();
         if let Some(sink) = self.sink.as_mut() {
             let foreign = sink.poll_foreign();

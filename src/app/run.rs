@@ -63,10 +63,20 @@ pub async fn run(
     app: &mut App,
     probes: Option<mpsc::Receiver<ProbeUpdate>>,
 ) -> io::Result<QuitReason> {
+    run_with_tick(app, probes, Duration::from_secs(1)).await
+}
+
+/// The same loop with another tick: a drill on a fast game clock checks its injects more often
+/// than once a second.
+pub async fn run_with_tick(
+    app: &mut App,
+    probes: Option<mpsc::Receiver<ProbeUpdate>>,
+    tick: Duration,
+) -> io::Result<QuitReason> {
     let mut terminal = ratatui::try_init()?;
     super::crash::install_hook();
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal, probes).await;
+    let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     let _ = ratatui::try_restore();
     result
@@ -76,9 +86,10 @@ async fn event_loop(
     app: &mut App,
     terminal: &mut ratatui::DefaultTerminal,
     mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
+    period: Duration,
 ) -> io::Result<QuitReason> {
     let mut keys = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod console;
+pub mod drill;
 pub mod incident;
 pub mod show;
 pub mod status;

@@ -152,5 +152,55 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("PANIC: {message}")
             }
         }
+        EventKind::DrillMessage { text, adhoc } => match (zh, adhoc) {
+            (true, false) => format!("演练注入: {text}"),
+            (true, true) => format!("演练临时注入: {text}"),
+            (false, false) => format!("drill inject: {text}"),
+            (false, true) => format!("drill ad-hoc inject: {text}"),
+        },
+        EventKind::DrillDecision { prompt, options } => {
+            let opts = options.join(" / ");
+            if zh {
+                format!("演练决策: {prompt} [{opts}]")
+            } else {
+                format!("drill decision: {prompt} [{opts}]")
+            }
+        }
+        EventKind::DrillExpectation { kind, target, state, by_secs, met } => {
+            let what = expectation_text(rb, kind, target, state.as_deref(), *by_secs, lang);
+            match (zh, met) {
+                (true, true) => format!("演练预期达成: {what}"),
+                (true, false) => format!("演练预期未达成: {what}"),
+                (false, true) => format!("drill expectation met: {what}"),
+                (false, false) => format!("drill expectation MISSED: {what}"),
+            }
+        }
+        EventKind::DrillClock { paused } => match (zh, paused) {
+            (true, true) => "演练时钟暂停".to_string(),
+            (true, false) => "演练时钟继续".to_string(),
+            (false, true) => "drill clock paused".to_string(),
+            (false, false) => "drill clock resumed".to_string(),
+        },
+    }
+}
+
+/// A drill expectation in words: "下单支付 恢复 ≤ T+4h" / "checkout restored by T+4h".
+pub fn expectation_text(
+    rb: &Runbook,
+    kind: &str,
+    target: &str,
+    state: Option<&str>,
+    by_secs: u64,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
+    let by = crate::runbook::duration::format(std::time::Duration::from_secs(by_secs));
+    match (kind, zh) {
+        ("function", true) => format!("{} 恢复 ≤ T+{by}", function_label(rb, target)),
+        ("function", false) => format!("{} restored by T+{by}", function_label(rb, target)),
+        ("step", true) => format!("{} 完成 ≤ T+{by}", step_label(rb, target)),
+        ("step", false) => format!("{} done by T+{by}", step_label(rb, target)),
+        (_, true) => format!("{target} 为 {} 于 T+{by}", state.unwrap_or("?")),
+        (_, false) => format!("{target} {} at T+{by}", state.unwrap_or("?")),
     }
 }

@@ -116,6 +116,31 @@ pub enum EventKind {
     Panic {
         message: String,
     },
+    /// Drill only: a message to the players, from the scenario or ad hoc from the facilitator.
+    DrillMessage {
+        text: String,
+        #[serde(default)]
+        adhoc: bool,
+    },
+    /// Drill only: a decision the players must take, with its options.
+    DrillDecision {
+        prompt: String,
+        options: Vec<String>,
+    },
+    /// Drill only: a scenario expectation checked against the incident at its game time.
+    /// `kind` is `function` (restored), `step` (done) or `service` (in `state`).
+    DrillExpectation {
+        kind: String,
+        target: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+        by_secs: u64,
+        met: bool,
+    },
+    /// Drill only: the facilitator paused or resumed the game clock.
+    DrillClock {
+        paused: bool,
+    },
 }
 
 impl EventKind {
@@ -129,6 +154,7 @@ impl EventKind {
             EventKind::FunctionRestored { function } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
             EventKind::HealthChanged { service, .. } => Some(service),
+            EventKind::DrillExpectation { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -140,6 +166,7 @@ impl EventKind {
             EventKind::StepFailed { .. }
                 | EventKind::TimerBreached { .. }
                 | EventKind::Panic { .. }
+                | EventKind::DrillExpectation { met: false, .. }
         ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
     }
 }

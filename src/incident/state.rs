@@ -190,7 +190,11 @@ pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         | EventKind::SessionStarted { .. }
         | EventKind::SessionEnded { .. }
         | EventKind::Note { .. }
-        | EventKind::Panic { .. } => {}
+        | EventKind::Panic { .. }
+        | EventKind::DrillMessage { .. }
+        | EventKind::DrillDecision { .. }
+        | EventKind::DrillExpectation { .. }
+        | EventKind::DrillClock { .. } => {}
         EventKind::StepStarted { step } => {
             if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
                 if s.status != StepStatus::InProgress {
