@@ -144,6 +144,8 @@ pub struct Ui {
     pub keys_health: &'static str,
     /// Facilitator keys, shown first in the footer during a drill.
     pub keys_drill: &'static str,
+    /// Rows added to the key help during a drill.
+    pub help_drill: &'static [(&'static str, &'static str)],
     pub too_small: &'static str,
     pub retest: &'static str,
     pub iterations: &'static str,
@@ -209,13 +211,17 @@ pub const UI_ZH: Ui = Ui {
         ("n", "添加备注"),
         ("r", "标记业务功能已恢复(计时窗格)"),
         ("b", "记录最近可用备份时间(RPO)"),
-        ("P  N  I", "演练: 暂停/继续时钟、立即触发下一注入、临时注入"),
         ("?", "显示/关闭本帮助"),
         ("q", "退出(需确认;事件保持打开)"),
     ],
     keys_steps:
         "↑↓ 选择  Enter 展开  s 开始  d 完成  x 跳过  f 失败  n 备注  Tab 窗格  ? 帮助  q 退出",
     keys_drill: "P 暂停  N 下一注入  I 注入 │ ",
+    help_drill: &[
+        ("P", "演练: 暂停/继续游戏时钟"),
+        ("N", "演练: 立即触发下一条注入"),
+        ("I", "演练: 添加临时注入(给参与者的消息)"),
+    ],
     keys_timers: "↑↓ 选择  r 标记已恢复  b 备份点  n 备注  Tab 窗格  ? 帮助  q 退出",
     keys_timeline: "↑↓ 滚动  n 备注  Tab 窗格  ? 帮助  q 退出",
     keys_health: "↑↓ 选择  n 备注  Tab 窗格  ? 帮助  q 退出",
@@ -285,13 +291,17 @@ pub const UI_EN: Ui = Ui {
         ("n", "add a note"),
         ("r", "mark a business function restored (timers pane)"),
         ("b", "record the last good backup time (RPO)"),
-        ("P  N  I", "drill: pause/resume clock, fire next inject, ad-hoc inject"),
         ("?", "show / hide this help"),
         ("q", "quit (asks first; the incident stays open)"),
     ],
     keys_steps:
         "↑↓ select  Enter expand  s start  d done  x skip  f fail  n note  Tab pane  ? help  q quit",
     keys_drill: "P pause  N next inject  I inject │ ",
+    help_drill: &[
+        ("P", "drill: pause / resume the game clock"),
+        ("N", "drill: fire the next inject now"),
+        ("I", "drill: add an ad-hoc inject (a message to the players)"),
+    ],
     keys_timers: "↑↓ select  r restored  b backup point  n note  Tab pane  ? help  q quit",
     keys_timeline: "↑↓ scroll  n note  Tab pane  ? help  q quit",
     keys_health: "↑↓ select  n note  Tab pane  ? help  q quit",

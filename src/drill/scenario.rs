@@ -154,7 +154,22 @@ pub fn from_text(
     origin: Origin,
     runbook_override: Option<&Path>,
 ) -> Result<LoadedScenario, Vec<Diagnostic>> {
-    let file: ScenarioFile = parse_toml(name, text).map_err(|d| vec![d])?;
+    let file: ScenarioFile = match parse_toml(name, text) {
+        Ok(f) => f,
+        Err(d) => {
+            // Serde would report `[[scenario]]` as a string expected somewhere inside it.
+            if let Ok(src) = Source::parse(name, text) {
+                let path = key_path!["scenario"];
+                if src.is_array(&path) {
+                    return Err(vec![src.at_path(
+                        &path,
+                        "must be a table, not an array: write [scenario], not [[scenario]]",
+                    )]);
+                }
+            }
+            return Err(vec![d]);
+        }
+    };
     let source = Source::parse(name, text).map_err(|d| vec![d])?;
     let rb = match runbook_override {
         Some(p) => runbook::load(Some(p))?,

@@ -186,7 +186,7 @@ pub fn build(
         }
     }
     for e in expectations.iter().filter(|e| e.state != "met") {
-        reasons.push(format!("{}: {}", w.missed, e.text));
+        reasons.push(format!("{}: {}", e.text, outcome_word(record_words(lang), w, e.state)));
     }
     let failed =
         f.steps.iter().filter(|s| s.status == "failed" || s.failures > 0).cloned().collect();
@@ -325,7 +325,7 @@ pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
             "| {} | {} | {} | {} |",
             s.number,
             s.title,
-            s.status,
+            step_word(c.lang, s.status),
             signed_secs(s.spent_secs)
         ));
     }
@@ -361,6 +361,17 @@ pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
         line(String::new());
     }
     md
+}
+
+fn step_word(lang: Lang, status: &str) -> &str {
+    match (lang, status) {
+        (Lang::Zh, "pending") => "待办",
+        (Lang::Zh, "in-progress") => "进行中",
+        (Lang::Zh, "done") => "完成",
+        (Lang::Zh, "skipped") => "跳过",
+        (Lang::Zh, "failed") => "失败",
+        _ => status,
+    }
 }
 
 fn trim_speed(s: f64) -> String {

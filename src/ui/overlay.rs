@@ -25,12 +25,15 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let ui = ctx.ui();
     match modal {
         Modal::Help => {
-            let rows = ui.help.len() as u16 + 2;
+            // A drill adds the facilitator's keys.
+            let drill = if ctx.inc.is_some_and(|i| i.is_drill()) { ui.help_drill } else { &[] };
+            let rows = (ui.help.len() + drill.len()) as u16 + 2;
             let rect = centered(area, 72, rows + 2);
             let key_w = 18;
             let lines: Vec<Line> = ui
                 .help
                 .iter()
+                .chain(drill)
                 .map(|(k, v)| {
                     Line::from(vec![
                         Span::styled(fit(k, key_w), ctx.theme.accent),
