@@ -83,8 +83,12 @@ impl App {
     pub fn drill_start(&mut self) {
         let now = self.now();
         let ids: Vec<String> = self.loaded.runbook.services.iter().map(|s| s.id.clone()).collect();
+        let detail = match self.lang {
+            crate::runbook::model::Lang::Zh => "演练: T0 时正常",
+            crate::runbook::model::Lang::En => "drill: healthy at T0",
+        };
         for id in ids {
-            self.drill_service(&id, Health::Up, "drill: healthy at T0".to_string(), now);
+            self.drill_service(&id, Health::Up, detail.to_string(), now);
         }
         self.drill_tick();
     }
