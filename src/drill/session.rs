@@ -228,7 +228,8 @@ impl App {
                 }
             }
             'N' => {
-                if !self.drill_fire_next() {
+                let fired = self.drill_fire_next();
+                if !fired {
                     let msg = if zh { "没有更多注入" } else { "no more injects" };
                     self.view.flash(msg, true, now);
                 }
