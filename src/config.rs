@@ -29,6 +29,17 @@ pub struct ConfigFile {
     /// Per-environment service targets, by service id.
     #[serde(default)]
     pub targets: BTreeMap<String, String>,
+    #[serde(default)]
+    pub journal: JournalConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct JournalConfig {
+    /// An operations MongoDB that receives a copy of every event, e.g.
+    /// `"${env:OPS_MONGODB_URI}"`. The local journal stays the record.
+    #[serde(default)]
+    pub mongodb: Option<String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod i18n;
 pub mod incident;
 pub mod journal;
+pub mod mirror;
 pub mod probe;
 pub mod record;
 pub mod runbook;
