@@ -16,3 +16,6 @@ pub use fill::{fill, Filled};
 pub use log::{CommsLog, SentMessage, SentNotification};
 pub use osc52::{osc52, osc52_tmux, save_to_file};
 pub use stages::{due_stages, stage_statuses, StageState, StageStatus};
+
+#[cfg(test)]
+mod tests;
