@@ -73,19 +73,15 @@ impl CommsLog {
                 });
             }
             EventKind::StatusUpdateSent { .. } => self.mark_update(ev.at),
+            // Events from another process may arrive slightly out of order: keep the latest.
             EventKind::UpdateReminder { due_at } => {
-                // Events from another process may arrive slightly out of order: keep the max.
-                if self.last_reminder_due.is_none_or(|d| d < *due_at) {
-                    self.last_reminder_due = Some(*due_at);
-                }
+                self.last_reminder_due = self.last_reminder_due.max(Some(*due_at));
             }
             _ => {}
         }
     }
 
     fn mark_update(&mut self, at: DateTime<Utc>) {
-        if self.last_update_at.is_none_or(|d| d < at) {
-            self.last_update_at = Some(at);
-        }
+        self.last_update_at = self.last_update_at.max(Some(at));
     }
 }
