@@ -153,6 +153,8 @@ impl EventKind {
             EventKind::FunctionRestored { function } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
             EventKind::HealthChanged { service, .. } => Some(service),
+            EventKind::NotificationSent { stage, .. } => Some(stage),
+            EventKind::CommsSent { template, .. } => Some(template),
             _ => None,
         }
     }
