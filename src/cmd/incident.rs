@@ -168,6 +168,9 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     match sink.append(&stamper.stamp(EventKind::Note { text })) {
         Ok(()) => {
+            if let Some(alarm) = sink.alarm() {
+                eprintln!("warning: {alarm}");
+            }
             println!("noted in {id} (head {})", sink.head().unwrap_or_default());
             exit::OK
         }

@@ -65,6 +65,14 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("console session ended ({reason})")
             }
         }
+        EventKind::SessionInterrupted { last_event_at } => {
+            let t = last_event_at.format("%H:%M:%S UTC");
+            if zh {
+                format!("上次会话未正常退出(最后事件 {t}),已从日志恢复")
+            } else {
+                format!("previous session ended without a clean exit (last event {t}); restored from the journal")
+            }
+        }
         EventKind::StepStarted { step } => {
             if zh {
                 format!("开始: {}", step_label(rb, step))

@@ -29,8 +29,18 @@ pub struct Event {
     /// Milliseconds since the session (process) started, from a monotonic clock.
     pub mono_ms: u64,
     pub who: Actor,
+    /// The step, function or service concerned, for auditors filtering the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// False for failures: a failed step, a breach, a service going DOWN, a panic.
+    #[serde(default = "yes")]
+    pub success: bool,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +84,10 @@ pub enum EventKind {
     },
     SessionEnded {
         reason: String,
+    },
+    /// Found on resume: the previous session never ended cleanly (kill -9, power loss).
+    SessionInterrupted {
+        last_event_at: DateTime<Utc>,
     },
     StepStarted {
         step: String,

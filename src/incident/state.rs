@@ -192,6 +192,7 @@ pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         EventKind::Declared(_)
         | EventKind::SessionStarted { .. }
         | EventKind::SessionEnded { .. }
+        | EventKind::SessionInterrupted { .. }
         | EventKind::Note { .. }
         | EventKind::Panic { .. } => {}
         EventKind::StepStarted { step } => {
@@ -332,6 +333,26 @@ fn reopen_for_retest(inc: &mut Incident, failed_key: &str) {
             }
         }
     }
+}
+
+/// On resume: the session that never ended, if its process is gone. A session whose process
+/// still runs on this host is another live console, not an interruption.
+pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>> {
+    let last_session = events.iter().rev().find(|e| {
+        matches!(
+            e.kind,
+            EventKind::SessionStarted { .. }
+                | EventKind::SessionEnded { .. }
+                | EventKind::SessionInterrupted { .. }
+        )
+    })?;
+    if !matches!(last_session.kind, EventKind::SessionStarted { .. }) {
+        return None;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
+    let alive = last_session.who.host == host
+        && i32::try_from(last_session.who.pid).is_ok_and(|pid| unsafe { libc::kill(pid, 0) } == 0);
+    (!alive).then(|| events.last().map(|e| e.at).unwrap_or(last_session.at))
 }
 
 /// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.
