@@ -28,7 +28,8 @@ fn runbooks() -> Vec<Loaded> {
 
 fn ev(at: DateTime<Utc>, kind: EventKind) -> Event {
     let who = Actor { user: "ops".into(), host: "jump1".into(), ..Actor::default() };
-    Event { at, wall: at, mono_ms: 0, who, kind }
+    let resource = kind.resource().map(str::to_string);
+    Event { at, wall: at, mono_ms: 0, who, resource, success: !kind.is_failure(), kind }
 }
 
 fn declare(rb: &Runbook, level: u8, functions: &[&str]) -> Incident {
@@ -328,7 +329,9 @@ fn sent_events_round_trip_and_reach_the_b1_record() {
             let e = ev(min(i as i64 + 1), kind);
             // The flattened JSON must not hold two "who" keys, or the journal cannot be read.
             let json = serde_json::to_string(&e).unwrap();
-            assert_eq!(json.matches("\"who\"").count(), 1, "{json}");
+            for key in ["\"who\"", "\"resource\"", "\"success\""] {
+                assert!(json.matches(key).count() <= 1, "{key} twice: {json}");
+            }
             assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
             apply(&mut inc, rb, &e);
         }
