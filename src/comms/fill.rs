@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::incident::Incident;
+use crate::incident::{EventKind, Incident};
 use crate::runbook::model::{FieldSource, Lang, Runbook, Template, TemplateField};
 use crate::runbook::validate::placeholders;
 
@@ -141,4 +141,16 @@ pub fn fill(
     }
     text.push_str(rest);
     Filled { text, blanks }
+}
+
+impl Filled {
+    /// The event that records this text as sent through `channel`: journal it when the
+    /// operator says the message went out (copying it is not sending it).
+    pub fn sent(&self, template: &Template, channel: &str) -> EventKind {
+        EventKind::CommsSent {
+            template: template.id.clone(),
+            channel: channel.to_string(),
+            text: self.text.clone(),
+        }
+    }
 }

@@ -14,8 +14,8 @@ pub mod stages;
 pub use cadence::{reminders_due, update_status, UpdateStatus};
 pub use fill::{fill, Filled};
 pub use log::{CommsLog, SentMessage, SentNotification};
-pub use osc52::{osc52, osc52_tmux, save_to_file};
-pub use stages::{due_stages, stage_statuses, StageState, StageStatus};
+pub use osc52::{osc52, osc52_for, osc52_for_terminal, osc52_tmux, save_to_file};
+pub use stages::{due_stages, notified, stage_statuses, StageState, StageStatus};
 
 #[cfg(test)]
 mod tests;

@@ -49,13 +49,18 @@ pub fn in_tmux() -> bool {
     std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
 }
 
-/// The sequence for this terminal: wrapped for tmux when running inside it.
-pub fn osc52_for_terminal(text: &str) -> Result<String, TooLarge> {
-    if in_tmux() {
+/// The plain sequence, or the tmux-wrapped one when `in_tmux`.
+pub fn osc52_for(text: &str, in_tmux: bool) -> Result<String, TooLarge> {
+    if in_tmux {
         osc52_tmux(text)
     } else {
         osc52(text)
     }
+}
+
+/// The sequence for this process's terminal: wrapped for tmux when running inside it.
+pub fn osc52_for_terminal(text: &str) -> Result<String, TooLarge> {
+    osc52_for(text, in_tmux())
 }
 
 /// Write the text to `path` atomically (temp file, fsync, rename, fsync the folder), so a

@@ -76,3 +76,20 @@ pub fn due_stages<'a>(inc: &'a Incident, rb: &'a Runbook) -> Vec<&'a Notificatio
         .map(|s| s.stage)
         .collect()
 }
+
+/// The event that records a notification of `stage`: the audience defaults to the stage's own
+/// (§7.1), `notified` names who was actually reached.
+pub fn notified(
+    stage: &NotificationStage,
+    channel: &str,
+    notified: &str,
+    note: &str,
+) -> crate::incident::EventKind {
+    crate::incident::EventKind::NotificationSent {
+        stage: stage.id.clone(),
+        audience: stage.audience.clone(),
+        channel: channel.to_string(),
+        notified: notified.to_string(),
+        note: note.to_string(),
+    }
+}

@@ -173,6 +173,9 @@ fn osc52_round_trips_and_wraps_for_tmux() {
     assert_eq!(inner.replace("\u{1b}\u{1b}", "\u{1b}"), seq);
     assert_eq!(inner.matches('\u{1b}').count(), 2);
 
+    assert_eq!(osc52_for(text, false).unwrap(), seq);
+    assert_eq!(osc52_for(text, true).unwrap(), tmux);
+
     let big = "x".repeat(osc52::MAX_BYTES + 1);
     let err = osc52(&big).unwrap_err();
     assert_eq!(err.bytes, osc52::MAX_BYTES + 1);
@@ -232,12 +235,10 @@ fn update_status_counts_messages_and_progress_notifications() {
     assert_eq!((st.due_at, st.overdue, st.last_update), (min(30), false, None));
     assert!(update_status(&inc, rb, min(30)).unwrap().overdue);
 
-    let sent = EventKind::CommsSent {
-        template: "user-outage".into(),
-        channel: "website".into(),
-        text: "x".into(),
-    };
+    let t = &rb.templates[0];
+    let sent = fill(t, &inc, rb, &BTreeMap::new(), utc8()).sent(t, "website");
     push(&mut inc, rb, min(35), sent);
+    assert_eq!(inc.comms.messages[0].template, t.id);
     assert_eq!(update_status(&inc, rb, min(36)).unwrap().due_at, min(65));
     // The first stage is not a progress report; the in-progress stage is.
     let note = |stage: &str| EventKind::NotificationSent {
@@ -281,19 +282,15 @@ fn stages_come_due_as_the_incident_moves_and_are_done_when_sent() {
     let first = inc.steps[0].key.clone();
     push(&mut inc, rb, min(1), EventKind::StepStarted { step: first });
     assert_eq!(ids(&inc), vec!["disaster-occurred", "recovery-in-progress"]);
-    let kind = EventKind::NotificationSent {
-        stage: "disaster-occurred".into(),
-        audience: "DR团队".into(),
-        channel: "电话".into(),
-        notified: "张三, 李四".into(),
-        note: "已电话确认".into(),
-    };
+    let kind = notified(&rb.notifications[0], "电话", "张三, 李四", "已电话确认");
     push(&mut inc, rb, min(2), kind);
     assert_eq!(ids(&inc), vec!["recovery-in-progress"]);
     let st = stage_statuses(&inc, rb);
     assert_eq!(st[0].state, StageState::Done);
     assert_eq!(st[0].sent[0].notified, "张三, 李四");
     assert_eq!(st[0].sent[0].by, "ops");
+    assert_eq!(st[0].sent[0].audience, "DR团队");
+    assert_eq!(st[0].sent[0].channel, "电话");
     assert_eq!(st[2].state, StageState::NotYet);
     push(&mut inc, rb, min(3), EventKind::Closed);
     assert_eq!(ids(&inc), vec!["recovery-in-progress", "recovery-complete"]);
