@@ -144,7 +144,8 @@ pub enum Command {
         /// Template id (see --list).
         #[arg(required_unless_present = "list", value_name = "TEMPLATE")]
         template: Option<String>,
-        /// Incident id or a unique prefix (default: the latest open incident).
+        /// Incident id or a unique prefix (default: the latest open incident, else the latest
+        /// one, for the recovery-complete message).
         #[arg(long, value_name = "ID")]
         incident: Option<String>,
         /// A field's value (repeatable); an empty VALUE leaves a marked [label] blank.
