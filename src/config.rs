@@ -29,16 +29,6 @@ pub struct ConfigFile {
     /// Per-environment service targets, by service id.
     #[serde(default)]
     pub targets: BTreeMap<String, String>,
-    #[serde(default)]
-    pub journal: JournalConfig,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct JournalConfig {
-    /// An operations MongoDB that mirrors every event (`${env:OPS_MONGODB_URI}`).
-    #[serde(default)]
-    pub mongodb: Option<String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
