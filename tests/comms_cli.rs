@@ -211,3 +211,27 @@ fn list_shows_templates_stages_and_intervals_in_both_languages() {
     assert!(out.contains("recovery-complete      -"), "{out}");
     assert!(out.contains("next update due"), "{out}");
 }
+
+#[test]
+fn after_closing_the_latest_incident_is_still_found_for_the_completion_notice() {
+    use drconsole::app::sink::EventSink;
+    use drconsole::incident::clock::SystemClock;
+    use drconsole::incident::{Actor, EventKind, Stamper};
+
+    let env = Env::new();
+    let id = env.declare(None, "3", None);
+    let store = drconsole::store::Store::new(env.data.path().to_path_buf());
+    let (mut sink, _, _) = store.open(&id).unwrap();
+    let stamper =
+        Stamper { clock: std::sync::Arc::new(SystemClock::new()), actor: Actor::default() };
+    sink.append(&stamper.stamp(EventKind::Closed)).unwrap();
+    drop(sink);
+
+    let (code, out, err) = env.comms(&["recovery-complete", "--set", "data-impact=订单数据完整"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("在此期间，订单数据完整。"), "{out}");
+    let (code, out, _) = env.comms(&["--list", "--incident", &id]);
+    assert_eq!(code, 0);
+    assert!(out.contains("recovery-complete      DUE"), "{out}");
+    assert!(!out.contains("next update due"), "no cadence once closed: {out}");
+}
