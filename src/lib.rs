@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod cmd;
+pub mod comms;
 pub mod config;
 pub mod i18n;
 pub mod incident;

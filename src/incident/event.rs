@@ -130,6 +130,30 @@ pub enum EventKind {
     Panic {
         message: String,
     },
+    /// An internal notification of §7.1 was made. `notified` names who was reached (it cannot
+    /// be called `who`: the event's own `who`, the operator, shares the flattened JSON object).
+    NotificationSent {
+        stage: String,
+        audience: String,
+        channel: String,
+        notified: String,
+        note: String,
+    },
+    /// An external message of §7.2 went out; `text` is exactly what was sent.
+    CommsSent {
+        template: String,
+        channel: String,
+        text: String,
+    },
+    /// A stakeholder status update fell due (journaled once per due time).
+    UpdateReminder {
+        due_at: DateTime<Utc>,
+    },
+    /// A stakeholder status update went out by some other way than a template.
+    StatusUpdateSent {
+        channel: String,
+        note: String,
+    },
 }
 
 impl EventKind {
@@ -143,6 +167,8 @@ impl EventKind {
             EventKind::FunctionRestored { function } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
             EventKind::HealthChanged { service, .. } => Some(service),
+            EventKind::NotificationSent { stage, .. } => Some(stage),
+            EventKind::CommsSent { template, .. } => Some(template),
             _ => None,
         }
     }

@@ -104,6 +104,8 @@ pub struct Incident {
     pub events: Vec<Event>,
     /// Failed test iterations of the test -> adjust -> re-test loop.
     pub test_failures: u32,
+    /// Notifications, messages sent and status-update reminders (§7).
+    pub comms: crate::comms::CommsLog,
 }
 
 impl Incident {
@@ -142,6 +144,7 @@ impl Incident {
             health: BTreeMap::new(),
             events: vec![ev.clone()],
             test_failures: 0,
+            comms: crate::comms::CommsLog::default(),
         })
     }
 
@@ -266,6 +269,10 @@ pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             );
         }
         EventKind::BackupPoint { at: point, .. } => inc.backup_point = Some(*point),
+        EventKind::NotificationSent { .. }
+        | EventKind::CommsSent { .. }
+        | EventKind::UpdateReminder { .. }
+        | EventKind::StatusUpdateSent { .. } => inc.comms.apply(rb, ev),
         EventKind::Closed => {
             inc.closed_at.get_or_insert(at);
             for s in inc.steps.iter_mut().filter(|s| s.status == StepStatus::InProgress) {
