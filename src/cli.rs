@@ -139,6 +139,26 @@ pub enum Command {
     },
     /// Check an incident's journal hash chain; report the first broken link.
     Verify { id: Option<String> },
+    /// Print a message template (§7.2) filled from an incident, for scripts; `--list` shows the
+    /// templates, the notification stages (§7.1) and the status-update cadence.
+    Comms {
+        /// Template id (see --list).
+        #[arg(required_unless_present = "list", value_name = "TEMPLATE")]
+        template: Option<String>,
+        /// Incident id or a unique prefix (default: the latest open incident, else the latest
+        /// one, for the recovery-complete message).
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        /// A field's value (repeatable); an empty VALUE leaves a marked [label] blank.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Also journal the printed text as sent through this channel (the record lists it).
+        #[arg(long, value_name = "NAME")]
+        channel: Option<String>,
+        /// List templates, notification stages and status-update intervals.
+        #[arg(long, conflicts_with_all = ["template", "set", "channel"])]
+        list: bool,
+    },
     /// Run a tabletop drill: the console on a scenario's injects and a fast game clock, with
     /// no probes; a scorecard (§6.3) is written beside the drill's record at the end.
     Drill {

@@ -364,7 +364,7 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
     let top = s.lines().next().unwrap();
     assert!(top.starts_with(" DRILL ×120 "), "{top}");
     assert!(top.contains("T0+00:12:00"), "{top}");
-    assert!(s.contains("P 暂停  N 下一注入  I 注入"), "{s}");
+    assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
 
     let mut en = drill("api-outage-en", Some(Lang::En));
     en.run_to(12 * 60);
@@ -374,7 +374,7 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
     let top = s.lines().next().unwrap();
     assert!(top.starts_with(" DRILL ×120 "), "{top}");
     assert!(top.contains("T0+00:12:00"), "{top}");
-    assert!(s.contains("P pause  N next inject  I inject"), "{s}");
+    assert!(s.contains("P pause N next inject I inject"), "{s}");
     en.key('?');
     let help = en.screen(80, 24);
     assert!(help.contains("drill: fire the next inject now"), "{help}");

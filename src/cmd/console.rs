@@ -14,7 +14,7 @@ use crate::incident::clock::SystemClock;
 use crate::incident::{Actor, EventKind};
 use crate::probe::{self, ResolvedService};
 use crate::runbook::Loaded;
-use crate::store::{JournalSink, Store};
+use crate::store::Store;
 
 pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
     start(g, cfg, None)
@@ -119,7 +119,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     app.tz = tz;
     for (id, why) in unresolved {
         if let Some(row) = app.view.health.iter_mut().find(|r| r.id == id) {
-            row.detail = format!("not probed: {why}");
+            row.detail = format!("not probed: {}", short_reason(&why));
         }
     }
     if let Some((sink, events, recovered)) = resumed {
@@ -130,8 +130,13 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             actor,
             tz,
         });
+        let interrupted =
+            crate::incident::state::interrupted_session(&events, &app.stamper.actor.host);
         if let Err(e) = app.attach(&events, Box::new(sink)) {
             return fail(e);
+        }
+        if let Some(last_event_at) = interrupted {
+            app.emit(EventKind::SessionInterrupted { last_event_at });
         }
         app.emit(EventKind::SessionStarted { resumed: true });
         if let Some(r) = recovered {
@@ -193,7 +198,12 @@ fn finish(app: &App, store: &Store, reason: QuitReason) {
     }
 }
 
-/// The sink of a journal opened elsewhere, for tests that attach a console to it.
-pub fn sink_of(s: JournalSink) -> Box<dyn EventSink> {
-    Box::new(s)
+/// `service "mongodb": environment variable MONGODB_URI is not set` is too long for the pane:
+/// keep what the operator must fix.
+fn short_reason(why: &str) -> String {
+    let plain = why.split_once("\": ").map(|(_, rest)| rest).unwrap_or(why);
+    match plain.strip_prefix("environment variable ").and_then(|r| r.strip_suffix(" is not set")) {
+        Some(var) => format!("${var} unset"),
+        None => plain.to_string(),
+    }
 }

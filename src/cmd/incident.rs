@@ -168,6 +168,9 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     match sink.append(&stamper.stamp(EventKind::Note { text })) {
         Ok(()) => {
+            if let Some(alarm) = sink.alarm() {
+                eprintln!("warning: {alarm}");
+            }
             println!("noted in {id} (head {})", sink.head().unwrap_or_default());
             exit::OK
         }
@@ -262,7 +265,7 @@ pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<Path
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
+    let id = match resolve_any(&store, id) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };
@@ -281,7 +284,7 @@ pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
+    let id = match resolve_any(&store, id) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };
@@ -294,9 +297,15 @@ pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
     write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
 }
 
-/// Records and reports are also wanted for closed incidents: fall back to the newest of any.
-fn latest_any(store: &Store) -> Option<String> {
-    store.list().into_iter().find(|s| !s.drill).map(|s| s.id)
+/// Records, reports and verification are also wanted for closed incidents: with no id, the
+/// latest open incident, else the newest of any.
+fn resolve_any(store: &Store, id: Option<&str>) -> Result<String, String> {
+    match id {
+        Some(_) => store.resolve(id),
+        None => store
+            .resolve(None)
+            .or_else(|e| store.list().into_iter().find(|s| !s.drill).map(|s| s.id).ok_or(e)),
+    }
 }
 
 pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
@@ -304,7 +313,7 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
+    let id = match resolve_any(&store, id) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the process exit code.
 
 pub mod check;
+pub mod comms;
 pub mod console;
 pub mod drill;
 pub mod incident;

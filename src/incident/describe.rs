@@ -65,6 +65,14 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("console session ended ({reason})")
             }
         }
+        EventKind::SessionInterrupted { last_event_at } => {
+            let t = last_event_at.format("%H:%M:%S UTC");
+            if zh {
+                format!("上次会话未正常退出(最后事件 {t}),已从日志恢复")
+            } else {
+                format!("previous session ended without a clean exit (last event {t}); restored from the journal")
+            }
+        }
         EventKind::StepStarted { step } => {
             if zh {
                 format!("开始: {}", step_label(rb, step))
@@ -150,6 +158,56 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("程序崩溃: {message}")
             } else {
                 format!("PANIC: {message}")
+            }
+        }
+        EventKind::NotificationSent { stage, audience, channel, notified, note } => {
+            let stage = rb
+                .notifications
+                .iter()
+                .find(|n| &n.id == stage)
+                .map(|n| n.stage.as_str())
+                .unwrap_or(stage);
+            let whom = if notified.is_empty() || notified == audience {
+                audience.clone()
+            } else {
+                format!("{audience} ({notified})")
+            };
+            let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
+            if zh {
+                format!("内部通知 [{stage}]: {whom},方式 {channel}{note}")
+            } else {
+                format!("notified [{stage}]: {whom} by {channel}{note}")
+            }
+        }
+        EventKind::CommsSent { template, channel, text } => {
+            let name = rb
+                .templates
+                .iter()
+                .find(|t| &t.id == template)
+                .map(|t| t.name.as_str())
+                .unwrap_or(template);
+            // The whole text stays in the journal; one line here keeps the timeline readable.
+            let chars = text.chars().count();
+            if zh {
+                format!("对外通知 [{name}] 经 {channel} 发出 ({chars} 字)")
+            } else {
+                format!("external message [{name}] sent via {channel} ({chars} chars)")
+            }
+        }
+        EventKind::UpdateReminder { due_at } => {
+            let due = due_at.format("%H:%M UTC");
+            if zh {
+                format!("提醒: 状态更新已到期 ({due})")
+            } else {
+                format!("reminder: status update due ({due})")
+            }
+        }
+        EventKind::StatusUpdateSent { channel, note } => {
+            let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
+            if zh {
+                format!("已发送状态更新,方式 {channel}{note}")
+            } else {
+                format!("status update sent via {channel}{note}")
             }
         }
         EventKind::DrillMessage { text, adhoc } => match (zh, adhoc) {
