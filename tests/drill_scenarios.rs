@@ -179,3 +179,40 @@ fn each_bad_scenario_is_refused_with_its_exact_first_line() {
         assert_eq!(stderr.lines().next().unwrap_or(""), *want, "{name}");
     }
 }
+
+fn drconsole(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_drconsole")).args(args).output().unwrap()
+}
+
+#[test]
+fn drill_list_and_usage_errors() {
+    let out = drconsole(&["drill", "--list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), SCENARIOS.len());
+    assert!(stdout
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("mongodb-cluster-failure    MongoDB 集群故障"));
+
+    let out = drconsole(&["drill", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(
+        "error: 'no-such-scenario' is neither a scenario file nor a shipped scenario; one of: \
+         mongodb-cluster-failure,"
+    ));
+
+    let out = drconsole(&["drill", "mongodb-cluster-failure", "--speed", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "error: --speed 0: give a number above 0 and at most 3600"
+    );
+
+    // A malformed scenario file is refused before any terminal is needed.
+    let out = drconsole(&["drill", "tests/fixtures/bad-scenarios/bad-service.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: tests/fixtures/bad-scenarios/bad-service.toml:12:11: injects[0]"));
+}

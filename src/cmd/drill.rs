@@ -38,14 +38,18 @@ pub fn list() -> i32 {
     exit::OK
 }
 
-/// A scenario by path, else by shipped name. Returns it with the name recorded for it.
+/// A scenario by path, else by shipped name. Returns it with the name recorded for it; the
+/// error is one or more lines to print.
 pub fn resolve(
     spec: &str,
     runbook: Option<&Path>,
-) -> Result<(LoadedScenario, String), Vec<crate::runbook::source::Diagnostic>> {
+) -> Result<(LoadedScenario, String), Vec<String>> {
+    let lines = |d: Vec<crate::runbook::source::Diagnostic>| -> Vec<String> {
+        d.iter().map(ToString::to_string).collect()
+    };
     let path = Path::new(spec);
     if path.is_file() {
-        return scenario::load(path, runbook).map(|s| (s, spec.to_string()));
+        return scenario::load(path, runbook).map(|s| (s, spec.to_string())).map_err(lines);
     }
     match builtin::find(spec) {
         Some((name, text)) => scenario::from_text(
@@ -54,19 +58,14 @@ pub fn resolve(
             Origin::Shipped,
             runbook,
         )
-        .map(|s| (s, name.to_string())),
+        .map(|s| (s, name.to_string()))
+        .map_err(lines),
         None => {
             let names: Vec<&str> = builtin::SCENARIOS.iter().map(|(n, _)| *n).collect();
-            Err(vec![crate::runbook::source::Diagnostic {
-                file: spec.to_string(),
-                line: 1,
-                column: 1,
-                key: None,
-                message: format!(
-                    "no such file, and not a shipped scenario; one of: {}",
-                    names.join(", ")
-                ),
-            }])
+            Err(vec![format!(
+                "'{spec}' is neither a scenario file nor a shipped scenario; one of: {}",
+                names.join(", ")
+            )])
         }
     }
 }
@@ -126,8 +125,8 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     }
     let (sc, name) = match resolve(spec, g.runbook.as_deref()) {
         Ok(x) => x,
-        Err(d) => {
-            print_diagnostics(&d);
+        Err(lines) => {
+            lines.iter().for_each(|l| eprintln!("error: {l}"));
             return exit::USAGE;
         }
     };
@@ -225,5 +224,19 @@ fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
             scorecard::summary_lines(&card).iter().for_each(|l| println!("{l}"));
         }
         Err(e) => eprintln!("error: the scorecard could not be written: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drill_tick_follows_the_speed_within_bounds() {
+        assert_eq!(tick_for(1.0), std::time::Duration::from_secs(1));
+        assert_eq!(tick_for(0.5), std::time::Duration::from_secs(1));
+        assert_eq!(tick_for(4.0), std::time::Duration::from_millis(250));
+        assert_eq!(tick_for(120.0), std::time::Duration::from_millis(100));
+        assert_eq!(tick_for(3600.0), std::time::Duration::from_millis(100));
     }
 }

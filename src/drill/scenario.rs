@@ -398,3 +398,48 @@ pub fn looks_like_scenario(text: &str) -> bool {
         Err(_) => text.lines().any(|l| l.trim() == "[scenario]"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenarios_are_told_from_runbooks() {
+        assert!(looks_like_scenario("[scenario]\ntitle = \"x\"\n"));
+        assert!(looks_like_scenario("[[scenario]]\ntitle = \"x\"\n"));
+        // Broken TOML still counts when the header is there.
+        assert!(looks_like_scenario("[scenario]\ntitle = \"x\n"));
+        assert!(!looks_like_scenario("[plan]\nname = \"x\"\n"));
+        assert!(!looks_like_scenario("[plan]\nname = \"[scenario]\"\n"));
+    }
+
+    #[test]
+    fn an_inject_says_what_it_does() {
+        let text = "[scenario]\ntitle = \"t\"\ndescription = \"d\"\ndisaster-type = \
+                    \"database-failure\"\nlevel = 3\nparticipants = [\"a\"]\n\n[[injects]]\nat = \
+                    \"2m\"\nservice = \"mongodb\"\nstate = \"DOWN\"\n\n[[injects]]\nat = \"4h\"\n\
+                    expect = { function = \"checkout\" }\n";
+        let sc = from_text("t.toml", text, Origin::Shipped, None).map_err(|d| d[0].to_string());
+        let sc = match sc {
+            Ok(sc) => sc,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            sc.file.injects[0].action(),
+            Action::Service {
+                service: "mongodb".into(),
+                state: Health::Down,
+                detail: String::new()
+            }
+        );
+        assert_eq!(
+            sc.file.injects[1].action(),
+            Action::Expect(Expectation {
+                kind: "function",
+                target: "checkout".into(),
+                state: None,
+                by_secs: 4 * 3600
+            })
+        );
+    }
+}
