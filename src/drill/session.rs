@@ -96,7 +96,13 @@ impl App {
     /// Fire every inject whose game time has come; handle the end of the recovery.
     pub fn drill_tick(&mut self) {
         let now = self.now();
-        let Some(t0) = self.inc.as_ref().map(|i| i.decl.t0) else { return };
+        let Some(inc) = self.inc.as_ref() else { return };
+        // Recovery declared complete ends the exercise: no inject fires after it.
+        if inc.closed_at.is_some() {
+            self.drill_check_closed();
+            return;
+        }
+        let t0 = inc.decl.t0;
         loop {
             let Some(s) = self.drill.as_ref() else { return };
             let Some(inj) = s.scenario.file.injects.get(s.next) else { break };
@@ -106,12 +112,14 @@ impl App {
             }
             self.drill_fire_next();
         }
-        self.drill_check_closed();
     }
 
-    /// Fire the next inject now, whatever its game time.
+    /// Fire the next inject now, whatever its game time. Not after the recovery is complete.
     pub fn drill_fire_next(&mut self) -> bool {
         let now = self.now();
+        if self.inc.as_ref().is_none_or(|i| i.closed_at.is_some()) {
+            return false;
+        }
         let Some(s) = self.drill.as_mut() else { return false };
         let Some(inj) = s.scenario.file.injects.get(s.next) else { return false };
         let action = inj.action();
