@@ -107,9 +107,13 @@ impl Mirror {
                 true
             }
             Err(e) => {
-                let acked = self.acked.unwrap_or(0);
+                let acked =
+                    self.acked.unwrap_or_else(|| self.status.lock().map(|s| s.acked).unwrap_or(0));
                 let total = entries.last().map(|e| e.seq).unwrap_or(0);
+                // Ask the server again how far it is once it is back: it may have lost data
+                // or been replaced while we could not reach it.
                 self.client = None;
+                self.acked = None;
                 self.set(|s| {
                     s.acked = acked;
                     s.queued = total.saturating_sub(acked);

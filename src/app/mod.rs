@@ -71,6 +71,8 @@ pub struct App {
     pub dirty: bool,
     /// Latest probe result per service (for the self-check).
     pub statuses: Vec<crate::probe::ServiceStatus>,
+    /// The operations-MongoDB mirror, once one runs for this incident.
+    pub mirror: std::sync::Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>>,
     /// The tabletop exercise this console runs, if any (see `crate::drill`).
     pub drill: Option<crate::drill::Session>,
 }
@@ -115,6 +117,7 @@ impl App {
             quit: None,
             dirty: true,
             statuses: Vec::new(),
+            mirror: Default::default(),
             drill: None,
         }
     }
@@ -219,6 +222,14 @@ impl App {
         if let Some(inc) = &self.inc {
             for (function, budget) in timers::breaches_due(inc, now) {
                 self.emit(EventKind::TimerBreached { function, budget_secs: budget.as_secs() });
+            }
+        }
+        let mirror = self.mirror.lock().ok().and_then(|slot| slot.clone());
+        if let Some(status) = mirror.and_then(|m| m.lock().ok().map(|s| s.clone())) {
+            let line = crate::ui::view::mirror_line(&status, self.lang);
+            if self.view.mirror.as_ref() != Some(&line) {
+                self.view.mirror = Some(line);
+                self.dirty = true;
             }
         }
         if self.view.flash.as_ref().is_some_and(|f| f.until <= now) {

@@ -103,8 +103,18 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let factory_store = store.clone();
     let factory_loaded = loaded.clone();
     let factory_actor = actor.clone();
+    let mirror_uri = match cfg.journal.mongodb.as_deref().map(crate::target::expand) {
+        None => None,
+        Some(Ok(uri)) => Some(uri),
+        Some(Err(e)) => return fail(format!("[journal] mongodb: {e}")),
+    };
+    let mirror_status: Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>> = Arc::default();
+    let factory_mirror = (mirror_uri.clone(), mirror_status.clone());
     let factory = Box::new(move |decl: &crate::incident::Declaration| {
-        let (sink, _) = factory_store.create(decl, &factory_loaded)?;
+        let (sink, dir) = factory_store.create(decl, &factory_loaded)?;
+        if let Some(uri) = &factory_mirror.0 {
+            start_mirror(uri, &decl.incident_id, &dir, &factory_mirror.1);
+        }
         crash::register(CrashContext {
             store: factory_store.clone(),
             sink: sink.clone(),
@@ -117,6 +127,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let mut app =
         App::new(loaded.clone(), lang, theme, Arc::new(SystemClock::new()), actor.clone(), factory);
     app.tz = tz;
+    app.mirror = mirror_status.clone();
     for (id, why) in unresolved {
         if let Some(row) = app.view.health.iter_mut().find(|r| r.id == id) {
             row.detail = format!("not probed: {}", short_reason(&why));
@@ -154,6 +165,11 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             }
         };
     let outcome = rt.block_on(async {
+        if let (Some(uri), Some(inc)) = (&mirror_uri, &app.inc) {
+            if let Some(dir) = store.find_dir(inc.id()) {
+                start_mirror(uri, inc.id(), &dir, &mirror_status);
+            }
+        }
         let (tx, rx) = tokio::sync::mpsc::channel(256);
         // Probes start after the first frame is queued; they never delay it.
         let _probes = probe::spawn(services, tx);
@@ -195,6 +211,26 @@ fn finish(app: &App, store: &Store, reason: QuitReason) {
             println!("journal head: {}", head.unwrap_or_default());
         }
         Err(e) => eprintln!("error: the record could not be written: {e}"),
+    }
+}
+
+/// Mirror the incident's journal into the operations MongoDB. Runs inside the console's
+/// runtime; the task ends with it.
+fn start_mirror(
+    uri: &str,
+    id: &str,
+    dir: &std::path::Path,
+    slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
+) {
+    let path = Store::journal_path(dir);
+    let (_task, status) = crate::mirror::spawn(
+        uri.to_string(),
+        id.to_string(),
+        path,
+        std::time::Duration::from_secs(1),
+    );
+    if let Ok(mut s) = slot.lock() {
+        *s = Some(status);
     }
 }
 

@@ -85,6 +85,8 @@ pub struct ViewState {
     pub host_cut_off: bool,
     /// The declaration form, while no incident is open.
     pub declare: Option<DeclareForm>,
+    /// One line about the operations-MongoDB mirror, when configured.
+    pub mirror: Option<String>,
 }
 
 impl ViewState {
@@ -102,11 +104,23 @@ impl ViewState {
             health,
             host_cut_off: false,
             declare: None,
+            mirror: None,
         }
     }
 
     pub fn flash(&mut self, text: impl Into<String>, error: bool, now: DateTime<Utc>) {
         self.flash =
             Some(Flash { text: text.into(), error, until: now + chrono::Duration::seconds(4) });
+    }
+}
+
+/// The mirror's state in a few words for the health pane.
+pub fn mirror_line(s: &crate::mirror::MirrorStatus, lang: crate::runbook::model::Lang) -> String {
+    let zh = lang == crate::runbook::model::Lang::Zh;
+    match (&s.error, zh) {
+        (None, true) => format!("镜像到运维MongoDB: 已同步 {} 条", s.acked),
+        (None, false) => format!("mirror to ops MongoDB: {} events in sync", s.acked),
+        (Some(e), true) => format!("镜像: {} 条排队等待 — {e}", s.queued),
+        (Some(e), false) => format!("mirror: {} queued — {e}", s.queued),
     }
 }
