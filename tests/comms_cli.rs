@@ -76,7 +76,7 @@ fn fills_the_user_notice_in_chinese() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("尊敬的用户："), "{out}");
     assert!(out.contains("可能会导致购物车、下单支付暂时不可用"), "{out}");
-    assert!(out.contains("您可能无法用户无法添加/修改购物车；用户无法完成购买"), "{out}");
+    assert!(out.contains("您可能无法添加或修改购物车；完成购买"), "{out}");
     assert!(out.contains("我们将通过官网公告和短信及时通知您"), "{out}");
     assert!(!out.contains(['{', '}', '[']), "{out}");
     assert!(err.is_empty(), "{err}");

@@ -75,8 +75,17 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::ConfirmClose { step }),
             },
+            Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Input { kind, mut text } => match key.code {
-                KeyCode::Esc => {}
+                KeyCode::Esc => {
+                    // Leaving a field of the comms dialog goes back to the dialog.
+                    if let InputKind::TemplateField { comms, .. }
+                    | InputKind::CommsChannel { comms }
+                    | InputKind::SavePath { comms } = kind
+                    {
+                        self.view.modal = Some(Modal::Comms(comms));
+                    }
+                }
                 KeyCode::Enter => self.submit_input(kind, text),
                 KeyCode::Backspace => {
                     pop_char(&mut text);
@@ -97,13 +106,24 @@ impl App {
     fn submit_input(&mut self, kind: InputKind, text: String) {
         let now = self.now();
         let text = text.trim().to_string();
-        if text.is_empty() && kind != InputKind::Backup {
+        // An empty template field is a deliberate blank; every other input needs text.
+        if text.is_empty() && !matches!(kind, InputKind::TemplateField { .. }) {
             self.view.flash(self.ui().empty_text, true, now);
+            if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
+                self.view.modal = Some(Modal::Comms(comms));
+            }
             return;
         }
         let saved = match kind {
             InputKind::Note if self.drill_take_adhoc() => {
                 self.emit(EventKind::DrillMessage { text, adhoc: true })
+            }
+            k @ (InputKind::Notified { .. }
+            | InputKind::TemplateField { .. }
+            | InputKind::CommsChannel { .. }
+            | InputKind::SavePath { .. }) => {
+                self.comms_input(k, text);
+                return;
             }
             InputKind::Note => self.emit(EventKind::Note { text }),
             InputKind::Skip { step } => {
@@ -153,6 +173,7 @@ impl App {
                 self.drill_take_adhoc();
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
+            KeyCode::Char('c') => self.open_comms(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
             KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
             KeyCode::Char('b') => {

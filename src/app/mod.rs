@@ -1,6 +1,7 @@
 //! The application: state, the key handler and the loop. `App` itself does no I/O besides its
 //! event sink, so tests drive it headless: feed keys, advance the clock, read state and frames.
 
+mod comms;
 pub mod crash;
 mod health;
 mod keys;
@@ -220,8 +221,15 @@ impl App {
             }
         }
         if let Some(inc) = &self.inc {
+            let reminders = crate::comms::reminders_due(inc, &self.loaded.runbook, now);
             for (function, budget) in timers::breaches_due(inc, now) {
                 self.emit(EventKind::TimerBreached { function, budget_secs: budget.as_secs() });
+            }
+            if !reminders.is_empty() {
+                self.view.flash(crate::i18n::ui(self.lang).update_due, true, now);
+            }
+            for r in reminders {
+                self.emit(r);
             }
         }
         let mirror = self.mirror.lock().ok().and_then(|slot| slot.clone());

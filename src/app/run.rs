@@ -105,6 +105,12 @@ async fn event_loop(
                 app.end(QuitReason::TerminalLost);
                 continue;
             }
+            // Sequences for the terminal itself (OSC 52) bypass the frame buffer.
+            for seq in app.view.outbox.drain(..) {
+                use std::io::Write;
+                let mut out = io::stdout();
+                let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
+            }
         }
         tokio::select! {
             ev = keys.next() => match ev {

@@ -54,7 +54,11 @@ pub fn computed_value(
             if zh { "、" } else { ", " },
         ),
         FieldSource::Impact => list(
-            functions.iter().filter_map(|id| rb.function(id)).map(|f| f.impact.clone()).collect(),
+            functions
+                .iter()
+                .filter_map(|id| rb.function(id))
+                .map(|f| f.action.clone().unwrap_or_else(|| f.impact.clone()))
+                .collect(),
             if zh { "；" } else { "; " },
         ),
         FieldSource::ExpectedRecoveryTime => {

@@ -118,7 +118,8 @@ fn computed_fields_come_from_the_incident() {
     assert!(f.text.contains("可能会导致购物车、下单支付暂时不可用"), "{}", f.text);
     // T0 06:00 UTC + overall RTO 8h, shown at UTC+8.
     assert!(f.text.contains("预计恢复时间为2026-11-28 22:00 (UTC+08:00)"), "{}", f.text);
-    assert!(f.text.contains("用户无法添加/修改购物车；用户无法完成购买"), "{}", f.text);
+    // The customer-facing action texts follow "您可能无法".
+    assert!(f.text.contains("您可能无法添加或修改购物车；完成购买"), "{}", f.text);
     assert!(f.text.contains("我们将通过[通知渠道]及时通知您"), "{}", f.text);
     assert_eq!(f.blanks, vec!["channel"]);
 

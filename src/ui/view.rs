@@ -32,9 +32,43 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputKind {
     Note,
-    Skip { step: String },
-    Fail { step: String },
+    Skip {
+        step: String,
+    },
+    Fail {
+        step: String,
+    },
     Backup,
+    /// Who was notified for a §7.1 stage (optionally `channel: names`).
+    Notified {
+        stage: String,
+    },
+    /// The value of an operator field of a template being previewed.
+    TemplateField {
+        comms: CommsView,
+        field: String,
+    },
+    /// The channel a previewed message went out on.
+    CommsChannel {
+        comms: CommsView,
+    },
+    /// A file to save a previewed message to.
+    SavePath {
+        comms: CommsView,
+    },
+}
+
+/// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
+/// opens its filled preview.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommsView {
+    pub sel: usize,
+    /// Index of the template being previewed.
+    pub preview: Option<usize>,
+    /// Operator values typed so far, by field id.
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Selected operator field in the preview.
+    pub field_sel: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +77,7 @@ pub enum Modal {
     Input { kind: InputKind, text: String },
     ConfirmQuit,
     ConfirmClose { step: String },
+    Comms(CommsView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +122,8 @@ pub struct ViewState {
     pub declare: Option<DeclareForm>,
     /// One line about the operations-MongoDB mirror, when configured.
     pub mirror: Option<String>,
+    /// Bytes for the terminal itself (OSC 52 clipboard), written by the loop after a frame.
+    pub outbox: Vec<String>,
 }
 
 impl ViewState {
@@ -105,6 +142,7 @@ impl ViewState {
             host_cut_off: false,
             declare: None,
             mirror: None,
+            outbox: Vec::new(),
         }
     }
 
