@@ -79,6 +79,22 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
             .unwrap();
     assert_eq!(json["result"], "success");
     assert_eq!(json["speed"], 120.0);
+    // The operator's restores are in the response record written beside it.
+    let record = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("scorecard.json"))
+        .unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(record).unwrap()).unwrap();
+    let restored = record["facts"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "function-restored")
+        .count();
+    assert_eq!(restored, 7, "every function restored by the operator");
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
         .args(["--data-dir", data.to_str().unwrap(), "list"])
