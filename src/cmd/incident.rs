@@ -260,41 +260,33 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
     }
 }
 
-pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
-    let store = match store(g) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let id = match resolve_any(&store, id) {
-        Ok(id) => id,
-        Err(e) => return fail(e),
-    };
-    let (inc, loaded, head) = match rebuild(&store, &id) {
-        Ok(x) => x,
-        Err(e) => return fail(e),
-    };
+/// The facts of an incident rebuilt from its journal, for `record` and `report`.
+fn facts_for(g: &Global, id: Option<&str>) -> Result<(record::Facts, Loaded, FixedOffset), i32> {
+    let store = store(g).map_err(fail)?;
+    let id = resolve_any(&store, id).map_err(fail)?;
+    let (inc, loaded, head) = rebuild(&store, &id).map_err(fail)?;
     let tz = local_tz();
     let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
-    let (md, json) = record::record(&facts, &loaded.runbook, tz);
-    write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+    Ok((facts, loaded, tz))
+}
+
+pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
+    match facts_for(g, id) {
+        Ok((facts, loaded, tz)) => {
+            let (md, json) = record::record(&facts, &loaded.runbook, tz);
+            write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+        }
+        Err(code) => code,
+    }
 }
 
 pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
-    let store = match store(g) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let id = match resolve_any(&store, id) {
-        Ok(id) => id,
-        Err(e) => return fail(e),
-    };
-    let (inc, loaded, head) = match rebuild(&store, &id) {
-        Ok(x) => x,
-        Err(e) => return fail(e),
-    };
-    let tz = local_tz();
-    let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
-    write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
+    match facts_for(g, id) {
+        Ok((facts, loaded, tz)) => {
+            write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
+        }
+        Err(code) => code,
+    }
 }
 
 /// Records, reports and verification are also wanted for closed incidents: with no id, the
