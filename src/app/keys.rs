@@ -115,9 +115,7 @@ impl App {
             return;
         }
         let saved = match kind {
-            InputKind::Note if self.drill_take_adhoc() => {
-                self.emit(EventKind::DrillMessage { text, adhoc: true })
-            }
+            InputKind::Inject => self.emit(EventKind::DrillMessage { text, adhoc: true }),
             k @ (InputKind::Notified { .. }
             | InputKind::TemplateField { .. }
             | InputKind::CommsChannel { .. }
@@ -170,7 +168,6 @@ impl App {
             KeyCode::PageDown => self.move_selection(10),
             KeyCode::PageUp => self.move_selection(-10),
             KeyCode::Char('n') => {
-                self.drill_take_adhoc();
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
             KeyCode::Char('c') => self.open_comms(),

@@ -27,7 +27,6 @@ pub struct Session {
     /// Index of the next inject to fire.
     pub next: usize,
     /// The next text typed in the input dialog is an ad-hoc inject, not a note.
-    pub adhoc_pending: bool,
     pub closed_handled: bool,
     pub writer: Option<ScorecardWriter>,
     /// Files the scorecard went to, for the exit message.
@@ -42,7 +41,6 @@ impl Session {
             speed,
             clock: None,
             next: 0,
-            adhoc_pending: false,
             closed_handled: false,
             writer: None,
             written: Vec::new(),
@@ -243,23 +241,13 @@ impl App {
                 }
             }
             'I' => {
-                if let Some(s) = self.drill.as_mut() {
-                    s.adhoc_pending = true;
-                }
-                let msg = if zh { "输入临时注入消息" } else { "type the ad-hoc inject" };
-                self.view.flash(msg, false, now);
                 self.view.modal = Some(crate::ui::view::Modal::Input {
-                    kind: crate::ui::view::InputKind::Note,
+                    kind: crate::ui::view::InputKind::Inject,
                     text: String::new(),
                 });
             }
             _ => {}
         }
-    }
-
-    /// Whether the text being submitted is an ad-hoc inject (and no longer pending).
-    pub fn drill_take_adhoc(&mut self) -> bool {
-        self.drill.as_mut().is_some_and(|s| std::mem::take(&mut s.adhoc_pending))
     }
 }
 

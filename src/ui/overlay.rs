@@ -53,6 +53,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::Skip { .. } => ui.skip_reason,
                 InputKind::Fail { .. } => ui.fail_reason,
                 InputKind::Backup => ui.backup_time,
+                InputKind::Inject => ui.inject_prompt,
                 InputKind::Notified { .. } => ui.notified_prompt,
                 InputKind::TemplateField { .. } => ui.f_field,
                 InputKind::CommsChannel { .. } => ui.channel_prompt,

@@ -39,6 +39,8 @@ pub enum InputKind {
         step: String,
     },
     Backup,
+    /// A facilitator's ad-hoc message to the players of a drill.
+    Inject,
     /// Who was notified for a §7.1 stage (optionally `channel: names`).
     Notified {
         stage: String,
