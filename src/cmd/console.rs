@@ -72,6 +72,19 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Err(e) => return fail(e),
             };
             match store.open(&id) {
+                Ok((_, events, _))
+                    if matches!(
+                        events.first().map(|e| &e.kind),
+                        Some(EventKind::Declared(d)) if d.drill.is_some()
+                    ) =>
+                {
+                    // A drill's game clock and injects are not in the journal's control; a
+                    // resumed drill would run on the wall clock with no injects.
+                    return fail(format!(
+                        "{id} is a drill; drills cannot be resumed. `drconsole record {id}` \
+                         writes its record; run the scenario again with `drconsole drill`"
+                    ));
+                }
                 Ok((sink, events, recovered)) => (loaded, Some((sink, events, recovered))),
                 Err(e) => return fail(e),
             }
