@@ -62,7 +62,8 @@ impl From<LangArg> for crate::runbook::model::Lang {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate runbook files (the built-in one when none is given).
+    /// Validate runbook or drill scenario files (the built-in runbook when none is given).
+    /// A file with a top-level [scenario] table is checked as a scenario.
     Check {
         /// Files to check.
         files: Vec<PathBuf>,
@@ -138,6 +139,39 @@ pub enum Command {
     },
     /// Check an incident's journal hash chain; report the first broken link.
     Verify { id: Option<String> },
+    /// Print a message template (§7.2) filled from an incident, for scripts; `--list` shows the
+    /// templates, the notification stages (§7.1) and the status-update cadence.
+    Comms {
+        /// Template id (see --list).
+        #[arg(required_unless_present = "list", value_name = "TEMPLATE")]
+        template: Option<String>,
+        /// Incident id or a unique prefix (default: the latest open incident, else the latest
+        /// one, for the recovery-complete message).
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        /// A field's value (repeatable); an empty VALUE leaves a marked [label] blank.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Also journal the printed text as sent through this channel (the record lists it).
+        #[arg(long, value_name = "NAME")]
+        channel: Option<String>,
+        /// List templates, notification stages and status-update intervals.
+        #[arg(long, conflicts_with_all = ["template", "set", "channel"])]
+        list: bool,
+    },
+    /// Run a tabletop drill: the console on a scenario's injects and a fast game clock, with
+    /// no probes; a scorecard (§6.3) is written beside the drill's record at the end.
+    Drill {
+        /// Scenario file, or the name of a shipped scenario (see --list).
+        #[arg(required_unless_present = "list", value_name = "SCENARIO")]
+        scenario: Option<String>,
+        /// Game clock speed: N game seconds per real second.
+        #[arg(long, default_value_t = 1.0, value_name = "N")]
+        speed: f64,
+        /// List the shipped scenarios.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -36,7 +36,8 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct JournalConfig {
-    /// An operations MongoDB that mirrors every event (`${env:OPS_MONGODB_URI}`).
+    /// An operations MongoDB that receives a copy of every event, e.g.
+    /// `"${env:OPS_MONGODB_URI}"`. The local journal stays the record.
     #[serde(default)]
     pub mongodb: Option<String>,
 }

@@ -6,10 +6,13 @@
 pub mod app;
 pub mod cli;
 pub mod cmd;
+pub mod comms;
 pub mod config;
+pub mod drill;
 pub mod i18n;
 pub mod incident;
 pub mod journal;
+pub mod mirror;
 pub mod probe;
 pub mod record;
 pub mod runbook;

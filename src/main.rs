@@ -69,6 +69,14 @@ fn run(cli: Cli) -> i32 {
         }
         Some(Command::Report { id, out }) => cmd::incident::report_cmd(g, id.as_deref(), out),
         Some(Command::Verify { id }) => cmd::incident::verify_cmd(g, id.as_deref()),
+        Some(Command::Comms { template, incident, set, channel, list }) => cmd::comms::run(
+            g,
+            &config,
+            cmd::comms::CommsArgs { template, incident, set, channel, list },
+        ),
+        Some(Command::Drill { scenario, speed, list }) => {
+            cmd::drill::run(g, &config, scenario.as_deref(), speed, list)
+        }
         None => cmd::console::run(g, &config),
     }
 }

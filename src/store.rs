@@ -65,11 +65,19 @@ impl Store {
             .find(|p| p.join(JOURNAL_FILE).exists())
     }
 
-    /// The journal file of an incident folder: the newest continuation if an earlier session
-    /// had to switch files after a failed write, else `journal.drj`.
+    /// The journal file of an incident folder. After a failed write an earlier session may
+    /// have continued in `journal.drj.cont-N` beside it or in the fallback folder; every
+    /// continuation holds all entries before it, so the largest file is the whole journal.
     pub fn journal_path(dir: &Path) -> PathBuf {
         let main = dir.join(JOURNAL_FILE);
-        journal::continuations(&main).pop().unwrap_or(main)
+        let mut candidates = journal::continuations(&main);
+        if let Some(id) = dir.file_name() {
+            candidates.extend(journal::continuations(
+                &fallback_dir(&id.to_string_lossy()).join(JOURNAL_FILE),
+            ));
+        }
+        let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        candidates.into_iter().fold(main, |best, c| if size(&c) > size(&best) { c } else { best })
     }
 
     /// Create the incident's folder, keep the runbook text beside it and open its journal.
@@ -93,7 +101,8 @@ impl Store {
         journal::atomic_write(&rb_path, loaded.text.as_bytes())
             .map_err(|e| io_err("write", &rb_path, e))?;
         let jpath = dir.join(JOURNAL_FILE);
-        let journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
+        let mut journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
+        journal.set_fallback_dir(fallback_dir(&decl.incident_id));
         Ok((JournalSink::new(journal), dir))
     }
 
@@ -179,7 +188,8 @@ impl Store {
         if let Some(why) = undecodable {
             return Err(why);
         }
-        let (journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
+        let (mut journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
+        journal.set_fallback_dir(fallback_dir(id));
         let recovered = recovery.as_ref().map(|r| {
             format!(
                 "the journal's last {} bytes were an unfinished write and were cut ({}); every \
@@ -211,6 +221,14 @@ impl Store {
         }
         Ok(written)
     }
+}
+
+/// Where an incident's journal continues when its own disk refuses writes: a folder per
+/// incident under the system's temporary folder (often another file system).
+pub fn fallback_dir(incident_id: &str) -> PathBuf {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    std::env::temp_dir().join(format!("drconsole-fallback-{uid}")).join(incident_id)
 }
 
 fn describe_open_error(path: &Path, e: JournalError) -> String {

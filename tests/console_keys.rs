@@ -263,3 +263,17 @@ fn t0_can_be_set_earlier_than_the_declaration() {
     let c = drconsole::incident::timers::overall_countdown(inc, h.app.now()).unwrap();
     assert_eq!(c.elapsed.num_minutes(), 55);
 }
+
+#[test]
+fn y_copies_the_step_commands_over_osc52_and_runs_nothing() {
+    let mut h = harness();
+    h.declare_default();
+    h.app.view.step_sel = 4; // restore the database (§5.3): mongorestore
+    h.key(KeyCode::Char('y'));
+    let seq = h.app.view.outbox.pop().expect("an OSC 52 sequence");
+    assert!(seq.starts_with("\x1b]52;c;") || seq.starts_with("\x1bPtmux;"), "{seq:?}");
+    h.app.view.step_sel = 0; // no commands
+    h.key(KeyCode::Char('y'));
+    assert!(h.app.view.outbox.is_empty());
+    assert!(h.app.view.flash.as_ref().unwrap().error);
+}

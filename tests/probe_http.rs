@@ -2,8 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-#[path = "probe_support.rs"]
-mod support;
+use common::servers as support;
 
 use std::time::Duration;
 

@@ -137,6 +137,7 @@ fn zh_and_en_have_the_same_references_between_sections() {
         assert_eq!(x.services, y.services, "function '{}': services", x.id);
         assert_eq!(x.procedures, y.procedures, "function '{}': procedures", x.id);
         assert_eq!(x.max_downtime, y.max_downtime, "function '{}': max-downtime", x.id);
+        assert_eq!(x.action.is_some(), y.action.is_some(), "function '{}': action", x.id);
     }
     for (x, y) in pairs("components", &a.components, &b.components) {
         assert_eq!(x.services, y.services, "component '{}'", x.id);

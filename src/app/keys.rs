@@ -75,8 +75,17 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::ConfirmClose { step }),
             },
+            Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Input { kind, mut text } => match key.code {
-                KeyCode::Esc => {}
+                KeyCode::Esc => {
+                    // Leaving a field of the comms dialog goes back to the dialog.
+                    if let InputKind::TemplateField { comms, .. }
+                    | InputKind::CommsChannel { comms }
+                    | InputKind::SavePath { comms } = kind
+                    {
+                        self.view.modal = Some(Modal::Comms(comms));
+                    }
+                }
                 KeyCode::Enter => self.submit_input(kind, text),
                 KeyCode::Backspace => {
                     pop_char(&mut text);
@@ -97,11 +106,23 @@ impl App {
     fn submit_input(&mut self, kind: InputKind, text: String) {
         let now = self.now();
         let text = text.trim().to_string();
-        if text.is_empty() && kind != InputKind::Backup {
+        // An empty template field is a deliberate blank; every other input needs text.
+        if text.is_empty() && !matches!(kind, InputKind::TemplateField { .. }) {
             self.view.flash(self.ui().empty_text, true, now);
+            if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
+                self.view.modal = Some(Modal::Comms(comms));
+            }
             return;
         }
         let saved = match kind {
+            InputKind::Inject => self.emit(EventKind::DrillMessage { text, adhoc: true }),
+            k @ (InputKind::Notified { .. }
+            | InputKind::TemplateField { .. }
+            | InputKind::CommsChannel { .. }
+            | InputKind::SavePath { .. }) => {
+                self.comms_input(k, text);
+                return;
+            }
             InputKind::Note => self.emit(EventKind::Note { text }),
             InputKind::Skip { step } => {
                 let ok = self.emit(EventKind::StepSkipped { step, reason: text });
@@ -149,6 +170,10 @@ impl App {
             KeyCode::Char('n') => {
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
+            KeyCode::Char('c') => self.open_comms(),
+            KeyCode::Char('y') if focus == Pane::Steps => self.copy_step_commands(),
+            // Facilitator keys, only in a drill (see `crate::drill::session`).
+            KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
             KeyCode::Char('b') => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })
@@ -175,6 +200,39 @@ impl App {
                 self.step_action(c);
             }
             _ => self.dirty = false,
+        }
+    }
+
+    /// Put the selected step's commands (its own and its sub-procedure's) on the operator's
+    /// clipboard over OSC 52, which also works over SSH. Nothing is ever run.
+    fn copy_step_commands(&mut self) {
+        let now = self.now();
+        let rb = &self.loaded.runbook;
+        let Some(step) = self.inc.as_ref().and_then(|i| i.steps.get(self.view.step_sel)) else {
+            return;
+        };
+        let Some(ts) = rb.step(&step.id) else { return };
+        let mut cmds: Vec<&str> = ts.step.commands.iter().map(|c| c.run.as_str()).collect();
+        if let Some(sub) = ts.step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
+            cmds.extend(sub.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.as_str())));
+        }
+        let zh = self.lang == crate::runbook::model::Lang::Zh;
+        if cmds.is_empty() {
+            let msg = if zh { "该步骤没有命令" } else { "this step has no commands" };
+            self.view.flash(msg, true, now);
+            return;
+        }
+        match crate::comms::osc52_for_terminal(&cmds.join("\n")) {
+            Ok(seq) => {
+                self.view.outbox.push(seq);
+                let msg = if zh {
+                    "命令已复制到剪贴板 (OSC 52),未执行"
+                } else {
+                    "commands copied to your clipboard (OSC 52); nothing was run"
+                };
+                self.view.flash(msg, false, now);
+            }
+            Err(e) => self.view.flash(e.to_string(), true, now),
         }
     }
 

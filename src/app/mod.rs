@@ -1,6 +1,7 @@
 //! The application: state, the key handler and the loop. `App` itself does no I/O besides its
 //! event sink, so tests drive it headless: feed keys, advance the clock, read state and frames.
 
+mod comms;
 pub mod crash;
 mod health;
 mod keys;
@@ -72,6 +73,10 @@ pub struct App {
     pub dirty: bool,
     /// Latest probe result per service (for the self-check).
     pub statuses: Vec<crate::probe::ServiceStatus>,
+    /// The operations-MongoDB mirror, once one runs for this incident.
+    pub mirror: std::sync::Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>>,
+    /// The tabletop exercise this console runs, if any (see `crate::drill`).
+    pub drill: Option<crate::drill::Session>,
 }
 
 impl App {
@@ -114,6 +119,8 @@ impl App {
             quit: None,
             dirty: true,
             statuses: Vec::new(),
+            mirror: Default::default(),
+            drill: None,
         }
     }
 
@@ -204,6 +211,8 @@ impl App {
 
     /// Once a second: breaches, events from other processes, expired messages.
     pub fn tick(&mut self) {
+        // A drill's injects come first: a service going DOWN at T+2m belongs before any breach.
+        self.drill_tick();
         let now = self.now();
         if let Some(sink) = self.sink.as_mut() {
             let foreign = sink.poll_foreign();
@@ -222,8 +231,23 @@ impl App {
             }
         }
         if let Some(inc) = &self.inc {
+            let reminders = crate::comms::reminders_due(inc, &self.loaded.runbook, now);
             for (function, budget) in timers::breaches_due(inc, now) {
                 self.emit(EventKind::TimerBreached { function, budget_secs: budget.as_secs() });
+            }
+            if !reminders.is_empty() {
+                self.view.flash(crate::i18n::ui(self.lang).update_due, true, now);
+            }
+            for r in reminders {
+                self.emit(r);
+            }
+        }
+        let mirror = self.mirror.lock().ok().and_then(|slot| slot.clone());
+        if let Some(status) = mirror.and_then(|m| m.lock().ok().map(|s| s.clone())) {
+            let line = crate::ui::view::mirror_line(&status, self.lang);
+            if self.view.mirror.as_ref() != Some(&line) {
+                self.view.mirror = Some(line);
+                self.dirty = true;
             }
         }
         if self.view.flash.as_ref().is_some_and(|f| f.until <= now) {

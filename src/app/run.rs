@@ -63,13 +63,23 @@ pub async fn run(
     app: &mut App,
     probes: Option<mpsc::Receiver<ProbeUpdate>>,
 ) -> io::Result<QuitReason> {
+    run_with_tick(app, probes, Duration::from_secs(1)).await
+}
+
+/// The same loop with another tick: a drill on a fast game clock checks its injects more often
+/// than once a second.
+pub async fn run_with_tick(
+    app: &mut App,
+    probes: Option<mpsc::Receiver<ProbeUpdate>>,
+    tick: Duration,
+) -> io::Result<QuitReason> {
     // Raw mode, the alternate screen and ratatui's panic hook; then our own backend, which
     // sends far fewer bytes per frame than the default one (see `term`).
     drop(ratatui::try_init()?);
     let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
     super::crash::install_hook();
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal, probes).await;
+    let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     let _ = ratatui::try_restore();
     result
@@ -79,9 +89,10 @@ async fn event_loop(
     app: &mut App,
     terminal: &mut ratatui::Terminal<super::term::LeanBackend<io::Stdout>>,
     mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
+    period: Duration,
 ) -> io::Result<QuitReason> {
     let mut keys = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -96,6 +107,12 @@ async fn event_loop(
             if terminal.draw(|f| app.render(f)).is_err() {
                 app.end(QuitReason::TerminalLost);
                 continue;
+            }
+            // Sequences for the terminal itself (OSC 52) bypass the frame buffer.
+            for seq in app.view.outbox.drain(..) {
+                use std::io::Write;
+                let mut out = io::stdout();
+                let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
             }
         }
         tokio::select! {

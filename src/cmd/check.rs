@@ -11,7 +11,14 @@ pub fn run(files: &[PathBuf]) -> i32 {
     }
     let mut worst = exit::OK;
     for f in files {
-        let code = report(runbook::load(Some(f)), &f.display().to_string());
+        let name = f.display().to_string();
+        let is_scenario = runbook::load::read_text(f, &name)
+            .is_ok_and(|t| crate::drill::scenario::looks_like_scenario(&t));
+        let code = if is_scenario {
+            report_scenario(crate::drill::scenario::load(f, None), &name)
+        } else {
+            report(runbook::load(Some(f)), &name)
+        };
         worst = worst.max(code);
     }
     worst
@@ -27,6 +34,28 @@ fn report(result: Result<runbook::Loaded, Vec<runbook::source::Diagnostic>>, nam
                 rb.procedures.len(),
                 rb.functions.len(),
                 rb.services.len()
+            );
+            exit::OK
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!("{name}: {} problem(s)", diags.len());
+            exit::USAGE
+        }
+    }
+}
+
+fn report_scenario(
+    result: Result<crate::drill::LoadedScenario, Vec<runbook::source::Diagnostic>>,
+    name: &str,
+) -> i32 {
+    match result {
+        Ok(sc) => {
+            println!(
+                "ok: {name}: scenario \"{}\", {} injects, runbook {}",
+                sc.file.scenario.title,
+                sc.file.injects.len(),
+                sc.runbook.origin
             );
             exit::OK
         }

@@ -14,7 +14,7 @@ use crate::incident::clock::SystemClock;
 use crate::incident::{Actor, EventKind};
 use crate::probe::{self, ResolvedService};
 use crate::runbook::Loaded;
-use crate::store::{JournalSink, Store};
+use crate::store::Store;
 
 pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
     start(g, cfg, None)
@@ -72,6 +72,19 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Err(e) => return fail(e),
             };
             match store.open(&id) {
+                Ok((_, events, _))
+                    if matches!(
+                        events.first().map(|e| &e.kind),
+                        Some(EventKind::Declared(d)) if d.drill.is_some()
+                    ) =>
+                {
+                    // A drill's game clock and injects are not in the journal's control; a
+                    // resumed drill would run on the wall clock with no injects.
+                    return fail(format!(
+                        "{id} is a drill; drills cannot be resumed. `drconsole record {id}` \
+                         writes its record; run the scenario again with `drconsole drill`"
+                    ));
+                }
                 Ok((sink, events, recovered)) => (loaded, Some((sink, events, recovered))),
                 Err(e) => return fail(e),
             }
@@ -103,8 +116,18 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let factory_store = store.clone();
     let factory_loaded = loaded.clone();
     let factory_actor = actor.clone();
+    let mirror_uri = match cfg.journal.mongodb.as_deref().map(crate::target::expand) {
+        None => None,
+        Some(Ok(uri)) => Some(uri),
+        Some(Err(e)) => return fail(format!("[journal] mongodb: {e}")),
+    };
+    let mirror_status: Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>> = Arc::default();
+    let factory_mirror = (mirror_uri.clone(), mirror_status.clone());
     let factory = Box::new(move |decl: &crate::incident::Declaration| {
-        let (sink, _) = factory_store.create(decl, &factory_loaded)?;
+        let (sink, dir) = factory_store.create(decl, &factory_loaded)?;
+        if let Some(uri) = &factory_mirror.0 {
+            start_mirror(uri, &decl.incident_id, &dir, &factory_mirror.1);
+        }
         crash::register(CrashContext {
             store: factory_store.clone(),
             sink: sink.clone(),
@@ -117,9 +140,10 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let mut app =
         App::new(loaded.clone(), lang, theme, Arc::new(SystemClock::new()), actor.clone(), factory);
     app.tz = tz;
+    app.mirror = mirror_status.clone();
     for (id, why) in unresolved {
         if let Some(row) = app.view.health.iter_mut().find(|r| r.id == id) {
-            row.detail = format!("not probed: {why}");
+            row.detail = format!("not probed: {}", short_reason(&why));
         }
     }
     if let Some((sink, events, recovered)) = resumed {
@@ -130,8 +154,13 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             actor,
             tz,
         });
+        let interrupted =
+            crate::incident::state::interrupted_session(&events, &app.stamper.actor.host);
         if let Err(e) = app.attach_owned(events, Box::new(sink)) {
             return fail(e);
+        }
+        if let Some(last_event_at) = interrupted {
+            app.emit(EventKind::SessionInterrupted { last_event_at });
         }
         app.emit(EventKind::SessionStarted { resumed: true });
         if let Some(r) = recovered {
@@ -149,6 +178,11 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             }
         };
     let outcome = rt.block_on(async {
+        if let (Some(uri), Some(inc)) = (&mirror_uri, &app.inc) {
+            if let Some(dir) = store.find_dir(inc.id()) {
+                start_mirror(uri, inc.id(), &dir, &mirror_status);
+            }
+        }
         let (tx, rx) = tokio::sync::mpsc::channel(256);
         // Probes start after the first frame is queued; they never delay it.
         let _probes = probe::spawn(services, tx);
@@ -193,7 +227,32 @@ fn finish(app: &App, store: &Store, reason: QuitReason) {
     }
 }
 
-/// The sink of a journal opened elsewhere, for tests that attach a console to it.
-pub fn sink_of(s: JournalSink) -> Box<dyn EventSink> {
-    Box::new(s)
+/// Mirror the incident's journal into the operations MongoDB. Runs inside the console's
+/// runtime; the task ends with it.
+fn start_mirror(
+    uri: &str,
+    id: &str,
+    dir: &std::path::Path,
+    slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
+) {
+    let path = Store::journal_path(dir);
+    let (_task, status) = crate::mirror::spawn(
+        uri.to_string(),
+        id.to_string(),
+        path,
+        std::time::Duration::from_secs(1),
+    );
+    if let Ok(mut s) = slot.lock() {
+        *s = Some(status);
+    }
+}
+
+/// `service "mongodb": environment variable MONGODB_URI is not set` is too long for the pane:
+/// keep what the operator must fix.
+fn short_reason(why: &str) -> String {
+    let plain = why.split_once("\": ").map(|(_, rest)| rest).unwrap_or(why);
+    match plain.strip_prefix("environment variable ").and_then(|r| r.strip_suffix(" is not set")) {
+        Some(var) => format!("${var} unset"),
+        None => plain.to_string(),
+    }
 }

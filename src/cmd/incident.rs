@@ -168,6 +168,9 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     match sink.append(&stamper.stamp(EventKind::Note { text })) {
         Ok(()) => {
+            if let Some(alarm) = sink.alarm() {
+                eprintln!("warning: {alarm}");
+            }
             println!("noted in {id} (head {})", sink.head().unwrap_or_default());
             exit::OK
         }
@@ -257,46 +260,44 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
     }
 }
 
-pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
-    let store = match store(g) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
-        Ok(id) => id,
-        Err(e) => return fail(e),
-    };
-    let (inc, loaded, head) = match rebuild(&store, &id) {
-        Ok(x) => x,
-        Err(e) => return fail(e),
-    };
+/// The facts of an incident rebuilt from its journal, for `record` and `report`.
+fn facts_for(g: &Global, id: Option<&str>) -> Result<(record::Facts, Loaded, FixedOffset), i32> {
+    let store = store(g).map_err(fail)?;
+    let id = resolve_any(&store, id).map_err(fail)?;
+    let (inc, loaded, head) = rebuild(&store, &id).map_err(fail)?;
     let tz = local_tz();
     let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
-    let (md, json) = record::record(&facts, &loaded.runbook, tz);
-    write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+    Ok((facts, loaded, tz))
+}
+
+pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
+    match facts_for(g, id) {
+        Ok((facts, loaded, tz)) => {
+            let (md, json) = record::record(&facts, &loaded.runbook, tz);
+            write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+        }
+        Err(code) => code,
+    }
 }
 
 pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
-    let store = match store(g) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
-        Ok(id) => id,
-        Err(e) => return fail(e),
-    };
-    let (inc, loaded, head) = match rebuild(&store, &id) {
-        Ok(x) => x,
-        Err(e) => return fail(e),
-    };
-    let tz = local_tz();
-    let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
-    write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
+    match facts_for(g, id) {
+        Ok((facts, loaded, tz)) => {
+            write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
+        }
+        Err(code) => code,
+    }
 }
 
-/// Records and reports are also wanted for closed incidents: fall back to the newest of any.
-fn latest_any(store: &Store) -> Option<String> {
-    store.list().into_iter().find(|s| !s.drill).map(|s| s.id)
+/// Records, reports and verification are also wanted for closed incidents: with no id, the
+/// latest open incident, else the newest of any.
+fn resolve_any(store: &Store, id: Option<&str>) -> Result<String, String> {
+    match id {
+        Some(_) => store.resolve(id),
+        None => store
+            .resolve(None)
+            .or_else(|e| store.list().into_iter().find(|s| !s.drill).map(|s| s.id).ok_or(e)),
+    }
 }
 
 pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
@@ -304,7 +305,7 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let id = match store.resolve(id).or_else(|e| latest_any(&store).ok_or(e)) {
+    let id = match resolve_any(&store, id) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };

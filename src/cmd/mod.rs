@@ -1,7 +1,9 @@
 //! One module per subcommand. Each returns the process exit code.
 
 pub mod check;
+pub mod comms;
 pub mod console;
+pub mod drill;
 pub mod incident;
 pub mod show;
 pub mod status;

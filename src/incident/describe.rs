@@ -65,6 +65,14 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("console session ended ({reason})")
             }
         }
+        EventKind::SessionInterrupted { last_event_at } => {
+            let t = last_event_at.format("%H:%M:%S UTC");
+            if zh {
+                format!("上次会话未正常退出(最后事件 {t}),已从日志恢复")
+            } else {
+                format!("previous session ended without a clean exit (last event {t}); restored from the journal")
+            }
+        }
         EventKind::StepStarted { step } => {
             if zh {
                 format!("开始: {}", step_label(rb, step))
@@ -152,5 +160,105 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("PANIC: {message}")
             }
         }
+        EventKind::NotificationSent { stage, audience, channel, notified, note } => {
+            let stage = rb
+                .notifications
+                .iter()
+                .find(|n| &n.id == stage)
+                .map(|n| n.stage.as_str())
+                .unwrap_or(stage);
+            let whom = if notified.is_empty() || notified == audience {
+                audience.clone()
+            } else {
+                format!("{audience} ({notified})")
+            };
+            let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
+            if zh {
+                format!("内部通知 [{stage}]: {whom},方式 {channel}{note}")
+            } else {
+                format!("notified [{stage}]: {whom} by {channel}{note}")
+            }
+        }
+        EventKind::CommsSent { template, channel, text } => {
+            let name = rb
+                .templates
+                .iter()
+                .find(|t| &t.id == template)
+                .map(|t| t.name.as_str())
+                .unwrap_or(template);
+            // The whole text stays in the journal; one line here keeps the timeline readable.
+            let chars = text.chars().count();
+            if zh {
+                format!("对外通知 [{name}] 经 {channel} 发出 ({chars} 字)")
+            } else {
+                format!("external message [{name}] sent via {channel} ({chars} chars)")
+            }
+        }
+        EventKind::UpdateReminder { due_at } => {
+            let due = due_at.format("%H:%M UTC");
+            if zh {
+                format!("提醒: 状态更新已到期 ({due})")
+            } else {
+                format!("reminder: status update due ({due})")
+            }
+        }
+        EventKind::StatusUpdateSent { channel, note } => {
+            let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
+            if zh {
+                format!("已发送状态更新,方式 {channel}{note}")
+            } else {
+                format!("status update sent via {channel}{note}")
+            }
+        }
+        EventKind::DrillMessage { text, adhoc } => match (zh, adhoc) {
+            (true, false) => format!("演练注入: {text}"),
+            (true, true) => format!("演练临时注入: {text}"),
+            (false, false) => format!("drill inject: {text}"),
+            (false, true) => format!("drill ad-hoc inject: {text}"),
+        },
+        EventKind::DrillDecision { prompt, options } => {
+            let opts = options.join(" / ");
+            if zh {
+                format!("演练决策: {prompt} [{opts}]")
+            } else {
+                format!("drill decision: {prompt} [{opts}]")
+            }
+        }
+        EventKind::DrillExpectation { kind, target, state, by_secs, met } => {
+            let what = expectation_text(rb, kind, target, state.as_deref(), *by_secs, lang);
+            match (zh, met) {
+                (true, true) => format!("演练预期达成: {what}"),
+                (true, false) => format!("演练预期未达成: {what}"),
+                (false, true) => format!("drill expectation met: {what}"),
+                (false, false) => format!("drill expectation MISSED: {what}"),
+            }
+        }
+        EventKind::DrillClock { paused } => match (zh, paused) {
+            (true, true) => "演练时钟暂停".to_string(),
+            (true, false) => "演练时钟继续".to_string(),
+            (false, true) => "drill clock paused".to_string(),
+            (false, false) => "drill clock resumed".to_string(),
+        },
+    }
+}
+
+/// A drill expectation in words: "下单支付 恢复 ≤ T+4h" / "checkout restored by T+4h".
+pub fn expectation_text(
+    rb: &Runbook,
+    kind: &str,
+    target: &str,
+    state: Option<&str>,
+    by_secs: u64,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
+    let by = crate::runbook::duration::format(std::time::Duration::from_secs(by_secs));
+    match (kind, zh) {
+        ("function", true) => format!("{} 恢复 ≤ T+{by}", function_label(rb, target)),
+        ("function", false) => format!("{} restored by T+{by}", function_label(rb, target)),
+        ("step", true) => format!("{} 完成 ≤ T+{by}", step_label(rb, target)),
+        ("step", false) => format!("{} done by T+{by}", step_label(rb, target)),
+        (_, true) => format!("{target} 为 {} 于 T+{by}", state.unwrap_or("?")),
+        (_, false) => format!("{target} {} at T+{by}", state.unwrap_or("?")),
     }
 }

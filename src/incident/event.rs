@@ -29,8 +29,18 @@ pub struct Event {
     /// Milliseconds since the session (process) started, from a monotonic clock.
     pub mono_ms: u64,
     pub who: Actor,
+    /// The step, function or service concerned, for auditors filtering the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// False for failures: a failed step, a breach, a service going DOWN, a panic.
+    #[serde(default = "yes")]
+    pub success: bool,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +85,10 @@ pub enum EventKind {
     SessionEnded {
         reason: String,
     },
+    /// Found on resume: the previous session never ended cleanly (kill -9, power loss).
+    SessionInterrupted {
+        last_event_at: DateTime<Utc>,
+    },
     StepStarted {
         step: String,
     },
@@ -116,6 +130,55 @@ pub enum EventKind {
     Panic {
         message: String,
     },
+    /// An internal notification of §7.1 was made. `notified` names who was reached (it cannot
+    /// be called `who`: the event's own `who`, the operator, shares the flattened JSON object).
+    NotificationSent {
+        stage: String,
+        audience: String,
+        channel: String,
+        notified: String,
+        note: String,
+    },
+    /// An external message of §7.2 went out; `text` is exactly what was sent.
+    CommsSent {
+        template: String,
+        channel: String,
+        text: String,
+    },
+    /// A stakeholder status update fell due (journaled once per due time).
+    UpdateReminder {
+        due_at: DateTime<Utc>,
+    },
+    /// A stakeholder status update went out by some other way than a template.
+    StatusUpdateSent {
+        channel: String,
+        note: String,
+    },
+    /// Drill only: a message to the players, from the scenario or ad hoc from the facilitator.
+    DrillMessage {
+        text: String,
+        #[serde(default)]
+        adhoc: bool,
+    },
+    /// Drill only: a decision the players must take, with its options.
+    DrillDecision {
+        prompt: String,
+        options: Vec<String>,
+    },
+    /// Drill only: a scenario expectation checked against the incident at its game time.
+    /// `kind` is `function` (restored), `step` (done) or `service` (in `state`).
+    DrillExpectation {
+        kind: String,
+        target: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+        by_secs: u64,
+        met: bool,
+    },
+    /// Drill only: the facilitator paused or resumed the game clock.
+    DrillClock {
+        paused: bool,
+    },
 }
 
 impl EventKind {
@@ -129,6 +192,9 @@ impl EventKind {
             EventKind::FunctionRestored { function } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
             EventKind::HealthChanged { service, .. } => Some(service),
+            EventKind::NotificationSent { stage, .. } => Some(stage),
+            EventKind::CommsSent { template, .. } => Some(template),
+            EventKind::DrillExpectation { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -140,6 +206,7 @@ impl EventKind {
             EventKind::StepFailed { .. }
                 | EventKind::TimerBreached { .. }
                 | EventKind::Panic { .. }
+                | EventKind::DrillExpectation { met: false, .. }
         ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
     }
 }

@@ -24,6 +24,8 @@ impl Stamper {
             wall: chrono::Utc::now(),
             mono_ms: self.clock.mono_ms(),
             who: self.actor.clone(),
+            resource: kind.resource().map(str::to_string),
+            success: !kind.is_failure(),
             kind,
         }
     }

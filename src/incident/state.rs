@@ -104,6 +104,8 @@ pub struct Incident {
     pub events: Vec<Event>,
     /// Failed test iterations of the test -> adjust -> re-test loop.
     pub test_failures: u32,
+    /// Notifications, messages sent and status-update reminders (§7).
+    pub comms: crate::comms::CommsLog,
 }
 
 impl Incident {
@@ -142,6 +144,7 @@ impl Incident {
             health: BTreeMap::new(),
             events: vec![ev.clone()],
             test_failures: 0,
+            comms: crate::comms::CommsLog::default(),
         })
     }
 
@@ -209,8 +212,13 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         EventKind::Declared(_)
         | EventKind::SessionStarted { .. }
         | EventKind::SessionEnded { .. }
+        | EventKind::SessionInterrupted { .. }
         | EventKind::Note { .. }
-        | EventKind::Panic { .. } => {}
+        | EventKind::Panic { .. }
+        | EventKind::DrillMessage { .. }
+        | EventKind::DrillDecision { .. }
+        | EventKind::DrillExpectation { .. }
+        | EventKind::DrillClock { .. } => {}
         EventKind::StepStarted { step } => {
             if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
                 if s.status != StepStatus::InProgress {
@@ -284,6 +292,10 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             );
         }
         EventKind::BackupPoint { at: point, .. } => inc.backup_point = Some(*point),
+        EventKind::NotificationSent { .. }
+        | EventKind::CommsSent { .. }
+        | EventKind::UpdateReminder { .. }
+        | EventKind::StatusUpdateSent { .. } => inc.comms.apply(rb, ev),
         EventKind::Closed => {
             inc.closed_at.get_or_insert(at);
             for s in inc.steps.iter_mut().filter(|s| s.status == StepStatus::InProgress) {
@@ -343,6 +355,26 @@ fn reopen_for_retest(inc: &mut Incident, failed_key: &str) {
             }
         }
     }
+}
+
+/// On resume: the session that never ended, if its process is gone. A session whose process
+/// still runs on this host is another live console, not an interruption.
+pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>> {
+    let last_session = events.iter().rev().find(|e| {
+        matches!(
+            e.kind,
+            EventKind::SessionStarted { .. }
+                | EventKind::SessionEnded { .. }
+                | EventKind::SessionInterrupted { .. }
+        )
+    })?;
+    if !matches!(last_session.kind, EventKind::SessionStarted { .. }) {
+        return None;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
+    let alive = last_session.who.host == host
+        && i32::try_from(last_session.who.pid).is_ok_and(|pid| unsafe { libc::kill(pid, 0) } == 0);
+    (!alive).then(|| events.last().map(|e| e.at).unwrap_or(last_session.at))
 }
 
 /// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.

@@ -161,6 +161,10 @@ pub struct BusinessFunction {
     pub name: String,
     /// What the business loses while it is down.
     pub impact: String,
+    /// The same loss as what a customer cannot do, to follow "you may be unable to" in a
+    /// message template (`{impact}`); the impact text is used when it is absent.
+    #[serde(default)]
+    pub action: Option<String>,
     /// Maximum tolerable downtime: this function's RTO.
     pub max_downtime: Dur,
     /// Service ids whose health this function depends on.

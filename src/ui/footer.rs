@@ -22,5 +22,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         Pane::Timeline => ui.keys_timeline,
         Pane::Health => ui.keys_health,
     };
-    f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
+    // In a drill the facilitator's keys come first; the pane's keys follow as room allows.
+    let drill = if ctx.inc.is_some_and(|i| i.is_drill()) { ui.keys_drill } else { "" };
+    f.render_widget(
+        Paragraph::new(fit(&format!(" {drill}{keys}"), w)).style(ctx.theme.muted),
+        area,
+    );
 }

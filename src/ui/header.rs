@@ -14,8 +14,19 @@ use crate::incident::Incident;
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let ui = ctx.ui();
     let th = ctx.theme;
-    let badge = if inc.is_drill() {
-        Span::styled(" DRILL ", th.drill)
+    let badge = if let Some(d) = &inc.decl.drill {
+        // The speed of the game clock, or that it stands still; T0+ below is game time.
+        let paused = inc
+            .events
+            .iter()
+            .rev()
+            .find_map(|e| match e.kind {
+                crate::incident::EventKind::DrillClock { paused } => Some(paused),
+                _ => None,
+            })
+            .unwrap_or(false);
+        let state = if paused { "⏸".to_string() } else { format!("×{}", d.speed) };
+        Span::styled(format!(" DRILL {state} "), th.drill)
     } else {
         Span::styled(" LIVE ", th.live)
     };

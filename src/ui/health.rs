@@ -74,6 +74,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
                 .push(Line::from(Span::styled(truncate(&format!("  {note}"), w), ctx.theme.muted)));
         }
     }
+    if let Some(m) = &ctx.view.mirror {
+        lines.push(Line::from(Span::styled(truncate(m, w), ctx.theme.muted)));
+    }
     let height = inner.height as usize;
     let sel_line = ctx.view.health_sel * 2;
     let offset = (sel_line + 2).saturating_sub(height);

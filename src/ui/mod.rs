@@ -1,6 +1,7 @@
 //! Rendering: pure functions of (runbook, incident, view state, theme, now). Nothing here
 //! mutates state or touches the network or disk.
 
+mod comms_view;
 pub mod declare;
 mod declare_view;
 mod footer;
@@ -118,7 +119,7 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let steps_h = (left.height * 60 / 100).max(8);
     let [steps_area, timeline_area] =
         Layout::vertical([Constraint::Length(steps_h), Constraint::Min(4)]).areas(left);
-    let timer_rows = inc.timers.len() as u16 + 4;
+    let timer_rows = inc.timers.len() as u16 + 5;
     let timers_h = timer_rows.min(right.height.saturating_sub(5)).max(4);
     let [timers_area, health_area] =
         Layout::vertical([Constraint::Length(timers_h), Constraint::Min(4)]).areas(right);

@@ -9,7 +9,7 @@ use super::text::{fit, truncate, wrap};
 use super::view::{InputKind, Modal};
 use super::Ctx;
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
@@ -25,12 +25,15 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let ui = ctx.ui();
     match modal {
         Modal::Help => {
-            let rows = ui.help.len() as u16 + 2;
+            // A drill adds the facilitator's keys.
+            let drill = if ctx.inc.is_some_and(|i| i.is_drill()) { ui.help_drill } else { &[] };
+            let rows = (ui.help.len() + drill.len()) as u16 + 2;
             let rect = centered(area, 72, rows + 2);
             let key_w = 18;
             let lines: Vec<Line> = ui
                 .help
                 .iter()
+                .chain(drill)
                 .map(|(k, v)| {
                     Line::from(vec![
                         Span::styled(fit(k, key_w), ctx.theme.accent),
@@ -50,6 +53,11 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::Skip { .. } => ui.skip_reason,
                 InputKind::Fail { .. } => ui.fail_reason,
                 InputKind::Backup => ui.backup_time,
+                InputKind::Inject => ui.inject_prompt,
+                InputKind::Notified { .. } => ui.notified_prompt,
+                InputKind::TemplateField { .. } => ui.f_field,
+                InputKind::CommsChannel { .. } => ui.channel_prompt,
+                InputKind::SavePath { .. } => ui.save_prompt,
             };
             let rect = centered(area, 70, 8);
             let inner_w = rect.width.saturating_sub(4) as usize;
@@ -66,6 +74,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
             lines.push(Line::from(Span::styled(ui.input_keys, ctx.theme.muted)));
             dialog(f, ctx, rect, prompt, lines);
         }
+        Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),
         Modal::ConfirmQuit | Modal::ConfirmClose { .. } => {
             let text = if matches!(modal, Modal::ConfirmQuit) {
                 ui.confirm_quit
@@ -82,7 +91,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     }
 }
 
-fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
+pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
     f.render_widget(Clear, rect);
     let block =
         Block::new().borders(Borders::ALL).border_style(ctx.theme.title).title(Span::styled(

@@ -44,7 +44,8 @@ pub fn fit_right(s: &str, cells: usize) -> String {
     format!("{}{t}", " ".repeat(pad))
 }
 
-/// Greedy word-agnostic wrap by display width (CJK text has no spaces to break on).
+/// Greedy wrap by display width. CJK text breaks anywhere (it has no spaces); a Latin word is
+/// moved whole to the next line when a space before it allows.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines = Vec::new();
@@ -54,8 +55,20 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
         for c in para.chars() {
             let w = c.width().unwrap_or(0);
             if used + w > max {
+                let carry = match line.rfind(' ') {
+                    Some(sp)
+                        if c.is_ascii_alphanumeric()
+                            && line[sp + 1..].chars().all(|x| x.is_ascii_alphanumeric()) =>
+                    {
+                        let tail = line[sp + 1..].to_string();
+                        line.truncate(sp);
+                        tail
+                    }
+                    _ => String::new(),
+                };
                 lines.push(std::mem::take(&mut line));
-                used = 0;
+                used = width(&carry);
+                line = carry;
             }
             line.push(c);
             used += w;
@@ -90,6 +103,8 @@ mod tests {
     fn wraps_by_width() {
         assert_eq!(wrap("数据库故障", 4), vec!["数据", "库故", "障"]);
         assert_eq!(wrap("ab\ncd", 10), vec!["ab", "cd"]);
+        assert_eq!(wrap("make payment now", 10), vec!["make", "payment", "now"]);
+        assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
     }
 
     #[test]

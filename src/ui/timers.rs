@@ -156,5 +156,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     };
     let rpo_style = if rpo.met() == Some(false) { ctx.theme.breached } else { ctx.theme.muted };
     lines.push(Line::from(Span::styled(truncate(&rpo_line, w), rpo_style)));
+    if let Some(u) = crate::comms::update_status(inc, ctx.rb, ctx.now) {
+        let left = timers::format_signed((u.due_at - ctx.now).abs());
+        let (text, style) = if u.overdue {
+            (format!("{}: {} {left} (c)", ui.next_update, ui.overdue), ctx.theme.danger)
+        } else {
+            (format!("{}: {left} (c)", ui.next_update), ctx.theme.muted)
+        };
+        lines.push(Line::from(Span::styled(truncate(&text, w), style)));
+    }
     f.render_widget(Paragraph::new(lines), inner);
 }

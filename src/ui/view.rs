@@ -32,9 +32,45 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputKind {
     Note,
-    Skip { step: String },
-    Fail { step: String },
+    Skip {
+        step: String,
+    },
+    Fail {
+        step: String,
+    },
     Backup,
+    /// A facilitator's ad-hoc message to the players of a drill.
+    Inject,
+    /// Who was notified for a §7.1 stage (optionally `channel: names`).
+    Notified {
+        stage: String,
+    },
+    /// The value of an operator field of a template being previewed.
+    TemplateField {
+        comms: CommsView,
+        field: String,
+    },
+    /// The channel a previewed message went out on.
+    CommsChannel {
+        comms: CommsView,
+    },
+    /// A file to save a previewed message to.
+    SavePath {
+        comms: CommsView,
+    },
+}
+
+/// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
+/// opens its filled preview.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommsView {
+    pub sel: usize,
+    /// Index of the template being previewed.
+    pub preview: Option<usize>,
+    /// Operator values typed so far, by field id.
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Selected operator field in the preview.
+    pub field_sel: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +79,7 @@ pub enum Modal {
     Input { kind: InputKind, text: String },
     ConfirmQuit,
     ConfirmClose { step: String },
+    Comms(CommsView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +122,10 @@ pub struct ViewState {
     pub host_cut_off: bool,
     /// The declaration form, while no incident is open.
     pub declare: Option<DeclareForm>,
+    /// One line about the operations-MongoDB mirror, when configured.
+    pub mirror: Option<String>,
+    /// Bytes for the terminal itself (OSC 52 clipboard), written by the loop after a frame.
+    pub outbox: Vec<String>,
 }
 
 impl ViewState {
@@ -102,11 +143,24 @@ impl ViewState {
             health,
             host_cut_off: false,
             declare: None,
+            mirror: None,
+            outbox: Vec::new(),
         }
     }
 
     pub fn flash(&mut self, text: impl Into<String>, error: bool, now: DateTime<Utc>) {
         self.flash =
             Some(Flash { text: text.into(), error, until: now + chrono::Duration::seconds(4) });
+    }
+}
+
+/// The mirror's state in a few words for the health pane.
+pub fn mirror_line(s: &crate::mirror::MirrorStatus, lang: crate::runbook::model::Lang) -> String {
+    let zh = lang == crate::runbook::model::Lang::Zh;
+    match (&s.error, zh) {
+        (None, true) => format!("镜像到运维MongoDB: 已同步 {} 条", s.acked),
+        (None, false) => format!("mirror to ops MongoDB: {} events in sync", s.acked),
+        (Some(e), true) => format!("镜像: {} 条排队等待 — {e}", s.queued),
+        (Some(e), false) => format!("mirror: {} queued — {e}", s.queued),
     }
 }

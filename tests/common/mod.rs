@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)]
 
 pub mod app;
+pub mod servers;
 pub mod tmux;
 
 use std::io::{BufRead, BufReader};

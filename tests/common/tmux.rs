@@ -19,6 +19,9 @@ impl Tmux {
     pub fn start(dir: &Path, w: u16, h: u16, args: &str, env: &[(&str, &str)]) -> Tmux {
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let socket = format!("drc-test-{}-{n}", std::process::id());
+        // Each session gets its own folder, so one program's exit code never passes for another's.
+        let dir = &dir.join(format!("tmux-{n}"));
+        std::fs::create_dir_all(dir).expect("tmux folder");
         let bin = env!("CARGO_BIN_EXE_drconsole");
         let exit_file = dir.join("exit");
         let script = format!("{bin} {args}; echo $? > {}; sleep 60", exit_file.display());
@@ -37,6 +40,9 @@ impl Tmux {
         let status = cmd.status().expect("tmux");
         assert!(status.success(), "tmux new-session failed");
         let t = Tmux { socket, dir: dir.to_path_buf() };
+        // Without this, tmux waits to see whether Escape starts an Alt chord, and "Escape, y"
+        // sent back to back arrives as Alt-y.
+        t.tmux(&["set", "-s", "escape-time", "0"]);
         t.tmux(&[
             "pipe-pane",
             "-o",

@@ -1,4 +1,4 @@
-//! Helpers shared by the probe and status tests (included with `#[path]`): services built in
+//! Helpers shared by the probe, status and console tests: services built in
 //! code, and small real servers on 127.0.0.1 that answer, fail, stall or never answer.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,0 +1,242 @@
+//! `drconsole drill SCENARIO [--speed N]` and `drconsole drill --list`: the same console as a
+//! real incident (App, runbook, timers, journal), fed by a scenario on a fast game clock.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::incident::{build_declaration, local_tz, store, DeclareArgs};
+use super::{exit, print_diagnostics};
+use crate::app::crash::{self, CrashContext};
+use crate::app::sink::EventSink;
+use crate::app::{run, App, QuitReason};
+use crate::cli::Global;
+use crate::config::{self, ConfigFile};
+use crate::drill::scenario::{self, Origin};
+use crate::drill::{builtin, scorecard, GameClock, LoadedScenario, Session};
+use crate::incident::clock::{Clock, SystemClock};
+use crate::incident::event::DrillInfo;
+use crate::incident::state::new_incident_id;
+use crate::incident::Actor;
+use crate::store::Store;
+
+/// Faster than this and a tick could not keep up with the injects of a scenario anyway.
+pub const MAX_SPEED: f64 = 3600.0;
+
+fn fail(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {msg}");
+    exit::USAGE
+}
+
+/// The shipped scenarios, one line each.
+pub fn list() -> i32 {
+    for (name, text) in builtin::SCENARIOS {
+        let title = scenario::from_text(name, text, Origin::Shipped, None)
+            .map(|s| s.file.scenario.title)
+            .unwrap_or_else(|_| "(does not load)".to_string());
+        println!("{name:<26} {title}");
+    }
+    exit::OK
+}
+
+/// A scenario by path, else by shipped name. Returns it with the name recorded for it; the
+/// error is one or more lines to print.
+pub fn resolve(
+    spec: &str,
+    runbook: Option<&Path>,
+) -> Result<(LoadedScenario, String), Vec<String>> {
+    let lines = |d: Vec<crate::runbook::source::Diagnostic>| -> Vec<String> {
+        d.iter().map(ToString::to_string).collect()
+    };
+    let path = Path::new(spec);
+    if path.is_file() {
+        return scenario::load(path, runbook).map(|s| (s, spec.to_string())).map_err(lines);
+    }
+    match builtin::find(spec) {
+        Some((name, text)) => scenario::from_text(
+            &format!("<built-in scenario {name}>"),
+            text,
+            Origin::Shipped,
+            runbook,
+        )
+        .map(|s| (s, name.to_string()))
+        .map_err(lines),
+        None => {
+            let names: Vec<&str> = builtin::SCENARIOS.iter().map(|(n, _)| *n).collect();
+            Err(vec![format!(
+                "'{spec}' is neither a scenario file nor a shipped scenario; one of: {}",
+                names.join(", ")
+            )])
+        }
+    }
+}
+
+/// The tick of a drill: often enough that an inject fires within a few game seconds of its
+/// time, never more than 10 times a second (CPU), never less than once a second.
+pub fn tick_for(speed: f64) -> std::time::Duration {
+    let ms = (1000.0 / speed).clamp(100.0, 1000.0);
+    std::time::Duration::from_millis(ms as u64)
+}
+
+/// The declaration a scenario makes: its type, level and functions, marked as a drill.
+pub fn declaration(
+    sc: &LoadedScenario,
+    name: &str,
+    speed: f64,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::incident::Declaration, String> {
+    let s = &sc.file.scenario;
+    let args = DeclareArgs {
+        disaster_type: s.disaster_type.clone(),
+        level: s.level,
+        functions: s.functions.clone(),
+        reporter: Some(actor.user.clone()),
+        coordinator: None,
+        began_at: None,
+    };
+    let mut decl = build_declaration(&sc.runbook, &args, actor, now)?;
+    decl.incident_id = new_incident_id(now, true);
+    decl.drill = Some(DrillInfo { scenario: name.to_string(), speed });
+    Ok(decl)
+}
+
+/// Build the scorecard of the app's drill and write it beside the drill's journal.
+pub fn write_scorecard(
+    app: &App,
+    store: &Store,
+    clock: &GameClock,
+) -> Result<(scorecard::Scorecard, Vec<std::path::PathBuf>), String> {
+    let (Some(inc), Some(s)) = (&app.inc, &app.drill) else {
+        return Err("no drill is running".to_string());
+    };
+    let dir = store.find_dir(inc.id()).ok_or_else(|| format!("no drill '{}'", inc.id()))?;
+    let card = scorecard::build(inc, &s.scenario, &s.name, app.now(), app.tz, clock.real_elapsed());
+    let paths = scorecard::write(&dir, &card, app.tz)?;
+    Ok((card, paths))
+}
+
+pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_only: bool) -> i32 {
+    if list_only {
+        return list();
+    }
+    let Some(spec) = spec else { return fail("name a scenario, or use --list") };
+    if !(speed > 0.0 && speed <= MAX_SPEED) {
+        return fail(format!("--speed {speed}: give a number above 0 and at most {MAX_SPEED}"));
+    }
+    let (sc, name) = match resolve(spec, g.runbook.as_deref()) {
+        Ok(x) => x,
+        Err(lines) => {
+            lines.iter().for_each(|l| eprintln!("error: {l}"));
+            return exit::USAGE;
+        }
+    };
+    if let Some(why) = run::refuse_reason() {
+        return fail(why);
+    }
+    let store = match store(g) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let loaded = Arc::new(sc.runbook.clone());
+    let lang = g.lang.map(Into::into).or(cfg.lang).unwrap_or(loaded.runbook.plan.language);
+    let theme_name = g.theme.as_deref().or(cfg.theme.as_deref());
+    let theme = match crate::theme::load(theme_name, config::themes_dir().as_deref()) {
+        Ok(t) => t,
+        Err(d) => {
+            print_diagnostics(&[d]);
+            return exit::USAGE;
+        }
+    };
+    let actor = Actor::from_env();
+    let tz = local_tz();
+    let clock = Arc::new(GameClock::new(Arc::new(SystemClock::new()), speed));
+
+    let factory_store = store.clone();
+    let factory_loaded = loaded.clone();
+    let factory_actor = actor.clone();
+    let factory = Box::new(move |decl: &crate::incident::Declaration| {
+        let (sink, _) = factory_store.create(decl, &factory_loaded)?;
+        crash::register(CrashContext {
+            store: factory_store.clone(),
+            sink: sink.clone(),
+            loaded: factory_loaded.clone(),
+            actor: factory_actor.clone(),
+            tz,
+        });
+        Ok(Box::new(sink) as Box<dyn EventSink>)
+    });
+    let mut app = App::new(loaded, lang, theme, clock.clone(), actor.clone(), factory);
+    app.tz = tz;
+    let decl = match declaration(&sc, &name, speed, &actor, clock.now()) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let mut session = Session::new(sc, &name, speed);
+    session.clock = Some(clock.clone());
+    let (w_store, w_clock) = (store.clone(), clock.clone());
+    session.writer = Some(Box::new(move |app: &App| {
+        write_scorecard(app, &w_store, &w_clock).map(|(_, paths)| paths)
+    }));
+    app.drill = Some(session);
+    if let Err(e) = app.declare(decl) {
+        return fail(e);
+    }
+    app.drill_start();
+
+    let rt =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                return exit::FAILED;
+            }
+        };
+    let outcome = rt.block_on(run::run_with_tick(&mut app, None, tick_for(speed)));
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    let reason = match outcome {
+        Ok(reason) => reason,
+        Err(e) => {
+            eprintln!("error: terminal: {e}");
+            QuitReason::TerminalLost
+        }
+    };
+    finish(&app, &store, &clock, reason);
+    crash::clear();
+    reason.exit_code()
+}
+
+/// The response record and the final scorecard, on every exit path.
+fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
+    let Some(inc) = &app.inc else { return };
+    let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
+    let card = write_scorecard(app, store, clock);
+    if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
+        return;
+    }
+    println!("drill {}: {}", inc.id(), if inc.closed_at.is_some() { "closed" } else { "ended" });
+    match record {
+        Ok(paths) => paths.iter().for_each(|p| println!("record: {}", p.display())),
+        Err(e) => eprintln!("error: the record could not be written: {e}"),
+    }
+    match card {
+        Ok((card, paths)) => {
+            paths.iter().for_each(|p| println!("scorecard: {}", p.display()));
+            scorecard::summary_lines(&card).iter().for_each(|l| println!("{l}"));
+        }
+        Err(e) => eprintln!("error: the scorecard could not be written: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drill_tick_follows_the_speed_within_bounds() {
+        assert_eq!(tick_for(1.0), std::time::Duration::from_secs(1));
+        assert_eq!(tick_for(0.5), std::time::Duration::from_secs(1));
+        assert_eq!(tick_for(4.0), std::time::Duration::from_millis(250));
+        assert_eq!(tick_for(120.0), std::time::Duration::from_millis(100));
+        assert_eq!(tick_for(3600.0), std::time::Duration::from_millis(100));
+    }
+}

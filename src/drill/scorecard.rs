@@ -1,0 +1,423 @@
+//! The drill scorecard: the test report of §6.3, labelled by the runbook's
+//! `forms.test-report`, computed from the same facts as the response record
+//! (`record::facts`) plus the scenario's expectations. Markdown and JSON.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+
+use super::scenario::{Action, LoadedScenario};
+use super::session::holds;
+use crate::i18n::{record_words, RecordWords};
+use crate::incident::describe::expectation_text;
+use crate::incident::{EventKind, Incident};
+use crate::journal;
+use crate::record::facts::{self, local, secs, signed_secs, Facts, Outcome, StepRow};
+use crate::runbook::model::Lang;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectationRow {
+    pub kind: String,
+    pub target: String,
+    pub by_secs: u64,
+    pub text: String,
+    /// `met`, `missed`, or `not-reached` (the drill ended before its game time).
+    pub state: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLabel {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub kind: &'static str,
+    pub title: String,
+    pub fields: Vec<FormLabel>,
+    pub incident_id: String,
+    pub lang: Lang,
+    pub date: DateTime<Utc>,
+    pub participants: Vec<String>,
+    pub scenario: String,
+    pub scenario_title: String,
+    pub scenario_description: String,
+    pub disaster_type: String,
+    pub level: String,
+    pub functions: Vec<String>,
+    pub speed: f64,
+    /// Game time from T0 to the end (close, or when the scorecard was made).
+    pub game_secs: i64,
+    /// Wall-clock time the exercise took.
+    pub real_secs: u64,
+    /// `success` or `failure`.
+    pub result: &'static str,
+    pub result_reasons: Vec<String>,
+    pub overall: Option<Outcome>,
+    pub function_outcomes: Vec<Outcome>,
+    pub rpo: facts::Rpo,
+    pub steps: Vec<StepRow>,
+    pub skipped: Vec<StepRow>,
+    pub failed: Vec<StepRow>,
+    pub expectations: Vec<ExpectationRow>,
+    /// Left for the debrief: `None` is a marked blank in the Markdown.
+    pub problems: Option<String>,
+    pub improvements: Option<String>,
+}
+
+struct Words {
+    game_time: &'static str,
+    real_time: &'static str,
+    success: &'static str,
+    failure: &'static str,
+    not_closed: &'static str,
+    breached: &'static str,
+    missed: &'static str,
+    expectations: &'static str,
+    expectation: &'static str,
+    not_reached: &'static str,
+    failed_steps: &'static str,
+    disaster_type: &'static str,
+    level: &'static str,
+    functions: &'static str,
+    window: &'static str,
+}
+
+const ZH: Words = Words {
+    game_time: "演练时间(游戏时钟)",
+    real_time: "实际用时",
+    success: "成功",
+    failure: "失败",
+    not_closed: "未宣布恢复完成",
+    breached: "超过RTO",
+    missed: "未达成预期",
+    expectations: "预期",
+    expectation: "预期",
+    not_reached: "未到时间",
+    failed_steps: "失败的步骤",
+    disaster_type: "灾难类型",
+    level: "级别",
+    functions: "受影响功能",
+    window: "数据丢失窗口",
+};
+
+const EN: Words = Words {
+    game_time: "Exercise time (game clock)",
+    real_time: "Real time taken",
+    success: "success",
+    failure: "failure",
+    not_closed: "recovery was not declared complete",
+    breached: "over its RTO",
+    missed: "expectation missed",
+    expectations: "Expectations",
+    expectation: "Expectation",
+    not_reached: "not reached",
+    failed_steps: "Failed steps",
+    disaster_type: "Disaster type",
+    level: "Level",
+    functions: "Affected functions",
+    window: "data-loss window",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// Everything the scorecard says, computed once.
+pub fn build(
+    inc: &Incident,
+    sc: &LoadedScenario,
+    scenario_name: &str,
+    now: DateTime<Utc>,
+    tz: FixedOffset,
+    real: std::time::Duration,
+) -> Scorecard {
+    let rb = &sc.runbook.runbook;
+    let f: Facts = facts::collect(inc, rb, now, tz, None);
+    let lang = f.lang;
+    let w = words(lang);
+    let health = |id: &str| inc.health.get(id).map(|m| m.state.clone());
+    let expectations: Vec<ExpectationRow> = sc
+        .file
+        .injects
+        .iter()
+        .filter_map(|i| match i.action() {
+            Action::Expect(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| {
+            let journaled = inc.events.iter().rev().find_map(|ev| match &ev.kind {
+                EventKind::DrillExpectation { kind, target, by_secs, met, .. }
+                    if kind == e.kind && *target == e.target && *by_secs == e.by_secs =>
+                {
+                    Some(*met)
+                }
+                _ => None,
+            });
+            let deadline = inc.decl.t0 + chrono::Duration::seconds(e.by_secs as i64);
+            let state = match journaled {
+                Some(true) => "met",
+                Some(false) => "missed",
+                None if holds(inc, health, &e) => "met",
+                None if now >= deadline => "missed",
+                None => "not-reached",
+            };
+            ExpectationRow {
+                kind: e.kind.to_string(),
+                target: e.target.clone(),
+                by_secs: e.by_secs,
+                text: expectation_text(rb, e.kind, &e.target, e.state.as_deref(), e.by_secs, lang),
+                state,
+            }
+        })
+        .collect();
+    let mut reasons = Vec::new();
+    if f.closed_at.is_none() {
+        reasons.push(w.not_closed.to_string());
+    }
+    for o in f.functions.iter().chain(f.overall.iter()) {
+        if o.state == "breached" {
+            reasons.push(format!("{}: {}", o.name, w.breached));
+        }
+    }
+    for e in expectations.iter().filter(|e| e.state != "met") {
+        reasons.push(format!("{}: {}", e.text, outcome_word(record_words(lang), w, e.state)));
+    }
+    let failed =
+        f.steps.iter().filter(|s| s.status == "failed" || s.failures > 0).cloned().collect();
+    let s = &sc.file.scenario;
+    Scorecard {
+        kind: "drill-scorecard",
+        title: rb.forms.test_report.title.clone(),
+        fields: rb
+            .forms
+            .test_report
+            .fields
+            .iter()
+            .map(|x| FormLabel { id: x.id.clone(), label: x.label.clone() })
+            .collect(),
+        incident_id: f.incident_id.clone(),
+        lang,
+        date: f.declared_at,
+        participants: s.participants.clone(),
+        scenario: scenario_name.to_string(),
+        scenario_title: s.title.clone(),
+        scenario_description: s.description.trim().to_string(),
+        disaster_type: f.disaster_type_name.clone(),
+        level: f.level_name.clone(),
+        functions: f.affected_functions.clone(),
+        speed: inc.decl.drill.as_ref().map(|d| d.speed).unwrap_or(1.0),
+        game_secs: f.duration_secs,
+        real_secs: real.as_secs(),
+        result: if reasons.is_empty() { "success" } else { "failure" },
+        result_reasons: reasons,
+        overall: f.overall.clone(),
+        function_outcomes: f.functions.clone(),
+        rpo: f.rpo.clone(),
+        skipped: f.skipped.clone(),
+        steps: f.steps,
+        failed,
+        expectations,
+        problems: None,
+        improvements: None,
+    }
+}
+
+fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
+    match state {
+        "met" => r.met.to_string(),
+        "breached" => r.breached.to_string(),
+        "running" => r.running.to_string(),
+        "missed" => w.missed.to_string(),
+        "not-reached" => w.not_reached.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The §6.3 test report in Markdown, in the runbook's language.
+pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
+    let r = record_words(c.lang);
+    let w = words(c.lang);
+    let label = |id: &str| {
+        c.fields.iter().find(|f| f.id == id).map(|f| f.label.clone()).unwrap_or_else(|| id.into())
+    };
+    let mut md = String::new();
+    let mut line = |s: String| {
+        md.push_str(&s);
+        md.push('\n');
+    };
+    line(format!("# {} — {} {}", c.title, r.drill, c.incident_id));
+    line(String::new());
+    line(format!("> {}", r.drill_note));
+    line(String::new());
+    line(format!("## {}", label("date")));
+    line(String::new());
+    line(local(c.date, tz));
+    line(String::new());
+    line(format!("- {}: {} (×{})", w.game_time, signed_secs(c.game_secs), trim_speed(c.speed)));
+    line(format!("- {}: {}", w.real_time, secs(c.real_secs)));
+    line(String::new());
+    line(format!("## {}", label("participants")));
+    line(String::new());
+    for p in &c.participants {
+        line(format!("- {p}"));
+    }
+    line(String::new());
+    line(format!("## {}", label("scenario")));
+    line(String::new());
+    line(format!("**{}** (`{}`)", c.scenario_title, c.scenario));
+    line(String::new());
+    line(c.scenario_description.clone());
+    line(String::new());
+    line(format!("## {}", label("scope")));
+    line(String::new());
+    line(format!("- {}: {}", w.disaster_type, c.disaster_type));
+    line(format!("- {}: {}", w.level, c.level));
+    line(format!("- {}: {}", w.functions, c.functions.join(", ")));
+    line(String::new());
+    line(format!("## {}", label("result")));
+    line(String::new());
+    let result = if c.result == "success" { w.success } else { w.failure };
+    line(format!("**{result}**"));
+    for reason in &c.result_reasons {
+        line(format!("- {reason}"));
+    }
+    line(String::new());
+    line(format!("## {}", label("actual-rto-rpo")));
+    line(String::new());
+    line(format!("| {} | {} | {} | {} |", r.function, r.target, r.actual, r.result));
+    line("| --- | --- | --- | --- |".to_string());
+    for o in c.function_outcomes.iter().chain(c.overall.iter()) {
+        line(format!(
+            "| {} | {} | {} | {} |",
+            o.name,
+            secs(o.target_secs),
+            secs(o.actual_secs),
+            outcome_word(r, w, o.state)
+        ));
+    }
+    line(String::new());
+    let rpo = match (c.rpo.window_secs, c.rpo.met) {
+        (Some(win), Some(met)) => format!(
+            "{}: {} {}, {} {} — {}",
+            r.rpo,
+            r.target,
+            secs(c.rpo.target_secs),
+            w.window,
+            signed_secs(win),
+            if met { r.met } else { r.breached }
+        ),
+        _ => format!("{}: {} {} — {}", r.rpo, r.target, secs(c.rpo.target_secs), r.rpo_unknown),
+    };
+    line(rpo);
+    line(String::new());
+    line(format!("### {}", r.steps_section));
+    line(String::new());
+    line(format!("| # | {} | {} | {} |", r.step, r.state, r.spent));
+    line("| --- | --- | --- | --- |".to_string());
+    for s in &c.steps {
+        line(format!(
+            "| {} | {} | {} | {} |",
+            s.number,
+            s.title,
+            step_word(c.lang, s.status),
+            signed_secs(s.spent_secs)
+        ));
+    }
+    line(String::new());
+    for (title, rows) in [(r.skipped, &c.skipped), (w.failed_steps, &c.failed)] {
+        line(format!("### {title}"));
+        line(String::new());
+        if rows.is_empty() {
+            line(format!("- {}", r.none));
+        }
+        for s in rows.iter() {
+            let why =
+                s.reason.as_deref().map(|x| format!(" — {}: {x}", r.reason)).unwrap_or_default();
+            line(format!("- {} {}{why}", s.number, s.title));
+        }
+        line(String::new());
+    }
+    line(format!("### {}", w.expectations));
+    line(String::new());
+    line(format!("| {} | {} |", w.expectation, r.result));
+    line("| --- | --- |".to_string());
+    for e in &c.expectations {
+        line(format!("| {} | {} |", e.text, outcome_word(r, w, e.state)));
+    }
+    if c.expectations.is_empty() {
+        line(format!("| {} | |", r.none));
+    }
+    line(String::new());
+    for (id, value) in [("problems", &c.problems), ("improvements", &c.improvements)] {
+        line(format!("## {}", label(id)));
+        line(String::new());
+        line(value.clone().unwrap_or_else(|| r.blank.to_string()));
+        line(String::new());
+    }
+    md
+}
+
+fn step_word(lang: Lang, status: &str) -> &str {
+    match (lang, status) {
+        (Lang::Zh, "pending") => "待办",
+        (Lang::Zh, "in-progress") => "进行中",
+        (Lang::Zh, "done") => "完成",
+        (Lang::Zh, "skipped") => "跳过",
+        (Lang::Zh, "failed") => "失败",
+        _ => status,
+    }
+}
+
+fn trim_speed(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}
+
+/// Both forms, written atomically beside the drill's journal. Returns the paths.
+pub fn write(
+    dir: &std::path::Path,
+    c: &Scorecard,
+    tz: FixedOffset,
+) -> Result<Vec<PathBuf>, String> {
+    let md = markdown(c, tz);
+    let json = serde_json::to_string_pretty(c).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (ext, body) in [("md", md), ("json", json)] {
+        let path = dir.join(format!("scorecard.{ext}"));
+        journal::atomic_write(&path, body.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        out.push(path);
+    }
+    Ok(out)
+}
+
+/// The per-function outcome in one line each, for the exit message.
+pub fn summary_lines(c: &Scorecard) -> Vec<String> {
+    let r = record_words(c.lang);
+    let w = words(c.lang);
+    let mut out = vec![format!(
+        "{}: {}",
+        c.fields.iter().find(|f| f.id == "result").map(|f| f.label.as_str()).unwrap_or("result"),
+        if c.result == "success" { w.success } else { w.failure }
+    )];
+    for o in c.function_outcomes.iter().chain(c.overall.iter()) {
+        out.push(format!(
+            "  {} ({}): {} / {} {}",
+            o.name,
+            o.id,
+            secs(o.actual_secs),
+            secs(o.target_secs),
+            outcome_word(r, w, o.state)
+        ));
+    }
+    out
+}

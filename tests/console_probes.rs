@@ -1,0 +1,106 @@
+//! Live health in the console: probes feed the health pane and the timeline; the UI never waits
+//! on a probe. Loopback servers only.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::app::harness;
+use common::servers::{service, HttpServer, HungServer};
+use common::tmux::Tmux;
+use crossterm::event::KeyCode;
+use drconsole::incident::EventKind;
+use drconsole::probe;
+use drconsole::runbook::model::ServiceKind;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_apply_at_once_while_50_probes_hang() {
+    let mut h = harness();
+    h.declare_default();
+    let hung: Vec<HungServer> = (0..50).map(|_| HungServer::start()).collect();
+    let services = hung
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let url = format!("http://127.0.0.1:{}/health", s.port);
+            service(&format!("svc{i}"), ServiceKind::Http, &url, Duration::from_secs(2))
+        })
+        .collect();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let _probes = probe::spawn(services, tx);
+
+    // While every probe is stuck, each key is applied by the time on_key returns.
+    for i in 0..200 {
+        let before = h.app.view.step_sel;
+        if i % 2 == 0 {
+            h.key(KeyCode::Char('j'));
+            assert_eq!(h.app.view.step_sel, before + 1);
+        } else {
+            h.key(KeyCode::Char('k'));
+            assert_eq!(h.app.view.step_sel, before - 1);
+        }
+    }
+    assert!(rx.try_recv().is_err(), "no hung probe has answered yet");
+    h.key(KeyCode::Char('n'));
+    h.keys("probes hanging");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.events().last().unwrap().kind, EventKind::Note { .. }));
+
+    // Within timeout + 1 s every probe reports DOWN, and the self-check speaks up.
+    let deadline = Instant::now() + Duration::from_secs(4);
+    let mut down = std::collections::HashSet::new();
+    while down.len() < 50 && Instant::now() < deadline {
+        if let Ok(Some(u)) = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await {
+            if u.status.state == probe::Health::Down {
+                down.insert(u.status.id.clone());
+            }
+            h.app.on_probe(u);
+        }
+    }
+    assert_eq!(down.len(), 50, "every hung probe reported DOWN within timeout + 1 s");
+    assert!(h.app.view.host_cut_off, "all down at once: the host may be cut off");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("可能是本机网络中断"), "{screen}");
+}
+
+/// The built-in runbook with one-second probes, so transitions show within seconds.
+fn fast_runbook(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = drconsole::runbook::load::BUILTIN_ZH
+        .replace("interval = \"15s\"", "interval = \"1s\"")
+        .replace("interval = \"30s\"", "interval = \"1s\"")
+        .replace("timeout = \"5s\"", "timeout = \"1s\"");
+    let path = dir.join("fast.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_health_pane_shows_live_state_and_transitions_reach_the_timeline() {
+    let Some(mongo) = common::mongodb_uri("the_health_pane_shows_live_state") else { return };
+    let api = HttpServer::start(200, "ok", Duration::ZERO);
+    let web = HttpServer::start(200, "<html>", Duration::ZERO);
+    let tmp = tempfile::tempdir().unwrap();
+    let rb = fast_runbook(tmp.path());
+    let args = format!(
+        "--data-dir {} --runbook {} --target mongodb={mongo} --target api={} --target frontend={}",
+        tmp.path().join("data").display(),
+        rb.display(),
+        api.url(),
+        web.url()
+    );
+    let t = Tmux::start(tmp.path(), 100, 30, &args, &[]);
+    t.wait_text("声明事件", 10);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("three services UP", 10, |s| s.matches(" UP ").count() >= 3);
+    assert!(s.contains("mongodb") && s.contains("api") && s.contains("frontend"), "{s}");
+    assert!(s.contains("ms"), "latencies are shown: {s}");
+
+    api.set_status(500);
+    let s = t.wait_text("api UP → DOWN", 10);
+    assert!(s.contains("HTTP 500"), "the reason in plain words: {s}");
+    api.set_status(200);
+    t.wait_text("api DOWN → UP", 10);
+    t.keys(&["q", "y"]);
+    assert_eq!(t.exit_code(5), 0);
+}

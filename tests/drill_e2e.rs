@@ -1,0 +1,107 @@
+//! The drill end to end in a real pseudo-terminal (tmux): `drconsole drill
+//! mongodb-cluster-failure --speed 120`, the injects turn MongoDB DOWN, the operator works the
+//! steps while the restore brings it UP, closes the recovery, and finds the scorecard and the
+//! drill in `drconsole list`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::tmux::Tmux;
+
+#[test]
+fn mongodb_drill_at_120x_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let args = format!("--data-dir {} drill mongodb-cluster-failure --speed 120", data.display());
+    let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
+    let s = t.wait_text("DRILL ×120", 10);
+    assert!(s.contains("恢复步骤 0/12"), "{s}");
+    assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
+
+    // T+2m is one real second away.
+    let s = t.wait_text("mongodb UP → DOWN", 10);
+    assert!(s.contains("mongodb   DOWN"), "{s}");
+
+    // The first four steps, then the database restore is under way.
+    for _ in 0..4 {
+        t.keys(&["s", "d"]);
+    }
+    t.wait_text("恢复步骤 4/12", 5);
+    t.keys(&["s"]);
+    // The scenario's restore lands at T+1h10m: 35 real seconds at 120x.
+    let s = t.wait_text("mongodb DOWN → UP", 60);
+    assert!(s.contains("mongodb   UP"), "{s}");
+    t.keys(&["d"]);
+    t.wait_text("恢复步骤 5/12", 5);
+
+    // Every business function restored from the timers pane.
+    t.keys(&["r", "r"]);
+    for _ in 0..6 {
+        t.keys(&["j", "r"]);
+    }
+    t.wait_for("seven restored functions", 10, |s| s.matches('✓').count() >= 12);
+
+    // Recovery complete: step 11 (declare-complete) asks first.
+    t.keys(&["d"]); // back to the steps pane; step 6 done
+    t.wait_text("恢复步骤 6/12", 5);
+    for _ in 0..4 {
+        t.keys(&["j"]);
+    }
+    t.keys(&["d"]);
+    t.wait_text("y 确认", 5);
+    t.keys(&["y"]);
+    t.wait_text("已关闭", 5);
+
+    t.keys(&["q"]);
+    t.wait_text("y 退出", 5);
+    t.keys(&["y"]);
+    assert_eq!(t.exit_code(10), 0);
+    let s = t.wait_text("scorecard:", 5);
+    assert!(s.contains("测试结果(成功/失败): 成功"), "{s}");
+    assert!(s.contains("下单支付 (checkout)"), "{s}");
+
+    // The drill's folder holds the journal, the record and the scorecard.
+    let drills: Vec<_> = std::fs::read_dir(data.join("drills")).unwrap().flatten().collect();
+    assert_eq!(drills.len(), 1);
+    let folder = drills[0].path();
+    let id = folder.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(id.starts_with("DRILL-"), "{id}");
+    let md = std::fs::read_to_string(folder.join("scorecard.md")).unwrap();
+    assert!(md.contains("**成功**"), "{md}");
+    for f in ["用户认证", "商品浏览", "购物车", "下单支付", "订单管理", "库存管理", "报表分析"]
+    {
+        let row = md.lines().find(|l| l.starts_with(&format!("| {f} |"))).unwrap();
+        assert!(row.ends_with("| 达标 |"), "{row}");
+    }
+    assert!(md.contains("| 恢复数据库(按5.3流程) 完成 ≤ T+3h | 达标 |"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("scorecard.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["result"], "success");
+    assert_eq!(json["speed"], 120.0);
+    // The operator's restores are in the response record written beside it.
+    let record = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("scorecard.json"))
+        .unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(record).unwrap()).unwrap();
+    let restored = record["facts"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "function-restored")
+        .count();
+    assert_eq!(restored, 7, "every function restored by the operator");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["--data-dir", data.to_str().unwrap(), "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    let after = list.split("DRILLS").nth(1).unwrap_or_else(|| panic!("no DRILLS section:\n{list}"));
+    let row = after.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("{list}"));
+    assert!(row.contains(" drill "), "shown as a closed drill: {row}");
+}
