@@ -65,7 +65,7 @@ impl Journal {
                          still writing to the old file will not be seen.",
                         old.display(),
                         self.path.display(),
-                        self.lines.len() + 1,
+                        self.count + 1,
                     ));
                     return Ok(());
                 }
@@ -98,11 +98,8 @@ impl Journal {
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         };
-        let mut all =
-            Vec::with_capacity(self.lines.iter().map(Vec::len).sum::<usize>() + pending.len());
-        for line in &self.lines {
-            all.extend_from_slice(line);
-        }
+        let mut all = Vec::with_capacity(self.written.len() + pending.len());
+        all.extend_from_slice(&self.written);
         all.extend_from_slice(pending);
         let written =
             file.write_all_at(&all, 0).and_then(|()| file.sync_all()).and_then(|()| fsync_dir(dir));

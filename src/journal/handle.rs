@@ -25,10 +25,12 @@ pub struct Journal {
     pub(super) file: File,
     /// End of the last entry we know of in `file`.
     pub(super) offset: u64,
-    /// Each entry's line exactly as written, to copy into a fresh file after a failure. The
-    /// parsed entries are not kept: they went to the caller on open and on each append (kept
-    /// here too, a 10,000-event journal held ~20 MB of JSON values twice).
-    pub(super) lines: Vec<Vec<u8>>,
+    /// Every entry's line exactly as written, end to end (the file's good bytes, no copy per
+    /// line), to rewrite into a fresh file after a failure. The parsed entries are not kept:
+    /// they go to the caller on open and on each append.
+    pub(super) written: Vec<u8>,
+    /// Number of entries in `written`.
+    pub(super) count: u64,
     pub(super) chain: Chain,
     /// Entries other processes appended that `poll` has not returned yet.
     queued: Vec<Entry>,
@@ -42,8 +44,8 @@ pub struct Journal {
 
 /// What a run of bytes read from the journal contributed.
 struct Absorbed {
-    /// The line of each good entry, exactly as in the file.
-    lines: Vec<Vec<u8>>,
+    /// How many good entries.
+    count: u64,
     chain: Chain,
     good_end: usize,
     /// Why the bytes after `good_end` are not an entry (nothing valid follows them).
@@ -61,7 +63,7 @@ fn absorb(
     each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
 ) -> Result<Absorbed, JournalError> {
     let mut chain = chain.clone();
-    let mut lines = Vec::new();
+    let mut count = 0u64;
     let mut off = 0usize;
     let mut line = lines_before;
     let (good_end, tail) = scan_each(buf, |f| {
@@ -70,7 +72,7 @@ fn absorb(
             return Err(JournalError::Corrupt { line, offset: base + off as u64, reason });
         }
         chain.advance(&f);
-        lines.push(buf.get(off..off + f.line_len).unwrap_or_default().to_vec());
+        count += 1;
         off += f.line_len;
         each(f.entry)
     })?;
@@ -92,7 +94,7 @@ fn absorb(
             });
         }
     }
-    Ok(Absorbed { lines, chain, good_end, torn })
+    Ok(Absorbed { count, chain, good_end, torn })
 }
 
 fn default_fallback_dir() -> PathBuf {
@@ -118,7 +120,8 @@ impl Journal {
         path: &Path,
         file: File,
         offset: u64,
-        lines: Vec<Vec<u8>>,
+        written: Vec<u8>,
+        count: u64,
         chain: Chain,
     ) -> Journal {
         Journal {
@@ -127,7 +130,8 @@ impl Journal {
             base_dir: parent_dir(path).to_path_buf(),
             file,
             offset,
-            lines,
+            written,
+            count,
             chain,
             queued: Vec::new(),
             degraded: None,
@@ -152,7 +156,7 @@ impl Journal {
         })?;
         file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
         fsync_dir(dir).map_err(|e| JournalError::io("sync directory", dir, e))?;
-        Ok(Journal::from_parts(path, file, 0, Vec::new(), Chain::genesis()))
+        Ok(Journal::from_parts(path, file, 0, Vec::new(), 0, Chain::genesis()))
     }
 
     /// Opens a journal and replays it. An unfinished or damaged last line (nothing valid after
@@ -196,8 +200,9 @@ impl Journal {
             recovery = Some(Recovery { offset: good_end, bytes_cut, reason, saved_to });
         }
         drop(lock);
-        drop(buf);
-        let mut journal = Journal::from_parts(path, file, a.good_end as u64, a.lines, a.chain);
+        // The good bytes are the lines as written: keep them as they are.
+        buf.truncate(a.good_end);
+        let mut journal = Journal::from_parts(path, file, a.good_end as u64, buf, a.count, a.chain);
         journal.recoveries.extend(recovery.clone());
         Ok((journal, recovery))
     }
@@ -249,7 +254,8 @@ impl Journal {
     pub(super) fn commit(&mut self, entry: Entry, line: Vec<u8>) {
         let f = frame::Frame { line_len: line.len(), computed_hash: entry.hash.clone(), entry };
         self.chain.advance(&f);
-        self.lines.push(line);
+        self.written.extend_from_slice(&line);
+        self.count += 1;
     }
 
     fn write_and_sync(&mut self, line: &[u8]) -> io::Result<()> {
@@ -280,7 +286,7 @@ impl Journal {
         }
         if len < self.offset {
             return Err(JournalError::Corrupt {
-                line: self.lines.len() as u64,
+                line: self.count,
                 offset: len,
                 reason: format!(
                     "the file shrank from {} to {len} bytes: entries already recorded were removed",
@@ -293,15 +299,14 @@ impl Journal {
             .read_exact_at(&mut buf, self.offset)
             .map_err(|e| JournalError::io("read", &self.path, e))?;
         let mut new = Vec::new();
-        let a = absorb(&buf, self.offset, &self.chain, self.lines.len() as u64, &mut |e| {
+        let a = absorb(&buf, self.offset, &self.chain, self.count, &mut |e| {
             new.push(e);
             Ok(())
         })?;
         self.queued.append(&mut new);
-        for line in a.lines {
-            self.offset += line.len() as u64;
-            self.lines.push(line);
-        }
+        self.written.extend_from_slice(buf.get(..a.good_end).unwrap_or_default());
+        self.offset += a.good_end as u64;
+        self.count += a.count;
         self.chain = a.chain;
         if let (true, Some(reason)) = (may_cut, a.torn) {
             // A writer died mid-line (we hold the lock, so none is writing now).
