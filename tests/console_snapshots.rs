@@ -135,23 +135,34 @@ fn too_small() {
 }
 
 #[test]
-fn every_pane_is_on_an_80x24_screen_without_overlap() {
+fn every_pane_is_on_screen_from_80x24_to_250x70_without_overlap() {
     for lang in [Lang::Zh, Lang::En] {
         let h = level3(lang);
-        let s = h.screen(80, 24);
-        let lines: Vec<&str> = s.lines().collect();
-        assert_eq!(lines.len(), 24);
-        assert!(lines[0].contains("LIVE"), "header: {}", lines[0]);
-        let titles = match lang {
-            Lang::Zh => ["恢复步骤", "RTO 计时", "时间线", "服务健康"],
-            Lang::En => ["Recovery steps", "RTO timers", "Timeline", "Service health"],
-        };
-        for t in titles {
-            assert!(s.contains(t), "missing pane {t}:\n{s}");
+        for (w, hgt) in [(80u16, 24u16), (120, 40), (160, 48), (250, 70)] {
+            let s = h.screen(w, hgt);
+            let lines: Vec<&str> = s.lines().collect();
+            assert_eq!(lines.len(), hgt as usize);
+            assert!(lines[0].contains("LIVE"), "header: {}", lines[0]);
+            let titles = match lang {
+                Lang::Zh => ["恢复步骤", "RTO 计时", "时间线", "服务健康"],
+                Lang::En => ["Recovery steps", "RTO timers", "Timeline", "Service health"],
+            };
+            for t in titles {
+                assert!(s.contains(t), "missing pane {t} at {w}x{hgt}:\n{s}");
+            }
+            for line in &lines {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(*line) <= w as usize,
+                    "too wide: {line}"
+                );
+            }
+            assert!(
+                lines[hgt as usize - 1].contains('?'),
+                "key hints on the last line at {w}x{hgt}"
+            );
+            // The last step and the last function's countdown (24h - 1h23m) are on screen.
+            assert!(s.contains("· 12 "), "step 12 at {w}x{hgt}:\n{s}");
+            assert!(s.contains("22:37:00"), "the reports timer at {w}x{hgt}:\n{s}");
         }
-        for line in &lines {
-            assert!(unicode_width::UnicodeWidthStr::width(*line) <= 80, "too wide: {line}");
-        }
-        assert!(lines[23].contains('?'), "key hints on the last line: {}", lines[23]);
     }
 }

@@ -92,13 +92,9 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     };
     let loaded = Arc::new(loaded);
     let lang = g.lang.map(Into::into).or(cfg.lang).unwrap_or(loaded.runbook.plan.language);
-    let theme_name = g.theme.as_deref().or(cfg.theme.as_deref());
-    let theme = match crate::theme::load(theme_name, config::themes_dir().as_deref()) {
+    let theme = match theme_for(g, cfg) {
         Ok(t) => t,
-        Err(d) => {
-            print_diagnostics(&[d]);
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let overrides = match probe::merge_overrides(&cfg.targets, &g.targets) {
         Ok(o) => o,
@@ -113,30 +109,21 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let actor = Actor::from_env();
     let tz = local_tz();
 
-    let factory_store = store.clone();
-    let factory_loaded = loaded.clone();
-    let factory_actor = actor.clone();
     let mirror_uri = match cfg.journal.mongodb.as_deref().map(crate::target::expand) {
         None => None,
         Some(Ok(uri)) => Some(uri),
         Some(Err(e)) => return fail(format!("[journal] mongodb: {e}")),
     };
     let mirror_status: Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>> = Arc::default();
-    let factory_mirror = (mirror_uri.clone(), mirror_status.clone());
-    let factory = Box::new(move |decl: &crate::incident::Declaration| {
-        let (sink, dir) = factory_store.create(decl, &factory_loaded)?;
-        if let Some(uri) = &factory_mirror.0 {
-            start_mirror(uri, &decl.incident_id, &dir, &factory_mirror.1);
+    let on_create = {
+        let (uri, slot) = (mirror_uri.clone(), mirror_status.clone());
+        move |decl: &crate::incident::Declaration, dir: &std::path::Path| {
+            if let Some(uri) = &uri {
+                start_mirror(uri, &decl.incident_id, dir, &slot);
+            }
         }
-        crash::register(CrashContext {
-            store: factory_store.clone(),
-            sink: sink.clone(),
-            loaded: factory_loaded.clone(),
-            actor: factory_actor.clone(),
-            tz,
-        });
-        Ok(Box::new(sink) as Box<dyn EventSink>)
-    });
+    };
+    let factory = sink_factory(store.clone(), loaded.clone(), actor.clone(), tz, on_create);
     let mut app =
         App::new(loaded.clone(), lang, theme, Arc::new(SystemClock::new()), actor.clone(), factory);
     app.tz = tz;
@@ -169,14 +156,10 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         }
     }
 
-    let rt =
-        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-            Ok(rt) => rt,
-            Err(e) => {
-                eprintln!("error: cannot start the runtime: {e}");
-                return exit::FAILED;
-            }
-        };
+    let rt = match runtime(2) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
     let outcome = rt.block_on(async {
         if let (Some(uri), Some(inc)) = (&mirror_uri, &app.inc) {
             if let Some(dir) = store.find_dir(inc.id()) {
@@ -199,6 +182,49 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     finish(&app, &store, reason);
     crash::clear();
     reason.exit_code()
+}
+
+/// The theme asked for by `--theme`, else the config; exit code 2 with a located error.
+pub fn theme_for(g: &Global, cfg: &ConfigFile) -> Result<crate::theme::Theme, i32> {
+    let name = g.theme.as_deref().or(cfg.theme.as_deref());
+    crate::theme::load(name, config::themes_dir().as_deref()).map_err(|d| {
+        print_diagnostics(&[d]);
+        exit::USAGE
+    })
+}
+
+/// Opens a declared incident's journal in the store and registers it with the panic hook.
+/// `on_create` runs once the incident's folder exists (e.g. to start the mirror).
+pub fn sink_factory(
+    store: Store,
+    loaded: Arc<Loaded>,
+    actor: Actor,
+    tz: chrono::FixedOffset,
+    on_create: impl Fn(&crate::incident::Declaration, &std::path::Path) + Send + 'static,
+) -> crate::app::sink::SinkFactory {
+    Box::new(move |decl: &crate::incident::Declaration| {
+        let (sink, dir) = store.create(decl, &loaded)?;
+        on_create(decl, &dir);
+        crash::register(CrashContext {
+            store: store.clone(),
+            sink: sink.clone(),
+            loaded: loaded.clone(),
+            actor: actor.clone(),
+            tz,
+        });
+        Ok(Box::new(sink) as Box<dyn EventSink>)
+    })
+}
+
+pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the runtime: {e}");
+            exit::FAILED
+        })
 }
 
 /// Write the response record on every exit path and say where it is. Printing is skipped

@@ -4,13 +4,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::exit;
 use super::incident::{build_declaration, local_tz, store, DeclareArgs};
-use super::{exit, print_diagnostics};
-use crate::app::crash::{self, CrashContext};
-use crate::app::sink::EventSink;
+use crate::app::crash;
 use crate::app::{run, App, QuitReason};
 use crate::cli::Global;
-use crate::config::{self, ConfigFile};
+use crate::config::ConfigFile;
 use crate::drill::scenario::{self, Origin};
 use crate::drill::{builtin, scorecard, GameClock, LoadedScenario, Session};
 use crate::incident::clock::{Clock, SystemClock};
@@ -139,32 +138,16 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     };
     let loaded = Arc::new(sc.runbook.clone());
     let lang = g.lang.map(Into::into).or(cfg.lang).unwrap_or(loaded.runbook.plan.language);
-    let theme_name = g.theme.as_deref().or(cfg.theme.as_deref());
-    let theme = match crate::theme::load(theme_name, config::themes_dir().as_deref()) {
+    let theme = match super::console::theme_for(g, cfg) {
         Ok(t) => t,
-        Err(d) => {
-            print_diagnostics(&[d]);
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let actor = Actor::from_env();
     let tz = local_tz();
     let clock = Arc::new(GameClock::new(Arc::new(SystemClock::new()), speed));
 
-    let factory_store = store.clone();
-    let factory_loaded = loaded.clone();
-    let factory_actor = actor.clone();
-    let factory = Box::new(move |decl: &crate::incident::Declaration| {
-        let (sink, _) = factory_store.create(decl, &factory_loaded)?;
-        crash::register(CrashContext {
-            store: factory_store.clone(),
-            sink: sink.clone(),
-            loaded: factory_loaded.clone(),
-            actor: factory_actor.clone(),
-            tz,
-        });
-        Ok(Box::new(sink) as Box<dyn EventSink>)
-    });
+    let factory =
+        super::console::sink_factory(store.clone(), loaded.clone(), actor.clone(), tz, |_, _| {});
     let mut app = App::new(loaded, lang, theme, clock.clone(), actor.clone(), factory);
     app.tz = tz;
     let decl = match declaration(&sc, &name, speed, &actor, clock.now()) {
@@ -183,14 +166,10 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     }
     app.drill_start();
 
-    let rt =
-        match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
-            Ok(rt) => rt,
-            Err(e) => {
-                eprintln!("error: cannot start the runtime: {e}");
-                return exit::FAILED;
-            }
-        };
+    let rt = match super::console::runtime(1) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
     let outcome = rt.block_on(run::run_with_tick(&mut app, None, tick_for(speed)));
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     let reason = match outcome {
