@@ -263,14 +263,23 @@ impl App {
         }
     }
 
+    /// A closed incident takes notes but no more step or timer changes: say so.
+    fn refuse_when_closed(&mut self) -> bool {
+        let closed = self.inc.as_ref().is_some_and(|i| i.closed_at.is_some());
+        if closed {
+            let now = self.now();
+            self.view.flash(self.ui().incident_closed, true, now);
+        }
+        closed
+    }
+
     fn step_action(&mut self, c: char) {
         let now = self.now();
         let ui = self.ui();
-        let Some(inc) = &self.inc else { return };
-        if inc.closed_at.is_some() {
-            self.view.flash(ui.incident_closed, true, now);
+        if self.refuse_when_closed() {
             return;
         }
+        let Some(inc) = &self.inc else { return };
         let Some(step) = inc.steps.get(self.view.step_sel) else { return };
         let key = step.key.clone();
         let status = step.status;
@@ -312,11 +321,10 @@ impl App {
     fn restore_selected(&mut self) {
         let now = self.now();
         let ui = self.ui();
-        let Some(inc) = &self.inc else { return };
-        if inc.closed_at.is_some() {
-            self.view.flash(ui.incident_closed, true, now);
+        if self.refuse_when_closed() {
             return;
         }
+        let Some(inc) = &self.inc else { return };
         let Some(t) = inc.timers.get(self.view.timer_sel) else { return };
         if t.restored_at.is_some() {
             self.view.flash(ui.already_restored, true, now);

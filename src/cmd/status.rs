@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{exit, print_diagnostics};
 use crate::config::ConfigFile;
 use crate::probe::{self, format_latency, Health, Monitors, ResolvedService, ServiceStatus};
 use crate::runbook;
+use crate::ui::text;
 
 /// The table never needs more than this many columns.
 pub const WIDTH: usize = 80;
@@ -151,48 +151,18 @@ pub fn table(rows: &[(&ResolvedService, &ServiceStatus)], now: DateTime<Utc>) ->
 fn row(service: &str, state: &str, latency: &str, detail: &str) -> String {
     format!(
         "{} {} {}  {}",
-        pad(service, COL_SERVICE),
-        pad(state, COL_STATE),
-        pad_left(latency, COL_LATENCY),
+        text::fit(service, COL_SERVICE),
+        text::fit(state, COL_STATE),
+        text::fit_right(latency, COL_LATENCY),
         detail
     )
 }
 
+/// One line of the table, cut by display width (never mid-character) to fit 80 columns.
 fn push_line(out: &mut String, line: &str) {
-    out.push_str(&fit(line, WIDTH));
+    let clean: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    out.push_str(text::truncate(&clean, WIDTH).trim_end());
     out.push('\n');
-}
-
-/// `s` cut to at most `width` cells, with "…" when cut. Never splits a character.
-pub fn fit(s: &str, width: usize) -> String {
-    let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if s.width() <= width {
-        return s.trim_end().to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-fn pad(s: &str, width: usize) -> String {
-    let s = fit(s, width);
-    let fill = width.saturating_sub(s.width());
-    format!("{s}{}", " ".repeat(fill))
-}
-
-fn pad_left(s: &str, width: usize) -> String {
-    let s = fit(s, width);
-    let fill = width.saturating_sub(s.width());
-    format!("{}{s}", " ".repeat(fill))
 }
 
 #[cfg(test)]
@@ -200,6 +170,7 @@ mod tests {
     use super::*;
     use crate::runbook::duration::Dur;
     use crate::runbook::model::{Service, ServiceKind};
+    use unicode_width::UnicodeWidthStr;
 
     fn svc(id: &str, target: &str) -> ResolvedService {
         let spec = Service {
@@ -250,13 +221,14 @@ mod tests {
 
     #[test]
     fn fits_by_display_width() {
-        assert_eq!(fit("abc", 5), "abc");
-        assert_eq!(fit("abcdef", 4), "abc…");
+        use text::{fit, fit_right, truncate};
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("abcdef", 4), "abc…");
         // Two-cell characters: never split, never overflow.
-        assert_eq!(fit("数据库服务", 6), "数据…");
-        assert_eq!(fit("数据库服务", 5), "数据…");
-        assert!(fit("数据库服务不可用", 7).width() <= 7);
-        assert_eq!(pad("数据", 6), "数据  ");
-        assert_eq!(pad_left("1ms", 5), "  1ms");
+        assert_eq!(truncate("数据库服务", 6), "数据…");
+        assert_eq!(truncate("数据库服务", 5), "数据…");
+        assert!(truncate("数据库服务不可用", 7).width() <= 7);
+        assert_eq!(fit("数据", 6), "数据  ");
+        assert_eq!(fit_right("1ms", 5), "  1ms");
     }
 }

@@ -87,25 +87,31 @@ impl Harness {
     }
 
     pub fn screen(&self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        screen_of(&self.app, w, h)
     }
+}
+
+/// Draw the app into a TestBackend and return the screen as text, one line per row, wide
+/// characters written once.
+pub fn screen_of(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
