@@ -9,9 +9,9 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::sink::{EventSink, MemorySink};
 use drconsole::app::App;
 use drconsole::incident::clock::FakeClock;
+use drconsole::incident::sink::{EventSink, MemorySink};
 use drconsole::incident::{Actor, EventKind};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -41,7 +41,7 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
         App::new(Arc::new(loaded), lang, theme, Arc::new(clock.clone()), actor(), factory);
     app.tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
     app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let inc = app.inc.as_ref().expect("declared");
+    let inc = app.inc().expect("declared");
     assert_eq!(inc.decl.level, 3, "the form's default level is 3");
     let steps: Vec<String> = inc.steps.iter().map(|s| s.key.clone()).collect();
     let services: Vec<String> = app.view.health.iter().map(|r| r.id.clone()).collect();
@@ -65,7 +65,7 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
             }
         };
         assert!(app.emit(kind));
-        added = app.inc.as_ref().unwrap().events.len();
+        added = app.inc().unwrap().events.len();
         i += 1;
     }
     (app, clock)
@@ -73,7 +73,7 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
 
 fn render(c: &mut Criterion) {
     let (app, _clock) = app_with_events(500);
-    let events = app.inc.as_ref().unwrap().events.len();
+    let events = app.inc().unwrap().events.len();
     let mut g = c.benchmark_group("render");
     for (w, h) in [(80u16, 24u16), (160, 48), (250, 70)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -103,7 +103,7 @@ fn runbook(c: &mut Criterion) {
 
 fn records(c: &mut Criterion) {
     let (app, clock) = app_with_events(10_000);
-    let inc = app.inc.as_ref().unwrap();
+    let inc = app.inc().unwrap();
     let rb = &app.loaded.runbook;
     let now = drconsole::incident::clock::Clock::now(&clock);
     let mut g = c.benchmark_group("record");

@@ -485,14 +485,14 @@ fn startup(ctx: &mut Ctx) {
 // Journal: append + fsync through the real sink, against write + fdatasync of the same bytes.
 
 fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
-    use drconsole::app::sink::EventSink;
+    use drconsole::incident::sink::EventSink;
     use drconsole::incident::{Actor, EventKind, Stamper};
     let hung = hung_listeners(200);
     let data = ctx.work.join("big");
     let rb = runbook_with_services(&ctx.work, 200, &hung);
     let id = ctx.declare(&data, Some(&rb));
     let store = drconsole::store::Store::new(data.clone());
-    let (mut sink, _, _) = store.open(&id).expect("open journal");
+    let mut sink = store.open(&id).expect("open journal").sink;
     let jpath = sink.journal.lock().unwrap().path().to_path_buf();
     let floor_path = jpath.with_file_name("floor.bin");
     let floor = File::create(&floor_path).unwrap();
@@ -518,7 +518,7 @@ fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
         };
         let ev = stamper.stamp(kind);
         let t = Instant::now();
-        sink.append(&ev).expect("append");
+        sink.transact(&mut |_| Ok(vec![ev.clone()])).expect("append");
         app_t.push(t.elapsed().as_secs_f64() * 1e6);
         let end = jfile.metadata().unwrap().len();
         let mut line = vec![0u8; (end - off) as usize];

@@ -104,8 +104,12 @@ pub enum Command {
         /// When the outage began: HH:MM, "YYYY-MM-DD HH:MM" (local) or RFC 3339 (default: now).
         #[arg(long, value_name = "TIME")]
         began_at: Option<String>,
+        /// Accept a T0 more than 30 days ago (refused by default: nearly always a typo).
+        #[arg(long)]
+        force: bool,
     },
-    /// Append a note to an incident from any shell on the host.
+    /// Append a note to an incident from any shell on the host; `-` reads it from stdin
+    /// (for alert hooks; at most 1 MiB).
     Note {
         /// Incident id or a unique prefix (default: the latest open incident).
         #[arg(long, value_name = "ID")]

@@ -47,6 +47,7 @@ fn run(cli: Cli) -> i32 {
             reporter,
             coordinator,
             began_at,
+            force,
         }) => cmd::incident::declare(
             g,
             &config,
@@ -57,6 +58,7 @@ fn run(cli: Cli) -> i32 {
                 reporter,
                 coordinator,
                 began_at,
+                force,
             },
         ),
         Some(Command::Note { incident, text }) => {

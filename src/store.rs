@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::app::sink::EventSink;
+use crate::incident::decide::Refusal;
+use crate::incident::decode;
+use crate::incident::sink::{Decider, EventSink, SubmitError};
 use crate::incident::{Declaration, Event, EventKind, Incident};
 use crate::journal::{self, Journal, JournalError};
 use crate::runbook::{self, Loaded};
@@ -26,6 +28,15 @@ pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Store {
     pub root: PathBuf,
+}
+
+/// An incident's journal opened for appending.
+pub struct Opened {
+    pub sink: JournalSink,
+    /// Every event, in journal order.
+    pub events: Vec<Event>,
+    /// Entries this version could not read, a torn tail that was cut: for the operator.
+    pub warnings: Vec<String>,
 }
 
 /// One incident as `list` shows it.
@@ -97,11 +108,13 @@ impl Store {
                 dir.display()
             ));
         }
+        // The journal first, create-new: if the id is taken, this fails before anything of
+        // the other incident's (its runbook copy) is touched.
+        let jpath = dir.join(JOURNAL_FILE);
+        let mut journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
         let rb_path = dir.join(RUNBOOK_FILE);
         journal::atomic_write(&rb_path, loaded.text.as_bytes())
             .map_err(|e| io_err("write", &rb_path, e))?;
-        let jpath = dir.join(JOURNAL_FILE);
-        let mut journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
         journal.set_fallback_dir(fallback_dir(&decl.incident_id));
         Ok((JournalSink::new(journal), dir))
     }
@@ -113,7 +126,7 @@ impl Store {
             let Ok(rd) = std::fs::read_dir(self.kind_dir(drill)) else { continue };
             for entry in rd.flatten() {
                 let dir = entry.path();
-                if let Ok(events) = read_events(&Store::journal_path(&dir)) {
+                if let Ok((events, _)) = read_events(&Store::journal_path(&dir)) {
                     if let Some(s) = summarize(&dir, &events) {
                         out.push(s);
                     }
@@ -162,42 +175,29 @@ impl Store {
     }
 
     /// Open an incident's journal for appending, with its events.
-    pub fn open(&self, id: &str) -> Result<(JournalSink, Vec<Event>, Option<String>), String> {
+    pub fn open(&self, id: &str) -> Result<Opened, String> {
         let dir = self.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
         let path = Store::journal_path(&dir);
         // Decode each entry as it is read: holding every entry's parsed JSON first took tens of
         // MB for a long journal (see BENCHMARKS.md, peak RSS).
-        let mut events = Vec::new();
-        let mut undecodable = None;
+        let mut events: Vec<Event> = Vec::new();
+        let mut warnings = Vec::new();
         let opened = Journal::open_each(&path, &mut |e| {
-            let seq = e.seq;
-            match serde_json::from_value::<Event>(e.payload) {
-                Ok(ev) => {
-                    events.push(ev);
-                    Ok(())
-                }
-                Err(err) => {
-                    let why = format!(
-                        "journal entry {seq} is not an event this version understands: {err}"
-                    );
-                    undecodable = Some(why.clone());
-                    Err(JournalError::Payload(why))
-                }
-            }
+            let d = decode::decode(e.seq, e.payload, events.last().map(|e| e.at));
+            warnings.extend(d.warning);
+            events.push(d.event);
+            Ok(())
         });
-        if let Some(why) = undecodable {
-            return Err(why);
-        }
         let (mut journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
         journal.set_fallback_dir(fallback_dir(id));
-        let recovered = recovery.as_ref().map(|r| {
+        warnings.extend(recovery.as_ref().map(|r| {
             format!(
                 "the journal's last {} bytes were an unfinished write and were cut ({}); every \
                  complete event is kept",
                 r.bytes_cut, r.reason
             )
-        });
-        Ok((JournalSink::new(journal), events, recovered))
+        }));
+        Ok(Opened { sink: JournalSink::new(journal), events, warnings })
     }
 
     /// Write the response record (Markdown and JSON) beside the journal, atomically.
@@ -223,6 +223,33 @@ impl Store {
     }
 }
 
+/// Whether the incident's `runbook.toml` copy is the one its declaration names (sha256): a
+/// line for `verify` saying so, or naming the file that differs.
+pub fn verify_runbook_copy(dir: &Path, journal: &Path) -> Result<String, String> {
+    use sha2::Digest;
+    let rb_path = dir.join(RUNBOOK_FILE);
+    let first = journal::read_entries(journal)
+        .map_err(|e| format!("{}: {e}", journal.display()))?
+        .into_iter()
+        .next()
+        .map(|e| decode::decode(e.seq, e.payload, None).event);
+    let Some(Event { kind: EventKind::Declared(decl), .. }) = first else {
+        return Err(format!("{}: the first entry is not a declaration", journal.display()));
+    };
+    let bytes = std::fs::read(&rb_path).map_err(|e| io_err("read", &rb_path, e))?;
+    let actual = hex::encode(sha2::Sha256::digest(&bytes));
+    if actual == decl.runbook_sha256 {
+        Ok(format!("{}: sha256 matches the declaration", rb_path.display()))
+    } else {
+        Err(format!(
+            "{}: sha256 {actual} differs from the declaration's {}: the runbook copy was \
+             changed after the incident was declared",
+            rb_path.display(),
+            decl.runbook_sha256
+        ))
+    }
+}
+
 /// Where an incident's journal continues when its own disk refuses writes: a folder per
 /// incident under the system's temporary folder (often another file system).
 pub fn fallback_dir(incident_id: &str) -> PathBuf {
@@ -241,35 +268,13 @@ fn describe_open_error(path: &Path, e: JournalError) -> String {
     }
 }
 
-/// Events from journal entries. An entry this version cannot read is an error, never skipped.
-pub fn decode(entries: &[journal::Entry]) -> Result<Vec<Event>, String> {
-    entries
-        .iter()
-        .map(|e| {
-            serde_json::from_value::<Event>(e.payload.clone()).map_err(|err| {
-                format!("journal entry {} is not an event this version understands: {err}", e.seq)
-            })
-        })
-        .collect()
-}
-
-/// Like [`decode`], freeing each entry's JSON as it goes: the parsed JSON of a long journal
-/// is several times the size of its events.
-pub fn decode_owned(entries: Vec<journal::Entry>) -> Result<Vec<Event>, String> {
-    let mut events = Vec::with_capacity(entries.len());
-    for e in entries {
-        let seq = e.seq;
-        events.push(serde_json::from_value::<Event>(e.payload).map_err(|err| {
-            format!("journal entry {seq} is not an event this version understands: {err}")
-        })?);
-    }
-    Ok(events)
-}
-
-/// Read every event without opening for append (list, record, report).
-pub fn read_events(path: &Path) -> Result<Vec<Event>, String> {
+/// Read every event without opening for append (list, record, report), with a warning for
+/// each entry this version cannot read (see [`decode`]).
+pub fn read_events(path: &Path) -> Result<(Vec<Event>, Vec<String>), String> {
     let entries = journal::read_entries(path).map_err(|e| e.to_string())?;
-    decode_owned(entries)
+    let mut warnings = Vec::new();
+    let events = decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
+    Ok((events, warnings))
 }
 
 fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
@@ -319,11 +324,40 @@ impl JournalSink {
     }
 }
 
+impl JournalSink {
+    /// Decode entries in journal order; a warning about an unreadable one stays up as the
+    /// sink's problem until the next clean read.
+    fn decode_entries(&self, entries: Vec<journal::Entry>) -> Vec<Event> {
+        let mut warnings = Vec::new();
+        let events =
+            decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
+        if let Some(w) = warnings.pop() {
+            self.set_problem(Some(w));
+        }
+        events
+    }
+}
+
 impl EventSink for JournalSink {
-    fn append(&mut self, ev: &Event) -> Result<(), String> {
-        let payload = serde_json::to_value(ev).map_err(|e| e.to_string())?;
-        let mut j = self.journal.lock().map_err(|_| "journal lock poisoned".to_string())?;
-        j.append(payload).map(|_| ()).map_err(|e| e.to_string())
+    fn transact(&mut self, decide: &mut Decider<'_>) -> Result<Vec<Event>, SubmitError> {
+        let not_saved = |e: String| SubmitError::NotSaved(e);
+        let this = self.clone();
+        let mut j = self.journal.lock().map_err(|_| not_saved("journal lock poisoned".into()))?;
+        let appended = j.append_with(|foreign| -> Result<Vec<serde_json::Value>, Decided> {
+            let events = decide(this.decode_entries(foreign)).map_err(Decided::Refused)?;
+            events
+                .iter()
+                .map(|ev| serde_json::to_value(ev).map_err(|e| Decided::Encode(e.to_string())))
+                .collect()
+        });
+        let entries = match appended.map_err(|e| not_saved(e.to_string()))? {
+            Ok(entries) => entries,
+            Err(Decided::Refused(r)) => return Err(SubmitError::Refused(r)),
+            Err(Decided::Encode(e)) => return Err(not_saved(e)),
+        };
+        drop(j);
+        // What the caller applies is what a replay will read back.
+        Ok(self.decode_entries(entries))
     }
 
     fn poll_foreign(&mut self) -> Vec<Event> {
@@ -331,10 +365,10 @@ impl EventSink for JournalSink {
             Ok(mut j) => j.poll().map_err(|e| e.to_string()),
             Err(_) => Err("journal lock poisoned".to_string()),
         };
-        match polled.and_then(|entries| decode(&entries)) {
-            Ok(events) => {
+        match polled {
+            Ok(entries) => {
                 self.set_problem(None);
-                events
+                self.decode_entries(entries)
             }
             Err(e) => {
                 self.set_problem(Some(format!("cannot read events from other processes: {e}")));
@@ -351,4 +385,10 @@ impl EventSink for JournalSink {
     fn head(&self) -> Option<String> {
         self.journal.lock().ok().map(|j| j.head().to_string())
     }
+}
+
+/// What the decider inside an append said, when it was not payloads.
+enum Decided {
+    Refused(Refusal),
+    Encode(String),
 }

@@ -171,7 +171,7 @@ fn channel_journals_the_exact_text_for_the_record() {
 
     // The journal keeps the text exactly as printed, and its chain still verifies.
     let dir = env.data.path().join("incidents").join(&id);
-    let events = drconsole::store::read_events(&dir.join("journal.drj")).unwrap();
+    let (events, _) = drconsole::store::read_events(&dir.join("journal.drj")).unwrap();
     let sent = events
         .iter()
         .find_map(|e| match &e.kind {
@@ -214,17 +214,18 @@ fn list_shows_templates_stages_and_intervals_in_both_languages() {
 
 #[test]
 fn after_closing_the_latest_incident_is_still_found_for_the_completion_notice() {
-    use drconsole::app::sink::EventSink;
     use drconsole::incident::clock::SystemClock;
+    use drconsole::incident::sink::EventSink;
     use drconsole::incident::{Actor, EventKind, Stamper};
 
     let env = Env::new();
     let id = env.declare(None, "3", None);
     let store = drconsole::store::Store::new(env.data.path().to_path_buf());
-    let (mut sink, _, _) = store.open(&id).unwrap();
+    let mut sink = store.open(&id).unwrap().sink;
     let stamper =
         Stamper { clock: std::sync::Arc::new(SystemClock::new()), actor: Actor::default() };
-    sink.append(&stamper.stamp(EventKind::Closed)).unwrap();
+    let closed = stamper.stamp(EventKind::Closed);
+    sink.transact(&mut |_| Ok(vec![closed.clone()])).unwrap();
     drop(sink);
 
     let (code, out, err) = env.comms(&["recovery-complete", "--set", "data-impact=订单数据完整"]);

@@ -69,7 +69,7 @@ fn a_template_is_filled_copied_over_osc52_and_recorded_as_sent() {
         assert!(after.blanks.is_empty() && !after.text.contains('['), "{}", after.text);
         insta::assert_snapshot!(
             format!("comms_preview_{lang:?}"),
-            h.screen(80, 24).replace(&h.app.inc.as_ref().unwrap().decl.incident_id[16..], "xxxx")
+            h.screen(80, 24).replace(&h.app.inc().unwrap().decl.incident_id[16..], "xxxx")
         );
         h.key(KeyCode::Char('y'));
         let seq = h.app.view.outbox.pop().expect("an OSC 52 sequence");

@@ -13,7 +13,7 @@ use drconsole::ui::view::{Modal, Pane};
 fn declaring_a_level_3_incident_opens_the_full_recovery() {
     let mut h = harness();
     h.declare_default();
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.decl.level, 3);
     assert_eq!(inc.decl.disaster_type, "database-failure");
     assert_eq!(inc.steps.len(), 12);
@@ -38,13 +38,13 @@ fn level_2_needs_a_function_and_runs_only_its_procedures() {
     h.key(KeyCode::Down);
     h.key(KeyCode::Left);
     h.key(KeyCode::Enter);
-    assert!(h.app.inc.is_none(), "level 2 with no function must not declare");
+    assert!(h.app.inc().is_none(), "level 2 with no function must not declare");
     assert!(h.app.view.declare.as_ref().unwrap().error.is_some());
     // Functions field: tick the first (auth), declare.
     h.key(KeyCode::Down);
     h.key(KeyCode::Char(' '));
     h.key(KeyCode::Enter);
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.decl.level, 2);
     assert_eq!(inc.decl.functions, ["auth"]);
     assert_eq!(inc.timers.len(), 1);
@@ -70,7 +70,7 @@ fn level_1_is_routine_maintenance_without_clocks() {
     h.key(KeyCode::Down);
     h.key(KeyCode::Right); // 3 -> 1 (wraps)
     h.key(KeyCode::Enter);
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.decl.level, 1);
     assert!(inc.timers.is_empty());
     assert_eq!(inc.overall_budget, None);
@@ -83,7 +83,7 @@ fn start_done_skip_fail_and_time_spent() {
     h.key(KeyCode::Char('s'));
     h.advance(300);
     h.key(KeyCode::Char('d'));
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.steps[0].status, StepStatus::Done);
     assert_eq!(inc.steps[0].spent.num_seconds(), 300);
     assert_eq!(h.app.view.step_sel, 1, "selection moves to the next step");
@@ -92,11 +92,11 @@ fn start_done_skip_fail_and_time_spent() {
     h.key(KeyCode::Char('x'));
     assert!(matches!(h.app.view.modal, Some(Modal::Input { .. })));
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.inc.as_ref().unwrap().steps[1].status, StepStatus::Pending);
+    assert_eq!(h.app.inc().unwrap().steps[1].status, StepStatus::Pending);
     h.key(KeyCode::Char('x'));
     h.keys("已由值班经理评估");
     h.key(KeyCode::Enter);
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.steps[1].status, StepStatus::Skipped);
     assert_eq!(inc.steps[1].reason.as_deref(), Some("已由值班经理评估"));
 
@@ -113,14 +113,14 @@ fn a_failed_system_test_leads_to_adjust_and_retest_counting_iterations() {
     let mut h = harness();
     h.declare_default();
     let test_idx =
-        h.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "integration-test").unwrap();
+        h.app.inc().unwrap().steps.iter().position(|s| s.id == "integration-test").unwrap();
     for iteration in 1..=2u32 {
         h.app.view.step_sel = test_idx;
         h.key(KeyCode::Char('s'));
         h.key(KeyCode::Char('f'));
         h.keys("checkout 500");
         h.key(KeyCode::Enter);
-        let inc = h.app.inc.as_ref().unwrap();
+        let inc = h.app.inc().unwrap();
         assert_eq!(inc.steps[test_idx].status, StepStatus::Failed);
         assert_eq!(inc.steps[test_idx].failures, iteration);
         assert_eq!(inc.test_failures, iteration);
@@ -132,13 +132,13 @@ fn a_failed_system_test_leads_to_adjust_and_retest_counting_iterations() {
         h.app.view.step_sel = test_idx + 1;
         h.key(KeyCode::Char('s'));
         h.key(KeyCode::Char('d'));
-        let inc = h.app.inc.as_ref().unwrap();
+        let inc = h.app.inc().unwrap();
         assert_eq!(inc.steps[test_idx].status, StepStatus::Pending, "ready to re-test");
     }
     h.app.view.step_sel = test_idx;
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('d'));
-    assert_eq!(h.app.inc.as_ref().unwrap().steps[test_idx].status, StepStatus::Done);
+    assert_eq!(h.app.inc().unwrap().steps[test_idx].status, StepStatus::Done);
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn restoring_a_function_stops_its_timer_and_breaches_are_events() {
     assert_eq!(h.app.view.focus, Pane::Timers);
     h.advance(3600);
     h.key(KeyCode::Char('r')); // auth restored at T0+1h
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert!(inc.timers[0].restored_at.is_some());
     // Past 4h: cart and checkout breach (auth was restored in time).
     h.advance(3 * 3600 + 1);
@@ -186,13 +186,12 @@ fn restoring_a_function_stops_its_timer_and_breaches_are_events() {
 fn completing_step_11_asks_then_closes_and_stops_the_clocks() {
     let mut h = harness();
     h.declare_default();
-    let idx =
-        h.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
+    let idx = h.app.inc().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
     h.app.view.step_sel = idx;
     h.key(KeyCode::Char('d'));
     assert!(matches!(h.app.view.modal, Some(Modal::ConfirmClose { .. })));
     h.key(KeyCode::Char('y'));
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert!(inc.closed_at.is_some());
     // Closed: no more breaches, however long we wait.
     h.advance(48 * 3600);
@@ -257,7 +256,7 @@ fn t0_can_be_set_earlier_than_the_declaration() {
     }
     h.keys("2026-11-28T05:05:00Z");
     h.key(KeyCode::Enter);
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     assert_eq!(inc.decl.t0.to_rfc3339(), "2026-11-28T05:05:00+00:00");
     // The RTO clock counts from T0, not from the declaration.
     let c = drconsole::incident::timers::overall_countdown(inc, h.app.now()).unwrap();

@@ -6,7 +6,6 @@ mod common;
 
 use common::app::{harness_with, Harness};
 use crossterm::event::KeyCode;
-use drconsole::incident::EventKind;
 use drconsole::runbook::model::Lang;
 use drconsole::ui::view::HealthRow;
 
@@ -45,7 +44,11 @@ fn level3(lang: Lang) -> Harness {
     });
     h.key(KeyCode::Enter);
     let backup = common::app::start_time() - chrono::Duration::hours(3);
-    assert!(h.app.emit(EventKind::BackupPoint { at: backup, source: "operator".into() }));
+    let cmd = drconsole::incident::decide::Command::BackupPoint {
+        backup_at: backup,
+        source: "operator".into(),
+    };
+    assert!(h.app.submit(cmd).is_some());
     h.advance(3480);
     h.app.view.flash = None;
     h.app.view.health = vec![
@@ -60,7 +63,7 @@ fn level3(lang: Lang) -> Harness {
 macro_rules! snap {
     ($h:expr, $name:expr, $w:expr, $hgt:expr) => {{
         let mut screen = $h.screen($w, $hgt);
-        if let Some(inc) = $h.app.inc.as_ref() {
+        if let Some(inc) = $h.app.inc() {
             let id = &inc.decl.incident_id;
             screen = screen.replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]));
         }

@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::sink::{EventSink, MemorySink};
 use drconsole::app::App;
 use drconsole::drill::scenario::Action;
 use drconsole::drill::{scorecard, GameClock, Session};
 use drconsole::incident::clock::{Clock, FakeClock};
+use drconsole::incident::sink::{EventSink, MemorySink};
 use drconsole::incident::{Event, EventKind};
 use drconsole::runbook::model::Lang;
 use drconsole::ui::view::Pane;
@@ -85,7 +85,7 @@ impl Drill {
     }
 
     fn t0(&self) -> chrono::DateTime<chrono::Utc> {
-        self.app.inc.as_ref().unwrap().decl.t0
+        self.app.inc().unwrap().decl.t0
     }
 
     fn health(&self, id: &str) -> String {
@@ -109,13 +109,12 @@ impl Drill {
 
     /// Declare recovery complete through the `declare-complete` step.
     fn close(&mut self) {
-        let idx =
-            self.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "declare-complete");
+        let idx = self.app.inc().unwrap().steps.iter().position(|s| s.id == "declare-complete");
         self.app.view.focus = Pane::Steps;
         self.app.view.step_sel = idx.unwrap();
         self.key('d');
         self.key('y');
-        assert!(self.app.inc.as_ref().unwrap().closed_at.is_some(), "the drill closed");
+        assert!(self.app.inc().unwrap().closed_at.is_some(), "the drill closed");
         // The loop ticks within a tenth of a second; the end of the drill is handled there.
         self.app.tick();
     }
@@ -123,7 +122,7 @@ impl Drill {
     fn scorecard(&self) -> scorecard::Scorecard {
         let s = self.app.drill.as_ref().unwrap();
         scorecard::build(
-            self.app.inc.as_ref().unwrap(),
+            self.app.inc().unwrap(),
             &s.scenario,
             &s.name,
             self.app.now(),
@@ -189,7 +188,7 @@ fn injects_fire_in_order_at_their_game_times_and_drive_health_and_timers() {
         last_idx = idx + 1;
     }
     // Nobody restored anything: the 4h functions breached and the expectations at 4h missed.
-    let inc = d.app.inc.as_ref().unwrap();
+    let inc = d.app.inc().unwrap();
     assert!(inc.timer("checkout").unwrap().breached_at.is_some());
     assert!(inc.timer("browse").unwrap().breached_at.is_none(), "8h budget");
     let missed = events

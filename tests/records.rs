@@ -26,14 +26,14 @@ fn record_carries_every_b1_field_timeline_outcomes_and_skips() {
     h.key(KeyCode::Char('r')); // auth restored at 1h10m
     h.advance(3 * 3600); // 4h10m: cart and checkout breached
     let test_idx =
-        h.app.inc.as_ref().unwrap().steps.iter().position(|s| s.id == "integration-test").unwrap();
+        h.app.inc().unwrap().steps.iter().position(|s| s.id == "integration-test").unwrap();
     h.app.view.step_sel = test_idx;
     h.app.view.focus = drconsole::ui::view::Pane::Steps;
     h.key(KeyCode::Char('f'));
     h.keys("下单接口返回500");
     h.key(KeyCode::Enter);
 
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     let rb = &h.app.loaded.runbook;
     let facts = record::collect(inc, rb, h.app.now(), utc8(), Some("ab".repeat(32)));
     let (md, json) = record::record(&facts, rb, utc8());
@@ -74,7 +74,7 @@ fn english_record_uses_english_labels() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/shopping-system.en.toml");
     let mut h = harness_with(Some(path), None);
     h.declare_default();
-    let inc = h.app.inc.as_ref().unwrap();
+    let inc = h.app.inc().unwrap();
     let rb = &h.app.loaded.runbook;
     let facts = record::collect(inc, rb, h.app.now(), utc8(), None);
     let (md, _) = record::record(&facts, rb, utc8());

@@ -37,7 +37,7 @@ impl App {
     pub fn filled(&self, cv: &CommsView) -> Option<comms::Filled> {
         let rb = &self.loaded.runbook;
         let t = rb.templates.get(cv.preview?)?;
-        let inc = self.inc.as_ref()?;
+        let inc = self.inc()?;
         Some(comms::fill(t, inc, rb, &cv.values, self.tz))
     }
 

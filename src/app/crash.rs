@@ -69,7 +69,7 @@ fn record_panic(message: &str) {
         }
         Err(_) => return,
     };
-    let Ok(events) = crate::store::read_events(&journal_path) else { return };
+    let Ok((events, _)) = crate::store::read_events(&journal_path) else { return };
     let Some(inc) = Incident::replay(&ctx.loaded.runbook, &events) else { return };
     let head = crate::journal::verify(&journal_path).head;
     let _ =

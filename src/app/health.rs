@@ -22,7 +22,7 @@ impl App {
         self.view.host_cut_off = crate::probe::host_cut_off(&self.statuses);
         if let Some(t) = update.transition {
             let startup_up = t.from == Health::Unknown && t.to == Health::Up;
-            if !startup_up && self.inc.is_some() {
+            if !startup_up && self.inc().is_some() {
                 self.emit(EventKind::HealthChanged {
                     service: t.service,
                     from: t.from.to_string(),

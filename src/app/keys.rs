@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{App, QuitReason};
 use crate::incident::clock::parse_local_time as parse_t0;
-use crate::incident::{Declaration, EventKind, StepStatus, TeamMember};
+use crate::incident::decide::{declaration, Command, DeclareRequest};
+use crate::incident::EventKind;
 use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
 use crate::ui::view::{InputKind, Modal, Pane};
@@ -30,7 +31,7 @@ impl App {
         }
         if self.view.modal.is_some() {
             self.modal_key(key);
-        } else if self.inc.is_none() {
+        } else if self.inc().is_none() {
             self.declare_key(key);
         } else {
             self.main_key(key);
@@ -68,9 +69,7 @@ impl App {
             },
             Modal::ConfirmClose { step } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    if self.emit(EventKind::StepDone { step }) {
-                        self.emit(EventKind::Closed);
-                    }
+                    self.submit(Command::CompleteStep { step });
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::ConfirmClose { step }),
@@ -123,15 +122,20 @@ impl App {
                 self.comms_input(k, text);
                 return;
             }
-            InputKind::Note => self.emit(EventKind::Note { text }),
+            InputKind::Note => self.submit(Command::Note { text }).is_some(),
             InputKind::Skip { step } => {
-                let ok = self.emit(EventKind::StepSkipped { step, reason: text });
+                let ok = self.submit(Command::SkipStep { step, reason: text }).is_some();
                 self.advance_selection();
                 ok
             }
-            InputKind::Fail { step } => self.emit(EventKind::StepFailed { step, reason: text }),
+            InputKind::Fail { step } => {
+                self.submit(Command::FailStep { step, reason: text }).is_some()
+            }
             InputKind::Backup => match parse_t0(&text, now) {
-                Ok(at) => self.emit(EventKind::BackupPoint { at, source: "operator".to_string() }),
+                Ok(backup_at) => {
+                    let cmd = Command::BackupPoint { backup_at, source: "operator".to_string() };
+                    self.submit(cmd).is_some()
+                }
                 Err(e) => {
                     self.view.flash(e, true, now);
                     self.view.modal = Some(Modal::Input { kind: InputKind::Backup, text });
@@ -149,7 +153,7 @@ impl App {
     }
 
     fn advance_selection(&mut self) {
-        if let Some(i) = self.inc.as_ref().and_then(|inc| inc.current_step()) {
+        if let Some(i) = self.inc().and_then(|inc| inc.current_step()) {
             self.view.step_sel = i;
         }
     }
@@ -208,7 +212,7 @@ impl App {
     fn copy_step_commands(&mut self) {
         let now = self.now();
         let rb = &self.loaded.runbook;
-        let Some(step) = self.inc.as_ref().and_then(|i| i.steps.get(self.view.step_sel)) else {
+        let Some(step) = self.inc().and_then(|i| i.steps.get(self.view.step_sel)) else {
             return;
         };
         let Some(ts) = rb.step(&step.id) else { return };
@@ -237,11 +241,11 @@ impl App {
     }
 
     fn selected_step_key(&self) -> Option<String> {
-        self.inc.as_ref()?.steps.get(self.view.step_sel).map(|s| s.key.clone())
+        self.inc()?.steps.get(self.view.step_sel).map(|s| s.key.clone())
     }
 
     fn move_selection(&mut self, delta: i32) {
-        let Some(inc) = &self.inc else { return };
+        let Some(inc) = self.inc() else { return };
         let clamp = |cur: usize, len: usize| -> usize {
             if len == 0 {
                 return 0;
@@ -263,54 +267,38 @@ impl App {
         }
     }
 
-    /// A closed incident takes notes but no more step or timer changes: say so.
-    fn refuse_when_closed(&mut self) -> bool {
-        let closed = self.inc.as_ref().is_some_and(|i| i.closed_at.is_some());
-        if closed {
-            let now = self.now();
-            self.view.flash(self.ui().incident_closed, true, now);
-        }
-        closed
-    }
-
+    /// A step key: the rules (see `crate::incident::decide`) say whether it may happen; a
+    /// reason or a confirmation is asked only for what is allowed.
     fn step_action(&mut self, c: char) {
-        let now = self.now();
-        let ui = self.ui();
-        if self.refuse_when_closed() {
-            return;
-        }
-        let Some(inc) = &self.inc else { return };
+        let Some(inc) = self.inc() else { return };
         let Some(step) = inc.steps.get(self.view.step_sel) else { return };
         let key = step.key.clone();
-        let status = step.status;
         let completes =
             self.loaded.runbook.step(&step.id).is_some_and(|t| t.step.completes_recovery);
-        let finished = matches!(status, StepStatus::Done | StepStatus::Skipped);
+        let placeholder = String::from("-");
         match c {
             's' => {
-                if matches!(status, StepStatus::Pending | StepStatus::Failed) {
-                    self.emit(EventKind::StepStarted { step: key });
-                } else {
-                    self.view.flash(ui.step_not_pending, true, now);
-                }
+                self.submit(Command::StartStep { step: key });
             }
-            'd' if finished => self.view.flash(ui.step_finished, true, now),
-            'd' if completes => self.view.modal = Some(Modal::ConfirmClose { step: key }),
             'd' => {
-                let saved = self.emit(EventKind::StepDone { step: key });
-                if saved {
+                let cmd = Command::CompleteStep { step: key.clone() };
+                if completes {
+                    if self.allowed(&cmd) {
+                        self.view.modal = Some(Modal::ConfirmClose { step: key });
+                    }
+                } else if self.submit(cmd).is_some() {
                     self.advance_selection();
                 }
             }
-            'x' if finished => self.view.flash(ui.step_finished, true, now),
-            'x' => {
+            'x' if self
+                .allowed(&Command::SkipStep { step: key.clone(), reason: placeholder.clone() }) =>
+            {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Skip { step: key }, text: String::new() })
             }
-            'f' if finished || status == StepStatus::Failed => {
-                self.view.flash(ui.step_finished, true, now)
-            }
-            'f' => {
+            'f' if self
+                .allowed(&Command::FailStep { step: key.clone(), reason: placeholder.clone() }) =>
+            {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Fail { step: key }, text: String::new() })
             }
@@ -320,19 +308,11 @@ impl App {
 
     fn restore_selected(&mut self) {
         let now = self.now();
-        let ui = self.ui();
-        if self.refuse_when_closed() {
-            return;
-        }
-        let Some(inc) = &self.inc else { return };
+        let Some(inc) = self.inc() else { return };
         let Some(t) = inc.timers.get(self.view.timer_sel) else { return };
-        if t.restored_at.is_some() {
-            self.view.flash(ui.already_restored, true, now);
-            return;
-        }
         let function = t.id.clone();
-        if self.emit(EventKind::FunctionRestored { function }) {
-            self.view.flash(ui.saved, false, now);
+        if self.submit(Command::RestoreFunction { function }).is_some() {
+            self.view.flash(self.ui().saved, false, now);
         }
     }
 
@@ -408,65 +388,38 @@ impl App {
         let now = self.now();
         let rb = &self.loaded.runbook;
         let Some(form) = self.view.declare.clone() else { return };
-        let fail = |app: &mut App, msg: String| {
-            if let Some(f) = app.view.declare.as_mut() {
-                f.error = Some(msg);
-            }
-        };
         let Some(dtype) = rb.disaster_types.get(form.type_idx) else { return };
-        let t0 = match parse_t0(&form.t0, now) {
-            Ok(t) => t,
-            Err(e) => return fail(self, e),
-        };
-        let functions: Vec<String> = rb
-            .functions
-            .iter()
-            .zip(&form.functions)
-            .filter(|(_, on)| **on)
-            .map(|(f, _)| f.id.clone())
-            .collect();
-        let partial = rb
-            .track_for_level(form.level)
-            .is_some_and(|t| t.kind == crate::runbook::model::TrackKind::Partial);
-        if partial && functions.is_empty() {
-            let msg = match self.lang {
-                crate::runbook::model::Lang::Zh => "部分DR至少需要选择一个受影响功能".to_string(),
-                crate::runbook::model::Lang::En => {
-                    "a partial DR needs at least one affected function".to_string()
-                }
-            };
-            return fail(self, msg);
-        }
-        if form.reporter.trim().is_empty() {
-            let msg = match self.lang {
-                crate::runbook::model::Lang::Zh => "请填写报告人".to_string(),
-                crate::runbook::model::Lang::En => "the reporter is required".to_string(),
-            };
-            return fail(self, msg);
-        }
-        let team = rb
-            .roles
-            .iter()
-            .zip(&form.team)
-            .filter(|(_, on)| **on)
-            .map(|(r, _)| TeamMember { role: r.id.clone(), person: r.person.clone() })
-            .collect();
-        let decl = Declaration {
-            incident_id: crate::incident::state::new_incident_id(now, false),
+        let req = DeclareRequest {
             disaster_type: dtype.id.clone(),
             level: form.level,
-            functions,
-            reporter: form.reporter.trim().to_string(),
-            coordinator: form.coordinator.trim().to_string(),
-            team,
-            t0,
-            runbook_name: rb.plan.name.clone(),
-            runbook_sha256: self.loaded.sha256(),
-            lang: rb.plan.language,
+            functions: rb
+                .functions
+                .iter()
+                .zip(&form.functions)
+                .filter(|(_, on)| **on)
+                .map(|(f, _)| f.id.clone())
+                .collect(),
+            reporter: form.reporter.clone(),
+            coordinator: Some(form.coordinator.clone()),
+            team: Some(
+                rb.roles
+                    .iter()
+                    .zip(&form.team)
+                    .filter(|(_, on)| **on)
+                    .map(|(r, _)| r.id.clone())
+                    .collect(),
+            ),
+            t0: form.t0.clone(),
+            force: false,
             drill: None,
         };
-        if let Err(e) = self.declare(decl) {
-            fail(self, e);
+        let result = declaration(&self.loaded, &req, now)
+            .map_err(|r| r.message(self.lang))
+            .and_then(|decl| self.declare(decl));
+        if let Err(msg) = result {
+            if let Some(f) = self.view.declare.as_mut() {
+                f.error = Some(msg);
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ pub mod crash;
 mod health;
 mod keys;
 pub mod run;
-pub mod sink;
+
 pub mod term;
 
 use std::sync::Arc;
@@ -14,15 +14,16 @@ use std::sync::Arc;
 use chrono::FixedOffset;
 
 use crate::incident::clock::Clock;
-use crate::incident::timers;
-use crate::incident::{apply, Actor, Declaration, Event, EventKind, Incident, Stamper};
+use crate::incident::decide::Command;
+use crate::incident::session::IncidentSession;
+use crate::incident::sink::{EventSink, SinkFactory, SubmitError};
+use crate::incident::{Actor, Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::model::Lang;
 use crate::runbook::Loaded;
 use crate::theme::Theme;
 use crate::ui::declare::DeclareForm;
 use crate::ui::view::{HealthRow, ViewState};
 use crate::ui::Ctx;
-use sink::{EventSink, SinkFactory};
 
 /// Why the console is ending, and the exit code that goes with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +61,13 @@ impl QuitReason {
 
 pub struct App {
     pub loaded: Arc<Loaded>,
-    pub inc: Option<Incident>,
+    /// The incident being worked, once declared or resumed: its state and its journal.
+    session: Option<IncidentSession>,
     pub view: ViewState,
     pub lang: Lang,
     pub theme: Theme,
     pub tz: FixedOffset,
     pub stamper: Stamper,
-    sink: Option<Box<dyn EventSink>>,
     sink_factory: SinkFactory,
     pub quit: Option<QuitReason>,
     /// Something changed since the last frame.
@@ -108,13 +109,12 @@ impl App {
         let tz = *chrono::Local::now().offset();
         App {
             loaded,
-            inc: None,
+            session: None,
             view,
             lang,
             theme,
             tz,
             stamper: Stamper { clock, actor },
-            sink: None,
             sink_factory,
             quit: None,
             dirty: true,
@@ -135,8 +135,9 @@ impl App {
         events: Vec<Event>,
         sink: Box<dyn EventSink>,
     ) -> Result<(), String> {
-        let inc = Incident::replay_owned(&self.loaded.runbook, events)
-            .ok_or("the journal does not start with a declaration this runbook understands")?;
+        let session =
+            IncidentSession::resume(self.loaded.clone(), sink, self.stamper.clone(), events)?;
+        let inc = session.incident();
         self.view.declare = None;
         self.view.step_sel = inc.current_step().unwrap_or(0);
         // Until the probes answer, show the last journaled state of each service.
@@ -147,10 +148,14 @@ impl App {
                 row.changed_at = Some(mark.since);
             }
         }
-        self.inc = Some(inc);
-        self.sink = Some(sink);
+        self.session = Some(session);
         self.dirty = true;
         Ok(())
+    }
+
+    /// The incident being worked, as its journal has it.
+    pub fn inc(&self) -> Option<&Incident> {
+        self.session.as_ref().map(IncidentSession::incident)
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -160,7 +165,7 @@ impl App {
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx {
             rb: &self.loaded.runbook,
-            inc: self.inc.as_ref(),
+            inc: self.inc(),
             view: &self.view,
             theme: &self.theme,
             lang: self.lang,
@@ -171,13 +176,10 @@ impl App {
 
     /// Declare: open the incident's sink, make the declaration durable, then show it.
     pub fn declare(&mut self, decl: Declaration) -> Result<(), String> {
-        let mut sink = (self.sink_factory)(&decl)?;
-        let ev = self.stamper.stamp(EventKind::Declared(decl));
-        sink.append(&ev)?;
-        let inc = Incident::from_declared(&self.loaded.runbook, &ev)
-            .ok_or("the declaration names a level this runbook does not define")?;
-        self.inc = Some(inc);
-        self.sink = Some(sink);
+        let sink = (self.sink_factory)(&decl)?;
+        let session =
+            IncidentSession::declare(self.loaded.clone(), sink, self.stamper.clone(), decl)?;
+        self.session = Some(session);
         self.view.declare = None;
         self.view.step_sel = 0;
         self.emit(EventKind::SessionStarted { resumed: false });
@@ -185,61 +187,75 @@ impl App {
         Ok(())
     }
 
-    /// Journal an event, then apply it. Returns false (and raises the alarm) if it could not
-    /// be made durable: then it is not applied, so the screen never shows an unsaved change.
-    pub fn emit(&mut self, kind: EventKind) -> bool {
-        let ev = self.stamper.stamp(kind);
-        let (Some(sink), Some(inc)) = (self.sink.as_mut(), self.inc.as_mut()) else {
-            return false;
-        };
-        match sink.append(&ev) {
-            Ok(()) => {
-                apply(inc, &self.loaded.runbook, &ev);
-                self.view.banner = sink.alarm();
-                self.dirty = true;
-                true
-            }
-            Err(e) => {
-                let now = self.stamper.clock.now();
-                self.view.banner = Some(format!("NOT SAVED: {e}"));
-                self.view.flash(format!("NOT SAVED: {e}"), true, now);
+    /// Whether the rules allow `cmd` now, without writing anything; a refusal is shown.
+    pub fn allowed(&mut self, cmd: &Command) -> bool {
+        let Some(session) = &self.session else { return false };
+        match session.check(cmd) {
+            Ok(()) => true,
+            Err(r) => {
+                let now = self.now();
+                self.view.flash(r.message(self.lang), true, now);
                 self.dirty = true;
                 false
             }
         }
     }
 
-    /// Once a second: breaches, events from other processes, expired messages.
+    /// Decide, journal, then apply (see [`IncidentSession::submit`]). Returns the events
+    /// written; a refusal is flashed and an unsaved change raises the alarm, and then nothing
+    /// was applied, so the screen never shows an unsaved change.
+    pub fn submit(&mut self, cmd: Command) -> Option<Vec<Event>> {
+        let now = self.now();
+        let session = self.session.as_mut()?;
+        let result = session.submit(cmd);
+        self.dirty = true;
+        match result {
+            Ok(written) => {
+                self.view.banner = session.alarm();
+                Some(written)
+            }
+            Err(SubmitError::Refused(r)) => {
+                self.view.flash(r.message(self.lang), true, now);
+                None
+            }
+            Err(SubmitError::NotSaved(e)) => {
+                self.view.banner = Some(format!("NOT SAVED: {e}"));
+                self.view.flash(format!("NOT SAVED: {e}"), true, now);
+                None
+            }
+        }
+    }
+
+    /// Record something the operator does not decide (a health transition, a session start, a
+    /// message sent, a drill inject). False if it was not saved.
+    pub fn emit(&mut self, kind: EventKind) -> bool {
+        self.submit(Command::Record(kind)).is_some()
+    }
+
+    /// Once a second: events from other processes, breaches, reminders, expired messages.
     pub fn tick(&mut self) {
         // A drill's injects come first: a service going DOWN at T+2m belongs before any breach.
         self.drill_tick();
         let now = self.now();
-        if let Some(sink) = self.sink.as_mut() {
-            let foreign = sink.poll_foreign();
-            if let Some(inc) = self.inc.as_mut() {
-                for ev in &foreign {
-                    apply(inc, &self.loaded.runbook, ev);
-                }
-            }
-            if !foreign.is_empty() {
+        if let Some(session) = self.session.as_mut() {
+            if session.poll() > 0 {
                 self.dirty = true;
             }
-            let alarm = sink.alarm();
+            let alarm = session.alarm();
             if alarm != self.view.banner {
                 self.view.banner = alarm;
                 self.dirty = true;
             }
-        }
-        if let Some(inc) = &self.inc {
-            let reminders = crate::comms::reminders_due(inc, &self.loaded.runbook, now);
-            for (function, budget) in timers::breaches_due(inc, now) {
-                self.emit(EventKind::TimerBreached { function, budget_secs: budget.as_secs() });
-            }
-            if !reminders.is_empty() {
-                self.view.flash(crate::i18n::ui(self.lang).update_due, true, now);
-            }
-            for r in reminders {
-                self.emit(r);
+            // Only when something looks due: the rules then decide under the journal's lock,
+            // on what every writer has appended, so two consoles do not both journal it.
+            let inc = session.incident();
+            let due = !crate::incident::timers::breaches_due(inc, now).is_empty()
+                || !crate::comms::reminders_due(inc, &self.loaded.runbook, now).is_empty();
+            if due {
+                let written = self.submit(Command::Tick).unwrap_or_default();
+                if written.iter().any(|e| matches!(e.kind, EventKind::UpdateReminder { .. })) {
+                    self.view.flash(crate::i18n::ui(self.lang).update_due, true, now);
+                }
             }
         }
         let mirror = self.mirror.lock().ok().and_then(|slot| slot.clone());
@@ -255,7 +271,7 @@ impl App {
             self.dirty = true;
         }
         // The clocks on screen tick every second while an incident is open.
-        if self.inc.as_ref().is_some_and(|i| i.closed_at.is_none()) {
+        if self.inc().is_some_and(|i| i.closed_at.is_none()) {
             self.dirty = true;
         }
     }
@@ -265,14 +281,14 @@ impl App {
         if self.quit.is_some() {
             return;
         }
-        if self.inc.is_some() {
+        if self.session.is_some() {
             self.emit(EventKind::SessionEnded { reason: reason.as_str().to_string() });
         }
         self.quit = Some(reason);
     }
 
     pub fn head(&self) -> Option<String> {
-        self.sink.as_ref().and_then(|s| s.head())
+        self.session.as_ref().and_then(IncidentSession::head)
     }
 
     pub fn render(&self, f: &mut ratatui::Frame) {

@@ -2,16 +2,14 @@
 //! the templates, the §7.1 notification stages and the status-update cadence.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::exit;
 use super::incident::{load_runbook, local_tz, rebuild, store};
-use crate::app::sink::EventSink;
 use crate::cli::Global;
 use crate::comms::{self, fill::template_fields, StageState};
 use crate::config::ConfigFile;
-use crate::incident::clock::SystemClock;
-use crate::incident::{Actor, EventKind, Incident, Stamper};
+use crate::incident::decide::Command;
+use crate::incident::{EventKind, Incident};
 use crate::runbook::model::{FieldSource, NotifyWhen, Runbook};
 use crate::store::Store;
 
@@ -112,24 +110,20 @@ pub fn run(g: &Global, cfg: &ConfigFile, a: CommsArgs) -> i32 {
 
 /// Journal the text as sent through `channel`: the script that asked for it sends it.
 fn record_sent(store: &Store, id: &str, template: &str, channel: &str, text: String) -> i32 {
-    let (mut sink, _, recovered) = match store.open(id) {
-        Ok(x) => x,
+    let mut session = match super::incident::open_session(store, id) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
-    if let Some(r) = recovered {
-        eprintln!("warning: {r}");
-    }
-    let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     let kind =
         EventKind::CommsSent { template: template.to_string(), channel: channel.to_string(), text };
-    match sink.append(&stamper.stamp(kind)) {
+    match super::incident::submit_once(&mut session, Command::Record(kind)) {
         Ok(()) => {
             eprintln!("recorded in {id} as sent via {channel}");
             exit::OK
         }
-        Err(e) => {
+        Err((code, e)) => {
             eprintln!("error: the message was printed but not recorded: {e}");
-            exit::FAILED
+            code
         }
     }
 }

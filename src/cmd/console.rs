@@ -6,11 +6,11 @@ use std::sync::Arc;
 use super::incident::{load_runbook, local_tz, store};
 use super::{exit, print_diagnostics};
 use crate::app::crash::{self, CrashContext};
-use crate::app::sink::EventSink;
 use crate::app::{run, App, QuitReason};
 use crate::cli::Global;
 use crate::config::{self, ConfigFile};
 use crate::incident::clock::SystemClock;
+use crate::incident::sink::EventSink;
 use crate::incident::{Actor, EventKind};
 use crate::probe::{self, ResolvedService};
 use crate::runbook::Loaded;
@@ -72,9 +72,9 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Err(e) => return fail(e),
             };
             match store.open(&id) {
-                Ok((_, events, _))
+                Ok(o)
                     if matches!(
-                        events.first().map(|e| &e.kind),
+                        o.events.first().map(|e| &e.kind),
                         Some(EventKind::Declared(d)) if d.drill.is_some()
                     ) =>
                 {
@@ -85,7 +85,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                          writes its record; run the scenario again with `drconsole drill`"
                     ));
                 }
-                Ok((sink, events, recovered)) => (loaded, Some((sink, events, recovered))),
+                Ok(o) => (loaded, Some(o)),
                 Err(e) => return fail(e),
             }
         }
@@ -133,26 +133,26 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             row.detail = format!("not probed: {}", short_reason(&why));
         }
     }
-    if let Some((sink, events, recovered)) = resumed {
+    if let Some(opened) = resumed {
         crash::register(CrashContext {
             store: store.clone(),
-            sink: sink.clone(),
+            sink: opened.sink.clone(),
             loaded: loaded.clone(),
             actor,
             tz,
         });
         let interrupted =
-            crate::incident::state::interrupted_session(&events, &app.stamper.actor.host);
-        if let Err(e) = app.attach_owned(events, Box::new(sink)) {
+            crate::incident::state::interrupted_session(&opened.events, &app.stamper.actor.host);
+        if let Err(e) = app.attach_owned(opened.events, Box::new(opened.sink)) {
             return fail(e);
         }
         if let Some(last_event_at) = interrupted {
             app.emit(EventKind::SessionInterrupted { last_event_at });
         }
         app.emit(EventKind::SessionStarted { resumed: true });
-        if let Some(r) = recovered {
+        if !opened.warnings.is_empty() {
             let now = app.now();
-            app.view.flash(r, true, now);
+            app.view.flash(opened.warnings.join("; "), true, now);
         }
     }
 
@@ -161,7 +161,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         Err(code) => return code,
     };
     let outcome = rt.block_on(async {
-        if let (Some(uri), Some(inc)) = (&mirror_uri, &app.inc) {
+        if let (Some(uri), Some(inc)) = (&mirror_uri, app.inc()) {
             if let Some(dir) = store.find_dir(inc.id()) {
                 start_mirror(uri, inc.id(), &dir, &mirror_status);
             }
@@ -201,7 +201,7 @@ pub fn sink_factory(
     actor: Actor,
     tz: chrono::FixedOffset,
     on_create: impl Fn(&crate::incident::Declaration, &std::path::Path) + Send + 'static,
-) -> crate::app::sink::SinkFactory {
+) -> crate::incident::sink::SinkFactory {
     Box::new(move |decl: &crate::incident::Declaration| {
         let (sink, dir) = store.create(decl, &loaded)?;
         on_create(decl, &dir);
@@ -230,7 +230,7 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
 /// Write the response record on every exit path and say where it is. Printing is skipped
 /// when the terminal is gone.
 fn finish(app: &App, store: &Store, reason: QuitReason) {
-    let Some(inc) = &app.inc else { return };
+    let Some(inc) = app.inc() else { return };
     let head = app.head();
     let result = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, head.clone());
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {

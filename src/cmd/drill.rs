@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::exit;
-use super::incident::{build_declaration, local_tz, store, DeclareArgs};
+use super::incident::{local_tz, store};
 use crate::app::crash;
 use crate::app::{run, App, QuitReason};
 use crate::cli::Global;
@@ -13,8 +13,8 @@ use crate::config::ConfigFile;
 use crate::drill::scenario::{self, Origin};
 use crate::drill::{builtin, scorecard, GameClock, LoadedScenario, Session};
 use crate::incident::clock::{Clock, SystemClock};
+use crate::incident::decide::DeclareRequest;
 use crate::incident::event::DrillInfo;
-use crate::incident::state::new_incident_id;
 use crate::incident::Actor;
 use crate::store::Store;
 
@@ -85,17 +85,19 @@ pub fn declaration(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<crate::incident::Declaration, String> {
     let s = &sc.file.scenario;
-    let args = DeclareArgs {
+    let req = DeclareRequest {
         disaster_type: s.disaster_type.clone(),
         level: s.level,
         functions: s.functions.clone(),
-        reporter: Some(actor.user.clone()),
+        reporter: actor.user.clone(),
         coordinator: None,
-        began_at: None,
+        team: None,
+        t0: "now".to_string(),
+        force: false,
+        drill: Some(DrillInfo { scenario: name.to_string(), speed }),
     };
-    let mut decl = build_declaration(&sc.runbook, &args, actor, now)?;
-    decl.incident_id = new_incident_id(now, true);
-    decl.drill = Some(DrillInfo { scenario: name.to_string(), speed });
+    let decl = crate::incident::decide::declaration(&sc.runbook, &req, now)
+        .map_err(|r| r.message(crate::runbook::model::Lang::En))?;
     Ok(decl)
 }
 
@@ -105,7 +107,7 @@ pub fn write_scorecard(
     store: &Store,
     clock: &GameClock,
 ) -> Result<(scorecard::Scorecard, Vec<std::path::PathBuf>), String> {
-    let (Some(inc), Some(s)) = (&app.inc, &app.drill) else {
+    let (Some(inc), Some(s)) = (app.inc(), &app.drill) else {
         return Err("no drill is running".to_string());
     };
     let dir = store.find_dir(inc.id()).ok_or_else(|| format!("no drill '{}'", inc.id()))?;
@@ -186,7 +188,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
 
 /// The response record and the final scorecard, on every exit path.
 fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
-    let Some(inc) = &app.inc else { return };
+    let Some(inc) = app.inc() else { return };
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
     let card = write_scorecard(app, store, clock);
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {

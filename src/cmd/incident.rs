@@ -6,15 +6,16 @@ use std::sync::Arc;
 use chrono::FixedOffset;
 
 use super::{exit, print_diagnostics};
-use crate::app::sink::EventSink;
 use crate::cli::{Format, Global};
 use crate::config::{self, ConfigFile};
-use crate::incident::clock::{parse_local_time, SystemClock};
-use crate::incident::state::new_incident_id;
-use crate::incident::{Actor, Declaration, EventKind, Incident, Stamper, TeamMember};
+use crate::incident::clock::SystemClock;
+use crate::incident::decide::{declaration, Command, DeclareRequest, Refusal};
+use crate::incident::session::IncidentSession;
+use crate::incident::sink::SubmitError;
+use crate::incident::{Actor, Incident, Stamper};
 use crate::journal;
 use crate::record;
-use crate::runbook::model::TrackKind;
+use crate::runbook::model::Lang;
 use crate::runbook::{self, Loaded};
 use crate::store::Store;
 
@@ -49,78 +50,12 @@ pub struct DeclareArgs {
     pub reporter: Option<String>,
     pub coordinator: Option<String>,
     pub began_at: Option<String>,
-}
-
-/// Check a declaration against the runbook; every problem is named.
-pub fn build_declaration(
-    loaded: &Loaded,
-    a: &DeclareArgs,
-    actor: &Actor,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Declaration, String> {
-    let rb = &loaded.runbook;
-    if rb.disaster_type(&a.disaster_type).is_none() {
-        let known: Vec<&str> = rb.disaster_types.iter().map(|d| d.id.as_str()).collect();
-        return Err(format!(
-            "--type '{}' is not a disaster type of this runbook; one of: {}",
-            a.disaster_type,
-            known.join(", ")
-        ));
-    }
-    let track = rb.track_for_level(a.level).ok_or_else(|| {
-        let known: Vec<String> = rb.levels.iter().map(|l| l.level.to_string()).collect();
-        format!("--level {} is not a level of this runbook; one of: {}", a.level, known.join(", "))
-    })?;
-    for f in &a.functions {
-        if rb.function(f).is_none() {
-            let known: Vec<&str> = rb.functions.iter().map(|f| f.id.as_str()).collect();
-            return Err(format!(
-                "--functions: '{f}' is not a business function; one of: {}",
-                known.join(", ")
-            ));
-        }
-    }
-    let functions = if a.functions.is_empty() && track.kind == TrackKind::Full {
-        rb.functions.iter().map(|f| f.id.clone()).collect()
-    } else {
-        a.functions.clone()
-    };
-    if functions.is_empty() && track.kind == TrackKind::Partial {
-        return Err(format!(
-            "level {} is a partial DR: name the affected functions with --functions",
-            a.level
-        ));
-    }
-    let t0 = match &a.began_at {
-        Some(t) => parse_local_time(t, now).map_err(|e| format!("--began-at: {e}"))?,
-        None => now,
-    };
-    let coordinator = a.coordinator.clone().unwrap_or_else(|| {
-        rb.role("coordinator").or(rb.roles.first()).map(|r| r.person.clone()).unwrap_or_default()
-    });
-    Ok(Declaration {
-        incident_id: new_incident_id(now, false),
-        disaster_type: a.disaster_type.clone(),
-        level: a.level,
-        functions,
-        reporter: a.reporter.clone().unwrap_or_else(|| actor.user.clone()),
-        coordinator,
-        team: rb
-            .roles
-            .iter()
-            .map(|r| TeamMember { role: r.id.clone(), person: r.person.clone() })
-            .collect(),
-        t0,
-        runbook_name: rb.plan.name.clone(),
-        runbook_sha256: loaded.sha256(),
-        lang: rb.plan.language,
-        drill: None,
-    })
+    pub force: bool,
 }
 
 pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
     let loaded = match load_runbook(g, cfg) {
-        Ok(l) => l,
+        Ok(l) => Arc::new(l),
         Err(code) => return code,
     };
     let store = match store(g) {
@@ -128,16 +63,28 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(e) => return fail(e),
     };
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
-    let decl = match build_declaration(&loaded, &a, &stamper.actor, stamper.clock.now()) {
+    let req = DeclareRequest {
+        disaster_type: a.disaster_type,
+        level: a.level,
+        functions: a.functions,
+        reporter: a.reporter.unwrap_or_else(|| stamper.actor.user.clone()),
+        coordinator: a.coordinator,
+        team: None,
+        t0: a.began_at.unwrap_or_else(|| "now".to_string()),
+        force: a.force,
+        drill: None,
+    };
+    let decl = match declaration(&loaded, &req, stamper.clock.now()) {
         Ok(d) => d,
-        Err(e) => return fail(e),
+        Err(Refusal::BadT0(e)) => return fail(format!("--began-at: {e}")),
+        Err(r) => return fail(r.message(Lang::En)),
     };
     let id = decl.incident_id.clone();
-    let (mut sink, _) = match store.create(&decl, &loaded) {
+    let (sink, _) = match store.create(&decl, &loaded) {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    if let Err(e) = sink.append(&stamper.stamp(EventKind::Declared(decl))) {
+    if let Err(e) = IncidentSession::declare(loaded, Box::new(sink), stamper, decl) {
         eprintln!("error: the declaration could not be saved: {e}");
         return exit::FAILED;
     }
@@ -145,8 +92,52 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
     exit::OK
 }
 
+/// An incident opened for one command from a shell: its journal, state and rules, exactly as
+/// the console has them. Warnings (unreadable entries, a cut tail) are printed.
+pub fn open_session(store: &Store, id: &str) -> Result<IncidentSession, String> {
+    let loaded = Arc::new(store.runbook(id)?);
+    let opened = store.open(id)?;
+    for w in &opened.warnings {
+        eprintln!("warning: {w}");
+    }
+    let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
+    IncidentSession::resume(loaded, Box::new(opened.sink), stamper, opened.events)
+}
+
+/// Submit one command from a shell; the message for a refusal or an unsaved change.
+pub fn submit_once(session: &mut IncidentSession, cmd: Command) -> Result<(), (i32, String)> {
+    let lang = session.incident().decl.lang;
+    match session.submit(cmd) {
+        Ok(_) => {
+            if let Some(alarm) = session.alarm() {
+                eprintln!("warning: {alarm}");
+            }
+            Ok(())
+        }
+        Err(SubmitError::Refused(r)) => Err((exit::USAGE, r.message(lang))),
+        Err(SubmitError::NotSaved(e)) => Err((exit::FAILED, e)),
+    }
+}
+
+/// The most a note read from stdin may hold, like any other text the program takes in.
+const MAX_NOTE_BYTES: u64 = 1 << 20;
+
 pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
-    let text = text.join(" ");
+    let text = if text == ["-"] {
+        // `note -`: the note comes from stdin, for alert hooks.
+        let mut buf = String::new();
+        use std::io::Read;
+        let read = std::io::stdin().lock().take(MAX_NOTE_BYTES + 1).read_to_string(&mut buf);
+        match read {
+            Ok(n) if n as u64 > MAX_NOTE_BYTES => {
+                return fail(format!("the note on stdin is over {MAX_NOTE_BYTES} bytes"))
+            }
+            Ok(_) => buf.trim_end_matches('\n').to_string(),
+            Err(e) => return fail(format!("cannot read the note from stdin: {e}")),
+        }
+    } else {
+        text.join(" ")
+    };
     if text.trim().is_empty() {
         return fail("the note is empty");
     }
@@ -158,25 +149,18 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
         Ok(id) => id,
         Err(e) => return fail(e),
     };
-    let (mut sink, _, recovered) = match store.open(&id) {
-        Ok(x) => x,
+    let mut session = match open_session(&store, &id) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
-    if let Some(r) = recovered {
-        eprintln!("warning: {r}");
-    }
-    let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
-    match sink.append(&stamper.stamp(EventKind::Note { text })) {
+    match submit_once(&mut session, Command::Note { text }) {
         Ok(()) => {
-            if let Some(alarm) = sink.alarm() {
-                eprintln!("warning: {alarm}");
-            }
-            println!("noted in {id} (head {})", sink.head().unwrap_or_default());
+            println!("noted in {id} (head {})", session.head().unwrap_or_default());
             exit::OK
         }
-        Err(e) => {
+        Err((code, e)) => {
             eprintln!("error: the note was not saved: {e}");
-            exit::FAILED
+            code
         }
     }
 }
@@ -236,7 +220,10 @@ pub fn list(g: &Global, json: bool) -> i32 {
 pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), String> {
     let dir = store.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
     let path = Store::journal_path(&dir);
-    let events = crate::store::read_events(&path)?;
+    let (events, warnings) = crate::store::read_events(&path)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let loaded = store.runbook(id)?;
     let inc = Incident::replay(&loaded.runbook, &events)
         .ok_or("the journal does not start with a declaration this runbook understands")?;
@@ -312,7 +299,14 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
     let Some(dir) = store.find_dir(&id) else { return fail(format!("no incident '{id}'")) };
     let path = Store::journal_path(&dir);
     let report = journal::verify(&path);
+    // The record is rebuilt with the runbook copy: it is a fact the record depends on too.
+    let runbook = crate::store::verify_runbook_copy(&dir, &path);
+    match &runbook {
+        Ok(line) => println!("ok: {line}"),
+        Err(line) => println!("BROKEN: {line}"),
+    }
     match &report.first_broken {
+        None if runbook.is_err() => exit::FAILED,
         None => {
             println!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
             exit::OK

@@ -94,7 +94,7 @@ impl App {
     /// Fire every inject whose game time has come; handle the end of the recovery.
     pub fn drill_tick(&mut self) {
         let now = self.now();
-        let Some(inc) = self.inc.as_ref() else { return };
+        let Some(inc) = self.inc() else { return };
         // Recovery declared complete ends the exercise: no inject fires after it.
         if inc.closed_at.is_some() {
             self.drill_check_closed();
@@ -115,7 +115,7 @@ impl App {
     /// Fire the next inject now, whatever its game time. Not after the recovery is complete.
     pub fn drill_fire_next(&mut self) -> bool {
         let now = self.now();
-        if self.inc.as_ref().is_none_or(|i| i.closed_at.is_some()) {
+        if self.inc().is_none_or(|i| i.closed_at.is_some()) {
             return false;
         }
         let Some(s) = self.drill.as_mut() else { return false };
@@ -146,7 +146,7 @@ impl App {
     }
 
     fn drill_holds(&self, e: &Expectation) -> bool {
-        let Some(inc) = &self.inc else { return false };
+        let Some(inc) = self.inc() else { return false };
         let health =
             |id: &str| self.view.health.iter().find(|r| r.id == id).map(|r| r.state.clone());
         holds(inc, health, e)
@@ -175,7 +175,7 @@ impl App {
     /// When the recovery is declared complete, every expectation not yet checked is decided
     /// now (nothing changes after the close), and the scorecard is written.
     fn drill_check_closed(&mut self) {
-        let closed = self.inc.as_ref().is_some_and(|i| i.closed_at.is_some());
+        let closed = self.inc().is_some_and(|i| i.closed_at.is_some());
         if !closed || self.drill.as_ref().is_none_or(|s| s.closed_handled) {
             return;
         }

@@ -138,8 +138,15 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
             format!("{service} {from} → {to}{detail}")
         }
-        EventKind::BackupPoint { at, source } => {
-            let local = at.format("%Y-%m-%d %H:%M UTC");
+        EventKind::Unreadable { seq, event_type, .. } => {
+            if zh {
+                format!("无法读取的事件 {seq}: {event_type}")
+            } else {
+                format!("unreadable event {seq}: {event_type}")
+            }
+        }
+        EventKind::BackupPoint { backup_at, source } => {
+            let local = backup_at.format("%Y-%m-%d %H:%M UTC");
             if zh {
                 format!("最近可用备份: {local} ({source})")
             } else {

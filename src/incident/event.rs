@@ -120,9 +120,10 @@ pub enum EventKind {
         to: String,
         detail: String,
     },
-    /// The time of the last good backup, for the RPO.
+    /// The time of the last good backup, for the RPO. (Named `backup_at`: a payload field may
+    /// never share a name with the envelope, see [`ENVELOPE_FIELDS`].)
     BackupPoint {
-        at: DateTime<Utc>,
+        backup_at: DateTime<Utc>,
         source: String,
     },
     /// Recovery declared complete (§5.5 step 11); the clocks stop.
@@ -179,7 +180,24 @@ pub enum EventKind {
     DrillClock {
         paused: bool,
     },
+    /// A well-framed journal entry this version cannot read (a newer version's event, a field
+    /// it does not know): kept on the timeline and in the record, ignored by the state. Made
+    /// only by the decoder, never read from a journal and never appended to one.
+    #[serde(skip_deserializing)]
+    Unreadable {
+        seq: u64,
+        event_type: String,
+        /// The entry's JSON, with passwords in connection strings redacted.
+        raw: String,
+        error: String,
+    },
 }
+
+/// The envelope's own field names. `EventKind` is flattened into `Event`, so a payload field
+/// with one of these names would silently replace the envelope's (the first version's
+/// `backup-point` lost its event time that way). A unit test holds every variant to this.
+pub const ENVELOPE_FIELDS: &[&str] =
+    &["at", "wall", "mono_ms", "who", "resource", "success", "type"];
 
 impl EventKind {
     /// The step, function or service the event concerns, for the audit trail.
@@ -206,6 +224,7 @@ impl EventKind {
             EventKind::StepFailed { .. }
                 | EventKind::TimerBreached { .. }
                 | EventKind::Panic { .. }
+                | EventKind::Unreadable { .. }
                 | EventKind::DrillExpectation { met: false, .. }
         ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
     }
@@ -265,4 +284,151 @@ fn tty_name() -> Option<String> {
         .ok()
         .map(|p| p.display().to_string())
         .filter(|p| p.starts_with("/dev/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// One instance of every variant. `variant_number` has no wildcard arm, so a new variant
+    /// does not compile until it is numbered, and the test below fails until it is here.
+    fn every_kind() -> Vec<EventKind> {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
+        let s = |x: &str| x.to_string();
+        vec![
+            EventKind::Declared(Declaration {
+                incident_id: s("20261128-060000-abcd"),
+                disaster_type: s("database-failure"),
+                level: 3,
+                functions: vec![s("auth")],
+                reporter: s("ops"),
+                coordinator: s("lead"),
+                team: vec![TeamMember { role: s("coordinator"), person: s("lead") }],
+                t0: t,
+                runbook_name: s("rb"),
+                runbook_sha256: s("00"),
+                lang: Lang::En,
+                drill: Some(DrillInfo { scenario: s("x"), speed: 2.5 }),
+            }),
+            EventKind::SessionStarted { resumed: true },
+            EventKind::SessionEnded { reason: s("quit") },
+            EventKind::SessionInterrupted { last_event_at: t },
+            EventKind::StepStarted { step: s("a") },
+            EventKind::StepDone { step: s("a") },
+            EventKind::StepSkipped { step: s("a"), reason: s("r") },
+            EventKind::StepFailed { step: s("a"), reason: s("r") },
+            EventKind::Note { text: s("n") },
+            EventKind::FunctionRestored { function: s("auth") },
+            EventKind::TimerBreached { function: Some(s("auth")), budget_secs: 60 },
+            EventKind::HealthChanged {
+                service: s("api"),
+                from: s("UP"),
+                to: s("DOWN"),
+                detail: s("d"),
+            },
+            EventKind::BackupPoint { backup_at: t, source: s("operator") },
+            EventKind::Closed,
+            EventKind::Panic { message: s("p") },
+            EventKind::NotificationSent {
+                stage: s("s"),
+                audience: s("a"),
+                channel: s("c"),
+                notified: s("n"),
+                note: s("x"),
+            },
+            EventKind::CommsSent { template: s("t"), channel: s("c"), text: s("x") },
+            EventKind::UpdateReminder { due_at: t },
+            EventKind::StatusUpdateSent { channel: s("c"), note: s("n") },
+            EventKind::DrillMessage { text: s("m"), adhoc: true },
+            EventKind::DrillDecision { prompt: s("p"), options: vec![s("a")] },
+            EventKind::DrillExpectation {
+                kind: s("function"),
+                target: s("auth"),
+                state: Some(s("UP")),
+                by_secs: 5,
+                met: true,
+            },
+            EventKind::DrillClock { paused: true },
+            EventKind::Unreadable { seq: 1, event_type: s("x"), raw: s("{}"), error: s("e") },
+        ]
+    }
+
+    fn variant_number(k: &EventKind) -> usize {
+        match k {
+            EventKind::Declared(_) => 0,
+            EventKind::SessionStarted { .. } => 1,
+            EventKind::SessionEnded { .. } => 2,
+            EventKind::SessionInterrupted { .. } => 3,
+            EventKind::StepStarted { .. } => 4,
+            EventKind::StepDone { .. } => 5,
+            EventKind::StepSkipped { .. } => 6,
+            EventKind::StepFailed { .. } => 7,
+            EventKind::Note { .. } => 8,
+            EventKind::FunctionRestored { .. } => 9,
+            EventKind::TimerBreached { .. } => 10,
+            EventKind::HealthChanged { .. } => 11,
+            EventKind::BackupPoint { .. } => 12,
+            EventKind::Closed => 13,
+            EventKind::Panic { .. } => 14,
+            EventKind::NotificationSent { .. } => 15,
+            EventKind::CommsSent { .. } => 16,
+            EventKind::UpdateReminder { .. } => 17,
+            EventKind::StatusUpdateSent { .. } => 18,
+            EventKind::DrillMessage { .. } => 19,
+            EventKind::DrillDecision { .. } => 20,
+            EventKind::DrillExpectation { .. } => 21,
+            EventKind::DrillClock { .. } => 22,
+            EventKind::Unreadable { .. } => 23,
+        }
+    }
+
+    #[test]
+    fn every_variant_is_in_the_examples() {
+        let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (0..=23).collect::<Vec<_>>());
+    }
+
+    /// The class of bug that made an incident unreadable: a payload field named like an
+    /// envelope field. Derived from the serialized variants, not from a hand-kept list.
+    #[test]
+    fn no_payload_field_shares_a_name_with_the_envelope() {
+        for kind in every_kind() {
+            let v = serde_json::to_value(&kind).unwrap();
+            let obj = v.as_object().unwrap();
+            for key in obj.keys().filter(|k| *k != "type") {
+                assert!(
+                    !ENVELOPE_FIELDS.contains(&key.as_str()),
+                    "{} has a field '{key}', which the envelope uses",
+                    obj["type"]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_event_round_trips_through_json() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
+        for kind in every_kind() {
+            let ev = Event {
+                at: t,
+                wall: t + chrono::Duration::seconds(3),
+                mono_ms: 12,
+                who: Actor::default(),
+                resource: kind.resource().map(str::to_string),
+                success: !kind.is_failure(),
+                kind,
+            };
+            let v = serde_json::to_value(&ev).unwrap();
+            if matches!(ev.kind, EventKind::Unreadable { .. }) {
+                // Never read from a journal: a planted "unreadable" line is itself unreadable.
+                assert!(serde_json::from_value::<Event>(v).is_err());
+                continue;
+            }
+            let back: Event = serde_json::from_value(v).unwrap();
+            assert_eq!(back, ev);
+        }
+    }
 }

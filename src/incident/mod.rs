@@ -1,17 +1,22 @@
 //! The incident: events, the state they build, clocks and timer arithmetic.
 
 pub mod clock;
+pub mod decide;
+pub mod decode;
 pub mod describe;
 pub mod event;
+pub mod session;
+pub mod sink;
 pub mod state;
 pub mod timers;
 
-pub use event::{Actor, Declaration, Event, EventKind, TeamMember};
+pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, TeamMember};
 pub use state::{apply, Incident, StepState, StepStatus};
 
 use clock::Clock;
 
 /// Stamps event kinds with time and operator.
+#[derive(Clone)]
 pub struct Stamper {
     pub clock: std::sync::Arc<dyn Clock>,
     pub actor: Actor,

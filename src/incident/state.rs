@@ -218,7 +218,8 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         | EventKind::DrillMessage { .. }
         | EventKind::DrillDecision { .. }
         | EventKind::DrillExpectation { .. }
-        | EventKind::DrillClock { .. } => {}
+        | EventKind::DrillClock { .. }
+        | EventKind::Unreadable { .. } => {}
         EventKind::StepStarted { step } => {
             if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
                 if s.status != StepStatus::InProgress {
@@ -291,7 +292,7 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
                 HealthMark { state: to.clone(), since: at, detail: detail.clone() },
             );
         }
-        EventKind::BackupPoint { at: point, .. } => inc.backup_point = Some(*point),
+        EventKind::BackupPoint { backup_at, .. } => inc.backup_point = Some(*backup_at),
         EventKind::NotificationSent { .. }
         | EventKind::CommsSent { .. }
         | EventKind::UpdateReminder { .. }

@@ -214,22 +214,57 @@ impl Journal {
     /// Apply the returned entry's payload, not the value passed in: it is the payload as any
     /// later replay will read it (a float may differ in its last bit).
     pub fn append(&mut self, payload: Value) -> Result<Entry, JournalError> {
+        let lock = self.lock_and_catch_up()?;
+        let entry = self.append_locked(payload);
+        drop(lock);
+        entry
+    }
+
+    /// Takes the lock and reads what other processes appended (queued for the caller), unless
+    /// the current file was abandoned after a failure: it is never locked or written again.
+    fn lock_and_catch_up(&mut self) -> Result<Option<FileLock>, JournalError> {
         if self.abandoned.is_some() {
-            // The current file failed before: never write it again.
-            let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
-            return self.append_after_failure(entry, line);
+            return Ok(None);
         }
         let lock =
             FileLock::exclusive(&self.file).map_err(|e| JournalError::io("lock", &self.path, e))?;
         // Chain onto the real head: whatever other processes appended comes first.
         self.catch_up(true)?;
+        Ok(Some(lock))
+    }
+
+    /// Appends what `decide` returns, deciding on the journal as it really is: under the lock,
+    /// after catching up, `decide` gets every entry other processes appended since the last
+    /// [`Journal::poll`] (they precede whatever it returns, in the file and for the caller).
+    /// Each payload is durable before the next is written. `Ok(Err(e))` is `decide`'s own
+    /// refusal: nothing was written. The returned entries carry their payloads as a reader of
+    /// the file will see them.
+    pub fn append_with<E>(
+        &mut self,
+        decide: impl FnOnce(Vec<Entry>) -> Result<Vec<Value>, E>,
+    ) -> Result<Result<Vec<Entry>, E>, JournalError> {
+        let lock = self.lock_and_catch_up()?;
+        let foreign = std::mem::take(&mut self.queued);
+        let payloads = match decide(foreign) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut out = Vec::with_capacity(payloads.len());
+        for payload in payloads {
+            out.push(self.append_locked(payload)?);
+        }
+        drop(lock);
+        Ok(Ok(out))
+    }
+
+    /// One append, with the lock held (or the file abandoned) and the chain caught up.
+    fn append_locked(&mut self, payload: Value) -> Result<Entry, JournalError> {
         let (entry, line) = frame::encode(self.chain.last_seq + 1, &self.chain.head, payload)?;
         if self.abandoned.is_none() {
             match self.write_and_sync(&line) {
                 Ok(()) => {
                     self.offset += line.len() as u64;
                     self.commit(entry.clone(), line);
-                    drop(lock);
                     return Ok(entry);
                 }
                 Err(e) => {
@@ -240,7 +275,6 @@ impl Journal {
                 }
             }
         }
-        drop(lock);
         self.append_after_failure(entry, line)
     }
 

@@ -40,6 +40,7 @@ mod read;
 mod scan;
 mod verify;
 
+pub use canonical::to_vec as canonical_json;
 pub use error::JournalError;
 pub use failover::continuations;
 pub use frame::{GENESIS, MAX_ENTRY_BYTES};

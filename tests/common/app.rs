@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::sink::{EventSink, MemorySink};
 use drconsole::app::App;
 use drconsole::incident::clock::FakeClock;
+use drconsole::incident::sink::{EventSink, MemorySink};
 use drconsole::incident::{Actor, Event};
 use drconsole::runbook::model::Lang;
 use ratatui::backend::TestBackend;
@@ -79,7 +79,7 @@ impl Harness {
     /// Declare with the form's defaults (level 3, first disaster type, every function).
     pub fn declare_default(&mut self) {
         self.key(KeyCode::Enter);
-        assert!(self.app.inc.is_some(), "declaration failed: {:?}", self.app.view.declare);
+        assert!(self.app.inc().is_some(), "declaration failed: {:?}", self.app.view.declare);
     }
 
     pub fn events(&self) -> Vec<Event> {

@@ -1,0 +1,117 @@
+//! One incident being worked: its state and its journal, kept equal to a replay of the journal.
+//!
+//! Every change goes decide → append → apply, and every entry is applied in the order the
+//! journal holds it: the entries other processes wrote before ours first, then ours. So the
+//! invariant `Incident::replay(journal) == session.incident()` holds after every call.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::decide::{decide, Command, Refusal};
+use super::sink::{EventSink, SubmitError};
+use super::state::apply;
+use super::{Declaration, Event, EventKind, Incident, Stamper};
+use crate::runbook::Loaded;
+
+pub struct IncidentSession {
+    inc: Incident,
+    sink: Box<dyn EventSink>,
+    stamper: Stamper,
+    loaded: Arc<Loaded>,
+}
+
+impl IncidentSession {
+    /// Make a declaration durable and start working it.
+    pub fn declare(
+        loaded: Arc<Loaded>,
+        mut sink: Box<dyn EventSink>,
+        stamper: Stamper,
+        decl: Declaration,
+    ) -> Result<IncidentSession, String> {
+        if loaded.runbook.track_for_level(decl.level).is_none() {
+            return Err("the declaration names a level this runbook does not define".into());
+        }
+        let ev = stamper.stamp(EventKind::Declared(decl));
+        let mut first = None;
+        let written = sink.transact(&mut |foreign| {
+            first = foreign.into_iter().next();
+            Ok(vec![ev.clone()])
+        });
+        let written = written.map_err(|e| match e {
+            SubmitError::NotSaved(e) => e,
+            SubmitError::Refused(r) => r.message(loaded.runbook.plan.language),
+        })?;
+        if first.is_some() {
+            return Err("the new incident's journal was not empty".into());
+        }
+        let inc = written
+            .first()
+            .and_then(|ev| Incident::from_declared(&loaded.runbook, ev))
+            .ok_or("the declaration names a level this runbook does not define")?;
+        Ok(IncidentSession { inc, sink, stamper, loaded })
+    }
+
+    /// Continue an incident from the events its journal holds.
+    pub fn resume(
+        loaded: Arc<Loaded>,
+        sink: Box<dyn EventSink>,
+        stamper: Stamper,
+        events: Vec<Event>,
+    ) -> Result<IncidentSession, String> {
+        let inc = Incident::replay_owned(&loaded.runbook, events)
+            .ok_or("the journal does not start with a declaration this runbook understands")?;
+        Ok(IncidentSession { inc, sink, stamper, loaded })
+    }
+
+    pub fn incident(&self) -> &Incident {
+        &self.inc
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.stamper.clock.now()
+    }
+
+    /// Whether `cmd` would be allowed now, on what this session knows, without writing.
+    pub fn check(&self, cmd: &Command) -> Result<(), Refusal> {
+        decide(&self.inc, &self.loaded.runbook, cmd, self.now()).map(|_| ())
+    }
+
+    /// Decide `cmd` on the incident as the journal has it (other writers' entries included),
+    /// append what it produces, and apply everything in journal order. Returns the events
+    /// written (none for a tick with nothing due).
+    pub fn submit(&mut self, cmd: Command) -> Result<Vec<Event>, SubmitError> {
+        let rb = &self.loaded.runbook;
+        let inc = &mut self.inc;
+        let stamper = &self.stamper;
+        let written = self.sink.transact(&mut |foreign| {
+            for ev in &foreign {
+                apply(inc, rb, ev);
+            }
+            let now = stamper.clock.now();
+            let kinds = decide(inc, rb, &cmd, now)?;
+            Ok(kinds.into_iter().map(|k| stamper.stamp(k)).collect())
+        })?;
+        for ev in &written {
+            apply(&mut self.inc, rb, ev);
+        }
+        Ok(written)
+    }
+
+    /// Apply what other processes appended since the last look; how many events that was.
+    pub fn poll(&mut self) -> usize {
+        let foreign = self.sink.poll_foreign();
+        for ev in &foreign {
+            apply(&mut self.inc, &self.loaded.runbook, ev);
+        }
+        foreign.len()
+    }
+
+    pub fn alarm(&self) -> Option<String> {
+        self.sink.alarm()
+    }
+
+    pub fn head(&self) -> Option<String> {
+        self.sink.head()
+    }
+}

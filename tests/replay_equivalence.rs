@@ -1,0 +1,306 @@
+//! The invariant the whole console rests on: what a session holds is exactly what a replay of
+//! its journal gives, after every command, while a second writer appends to the same journal;
+//! and every event reads back from its journal line byte for byte.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use drconsole::incident::clock::FakeClock;
+use drconsole::incident::decide::{declaration, Command, DeclareRequest};
+use drconsole::incident::session::IncidentSession;
+use drconsole::incident::sink::EventSink;
+use drconsole::incident::{Actor, Event, EventKind, Incident, Stamper};
+use drconsole::journal::Journal;
+use drconsole::runbook::Loaded;
+use drconsole::store::{JournalSink, Store};
+use proptest::prelude::*;
+
+fn actor(user: &str, pid: u32) -> Actor {
+    Actor { user: user.into(), ssh_client: None, host: "jump1".into(), tty: None, pid }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Start(usize),
+    Done(usize),
+    Skip(usize, String),
+    Fail(usize, String),
+    /// Fail the step whose failure brings in the adjust procedure (the system test).
+    FailTest(String),
+    Restore(usize),
+    /// Minutes before (positive) or after (negative) T0.
+    Backup(i64),
+    Note(String),
+    /// Seconds the clock moves, then a tick.
+    Tick(u32),
+    Health(usize, u8),
+    Notified(String),
+    CommsSent(String),
+    /// The second writer (another process) appends a note.
+    ForeignNote(String),
+    /// The second writer starts or finishes a step, with no regard for the rules.
+    ForeignStep(usize, bool),
+    /// The console's once-a-second look for other writers' entries.
+    Poll,
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Any Unicode, including controls, bidi overrides and emoji; sometimes empty.
+    prop_oneof![any::<String>(), "[a-z 主库已切换]{0,12}", Just(String::new())]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..40usize).prop_map(Op::Start),
+        (0..40usize).prop_map(Op::Done),
+        (0..40usize, text()).prop_map(|(i, t)| Op::Skip(i, t)),
+        (0..40usize, text()).prop_map(|(i, t)| Op::Fail(i, t)),
+        text().prop_map(Op::FailTest),
+        (0..8usize).prop_map(Op::Restore),
+        (-90i64..600).prop_map(Op::Backup),
+        text().prop_map(Op::Note),
+        prop_oneof![0..120u32, 0..20_000u32].prop_map(Op::Tick),
+        (0..6usize, 0..3u8).prop_map(|(i, s)| Op::Health(i, s)),
+        text().prop_map(Op::Notified),
+        text().prop_map(Op::CommsSent),
+        text().prop_map(Op::ForeignNote),
+        (0..40usize, any::<bool>()).prop_map(|(i, d)| Op::ForeignStep(i, d)),
+        Just(Op::Poll),
+    ]
+}
+
+struct World {
+    _tmp: tempfile::TempDir,
+    path: PathBuf,
+    loaded: Arc<Loaded>,
+    clock: FakeClock,
+    session: IncidentSession,
+    other: JournalSink,
+    other_stamper: Stamper,
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let loaded = Arc::new(drconsole::runbook::load::builtin().unwrap());
+    let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
+    let clock = FakeClock::at(t);
+    let req = DeclareRequest {
+        disaster_type: loaded.runbook.disaster_types[0].id.clone(),
+        level: 3,
+        functions: vec![],
+        reporter: "值班员".into(),
+        coordinator: None,
+        team: None,
+        t0: "now".into(),
+        force: false,
+        drill: None,
+    };
+    let decl = declaration(&loaded, &req, t).unwrap();
+    let store = Store::new(tmp.path().to_path_buf());
+    let (sink, dir) = store.create(&decl, &loaded).unwrap();
+    let stamper = Stamper { clock: Arc::new(clock.clone()), actor: actor("ic", 100) };
+    let session = IncidentSession::declare(loaded.clone(), Box::new(sink), stamper, decl).unwrap();
+    let path = Store::journal_path(&dir);
+    let other = JournalSink::new(Journal::open(&path).unwrap().journal);
+    let other_stamper = Stamper { clock: Arc::new(clock.clone()), actor: actor("scribe", 200) };
+    World { _tmp: tmp, path, loaded, clock, session, other, other_stamper }
+}
+
+impl World {
+    fn step_key(&self, i: usize) -> String {
+        let steps = &self.session.incident().steps;
+        steps[i % steps.len()].key.clone()
+    }
+
+    fn foreign(&mut self, kind: EventKind) {
+        let ev = self.other_stamper.stamp(kind);
+        self.other.transact(&mut |_| Ok(vec![ev.clone()])).unwrap();
+    }
+
+    fn run(&mut self, op: Op) {
+        let inc = self.session.incident();
+        let cmd = match op {
+            Op::Start(i) => Command::StartStep { step: self.step_key(i) },
+            Op::Done(i) => Command::CompleteStep { step: self.step_key(i) },
+            Op::Skip(i, reason) => Command::SkipStep { step: self.step_key(i), reason },
+            Op::Fail(i, reason) => Command::FailStep { step: self.step_key(i), reason },
+            Op::FailTest(reason) => {
+                let rb = &self.loaded.runbook;
+                let Some(s) = inc
+                    .steps
+                    .iter()
+                    .find(|s| rb.step(&s.id).is_some_and(|t| t.step.on_fail.is_some()))
+                else {
+                    return;
+                };
+                Command::FailStep { step: s.key.clone(), reason }
+            }
+            Op::Restore(i) => {
+                if inc.timers.is_empty() {
+                    return;
+                }
+                Command::RestoreFunction { function: inc.timers[i % inc.timers.len()].id.clone() }
+            }
+            Op::Backup(min) => Command::BackupPoint {
+                backup_at: inc.decl.t0 - Duration::minutes(min),
+                source: "operator".into(),
+            },
+            Op::Note(text) => Command::Note { text },
+            Op::Tick(secs) => {
+                self.clock.advance(Duration::seconds(i64::from(secs)));
+                Command::Tick
+            }
+            Op::Health(i, s) => {
+                let services = &self.loaded.runbook.services;
+                let service = services[i % services.len()].id.clone();
+                let to = ["UP", "DOWN", "DEGRADED"][usize::from(s) % 3].to_string();
+                Command::Record(EventKind::HealthChanged {
+                    service,
+                    from: "UNKNOWN".into(),
+                    to,
+                    detail: "probe".into(),
+                })
+            }
+            Op::Notified(who) => Command::Record(EventKind::NotificationSent {
+                stage: "initial".into(),
+                audience: "team".into(),
+                channel: "phone".into(),
+                notified: who,
+                note: String::new(),
+            }),
+            Op::CommsSent(text) => Command::Record(EventKind::CommsSent {
+                template: "outage".into(),
+                channel: "status page".into(),
+                text,
+            }),
+            Op::ForeignNote(text) => {
+                self.foreign(EventKind::Note { text });
+                return;
+            }
+            Op::Poll => {
+                self.session.poll();
+                return;
+            }
+            Op::ForeignStep(i, done) => {
+                let step = self.step_key(i);
+                let kind = if done {
+                    EventKind::StepDone { step }
+                } else {
+                    EventKind::StepStarted { step }
+                };
+                self.foreign(kind);
+                return;
+            }
+        };
+        // A refusal is a legitimate outcome; what matters is that state and journal agree.
+        let _ = self.session.submit(cmd);
+    }
+
+    /// The session holds exactly the replay of the part of the journal it has seen (another
+    /// writer's later entries come in with its next poll or append).
+    fn check(&mut self) {
+        let (events, warnings) = drconsole::store::read_events(&self.path).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let seen = self.session.incident().events.len();
+        assert!(seen <= events.len());
+        let replayed = Incident::replay(&self.loaded.runbook, &events[..seen]).unwrap();
+        assert_eq!(&replayed, self.session.incident(), "replay(journal) != live state");
+        lines_round_trip(&self.path, &events);
+    }
+
+    /// After a poll the session has seen all of it.
+    fn check_all(&mut self) {
+        self.session.poll();
+        self.check();
+        let (events, _) = drconsole::store::read_events(&self.path).unwrap();
+        assert_eq!(self.session.incident().events.len(), events.len());
+    }
+}
+
+/// Each event, serialized again, gives exactly the payload bytes of its journal line.
+fn lines_round_trip(path: &Path, events: &[Event]) {
+    let bytes = std::fs::read(path).unwrap();
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), events.len());
+    for (line, ev) in lines.iter().zip(events) {
+        let json = &line[line.iter().position(|b| *b == b'{').unwrap()..];
+        let marker = b",\"payload\":";
+        let at = json.windows(marker.len()).position(|w| w == marker).unwrap();
+        let payload = &json[at + marker.len()..json.len() - 1];
+        let again = drconsole::journal::canonical_json(&serde_json::to_value(ev).unwrap());
+        assert_eq!(
+            String::from_utf8_lossy(&again),
+            String::from_utf8_lossy(payload),
+            "event does not round-trip through its line"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn live_state_equals_the_replay_of_the_journal_with_a_second_writer(
+        ops in proptest::collection::vec(op(), 1..60)
+    ) {
+        let mut w = world();
+        w.check();
+        for op in ops {
+            w.run(op);
+            w.check();
+        }
+        w.check_all();
+    }
+}
+
+/// The quiet divergence of the first version: entries another writer appended are applied
+/// before the session's own, as the journal holds them.
+#[test]
+fn foreign_entries_caught_up_during_an_append_come_first() {
+    let mut w = world();
+    let step = w.step_key(0);
+    w.foreign(EventKind::StepStarted { step: step.clone() });
+    w.foreign(EventKind::Note { text: "from the scribe".into() });
+    let written = w.session.submit(Command::CompleteStep { step: step.clone() }).unwrap();
+    assert_eq!(written.len(), 1);
+    let evs = &w.session.incident().events;
+    let n = evs.len();
+    assert!(matches!(evs[n - 3].kind, EventKind::StepStarted { .. }));
+    assert!(matches!(evs[n - 2].kind, EventKind::Note { .. }));
+    assert!(matches!(evs[n - 1].kind, EventKind::StepDone { .. }));
+    w.check_all();
+}
+
+/// Two consoles pressing `d` on one step at once: the second decides on the caught-up state
+/// and is refused, so the journal holds one `step-done`.
+#[test]
+fn two_writers_completing_one_step_record_it_once() {
+    let mut w = world();
+    let step = w.step_key(0);
+    let path = w.path.clone();
+    let stamper = Stamper { clock: Arc::new(w.clock.clone()), actor: actor("second-ic", 300) };
+    let (events, _) = drconsole::store::read_events(&path).unwrap();
+    let second_sink = JournalSink::new(Journal::open(&path).unwrap().journal);
+    let mut second =
+        IncidentSession::resume(w.loaded.clone(), Box::new(second_sink), stamper, events).unwrap();
+    second.submit(Command::CompleteStep { step: step.clone() }).unwrap();
+    let refused = w.session.submit(Command::CompleteStep { step: step.clone() });
+    assert!(
+        matches!(
+            refused,
+            Err(drconsole::incident::sink::SubmitError::Refused(
+                drconsole::incident::decide::Refusal::StepFinished
+            ))
+        ),
+        "{refused:?}"
+    );
+    let (events, _) = drconsole::store::read_events(&path).unwrap();
+    let dones = events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::StepDone { step: s } if *s == step))
+        .count();
+    assert_eq!(dones, 1);
+    w.check_all();
+}
