@@ -195,6 +195,10 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-runbooks/multi-line-id.toml:26:6: services[1].id: service id 'api\nv2' must be lowercase letters, digits and '-'"#,
     ),
     (
+        "duration-over-ten-years",
+        r#"error: tests/fixtures/bad-runbooks/duration-over-ten-years.toml:77:16: levels[0].update-every: duration "100000000y" is over 10 years; no recovery plan counts that far (a typo?)"#,
+    ),
+    (
         "negative-duration",
         r#"error: tests/fixtures/bad-runbooks/negative-duration.toml:31:11: services[1].timeout: duration "-5s" is negative"#,
     ),

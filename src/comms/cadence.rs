@@ -32,7 +32,7 @@ pub fn update_status(inc: &Incident, rb: &Runbook, now: DateTime<Utc>) -> Option
     let every = rb.level(inc.decl.level)?.update_every?.0;
     let step = chrono::Duration::from_std(every).ok().filter(|d| *d > chrono::Duration::zero())?;
     let last_update = inc.comms.last_update_at;
-    let due_at = last_update.unwrap_or_else(|| declared_at(inc)) + step;
+    let due_at = last_update.unwrap_or_else(|| declared_at(inc)).checked_add_signed(step)?;
     Some(UpdateStatus { every, last_update, due_at, overdue: now >= due_at })
 }
 
@@ -46,10 +46,12 @@ pub fn reminders_due(inc: &Incident, rb: &Runbook, now: DateTime<Utc>) -> Vec<Ev
         return Vec::new();
     }
     let Ok(step) = chrono::Duration::from_std(st.every) else { return Vec::new() };
-    let base = st.due_at - step;
+    let Some(base) = st.due_at.checked_sub_signed(step) else { return Vec::new() };
     let missed = (now - base).num_milliseconds() / step.num_milliseconds().max(1);
-    let Some(latest) =
-        i32::try_from(missed).ok().and_then(|n| step.checked_mul(n)).map(|d| base + d)
+    let Some(latest) = i32::try_from(missed)
+        .ok()
+        .and_then(|n| step.checked_mul(n))
+        .and_then(|d| base.checked_add_signed(d))
     else {
         return Vec::new();
     };

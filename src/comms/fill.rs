@@ -62,8 +62,7 @@ pub fn computed_value(
             if zh { "；" } else { "; " },
         ),
         FieldSource::ExpectedRecoveryTime => {
-            let rto = chrono::Duration::from_std(rb.plan.rto.0).ok()?;
-            Some(local_time(d.t0 + rto, tz))
+            Some(local_time(crate::incident::timers::after(d.t0, rb.plan.rto.0), tz))
         }
         FieldSource::DisasterType => Some(
             rb.disaster_type(&d.disaster_type)

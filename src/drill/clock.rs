@@ -52,7 +52,7 @@ impl GameClock {
     /// Game time since the clock started.
     pub fn game_elapsed(&self) -> chrono::Duration {
         let ms = self.state.lock().map(|st| self.game_ms(&st)).unwrap_or(0.0);
-        chrono::Duration::milliseconds(ms as i64)
+        chrono::Duration::try_milliseconds(ms as i64).unwrap_or(chrono::Duration::MAX)
     }
 
     /// Real time since the clock started.

@@ -159,7 +159,7 @@ pub fn build(
                 }
                 _ => None,
             });
-            let deadline = inc.decl.t0 + chrono::Duration::seconds(e.by_secs as i64);
+            let deadline = crate::incident::timers::after_secs(inc.decl.t0, e.by_secs);
             let state = match journaled {
                 Some(true) => "met",
                 Some(false) => "missed",

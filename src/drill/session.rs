@@ -54,7 +54,7 @@ impl Session {
 
 /// Whether an expectation holds in the incident as it stands.
 pub fn holds(inc: &Incident, health_of: impl Fn(&str) -> Option<String>, e: &Expectation) -> bool {
-    let deadline = inc.decl.t0 + chrono::Duration::seconds(e.by_secs as i64);
+    let deadline = crate::incident::timers::after_secs(inc.decl.t0, e.by_secs);
     match e.kind {
         "function" => inc
             .timer(&e.target)
@@ -104,7 +104,7 @@ impl App {
         loop {
             let Some(s) = self.drill.as_ref() else { return };
             let Some(inj) = s.scenario.file.injects.get(s.next) else { break };
-            let due = t0 + chrono::Duration::from_std(inj.at.0).unwrap_or(chrono::Duration::MAX);
+            let due = crate::incident::timers::after(t0, inj.at.0);
             if due > now {
                 break;
             }

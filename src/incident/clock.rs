@@ -34,7 +34,7 @@ impl Default for SystemClock {
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         let elapsed = chrono::Duration::from_std(self.start.elapsed()).unwrap_or_default();
-        self.anchor + elapsed
+        self.anchor.checked_add_signed(elapsed).unwrap_or(self.anchor)
     }
     fn mono_ms(&self) -> u64 {
         u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
@@ -54,7 +54,7 @@ impl FakeClock {
     }
     pub fn advance(&self, d: chrono::Duration) {
         if let Ok(mut n) = self.now.lock() {
-            *n += d;
+            *n = n.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC);
         }
     }
     pub fn set(&self, t: DateTime<Utc>) {
@@ -92,14 +92,15 @@ pub fn parse_local_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>,
         let today: NaiveDate = now.with_timezone(&Local).date_naive();
         let candidate = local_to_utc(today.and_time(time))?;
         if candidate > now {
-            local_to_utc((today - chrono::Duration::days(1)).and_time(time))?
+            let yesterday = today.pred_opt().ok_or_else(|| format!("\"{t}\" is not a time"))?;
+            local_to_utc(yesterday.and_time(time))?
         } else {
             candidate
         }
     } else {
         return Err(format!("\"{t}\" is not a time; write now, HH:MM or YYYY-MM-DD HH:MM"));
     };
-    if parsed > now + chrono::Duration::seconds(60) {
+    if parsed.signed_duration_since(now) > chrono::Duration::seconds(60) {
         return Err(format!("\"{t}\" is in the future"));
     }
     Ok(parsed.min(now))

@@ -351,3 +351,202 @@ pub fn declaration(
         drill: req.drill.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::event::{Actor, Event};
+    use crate::incident::state::apply;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap()
+    }
+
+    fn loaded() -> Loaded {
+        crate::runbook::load::builtin().unwrap()
+    }
+
+    fn req(level: u8) -> DeclareRequest {
+        DeclareRequest {
+            disaster_type: "database-failure".into(),
+            level,
+            functions: vec![],
+            reporter: "ops".into(),
+            coordinator: None,
+            team: None,
+            t0: "now".into(),
+            force: false,
+            drill: None,
+        }
+    }
+
+    fn ev(at: DateTime<Utc>, kind: EventKind) -> Event {
+        Event {
+            at,
+            wall: at,
+            mono_ms: 0,
+            who: Actor::default(),
+            resource: None,
+            success: true,
+            kind,
+        }
+    }
+
+    fn incident(l: &Loaded) -> Incident {
+        let decl = declaration(l, &req(3), t0()).unwrap();
+        Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(decl))).unwrap()
+    }
+
+    /// Decide, then apply what was decided, as the session does.
+    fn run(
+        l: &Loaded,
+        inc: &mut Incident,
+        cmd: Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EventKind>, Refusal> {
+        let kinds = decide(inc, &l.runbook, &cmd, now)?;
+        for k in &kinds {
+            apply(inc, &l.runbook, &ev(now, k.clone()));
+        }
+        Ok(kinds)
+    }
+
+    #[test]
+    fn step_rules() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let first = inc.steps[0].key.clone();
+        let now = t0() + chrono::Duration::minutes(1);
+        let start = || Command::StartStep { step: first.clone() };
+        let done = || Command::CompleteStep { step: first.clone() };
+        assert!(run(&l, &mut inc, start(), now).is_ok());
+        assert_eq!(run(&l, &mut inc, start(), now), Err(Refusal::StepNotPending));
+        assert_eq!(run(&l, &mut inc, done(), now).unwrap().len(), 1);
+        assert_eq!(run(&l, &mut inc, done(), now), Err(Refusal::StepFinished));
+        let skip = Command::SkipStep { step: first.clone(), reason: "x".into() };
+        assert_eq!(run(&l, &mut inc, skip, now), Err(Refusal::StepFinished));
+        let second = inc.steps[1].key.clone();
+        let empty = Command::SkipStep { step: second.clone(), reason: "  ".into() };
+        assert_eq!(run(&l, &mut inc, empty, now), Err(Refusal::EmptyText));
+        let unknown = Command::StartStep { step: "nope".into() };
+        assert_eq!(run(&l, &mut inc, unknown, now), Err(Refusal::UnknownStep("nope".into())));
+        let fail = || Command::FailStep { step: second.clone(), reason: "bad".into() };
+        assert!(run(&l, &mut inc, fail(), now).is_ok());
+        assert_eq!(run(&l, &mut inc, fail(), now), Err(Refusal::StepFinished));
+        let note = Command::Note { text: "".into() };
+        assert_eq!(run(&l, &mut inc, note, now), Err(Refusal::EmptyText));
+        let raw = Command::Record(EventKind::Closed);
+        assert_eq!(run(&l, &mut inc, raw, now), Err(Refusal::NotRecordable("closed")));
+    }
+
+    #[test]
+    fn the_closing_step_closes_and_then_only_notes_and_records_pass() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let close = inc
+            .steps
+            .iter()
+            .find(|s| l.runbook.step(&s.id).is_some_and(|t| t.step.completes_recovery))
+            .unwrap()
+            .key
+            .clone();
+        let now = t0() + chrono::Duration::hours(1);
+        let kinds = run(&l, &mut inc, Command::CompleteStep { step: close }, now).unwrap();
+        assert!(matches!(kinds.as_slice(), [EventKind::StepDone { .. }, EventKind::Closed]));
+        let step = inc.steps[0].key.clone();
+        assert_eq!(run(&l, &mut inc, Command::StartStep { step }, now), Err(Refusal::Closed));
+        let f = inc.timers[0].id.clone();
+        assert_eq!(
+            run(&l, &mut inc, Command::RestoreFunction { function: f }, now),
+            Err(Refusal::Closed)
+        );
+        assert!(run(&l, &mut inc, Command::Note { text: "after".into() }, now).is_ok());
+        let ended = Command::Record(EventKind::SessionEnded { reason: "quit".into() });
+        assert!(run(&l, &mut inc, ended, now).is_ok());
+    }
+
+    #[test]
+    fn breaches_fall_due_once_per_timer_and_not_after_a_restore() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let restored = inc.timers[0].id.clone();
+        let budget0 = inc.timers[0].budget;
+        let before =
+            t0() + chrono::Duration::from_std(budget0).unwrap() - chrono::Duration::seconds(1);
+        let early = run(&l, &mut inc, Command::Tick, before).unwrap();
+        assert!(!early.iter().any(|k| matches!(k, EventKind::TimerBreached { .. })), "{early:?}");
+        run(&l, &mut inc, Command::RestoreFunction { function: restored.clone() }, before).unwrap();
+        assert_eq!(
+            run(&l, &mut inc, Command::RestoreFunction { function: restored.clone() }, before),
+            Err(Refusal::AlreadyRestored)
+        );
+        let day = t0() + chrono::Duration::hours(24);
+        let due = run(&l, &mut inc, Command::Tick, day).unwrap();
+        let breached: Vec<Option<String>> = due
+            .iter()
+            .filter_map(|k| match k {
+                EventKind::TimerBreached { function, .. } => Some(function.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(breached.contains(&None), "the overall RTO: {breached:?}");
+        assert!(!breached.contains(&Some(restored.clone())), "restored in time: {breached:?}");
+        let over: Vec<Option<String>> = inc
+            .timers
+            .iter()
+            .filter(|t| t.id != restored && t.budget < std::time::Duration::from_secs(24 * 3600))
+            .map(|t| Some(t.id.clone()))
+            .collect();
+        assert_eq!(breached.len(), over.len() + 1, "{breached:?}");
+        assert!(over.iter().all(|f| breached.contains(f)), "{breached:?}");
+        let again = run(&l, &mut inc, Command::Tick, day).unwrap();
+        assert!(!again.iter().any(|k| matches!(k, EventKind::TimerBreached { .. })), "{again:?}");
+    }
+
+    #[test]
+    fn backup_time_must_be_before_t0_and_not_in_the_future() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let now = t0() + chrono::Duration::minutes(5);
+        let b = |m: i64| Command::BackupPoint {
+            backup_at: t0() + chrono::Duration::minutes(m),
+            source: "operator".into(),
+        };
+        assert_eq!(run(&l, &mut inc, b(10), now), Err(Refusal::BackupInFuture));
+        assert_eq!(run(&l, &mut inc, b(1), now), Err(Refusal::BackupAfterT0));
+        assert!(run(&l, &mut inc, b(-30), now).is_ok());
+        assert_eq!(inc.backup_point, Some(t0() - chrono::Duration::minutes(30)));
+    }
+
+    #[test]
+    fn declaration_rules() {
+        let l = loaded();
+        let now = t0();
+        let mut r = req(2);
+        assert_eq!(declaration(&l, &r, now), Err(Refusal::PartialNeedsFunction { level: 2 }));
+        r.functions = vec!["auth".into(), "auth".into()];
+        let d = declaration(&l, &r, now);
+        let known = l.runbook.functions.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        match d {
+            Ok(d) => assert_eq!(d.functions, vec!["auth".to_string()], "de-duplicated"),
+            Err(e) => assert_eq!(e, Refusal::UnknownFunctionArg { given: "auth".into(), known }),
+        }
+        let mut r = req(3);
+        assert_eq!(declaration(&l, &r, now).unwrap().functions.len(), l.runbook.functions.len());
+        r.reporter = " ".into();
+        assert_eq!(declaration(&l, &r, now), Err(Refusal::ReporterRequired));
+        let mut r = req(3);
+        r.t0 = "1900-01-01 00:00".into();
+        assert!(matches!(declaration(&l, &r, now), Err(Refusal::T0TooOld { .. })));
+        r.force = true;
+        assert!(declaration(&l, &r, now).is_ok());
+        let mut r = req(9);
+        r.level = 9;
+        assert!(matches!(declaration(&l, &r, now), Err(Refusal::UnknownLevel { given: 9, .. })));
+        let mut r = req(3);
+        r.team = Some(vec!["coordinator".into(), "coordinator".into()]);
+        let d = declaration(&l, &r, now).unwrap();
+        assert_eq!(d.team.len(), 1, "each role once");
+    }
+}

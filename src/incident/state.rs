@@ -56,7 +56,8 @@ impl StepState {
     pub fn spent_at(&self, now: DateTime<Utc>) -> chrono::Duration {
         match self.running_since {
             Some(since) if self.status == StepStatus::InProgress => {
-                self.spent + (now - since).max(chrono::Duration::zero())
+                let running = now.signed_duration_since(since).max(chrono::Duration::zero());
+                self.spent.checked_add(&running).unwrap_or(chrono::Duration::MAX)
             }
             _ => self.spent,
         }
@@ -64,7 +65,8 @@ impl StepState {
 
     fn stop_running(&mut self, at: DateTime<Utc>) {
         if let Some(since) = self.running_since.take() {
-            self.spent += (at - since).max(chrono::Duration::zero());
+            let ran = at.signed_duration_since(since).max(chrono::Duration::zero());
+            self.spent = self.spent.checked_add(&ran).unwrap_or(chrono::Duration::MAX);
         }
     }
 }

@@ -56,7 +56,8 @@ impl Countdown {
 
     /// Budget minus elapsed; negative once breached.
     pub fn remaining(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.budget).unwrap_or(chrono::Duration::MAX) - self.elapsed
+        let budget = chrono::Duration::from_std(self.budget).unwrap_or(chrono::Duration::MAX);
+        budget.checked_sub(&self.elapsed).unwrap_or(chrono::Duration::MIN)
     }
 
     pub fn fraction(&self) -> f64 {
@@ -127,6 +128,20 @@ pub fn availability_used(inc: &Incident, now: DateTime<Utc>) -> chrono::Duration
     (end - inc.decl.t0).max(chrono::Duration::zero())
 }
 
+/// `t` plus `d`, saturating at the end of the calendar instead of panicking: runbook and
+/// scenario durations are input, and every deadline is computed through here.
+pub fn after(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// [`after`] for a count of seconds.
+pub fn after_secs(t: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
+    after(t, Duration::from_secs(secs))
+}
+
 /// `-1h02m`, `3h59m59s`, `0s`: signed, compact, for countdowns.
 pub fn format_signed(d: chrono::Duration) -> String {
     let neg = d < chrono::Duration::zero();
@@ -144,4 +159,74 @@ pub fn hms(d: chrono::Duration) -> String {
     let neg = d < chrono::Duration::zero();
     let s = d.num_seconds().unsigned_abs();
     format!("{}{:02}:{:02}:{:02}", if neg { "-" } else { "" }, s / 3600, (s % 3600) / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap()
+    }
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        t0() + chrono::Duration::seconds(secs)
+    }
+
+    /// (elapsed s, budget s, stopped at s, phase, remaining s)
+    const TABLE: &[(i64, u64, Option<i64>, Phase, i64)] = &[
+        (0, 100, None, Phase::Ok, 100),
+        (49, 100, None, Phase::Ok, 51),
+        (50, 100, None, Phase::Warn, 50),
+        (79, 100, None, Phase::Warn, 21),
+        (80, 100, None, Phase::Danger, 20),
+        (100, 100, None, Phase::Danger, 0),
+        (101, 100, None, Phase::Breached, -1),
+        (3700, 3600, None, Phase::Breached, -100),
+        (500, 100, Some(60), Phase::Met, 40),
+        (500, 100, Some(100), Phase::Met, 0),
+        (500, 100, Some(117), Phase::Missed, -17),
+        // A clock stopped "before" T0 (a correction) counts as no time, not negative time.
+        (500, 100, Some(-30), Phase::Met, 100),
+        // Now before T0: nothing elapsed yet.
+        (-60, 100, None, Phase::Ok, 100),
+        // A zero budget is used up at once.
+        (0, 0, None, Phase::Danger, 0),
+    ];
+
+    #[test]
+    fn countdown_phases_and_remaining_time() {
+        for &(now, budget, stop, phase, remaining) in TABLE {
+            let c = Countdown::compute(t0(), Duration::from_secs(budget), stop.map(at), at(now));
+            assert_eq!(c.phase, phase, "now {now} budget {budget} stop {stop:?}");
+            assert_eq!(c.remaining().num_seconds(), remaining, "now {now} budget {budget}");
+            assert_eq!(c.stopped, stop.is_some());
+        }
+    }
+
+    #[test]
+    fn signed_formats() {
+        for (secs, signed, clock) in [
+            (0, "0s", "00:00:00"),
+            (59, "59s", "00:00:59"),
+            (3600, "1h", "01:00:00"),
+            (-3720, "-1h2m", "-01:02:00"),
+            (90061, "25h1m1s", "25:01:01"),
+        ] {
+            let d = chrono::Duration::seconds(secs);
+            assert_eq!(format_signed(d), signed);
+            assert_eq!(hms(d), clock);
+        }
+    }
+
+    #[test]
+    fn deadlines_saturate_instead_of_panicking() {
+        assert_eq!(after_secs(t0(), 60), at(60));
+        assert_eq!(
+            after(DateTime::<Utc>::MAX_UTC, Duration::from_secs(1)),
+            DateTime::<Utc>::MAX_UTC
+        );
+        assert_eq!(after(t0(), Duration::MAX), DateTime::<Utc>::MAX_UTC);
+    }
 }

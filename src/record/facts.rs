@@ -268,10 +268,7 @@ pub fn collect(
                     .unwrap_or_else(|| s.clone())
             })
             .collect(),
-        expected_recovery: inc
-            .overall_budget
-            .and_then(|b| chrono::Duration::from_std(b).ok())
-            .map(|b| d.t0 + b),
+        expected_recovery: inc.overall_budget.map(|b| timers::after(d.t0, b)),
         duration_secs: (end - d.t0).num_seconds().max(0),
         overall,
         functions,
@@ -295,5 +292,5 @@ pub fn secs(s: u64) -> String {
 }
 
 pub fn signed_secs(s: i64) -> String {
-    timers::format_signed(chrono::Duration::seconds(s))
+    timers::format_signed(chrono::Duration::try_seconds(s).unwrap_or(chrono::Duration::MAX))
 }

@@ -23,7 +23,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if t.starts_with('-') {
         return Err(format!("duration \"{text}\" is negative"));
     }
-    humantime::parse_duration(t).map_err(|e| match e {
+    let d = humantime::parse_duration(t).map_err(|e| match e {
         humantime::DurationError::UnknownUnit { unit, value, .. } if unit.is_empty() => {
             format!("duration \"{text}\" has no unit; write it like \"{value}s\", \"{value}m\" or \"{value}h\"")
         }
@@ -33,8 +33,18 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         humantime::DurationError::NumberOverflow => format!("duration \"{text}\" is too long"),
         // humantime's other messages name byte offsets, which mean nothing to an author.
         _ => format!("\"{text}\" is not a duration; write it like \"4h\", \"30m\" or \"1h30m\""),
-    })
+    })?;
+    if d > MAX {
+        return Err(format!(
+            "duration \"{text}\" is over 10 years; no recovery plan counts that far (a typo?)"
+        ));
+    }
+    Ok(d)
 }
+
+/// The longest duration a runbook may give: anything longer is a typo, and date arithmetic
+/// with it could leave the calendar.
+pub const MAX: Duration = Duration::from_secs(3653 * 24 * 3600);
 
 /// Short human form used on screen and in records: "1h30m", "45m", "12s".
 pub fn format(d: Duration) -> String {

@@ -149,8 +149,11 @@ impl ViewState {
     }
 
     pub fn flash(&mut self, text: impl Into<String>, error: bool, now: DateTime<Utc>) {
-        self.flash =
-            Some(Flash { text: text.into(), error, until: now + chrono::Duration::seconds(4) });
+        self.flash = Some(Flash {
+            text: text.into(),
+            error,
+            until: crate::incident::timers::after_secs(now, 4),
+        });
     }
 }
 
