@@ -41,6 +41,7 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
         App::new(Arc::new(loaded), lang, theme, Arc::new(clock.clone()), actor(), factory);
     app.tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
     app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(app.settle(std::time::Duration::from_secs(10)));
     let inc = app.inc().expect("declared");
     assert_eq!(inc.decl.level, 3, "the form's default level is 3");
     let steps: Vec<String> = inc.steps.iter().map(|s| s.key.clone()).collect();
@@ -65,6 +66,7 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
             }
         };
         assert!(app.emit(kind));
+        assert!(app.settle(std::time::Duration::from_secs(10)));
         added = app.inc().unwrap().events.len();
         i += 1;
     }

@@ -385,6 +385,10 @@ impl EventSink for JournalSink {
     fn head(&self) -> Option<String> {
         self.journal.lock().ok().map(|j| j.head().to_string())
     }
+
+    fn path(&self) -> Option<PathBuf> {
+        self.journal.lock().ok().map(|j| j.path().to_path_buf())
+    }
 }
 
 /// What the decider inside an append said, when it was not payloads.

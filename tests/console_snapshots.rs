@@ -48,7 +48,8 @@ fn level3(lang: Lang) -> Harness {
         backup_at: backup,
         source: "operator".into(),
     };
-    assert!(h.app.submit(cmd).is_some());
+    assert!(h.app.submit(cmd));
+    assert!(h.app.settle(std::time::Duration::from_secs(10)));
     h.advance(3480);
     h.app.view.flash = None;
     h.app.view.health = vec![

@@ -58,6 +58,7 @@ fn drill(name: &str, lang: Option<Lang>) -> Drill {
     }));
     app.drill = Some(session);
     app.declare(decl).unwrap();
+    assert!(app.settle(std::time::Duration::from_secs(10)));
     app.drill_start();
     Drill { app, base, game, sink, written }
 }
@@ -68,16 +69,19 @@ impl Drill {
         while self.game.game_elapsed() < Duration::seconds(game_secs) {
             self.base.advance(Duration::milliseconds(TICK_MS));
             self.app.tick();
+            assert!(self.app.settle(std::time::Duration::from_secs(10)));
         }
     }
 
     fn key(&mut self, c: char) {
         let m = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
         self.app.on_key(KeyEvent::new(KeyCode::Char(c), m));
+        assert!(self.app.settle(std::time::Duration::from_secs(10)));
     }
 
     fn enter(&mut self) {
         self.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(self.app.settle(std::time::Duration::from_secs(10)));
     }
 
     fn events(&self) -> Vec<Event> {
@@ -117,6 +121,7 @@ impl Drill {
         assert!(self.app.inc().unwrap().closed_at.is_some(), "the drill closed");
         // The loop ticks within a tenth of a second; the end of the drill is handled there.
         self.app.tick();
+        assert!(self.app.settle(std::time::Duration::from_secs(10)));
     }
 
     fn scorecard(&self) -> scorecard::Scorecard {
@@ -303,6 +308,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     let paused_at = d.app.now();
     d.base.advance(Duration::seconds(30));
     d.app.tick();
+    assert!(d.app.settle(std::time::Duration::from_secs(10)));
     assert_eq!(d.app.now(), paused_at, "the game clock stands still");
     assert!(d.screen(80, 24).lines().next().unwrap().contains("DRILL ⏸"));
     d.key('N'); // mongodb DOWN now, although T+2m has not come
@@ -318,6 +324,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     // A cancelled ad-hoc inject does not turn the next note into one.
     d.key('I');
     d.app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert!(d.app.settle(std::time::Duration::from_secs(10)));
     d.key('n');
     d.key('x');
     d.enter();

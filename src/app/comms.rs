@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::App;
+use super::{After, App};
 use crate::comms::{self, fill::template_fields};
+use crate::incident::decide::Command;
 use crate::incident::EventKind;
 use crate::runbook::model::FieldSource;
 use crate::ui::view::{CommsView, InputKind, Modal};
@@ -140,9 +141,8 @@ impl App {
                     }
                     _ => (st.channels.first().cloned().unwrap_or_default(), text.clone()),
                 };
-                if self.emit(comms::notified(st, &channel, &who, "")) {
-                    self.view.flash(crate::i18n::ui(self.lang).saved, false, now);
-                }
+                let cmd = Command::Record(comms::notified(st, &channel, &who, ""));
+                self.submit_then(cmd, After::Saved);
                 self.view.modal = Some(Modal::Comms(CommsView::default()));
             }
             InputKind::TemplateField { mut comms, field } => {
@@ -155,9 +155,7 @@ impl App {
                     (self.filled(&comms), comms.preview.and_then(|i| rb.templates.get(i)))
                 {
                     let ev: EventKind = f.sent(t, &text);
-                    if self.emit(ev) {
-                        self.view.flash(crate::i18n::ui(self.lang).saved, false, now);
-                    }
+                    self.submit_then(Command::Record(ev), After::Saved);
                 }
                 self.view.modal = Some(Modal::Comms(comms));
             }

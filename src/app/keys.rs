@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{App, QuitReason};
+use super::{After, App, QuitReason};
 use crate::incident::clock::parse_local_time as parse_t0;
 use crate::incident::decide::{declaration, Command, DeclareRequest};
 use crate::incident::EventKind;
@@ -69,7 +69,7 @@ impl App {
             },
             Modal::ConfirmClose { step } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.submit(Command::CompleteStep { step });
+                    self.submit_then(Command::CompleteStep { step }, After::Saved);
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::ConfirmClose { step }),
@@ -113,8 +113,11 @@ impl App {
             }
             return;
         }
-        let saved = match kind {
-            InputKind::Inject => self.emit(EventKind::DrillMessage { text, adhoc: true }),
+        let queued = match kind {
+            InputKind::Inject => {
+                let cmd = Command::Record(EventKind::DrillMessage { text, adhoc: true });
+                self.submit_then(cmd, After::Saved)
+            }
             k @ (InputKind::Notified { .. }
             | InputKind::TemplateField { .. }
             | InputKind::CommsChannel { .. }
@@ -122,19 +125,17 @@ impl App {
                 self.comms_input(k, text);
                 return;
             }
-            InputKind::Note => self.submit(Command::Note { text }).is_some(),
+            InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
             InputKind::Skip { step } => {
-                let ok = self.submit(Command::SkipStep { step, reason: text }).is_some();
-                self.advance_selection();
-                ok
+                self.submit_then(Command::SkipStep { step, reason: text }, After::SavedAdvance)
             }
             InputKind::Fail { step } => {
-                self.submit(Command::FailStep { step, reason: text }).is_some()
+                self.submit_then(Command::FailStep { step, reason: text }, After::Saved)
             }
             InputKind::Backup => match parse_t0(&text, now) {
                 Ok(backup_at) => {
                     let cmd = Command::BackupPoint { backup_at, source: "operator".to_string() };
-                    self.submit(cmd).is_some()
+                    self.submit_then(cmd, After::Saved)
                 }
                 Err(e) => {
                     self.view.flash(e, true, now);
@@ -143,19 +144,14 @@ impl App {
                 }
             },
         };
-        if saved {
-            self.view.flash(self.ui().saved, false, now);
+        if queued {
+            // "saved" follows when the writer says it is durable.
+            self.view.flash(format!("{} ({})", self.ui().saving, self.view.pending), false, now);
         }
     }
 
-    fn ui(&self) -> &'static crate::i18n::Ui {
+    pub(super) fn ui(&self) -> &'static crate::i18n::Ui {
         crate::i18n::ui(self.lang)
-    }
-
-    fn advance_selection(&mut self) {
-        if let Some(i) = self.inc().and_then(|inc| inc.current_step()) {
-            self.view.step_sel = i;
-        }
     }
 
     fn main_key(&mut self, key: KeyEvent) {
@@ -286,8 +282,8 @@ impl App {
                     if self.allowed(&cmd) {
                         self.view.modal = Some(Modal::ConfirmClose { step: key });
                     }
-                } else if self.submit(cmd).is_some() {
-                    self.advance_selection();
+                } else {
+                    self.submit_then(cmd, After::SavedAdvance);
                 }
             }
             'x' if self
@@ -307,13 +303,10 @@ impl App {
     }
 
     fn restore_selected(&mut self) {
-        let now = self.now();
         let Some(inc) = self.inc() else { return };
         let Some(t) = inc.timers.get(self.view.timer_sel) else { return };
         let function = t.id.clone();
-        if self.submit(Command::RestoreFunction { function }).is_some() {
-            self.view.flash(self.ui().saved, false, now);
-        }
+        self.submit_then(Command::RestoreFunction { function }, After::Saved);
     }
 
     fn declare_key(&mut self, key: KeyEvent) {

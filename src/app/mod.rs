@@ -5,6 +5,7 @@ mod comms;
 pub mod crash;
 mod health;
 mod keys;
+mod live;
 pub mod run;
 
 pub mod term;
@@ -14,16 +15,18 @@ use std::sync::Arc;
 use chrono::FixedOffset;
 
 use crate::incident::clock::Clock;
-use crate::incident::decide::Command;
+use crate::incident::decide::{decide, Command};
 use crate::incident::session::IncidentSession;
 use crate::incident::sink::{EventSink, SinkFactory, SubmitError};
-use crate::incident::{Actor, Declaration, Event, EventKind, Incident, Stamper};
+use crate::incident::worker::Outcome;
+use crate::incident::{apply, Actor, Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::model::Lang;
 use crate::runbook::Loaded;
 use crate::theme::Theme;
 use crate::ui::declare::DeclareForm;
 use crate::ui::view::{HealthRow, ViewState};
 use crate::ui::Ctx;
+pub use live::{After, Live};
 
 /// Why the console is ending, and the exit code that goes with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +64,9 @@ impl QuitReason {
 
 pub struct App {
     pub loaded: Arc<Loaded>,
-    /// The incident being worked, once declared or resumed: its state and its journal.
-    session: Option<IncidentSession>,
+    /// The incident being worked, once declared or resumed: what is durable of it, and its
+    /// journal writer.
+    live: Option<Live>,
     pub view: ViewState,
     pub lang: Lang,
     pub theme: Theme,
@@ -109,7 +113,7 @@ impl App {
         let tz = *chrono::Local::now().offset();
         App {
             loaded,
-            session: None,
+            live: None,
             view,
             lang,
             theme,
@@ -137,7 +141,8 @@ impl App {
     ) -> Result<(), String> {
         let session =
             IncidentSession::resume(self.loaded.clone(), sink, self.stamper.clone(), events)?;
-        let inc = session.incident();
+        let live = Live::start(session)?;
+        let inc = &live.inc;
         self.view.declare = None;
         self.view.step_sel = inc.current_step().unwrap_or(0);
         // Until the probes answer, show the last journaled state of each service.
@@ -148,14 +153,15 @@ impl App {
                 row.changed_at = Some(mark.since);
             }
         }
-        self.session = Some(session);
+        self.live = Some(live);
         self.dirty = true;
         Ok(())
     }
 
-    /// The incident being worked, as its journal has it.
+    /// The incident being worked, as its journal has it (what is durable; pending commands
+    /// are not in it yet).
     pub fn inc(&self) -> Option<&Incident> {
-        self.session.as_ref().map(IncidentSession::incident)
+        self.live.as_ref().map(|l| &l.inc)
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -179,7 +185,7 @@ impl App {
         let sink = (self.sink_factory)(&decl)?;
         let session =
             IncidentSession::declare(self.loaded.clone(), sink, self.stamper.clone(), decl)?;
-        self.session = Some(session);
+        self.live = Some(Live::start(session)?);
         self.view.declare = None;
         self.view.step_sel = 0;
         self.emit(EventKind::SessionStarted { resumed: false });
@@ -187,13 +193,14 @@ impl App {
         Ok(())
     }
 
-    /// Whether the rules allow `cmd` now, without writing anything; a refusal is shown.
+    /// Whether the rules allow `cmd` now, on what is durable, without writing anything; a
+    /// refusal is shown. (The writer decides again, on the journal as it then is.)
     pub fn allowed(&mut self, cmd: &Command) -> bool {
-        let Some(session) = &self.session else { return false };
-        match session.check(cmd) {
-            Ok(()) => true,
+        let Some(live) = &self.live else { return false };
+        let now = self.now();
+        match decide(&live.inc, &self.loaded.runbook, cmd, now) {
+            Ok(_) => true,
             Err(r) => {
-                let now = self.now();
                 self.view.flash(r.message(self.lang), true, now);
                 self.dirty = true;
                 false
@@ -201,61 +208,126 @@ impl App {
         }
     }
 
-    /// Decide, journal, then apply (see [`IncidentSession::submit`]). Returns the events
-    /// written; a refusal is flashed and an unsaved change raises the alarm, and then nothing
-    /// was applied, so the screen never shows an unsaved change.
-    pub fn submit(&mut self, cmd: Command) -> Option<Vec<Event>> {
+    /// Hand a command to the journal writer; it shows as pending until the writer says it is
+    /// durable (then `after` happens), refused, or not saved. False if there is no incident or
+    /// the writer is gone.
+    pub fn submit_then(&mut self, cmd: Command, after: After) -> bool {
         let now = self.now();
-        let session = self.session.as_mut()?;
-        let result = session.submit(cmd);
-        self.dirty = true;
-        match result {
-            Ok(written) => {
-                self.view.banner = session.alarm();
-                Some(written)
+        let Some(live) = self.live.as_mut() else { return false };
+        match live.worker.submit(cmd) {
+            Ok(id) => {
+                live.pending.insert(id, after);
+                self.view.pending = live.pending.len();
+                self.dirty = true;
+                true
             }
-            Err(SubmitError::Refused(r)) => {
-                self.view.flash(r.message(self.lang), true, now);
-                None
-            }
-            Err(SubmitError::NotSaved(e)) => {
+            Err(e) => {
                 self.view.banner = Some(format!("NOT SAVED: {e}"));
                 self.view.flash(format!("NOT SAVED: {e}"), true, now);
-                None
+                self.dirty = true;
+                false
             }
         }
     }
 
-    /// Record something the operator does not decide (a health transition, a session start, a
-    /// message sent, a drill inject). False if it was not saved.
-    pub fn emit(&mut self, kind: EventKind) -> bool {
-        self.submit(Command::Record(kind)).is_some()
+    /// [`App::submit_then`] with nothing to do after.
+    pub fn submit(&mut self, cmd: Command) -> bool {
+        self.submit_then(cmd, After::Nothing)
     }
 
-    /// Once a second: events from other processes, breaches, reminders, expired messages.
+    /// Record something the operator does not decide (a health transition, a session start, a
+    /// message sent, a drill inject).
+    pub fn emit(&mut self, kind: EventKind) -> bool {
+        self.submit(Command::Record(kind))
+    }
+
+    /// What the writer finished: apply its events (journal order), then the outcome.
+    pub fn on_outcome(&mut self, o: Outcome) {
+        let now = self.now();
+        let Some(live) = self.live.as_mut() else { return };
+        for ev in &o.events {
+            apply(&mut live.inc, &self.loaded.runbook, ev);
+        }
+        live.head = o.head;
+        let after = o.job.and_then(|id| live.pending.remove(&id));
+        self.view.pending = live.pending.len();
+        self.view.banner = o.alarm;
+        self.dirty = true;
+        match (o.result, after) {
+            (Ok(()), Some(After::Saved)) => self.view.flash(self.ui().saved, false, now),
+            (Ok(()), Some(After::SavedAdvance)) => {
+                self.view.flash(self.ui().saved, false, now);
+                if let Some(i) = self.inc().and_then(Incident::current_step) {
+                    self.view.step_sel = i;
+                }
+            }
+            (Ok(()), Some(After::Tick)) => {
+                if o.events.iter().any(|e| matches!(e.kind, EventKind::UpdateReminder { .. })) {
+                    self.view.flash(self.ui().update_due, true, now);
+                }
+            }
+            (Ok(()), _) => {}
+            (Err(SubmitError::Refused(r)), _) => self.view.flash(r.message(self.lang), true, now),
+            (Err(SubmitError::NotSaved(e)), _) => {
+                self.view.banner = Some(format!("NOT SAVED: {e}"));
+                self.view.flash(format!("NOT SAVED: {e}"), true, now);
+            }
+        }
+        if self.view.pending > 0 && self.view.flash.as_ref().is_none_or(|f| !f.error) {
+            let saving = self.ui().saving;
+            self.view.flash(format!("{saving} ({})", self.view.pending), false, now);
+        }
+    }
+
+    /// Signalled when the journal writer has an outcome (for the event loop).
+    pub fn writer_wake(&self) -> Option<std::sync::Arc<tokio::sync::Notify>> {
+        self.live.as_ref().map(|l| l.worker.wake.clone())
+    }
+
+    /// Take every outcome the writer has finished, without waiting.
+    pub fn drain_outcomes(&mut self) {
+        while let Some(o) = self.live.as_mut().and_then(|l| l.worker.outcomes.try_recv().ok()) {
+            self.on_outcome(o);
+        }
+    }
+
+    /// Wait until every pending command has its outcome, at most `limit`. True when none is
+    /// left pending (the quit path: the record is written from what is durable).
+    pub fn settle(&mut self, limit: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        self.drain_outcomes();
+        while self.view.pending > 0 {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let Some(o) = self.live.as_mut().and_then(|l| l.worker.wait(left)) else {
+                return false;
+            };
+            self.on_outcome(o);
+        }
+        true
+    }
+
+    /// Once a second: outcomes, breaches and reminders due, a writer that waits too long,
+    /// expired messages.
     pub fn tick(&mut self) {
+        self.drain_outcomes();
         // A drill's injects come first: a service going DOWN at T+2m belongs before any breach.
         self.drill_tick();
         let now = self.now();
-        if let Some(session) = self.session.as_mut() {
-            if session.poll() > 0 {
-                self.dirty = true;
-            }
-            let alarm = session.alarm();
-            if alarm != self.view.banner {
-                self.view.banner = alarm;
-                self.dirty = true;
-            }
-            // Only when something looks due: the rules then decide under the journal's lock,
-            // on what every writer has appended, so two consoles do not both journal it.
-            let inc = session.incident();
+        if let Some(live) = self.live.as_ref() {
+            // Only when something looks due, and once at a time: the writer then decides on
+            // what every writer has appended, so two consoles do not both journal it.
+            let inc = &live.inc;
             let due = !crate::incident::timers::breaches_due(inc, now).is_empty()
                 || !crate::comms::reminders_due(inc, &self.loaded.runbook, now).is_empty();
-            if due {
-                let written = self.submit(Command::Tick).unwrap_or_default();
-                if written.iter().any(|e| matches!(e.kind, EventKind::UpdateReminder { .. })) {
-                    self.view.flash(crate::i18n::ui(self.lang).update_due, true, now);
-                }
+            let ticking = live.pending.values().any(|a| *a == After::Tick);
+            if due && !ticking {
+                self.submit_then(Command::Tick, After::Tick);
+            }
+        }
+        if let Some(wait) = self.live.as_ref().and_then(|l| l.busy_line(self.lang)) {
+            if self.view.banner.as_ref() != Some(&wait) {
+                self.view.banner = Some(wait);
+                self.dirty = true;
             }
         }
         let mirror = self.mirror.lock().ok().and_then(|slot| slot.clone());
@@ -281,14 +353,14 @@ impl App {
         if self.quit.is_some() {
             return;
         }
-        if self.session.is_some() {
+        if self.live.is_some() {
             self.emit(EventKind::SessionEnded { reason: reason.as_str().to_string() });
         }
         self.quit = Some(reason);
     }
 
     pub fn head(&self) -> Option<String> {
-        self.session.as_ref().and_then(IncidentSession::head)
+        self.live.as_ref().and_then(|l| l.head.clone())
     }
 
     pub fn render(&self, f: &mut ratatui::Frame) {

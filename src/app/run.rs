@@ -115,7 +115,15 @@ async fn event_loop(
                 let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
             }
         }
+        let wake = app.writer_wake();
         tokio::select! {
+            // The journal writer finished something: show it saved (or why not).
+            _ = async {
+                match &wake {
+                    Some(w) => w.notified().await,
+                    None => std::future::pending().await,
+                }
+            } => app.drain_outcomes(),
             ev = keys.next() => match ev {
                 Some(Ok(TermEvent::Key(k))) => app.on_key(k),
                 Some(Ok(TermEvent::Paste(s))) => app.on_paste(&s),

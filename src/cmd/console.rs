@@ -16,6 +16,9 @@ use crate::probe::{self, ResolvedService};
 use crate::runbook::Loaded;
 use crate::store::Store;
 
+/// How long quitting waits for the journal writer (a slow or locked disk) before the record.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
     start(g, cfg, None)
 }
@@ -179,7 +182,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             QuitReason::TerminalLost
         }
     };
-    finish(&app, &store, reason);
+    finish(&mut app, &store, reason);
     crash::clear();
     reason.exit_code()
 }
@@ -229,12 +232,21 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
 
 /// Write the response record on every exit path and say where it is. Printing is skipped
 /// when the terminal is gone.
-fn finish(app: &App, store: &Store, reason: QuitReason) {
+fn finish(app: &mut App, store: &Store, reason: QuitReason) {
+    // Everything the operator did is written before the record is: wait for the writer.
+    let unsettled = (!app.settle(SETTLE)).then_some(app.view.pending);
     let Some(inc) = app.inc() else { return };
     let head = app.head();
     let result = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, head.clone());
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
+    }
+    if let Some(n) = unsettled {
+        eprintln!(
+            "error: {n} action(s) were still being written to the journal after {}s; they are \
+             not in the record (the journal has everything that was reported saved)",
+            SETTLE.as_secs()
+        );
     }
     match result {
         Ok(paths) => {

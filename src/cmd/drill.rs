@@ -181,13 +181,14 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
             QuitReason::TerminalLost
         }
     };
-    finish(&app, &store, &clock, reason);
+    finish(&mut app, &store, &clock, reason);
     crash::clear();
     reason.exit_code()
 }
 
 /// The response record and the final scorecard, on every exit path.
-fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
+fn finish(app: &mut App, store: &Store, clock: &GameClock, reason: QuitReason) {
+    app.settle(super::console::SETTLE);
     let Some(inc) = app.inc() else { return };
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
     let card = write_scorecard(app, store, clock);

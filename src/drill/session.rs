@@ -196,6 +196,8 @@ impl App {
             let met = self.drill_holds(&e);
             self.emit(expectation_event(&e, met));
         }
+        // The scorecard is written from what is durable: wait for these to be.
+        self.settle(std::time::Duration::from_secs(30));
         let mut writer = self.drill.as_mut().and_then(|s| {
             s.closed_handled = true;
             s.writer.take()

@@ -9,6 +9,7 @@ pub mod session;
 pub mod sink;
 pub mod state;
 pub mod timers;
+pub mod worker;
 
 pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, TeamMember};
 pub use state::{apply, Incident, StepState, StepStatus};

@@ -114,4 +114,9 @@ impl IncidentSession {
     pub fn head(&self) -> Option<String> {
         self.sink.head()
     }
+
+    /// The journal file written now (it changes after a fail-over).
+    pub fn journal_path(&self) -> Option<std::path::PathBuf> {
+        self.sink.path()
+    }
 }

@@ -33,6 +33,10 @@ pub trait EventSink: Send {
     fn head(&self) -> Option<String> {
         None
     }
+    /// The file the events go to, if they go to one.
+    fn path(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// Opens the sink of a newly declared incident.

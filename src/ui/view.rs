@@ -117,6 +117,8 @@ pub struct ViewState {
     pub flash: Option<Flash>,
     /// A persistent alarm, e.g. the journal switched files after a failed fsync.
     pub banner: Option<String>,
+    /// Commands sent to the journal writer and not yet durable.
+    pub pending: usize,
     pub health: Vec<HealthRow>,
     /// Every probe failed at once: say the console's host may be cut off.
     pub host_cut_off: bool,
@@ -140,6 +142,7 @@ impl ViewState {
             modal: None,
             flash: None,
             banner: None,
+            pending: 0,
             health,
             host_cut_off: false,
             declare: None,

@@ -59,6 +59,10 @@ pub fn harness() -> Harness {
 impl Harness {
     pub fn key(&mut self, code: KeyCode) {
         self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        assert!(
+            self.app.settle(std::time::Duration::from_secs(10)),
+            "the journal writer did not answer"
+        );
     }
 
     pub fn keys(&mut self, s: &str) {
@@ -69,11 +73,19 @@ impl Harness {
 
     pub fn ctrl(&mut self, c: char) {
         self.app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        assert!(
+            self.app.settle(std::time::Duration::from_secs(10)),
+            "the journal writer did not answer"
+        );
     }
 
     pub fn advance(&mut self, secs: i64) {
         self.clock.advance(chrono::Duration::seconds(secs));
         self.app.tick();
+        assert!(
+            self.app.settle(std::time::Duration::from_secs(10)),
+            "the journal writer did not answer"
+        );
     }
 
     /// Declare with the form's defaults (level 3, first disaster type, every function).
