@@ -121,3 +121,41 @@ fn pending_then_saved_and_nothing_acknowledged_is_lost() {
     let md = String::from_utf8_lossy(&rec.stdout).into_owned();
     assert!(md.contains("slow note three"), "{md}");
 }
+
+/// Another process holds the journal's lock: the console goes on, names the holder, and the
+/// note lands once the lock is released. Ctrl-C keeps working meanwhile.
+#[test]
+fn a_held_lock_is_named_and_nothing_freezes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = drc(&data, &["declare", "--type", "database-failure", "--level", "3"]);
+    assert!(out.status.success());
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let t =
+        Tmux::start(tmp.path(), 80, 24, &format!("--data-dir {} resume {id}", data.display()), &[]);
+    t.wait_text("LIVE", 10);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let journal = data.join("incidents").join(&id).join("journal.drj");
+    let mut holder = Command::new("flock")
+        .arg(&journal)
+        .args(["sleep", "8"])
+        .spawn()
+        .expect("flock (util-linux)");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["n"]);
+    t.type_text("behind a held lock");
+    t.keys(&["Enter"]);
+    t.wait_text("保存中", 2);
+    // The banner names the process holding the lock (flock's child, sleep, or flock itself).
+    let screen = t.wait_text("锁定", 8);
+    assert!(screen.contains("日志被进程"), "{screen}");
+    // The screen still answers.
+    t.keys(&["?"]);
+    t.wait_text("按键", 2);
+    t.keys(&["Escape"]);
+    holder.wait().unwrap();
+    t.wait_text("已保存", 10);
+    assert!(journal_text(&data, &id).contains("behind a held lock"));
+    t.keys(&["C-c"]);
+    assert_eq!(t.exit_code(10), 130);
+}
