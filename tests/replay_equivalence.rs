@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use drconsole::incident::clock::FakeClock;
+use drconsole::incident::clock::{Clock, FakeClock};
 use drconsole::incident::decide::{declaration, Command, DeclareRequest};
 use drconsole::incident::session::IncidentSession;
 use drconsole::incident::sink::EventSink;
@@ -44,6 +44,15 @@ enum Op {
     ForeignStep(usize, bool),
     /// The console's once-a-second look for other writers' entries.
     Poll,
+    Reopen(usize, String),
+    Unrestore(usize, String),
+    /// Minutes before now.
+    CorrectT0(u32),
+    Level(u8),
+    /// A bit set over the runbook's functions.
+    Functions(u8),
+    Undo,
+    Withdraw(String),
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -68,6 +77,13 @@ fn op() -> impl Strategy<Value = Op> {
         text().prop_map(Op::ForeignNote),
         (0..40usize, any::<bool>()).prop_map(|(i, d)| Op::ForeignStep(i, d)),
         Just(Op::Poll),
+        (0..40usize, text()).prop_map(|(i, t)| Op::Reopen(i, t)),
+        (0..8usize, text()).prop_map(|(i, t)| Op::Unrestore(i, t)),
+        (0..1500u32).prop_map(Op::CorrectT0),
+        (1..4u8).prop_map(Op::Level),
+        any::<u8>().prop_map(Op::Functions),
+        Just(Op::Undo),
+        prop_oneof![9 => Just(String::new()), 1 => text()].prop_map(Op::Withdraw),
     ]
 }
 
@@ -183,6 +199,33 @@ impl World {
                 self.session.poll();
                 return;
             }
+            Op::Reopen(i, reason) => Command::ReopenStep { step: self.step_key(i), reason },
+            Op::Unrestore(i, reason) => {
+                if inc.timers.is_empty() {
+                    return;
+                }
+                let function = inc.timers[i % inc.timers.len()].id.clone();
+                Command::UnrestoreFunction { function, reason }
+            }
+            Op::CorrectT0(min) => {
+                let t0 = (self.clock.now() - Duration::minutes(i64::from(min))).to_rfc3339();
+                Command::CorrectT0 { t0, reason: "pager said earlier".into() }
+            }
+            Op::Level(level) => Command::ChangeLevel { level, reason: "grew".into() },
+            Op::Functions(bits) => {
+                let functions = self
+                    .loaded
+                    .runbook
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << (i % 8)) != 0)
+                    .map(|(_, f)| f.id.clone())
+                    .collect();
+                Command::ChangeFunctions { functions, reason: "scope".into() }
+            }
+            Op::Undo => Command::Undo { host: "jump1".into(), pid: 100 },
+            Op::Withdraw(reason) => Command::Withdraw { reason },
             Op::ForeignStep(i, done) => {
                 let step = self.step_key(i);
                 let kind = if done {

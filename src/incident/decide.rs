@@ -40,6 +40,35 @@ pub enum Command {
     Note {
         text: String,
     },
+    /// Corrections: events, never edits.
+    ReopenStep {
+        step: String,
+        reason: String,
+    },
+    UnrestoreFunction {
+        function: String,
+        reason: String,
+    },
+    CorrectT0 {
+        t0: String,
+        reason: String,
+    },
+    ChangeLevel {
+        level: u8,
+        reason: String,
+    },
+    ChangeFunctions {
+        functions: Vec<String>,
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    /// Undo this console's own last step or restore action, within [`UNDO_WINDOW_SECS`].
+    Undo {
+        host: String,
+        pid: u32,
+    },
     /// Whatever the clock has made due: RTO breaches and status-update reminders.
     Tick,
     /// Something the operator does not decide but that belongs in the record: a health
@@ -81,7 +110,14 @@ pub enum Refusal {
     T0TooOld {
         days: i64,
     },
+    NotReopenable,
+    NotRestored,
+    SameLevel,
+    NothingToUndo,
 }
+
+/// How long after an action `u` may still undo it.
+pub const UNDO_WINDOW_SECS: i64 = 60;
 
 impl Refusal {
     /// The refusal in the operator's language.
@@ -136,6 +172,18 @@ impl Refusal {
             Refusal::T0TooOld { days } => format!(
                 "T0 is {days} days ago, more than 30: check the date (--force if it really is)"
             ),
+            Refusal::NotReopenable if zh => "该步骤尚未开始,无需重新打开".to_string(),
+            Refusal::NotReopenable => "that step is pending already; nothing to reopen".into(),
+            Refusal::NotRestored if zh => "该功能尚未标记为恢复".to_string(),
+            Refusal::NotRestored => "that function is not marked restored".to_string(),
+            Refusal::SameLevel if zh => "级别未改变".to_string(),
+            Refusal::SameLevel => "the incident is at that level already".to_string(),
+            Refusal::NothingToUndo if zh => {
+                format!("{UNDO_WINDOW_SECS} 秒内没有本控制台可撤销的操作")
+            }
+            Refusal::NothingToUndo => {
+                format!("nothing of this console's to undo in the last {UNDO_WINDOW_SECS}s")
+            }
         }
     }
 }
@@ -148,7 +196,7 @@ pub fn decide(
     cmd: &Command,
     now: DateTime<Utc>,
 ) -> Result<Vec<EventKind>, Refusal> {
-    let open = || if inc.closed_at.is_some() { Err(Refusal::Closed) } else { Ok(()) };
+    let open = || if inc.is_open() { Ok(()) } else { Err(Refusal::Closed) };
     let step = |key: &str| {
         inc.step(key).map(|s| (s, s.status)).ok_or_else(|| Refusal::UnknownStep(key.to_string()))
     };
@@ -216,6 +264,80 @@ pub fn decide(
             text(t)?;
             vec![EventKind::Note { text: t.clone() }]
         }
+        Command::ReopenStep { step: key, reason } => {
+            open()?;
+            let (_, st) = step(key)?;
+            if st == StepStatus::Pending {
+                return Err(Refusal::NotReopenable);
+            }
+            text(reason)?;
+            vec![EventKind::StepReopened { step: key.clone(), reason: reason.clone() }]
+        }
+        Command::UnrestoreFunction { function, reason } => {
+            open()?;
+            let t =
+                inc.timer(function).ok_or_else(|| Refusal::UnknownFunction(function.clone()))?;
+            if t.restored_at.is_none() {
+                return Err(Refusal::NotRestored);
+            }
+            text(reason)?;
+            vec![EventKind::FunctionUnrestored {
+                function: function.clone(),
+                reason: reason.clone(),
+            }]
+        }
+        Command::CorrectT0 { t0, reason } => {
+            open()?;
+            text(reason)?;
+            let t0 = parse_local_time(t0, now).map_err(Refusal::BadT0)?;
+            vec![EventKind::T0Corrected { t0, reason: reason.clone() }]
+        }
+        Command::ChangeLevel { level, reason } => {
+            open()?;
+            text(reason)?;
+            let track = rb.track_for_level(*level).ok_or_else(|| Refusal::UnknownLevel {
+                given: *level,
+                known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+            })?;
+            if *level == inc.decl.level {
+                return Err(Refusal::SameLevel);
+            }
+            if track.kind == TrackKind::Partial && inc.decl.functions.is_empty() {
+                return Err(Refusal::PartialNeedsFunction { level: *level });
+            }
+            vec![EventKind::LevelChanged { level: *level, reason: reason.clone() }]
+        }
+        Command::ChangeFunctions { functions, reason } => {
+            open()?;
+            text(reason)?;
+            let mut set: Vec<String> = Vec::new();
+            for f in functions {
+                if rb.function(f).is_none() {
+                    return Err(Refusal::UnknownFunctionArg {
+                        given: f.clone(),
+                        known: rb.functions.iter().map(|f| f.id.clone()).collect(),
+                    });
+                }
+                if !set.contains(f) {
+                    set.push(f.clone());
+                }
+            }
+            let partial =
+                rb.track_for_level(inc.decl.level).is_some_and(|t| t.kind == TrackKind::Partial);
+            if partial && set.is_empty() {
+                return Err(Refusal::PartialNeedsFunction { level: inc.decl.level });
+            }
+            vec![EventKind::FunctionsChanged { functions: set, reason: reason.clone() }]
+        }
+        Command::Withdraw { reason } => {
+            open()?;
+            text(reason)?;
+            vec![EventKind::Withdrawn { reason: reason.clone() }]
+        }
+        Command::Undo { host, pid } => {
+            open()?;
+            undo(inc, host, *pid, now).ok_or(Refusal::NothingToUndo)?
+        }
         Command::Tick => {
             let mut due: Vec<EventKind> = timers::breaches_due(inc, now)
                 .into_iter()
@@ -236,6 +358,45 @@ pub fn decide(
     })
 }
 
+/// The correction of this console's last step or restore action, if it was made within the
+/// undo window and not corrected since.
+fn undo(inc: &Incident, host: &str, pid: u32, now: DateTime<Utc>) -> Option<Vec<EventKind>> {
+    let reason = if inc.decl.lang == Lang::Zh { "撤销 (u)" } else { "undo (u)" }.to_string();
+    let own = inc.events.iter().rev().find(|e| {
+        e.who.host == host
+            && e.who.pid == pid
+            && matches!(
+                e.kind,
+                EventKind::StepStarted { .. }
+                    | EventKind::StepDone { .. }
+                    | EventKind::StepSkipped { .. }
+                    | EventKind::StepFailed { .. }
+                    | EventKind::FunctionRestored { .. }
+                    | EventKind::StepReopened { .. }
+                    | EventKind::FunctionUnrestored { .. }
+            )
+    })?;
+    if now.signed_duration_since(own.at).num_seconds() > UNDO_WINDOW_SECS {
+        return None;
+    }
+    Some(match &own.kind {
+        EventKind::StepStarted { step }
+        | EventKind::StepDone { step }
+        | EventKind::StepSkipped { step, .. }
+        | EventKind::StepFailed { step, .. } => {
+            // Only if the step is still as that action left it.
+            inc.step(step).filter(|s| s.status != StepStatus::Pending)?;
+            vec![EventKind::StepReopened { step: step.clone(), reason }]
+        }
+        EventKind::FunctionRestored { function } => {
+            inc.timer(function).filter(|t| t.restored_at.is_some())?;
+            vec![EventKind::FunctionUnrestored { function: function.clone(), reason }]
+        }
+        // The last own action was itself a correction: nothing left to undo.
+        _ => return None,
+    })
+}
+
 /// Event kinds that only a decided command may produce, by their journal name.
 fn decided_only(kind: &EventKind) -> Option<&'static str> {
     match kind {
@@ -251,6 +412,12 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         EventKind::Closed => Some("closed"),
         EventKind::Note { .. } => Some("note"),
         EventKind::Unreadable { .. } => Some("unreadable"),
+        EventKind::StepReopened { .. }
+        | EventKind::FunctionUnrestored { .. }
+        | EventKind::T0Corrected { .. }
+        | EventKind::LevelChanged { .. }
+        | EventKind::FunctionsChanged { .. }
+        | EventKind::Withdrawn { .. } => Some("correction"),
         _ => None,
     }
 }
@@ -548,5 +715,96 @@ mod tests {
         r.team = Some(vec!["coordinator".into(), "coordinator".into()]);
         let d = declaration(&l, &r, now).unwrap();
         assert_eq!(d.team.len(), 1, "each role once");
+    }
+
+    #[test]
+    fn corrections_are_events_and_undo_takes_back_the_last_own_action() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let now = t0() + chrono::Duration::minutes(2);
+        let first = inc.steps[0].key.clone();
+        // `d d`-style mistake: done, then reopened with a reason.
+        run(&l, &mut inc, Command::CompleteStep { step: first.clone() }, now).unwrap();
+        let reopen = |r: &str| Command::ReopenStep { step: first.clone(), reason: r.into() };
+        assert_eq!(run(&l, &mut inc, reopen(""), now), Err(Refusal::EmptyText));
+        run(&l, &mut inc, reopen("done by mistake"), now).unwrap();
+        assert_eq!(inc.steps[0].status, StepStatus::Pending);
+        assert_eq!(run(&l, &mut inc, reopen("again"), now), Err(Refusal::NotReopenable));
+        // Undo: the events carry pid 0 / empty host (ev() above): that is "this console".
+        let undo = || Command::Undo { host: String::new(), pid: 0 };
+        assert_eq!(
+            run(&l, &mut inc, undo(), now),
+            Err(Refusal::NothingToUndo),
+            "last was a correction"
+        );
+        let f = inc.timers[0].id.clone();
+        run(&l, &mut inc, Command::RestoreFunction { function: f.clone() }, now).unwrap();
+        let k = run(&l, &mut inc, undo(), now + chrono::Duration::seconds(30)).unwrap();
+        assert!(matches!(&k[..], [EventKind::FunctionUnrestored { .. }]), "{k:?}");
+        assert!(inc.timers[0].restored_at.is_none());
+        run(&l, &mut inc, Command::RestoreFunction { function: f }, now).unwrap();
+        let late = now + chrono::Duration::seconds(UNDO_WINDOW_SECS + 1);
+        assert_eq!(run(&l, &mut inc, undo(), late), Err(Refusal::NothingToUndo));
+        // Another console's action is not ours to undo.
+        let other = Command::Undo { host: "elsewhere".into(), pid: 9 };
+        assert_eq!(run(&l, &mut inc, other, now), Err(Refusal::NothingToUndo));
+    }
+
+    #[test]
+    fn a_t0_correction_withdraws_breaches_that_no_longer_hold() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let late = t0() + chrono::Duration::hours(9);
+        let due = run(&l, &mut inc, Command::Tick, late).unwrap();
+        assert!(due.iter().any(|k| matches!(k, EventKind::TimerBreached { function: None, .. })));
+        assert!(inc.overall_breached_at.is_some());
+        // T0 was wrong: the outage began an hour before the breach time, not nine.
+        let t0 = (late - chrono::Duration::hours(1)).to_rfc3339();
+        let fix = Command::CorrectT0 { t0, reason: "typed 23:59 for 07:59".into() };
+        run(&l, &mut inc, fix, late).unwrap();
+        assert!(inc.overall_breach_withdrawn, "the overall breach no longer holds");
+        assert!(inc.overall_breached_at.is_some(), "the breach event is kept");
+        let again = run(&l, &mut inc, Command::Tick, late).unwrap();
+        assert!(!again
+            .iter()
+            .any(|k| matches!(k, EventKind::TimerBreached { function: None, .. })));
+        // Later it breaches for real under the new T0.
+        let later = late + chrono::Duration::hours(8);
+        let real = run(&l, &mut inc, Command::Tick, later).unwrap();
+        assert!(real.iter().any(|k| matches!(k, EventKind::TimerBreached { function: None, .. })));
+        assert!(!inc.overall_breach_withdrawn);
+    }
+
+    #[test]
+    fn a_level_change_switches_the_track_and_keeps_work_done() {
+        let l = loaded();
+        let mut r = req(2);
+        r.functions = vec![l.runbook.functions[0].id.clone()];
+        let decl = declaration(&l, &r, t0()).unwrap();
+        let mut inc =
+            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(decl))).unwrap();
+        let now = t0() + chrono::Duration::minutes(5);
+        let partial_steps: Vec<String> = inc.steps.iter().map(|s| s.key.clone()).collect();
+        let first = partial_steps[0].clone();
+        run(&l, &mut inc, Command::CompleteStep { step: first.clone() }, now).unwrap();
+        let grow = Command::ChangeLevel { level: 3, reason: "the API is down too".into() };
+        run(&l, &mut inc, grow, now).unwrap();
+        assert_eq!(inc.decl.level, 3);
+        assert_eq!(inc.track_kind, TrackKind::Full);
+        let done = inc.step(&first).map(|s| s.status);
+        assert_eq!(done, Some(StepStatus::Done), "work done stays done");
+        assert_eq!(
+            run(&l, &mut inc, Command::ChangeLevel { level: 3, reason: "x".into() }, now),
+            Err(Refusal::SameLevel)
+        );
+        let all = l.runbook.functions.len();
+        let scope = Command::ChangeFunctions { functions: vec![], reason: "everything".into() };
+        run(&l, &mut inc, scope, now).unwrap();
+        assert_eq!(inc.timers.len(), all, "a full DR with no functions named times all of them");
+        let w = Command::Withdraw { reason: "declared in error".into() };
+        run(&l, &mut inc, w, now).unwrap();
+        assert!(!inc.is_open());
+        let s = inc.steps[1].key.clone();
+        assert_eq!(run(&l, &mut inc, Command::StartStep { step: s }, now), Err(Refusal::Closed));
     }
 }

@@ -138,6 +138,52 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
             format!("{service} {from} → {to}{detail}")
         }
+        EventKind::StepReopened { step, reason } => {
+            let s = step_label(rb, step);
+            if zh {
+                format!("更正: 重新打开步骤 {s} (原因: {reason})")
+            } else {
+                format!("correction: step {s} reopened ({reason})")
+            }
+        }
+        EventKind::FunctionUnrestored { function, reason } => {
+            let f = function_label(rb, function);
+            if zh {
+                format!("更正: {f} 撤销恢复标记,计时继续 (原因: {reason})")
+            } else {
+                format!("correction: {f} not restored after all; its clock runs again ({reason})")
+            }
+        }
+        EventKind::T0Corrected { t0, reason } => {
+            let t = t0.format("%Y-%m-%d %H:%M:%S UTC");
+            if zh {
+                format!("更正: 故障开始时间 (T0) 改为 {t} (原因: {reason})")
+            } else {
+                format!("correction: T0 is {t} ({reason})")
+            }
+        }
+        EventKind::LevelChanged { level, reason } => {
+            if zh {
+                format!("更正: 级别改为 {level} (原因: {reason})")
+            } else {
+                format!("correction: level is now {level} ({reason})")
+            }
+        }
+        EventKind::FunctionsChanged { functions, reason } => {
+            let names: Vec<String> = functions.iter().map(|f| function_label(rb, f)).collect();
+            if zh {
+                format!("更正: 受影响功能为 {} (原因: {reason})", names.join("、"))
+            } else {
+                format!("correction: affected functions are {} ({reason})", names.join(", "))
+            }
+        }
+        EventKind::Withdrawn { reason } => {
+            if zh {
+                format!("事件撤回 (误报; 原因: {reason})")
+            } else {
+                format!("incident withdrawn, declared in error ({reason})")
+            }
+        }
         EventKind::Unreadable { seq, event_type, .. } => {
             if zh {
                 format!("无法读取的事件 {seq}: {event_type}")

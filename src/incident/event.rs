@@ -180,6 +180,37 @@ pub enum EventKind {
     DrillClock {
         paused: bool,
     },
+    /// A correction: a started or finished step back to pending.
+    StepReopened {
+        step: String,
+        reason: String,
+    },
+    /// A correction: a function marked restored by mistake; its clock runs again.
+    FunctionUnrestored {
+        function: String,
+        reason: String,
+    },
+    /// A correction of when the outage began. The clocks recompute; a breach that no longer
+    /// holds is marked withdrawn, never deleted.
+    T0Corrected {
+        t0: DateTime<Utc>,
+        reason: String,
+    },
+    /// The incident grew or shrank: the track of the new level applies; steps already worked
+    /// keep their state (mapped by id).
+    LevelChanged {
+        level: u8,
+        reason: String,
+    },
+    /// The affected business functions, as they now are.
+    FunctionsChanged {
+        functions: Vec<String>,
+        reason: String,
+    },
+    /// Declared in error: the incident leaves the open set; its record says so.
+    Withdrawn {
+        reason: String,
+    },
     /// A well-framed journal entry this version cannot read (a newer version's event, a field
     /// it does not know): kept on the timeline and in the record, ignored by the state. Made
     /// only by the decoder, never read from a journal and never appended to one.
@@ -206,8 +237,10 @@ impl EventKind {
             EventKind::StepStarted { step }
             | EventKind::StepDone { step }
             | EventKind::StepSkipped { step, .. }
-            | EventKind::StepFailed { step, .. } => Some(step),
-            EventKind::FunctionRestored { function } => Some(function),
+            | EventKind::StepFailed { step, .. }
+            | EventKind::StepReopened { step, .. } => Some(step),
+            EventKind::FunctionRestored { function }
+            | EventKind::FunctionUnrestored { function, .. } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
             EventKind::HealthChanged { service, .. } => Some(service),
             EventKind::NotificationSent { stage, .. } => Some(stage),
@@ -351,6 +384,12 @@ mod tests {
             },
             EventKind::DrillClock { paused: true },
             EventKind::Unreadable { seq: 1, event_type: s("x"), raw: s("{}"), error: s("e") },
+            EventKind::StepReopened { step: s("a"), reason: s("r") },
+            EventKind::FunctionUnrestored { function: s("auth"), reason: s("r") },
+            EventKind::T0Corrected { t0: t, reason: s("r") },
+            EventKind::LevelChanged { level: 2, reason: s("r") },
+            EventKind::FunctionsChanged { functions: vec![s("auth")], reason: s("r") },
+            EventKind::Withdrawn { reason: s("r") },
         ]
     }
 
@@ -380,6 +419,12 @@ mod tests {
             EventKind::DrillExpectation { .. } => 21,
             EventKind::DrillClock { .. } => 22,
             EventKind::Unreadable { .. } => 23,
+            EventKind::StepReopened { .. } => 24,
+            EventKind::FunctionUnrestored { .. } => 25,
+            EventKind::T0Corrected { .. } => 26,
+            EventKind::LevelChanged { .. } => 27,
+            EventKind::FunctionsChanged { .. } => 28,
+            EventKind::Withdrawn { .. } => 29,
         }
     }
 
@@ -388,7 +433,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=23).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=29).collect::<Vec<_>>());
     }
 
     /// The class of bug that made an incident unreadable: a payload field named like an

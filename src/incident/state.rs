@@ -77,6 +77,8 @@ pub struct FunctionTimer {
     pub budget: Duration,
     pub restored_at: Option<DateTime<Utc>>,
     pub breached_at: Option<DateTime<Utc>>,
+    /// The breach was journaled but no longer holds after a T0 correction: shown as withdrawn.
+    pub breach_withdrawn: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,8 +99,11 @@ pub struct Incident {
     /// The overall RTO; `None` on a maintenance track (no DR clocks).
     pub overall_budget: Option<Duration>,
     pub overall_breached_at: Option<DateTime<Utc>>,
+    pub overall_breach_withdrawn: bool,
     pub rpo: Duration,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Withdrawn as declared in error, and why: no longer open, never "met".
+    pub withdrawn: Option<(DateTime<Utc>, String)>,
     pub backup_point: Option<DateTime<Utc>>,
     /// Last known health per service, as journaled transitions.
     pub health: BTreeMap<String, HealthMark>,
@@ -115,39 +120,77 @@ impl Incident {
     /// or names a level the runbook does not define.
     pub fn from_declared(rb: &Runbook, ev: &Event) -> Option<Incident> {
         let EventKind::Declared(decl) = &ev.kind else { return None };
-        let track = rb.track_for_level(decl.level)?;
-        let steps = rb
-            .track_steps(track, &decl.functions)
-            .into_iter()
-            .map(|ts| StepState::new(ts.step.id.clone(), ts.step.id.clone(), None))
-            .collect();
-        let timers = rb
-            .timed_functions(track, &decl.functions)
-            .into_iter()
-            .map(|f| FunctionTimer {
-                id: f.id.clone(),
-                budget: f.max_downtime.0,
-                restored_at: None,
-                breached_at: None,
-            })
-            .collect();
-        let overall_budget = (track.kind != TrackKind::Maintenance).then_some(rb.plan.rto.0);
+        let (track_kind, track_name, steps, timers, overall_budget) = plan_for(rb, decl)?;
         Some(Incident {
             decl: decl.clone(),
-            track_kind: track.kind,
-            track_name: track.name.clone(),
+            track_kind,
+            track_name,
             steps,
             timers,
             overall_budget,
             overall_breached_at: None,
+            overall_breach_withdrawn: false,
             rpo: rb.plan.rpo.0,
             closed_at: None,
+            withdrawn: None,
             backup_point: None,
             health: BTreeMap::new(),
             events: vec![ev.clone()],
             test_failures: 0,
             comms: crate::comms::CommsLog::default(),
         })
+    }
+
+    /// When the clocks stopped: closed, or withdrawn.
+    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.closed_at.or(self.withdrawn.as_ref().map(|w| w.0))
+    }
+
+    /// Whether changes other than notes are still accepted: neither closed nor withdrawn.
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none() && self.withdrawn.is_none()
+    }
+
+    /// The level or the affected functions changed: the new track's steps and clocks, keeping
+    /// what was already done (mapped by step key and function id) and the inserted adjust steps.
+    fn replan(&mut self, rb: &Runbook) {
+        let Some((kind, name, fresh, timers, overall)) = plan_for(rb, &self.decl) else { return };
+        let mut old = std::mem::take(&mut self.steps);
+        let mut steps = Vec::with_capacity(fresh.len());
+        for s in fresh {
+            let kept = old.iter().position(|o| o.key == s.key).map(|i| old.remove(i));
+            let key = s.key.clone();
+            steps.push(kept.unwrap_or(s));
+            // Adjust steps inserted after a failed step stay right after it.
+            while let Some(i) = old.iter().position(|o| o.adjust_for.as_deref() == Some(&key)) {
+                steps.push(old.remove(i));
+            }
+        }
+        // Steps of the old plan that were worked stay visible: the record must show them.
+        steps.extend(old.into_iter().filter(|o| o.status != StepStatus::Pending));
+        let old_timers = std::mem::take(&mut self.timers);
+        self.timers = timers
+            .into_iter()
+            .map(|t| old_timers.iter().find(|o| o.id == t.id).cloned().unwrap_or(t))
+            .collect();
+        self.steps = steps;
+        self.track_kind = kind;
+        self.track_name = name;
+        self.overall_budget = overall;
+    }
+
+    /// Breaches that no longer hold with the current T0 are withdrawn (the events stay).
+    fn recheck_breaches(&mut self) {
+        let t0 = self.decl.t0;
+        let holds = |budget: Duration, at: DateTime<Utc>| super::timers::after(t0, budget) < at;
+        for t in &mut self.timers {
+            if let Some(at) = t.breached_at {
+                t.breach_withdrawn = !holds(t.budget, at);
+            }
+        }
+        if let (Some(at), Some(b)) = (self.overall_breached_at, self.overall_budget) {
+            self.overall_breach_withdrawn = !holds(b, at);
+        }
     }
 
     /// [`Incident::replay`] that keeps the events themselves instead of copies (resume: a long
@@ -281,13 +324,67 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         EventKind::TimerBreached { function, .. } => match function {
             Some(f) => {
                 if let Some(t) = inc.timers.iter_mut().find(|t| &t.id == f) {
-                    t.breached_at.get_or_insert(at);
+                    // A breach withdrawn by a T0 correction can happen again, for real.
+                    if t.breached_at.is_none() || t.breach_withdrawn {
+                        t.breached_at = Some(at);
+                        t.breach_withdrawn = false;
+                    }
                 }
             }
             None => {
-                inc.overall_breached_at.get_or_insert(at);
+                if inc.overall_breached_at.is_none() || inc.overall_breach_withdrawn {
+                    inc.overall_breached_at = Some(at);
+                    inc.overall_breach_withdrawn = false;
+                }
             }
         },
+        EventKind::StepReopened { step, .. } => {
+            let Some(idx) = inc.steps.iter().position(|s| &s.key == step) else { return };
+            let s = &mut inc.steps[idx];
+            s.stop_running(at);
+            let was_failed = s.status == StepStatus::Failed;
+            s.status = StepStatus::Pending;
+            s.reason = None;
+            s.finished_at = None;
+            if was_failed {
+                // Undoing a failure: the adjust steps it brought in go, unless already worked.
+                let before = inc.steps.len();
+                inc.steps.retain(|o| {
+                    o.adjust_for.as_deref() != Some(step.as_str())
+                        || o.status != StepStatus::Pending
+                });
+                if inc.steps.len() < before {
+                    inc.test_failures = inc.test_failures.saturating_sub(1);
+                }
+                if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
+                    s.failures = s.failures.saturating_sub(1);
+                }
+            }
+        }
+        EventKind::FunctionUnrestored { function, .. } => {
+            if let Some(t) = inc.timers.iter_mut().find(|t| &t.id == function) {
+                t.restored_at = None;
+            }
+        }
+        EventKind::T0Corrected { t0, .. } => {
+            inc.decl.t0 = *t0;
+            inc.recheck_breaches();
+        }
+        EventKind::LevelChanged { level, .. } => {
+            if rb.track_for_level(*level).is_some() {
+                inc.decl.level = *level;
+                inc.replan(rb);
+            }
+        }
+        EventKind::FunctionsChanged { functions, .. } => {
+            inc.decl.functions = functions.clone();
+            inc.replan(rb);
+        }
+        EventKind::Withdrawn { reason } => {
+            if inc.withdrawn.is_none() {
+                inc.withdrawn = Some((at, reason.clone()));
+            }
+        }
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(
                 service.clone(),
@@ -358,6 +455,31 @@ fn reopen_for_retest(inc: &mut Incident, failed_key: &str) {
             }
         }
     }
+}
+
+type Plan = (TrackKind, String, Vec<StepState>, Vec<FunctionTimer>, Option<Duration>);
+
+/// The track, steps and clocks a declaration calls for.
+fn plan_for(rb: &Runbook, decl: &Declaration) -> Option<Plan> {
+    let track = rb.track_for_level(decl.level)?;
+    let steps = rb
+        .track_steps(track, &decl.functions)
+        .into_iter()
+        .map(|ts| StepState::new(ts.step.id.clone(), ts.step.id.clone(), None))
+        .collect();
+    let timers = rb
+        .timed_functions(track, &decl.functions)
+        .into_iter()
+        .map(|f| FunctionTimer {
+            id: f.id.clone(),
+            budget: f.max_downtime.0,
+            restored_at: None,
+            breached_at: None,
+            breach_withdrawn: false,
+        })
+        .collect();
+    let overall_budget = (track.kind != TrackKind::Maintenance).then_some(rb.plan.rto.0);
+    Some((track.kind, track.name.clone(), steps, timers, overall_budget))
 }
 
 /// On resume: the session that never ended, if its process is gone. A session whose process

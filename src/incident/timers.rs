@@ -73,12 +73,12 @@ fn fraction(elapsed: chrono::Duration, budget: Duration) -> f64 {
 }
 
 pub fn function_countdown(inc: &Incident, t: &FunctionTimer, now: DateTime<Utc>) -> Countdown {
-    let stop = t.restored_at.or(inc.closed_at);
+    let stop = t.restored_at.or(inc.ended_at());
     Countdown::compute(inc.decl.t0, t.budget, stop, now)
 }
 
 pub fn overall_countdown(inc: &Incident, now: DateTime<Utc>) -> Option<Countdown> {
-    inc.overall_budget.map(|b| Countdown::compute(inc.decl.t0, b, inc.closed_at, now))
+    inc.overall_budget.map(|b| Countdown::compute(inc.decl.t0, b, inc.ended_at(), now))
 }
 
 /// Timers that ran out and have no breach event yet: `Some(function)` or `None` for the
@@ -86,11 +86,12 @@ pub fn overall_countdown(inc: &Incident, now: DateTime<Utc>) -> Option<Countdown
 pub fn breaches_due(inc: &Incident, now: DateTime<Utc>) -> Vec<(Option<String>, Duration)> {
     let mut due = Vec::new();
     for t in &inc.timers {
-        if t.breached_at.is_none() && function_countdown(inc, t, now).phase == Phase::Breached {
+        let breached = t.breached_at.is_some() && !t.breach_withdrawn;
+        if !breached && function_countdown(inc, t, now).phase == Phase::Breached {
             due.push((Some(t.id.clone()), t.budget));
         }
     }
-    if inc.overall_breached_at.is_none() {
+    if inc.overall_breached_at.is_none() || inc.overall_breach_withdrawn {
         if let Some(c) = overall_countdown(inc, now) {
             if c.phase == Phase::Breached {
                 due.push((None, c.budget));
@@ -124,7 +125,7 @@ pub fn availability_used(inc: &Incident, now: DateTime<Utc>) -> chrono::Duration
     if inc.overall_budget.is_none() {
         return chrono::Duration::zero();
     }
-    let end = inc.closed_at.unwrap_or(now);
+    let end = inc.ended_at().unwrap_or(now);
     (end - inc.decl.t0).max(chrono::Duration::zero())
 }
 
