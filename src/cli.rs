@@ -118,6 +118,23 @@ pub enum Command {
         #[arg(required = true, num_args = 1.., value_name = "TEXT")]
         text: Vec<String>,
     },
+    /// Correct an incident: every correction is an event with its reason, never an edit.
+    Correct {
+        /// Incident id or a unique prefix (default: the latest open incident).
+        #[arg(long, value_name = "ID", global = true)]
+        incident: Option<String>,
+        #[command(subcommand)]
+        what: Correction,
+    },
+    /// Withdraw an incident declared in error: it leaves the open set; its record says so.
+    Withdraw {
+        /// Incident id or a unique prefix (default: the latest open incident).
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        /// Why (goes on the timeline and into the record).
+        #[arg(long, required = true)]
+        reason: String,
+    },
     /// Reopen an unfinished incident in the console (default: the latest open one).
     Resume { id: Option<String> },
     /// List incidents and drills.
@@ -176,6 +193,55 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Correction {
+    /// A started or finished step back to pending.
+    Reopen {
+        step: String,
+        #[arg(long, required = true)]
+        reason: String,
+    },
+    /// A function marked restored by mistake: its clock runs again.
+    Unrestore {
+        function: String,
+        #[arg(long, required = true)]
+        reason: String,
+    },
+    /// When the outage really began (HH:MM, "YYYY-MM-DD HH:MM" or RFC 3339); breaches that
+    /// no longer hold are marked withdrawn.
+    T0 {
+        time: String,
+        #[arg(long, required = true)]
+        reason: String,
+    },
+    /// The incident's level: the new level's track applies, work done is kept.
+    Level {
+        level: u8,
+        #[arg(long, required = true)]
+        reason: String,
+    },
+    /// The affected business functions, comma-separated.
+    Functions {
+        #[arg(value_delimiter = ',', value_name = "A,B")]
+        functions: Vec<String>,
+        #[arg(long, required = true)]
+        reason: String,
+    },
+}
+
+impl From<Correction> for crate::incident::decide::Command {
+    fn from(c: Correction) -> Self {
+        use crate::incident::decide::Command as C;
+        match c {
+            Correction::Reopen { step, reason } => C::ReopenStep { step, reason },
+            Correction::Unrestore { function, reason } => C::UnrestoreFunction { function, reason },
+            Correction::T0 { time, reason } => C::CorrectT0 { t0: time, reason },
+            Correction::Level { level, reason } => C::ChangeLevel { level, reason },
+            Correction::Functions { functions, reason } => C::ChangeFunctions { functions, reason },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

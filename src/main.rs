@@ -64,6 +64,14 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Note { incident, text }) => {
             cmd::incident::note(g, incident.as_deref(), &text)
         }
+        Some(Command::Correct { incident, what }) => {
+            cmd::incident::correct(g, incident.as_deref(), what.into())
+        }
+        Some(Command::Withdraw { incident, reason }) => cmd::incident::correct(
+            g,
+            incident.as_deref(),
+            drconsole::incident::decide::Command::Withdraw { reason },
+        ),
         Some(Command::Resume { id }) => cmd::console::resume(g, &config, id.as_deref()),
         Some(Command::List { json }) => cmd::incident::list(g, json),
         Some(Command::Record { id, format, out }) => {

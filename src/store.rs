@@ -282,9 +282,14 @@ fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
     let closed_at = events.iter().find_map(|e| matches!(e.kind, EventKind::Closed).then_some(e.at));
     let last = events.last().map(|e| e.at).unwrap_or(d.t0);
     let end = closed_at.unwrap_or(last.max(Utc::now()));
+    let withdrawn_at =
+        events.iter().find_map(|e| matches!(e.kind, EventKind::Withdrawn { .. }).then_some(e.at));
+    let closed_at = closed_at.or(withdrawn_at);
     let drill = d.drill.is_some();
     let state = if drill {
         "drill"
+    } else if withdrawn_at.is_some() {
+        "withdrawn"
     } else if closed_at.is_some() {
         "closed"
     } else {

@@ -106,7 +106,9 @@ impl App {
         let now = self.now();
         let text = text.trim().to_string();
         // An empty template field is a deliberate blank; every other input needs text.
-        if text.is_empty() && !matches!(kind, InputKind::TemplateField { .. }) {
+        if text.is_empty()
+            && !matches!(kind, InputKind::TemplateField { .. } | InputKind::Functions)
+        {
             self.view.flash(self.ui().empty_text, true, now);
             if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
                 self.view.modal = Some(Modal::Comms(comms));
@@ -126,6 +128,29 @@ impl App {
                 return;
             }
             InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
+            InputKind::Reason { cmd } => self.submit_then(with_reason(*cmd, &text), After::Saved),
+            InputKind::CorrectT0 => {
+                self.ask_reason(Command::CorrectT0 { t0: text, reason: String::new() });
+                return;
+            }
+            InputKind::Level => {
+                match text.parse::<u8>() {
+                    Ok(level) => {
+                        self.ask_reason(Command::ChangeLevel { level, reason: String::new() })
+                    }
+                    Err(_) => self.view.flash(format!("\"{text}\"?"), true, now),
+                }
+                return;
+            }
+            InputKind::Functions => {
+                let functions = text
+                    .split([',', '，', ' '])
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                self.ask_reason(Command::ChangeFunctions { functions, reason: String::new() });
+                return;
+            }
             InputKind::Skip { step } => {
                 self.submit_then(Command::SkipStep { step, reason: text }, After::SavedAdvance)
             }
@@ -171,6 +196,31 @@ impl App {
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
             KeyCode::Char('c') => self.open_comms(),
+            KeyCode::Char('u') => {
+                let who = &self.stamper.actor;
+                let cmd = Command::Undo { host: who.host.clone(), pid: who.pid };
+                self.submit_then(cmd, After::Saved);
+            }
+            KeyCode::Char('o') => {
+                if let Some(step) = self.selected_step_key() {
+                    self.ask_reason(Command::ReopenStep { step, reason: String::new() });
+                }
+            }
+            KeyCode::Char('R') => {
+                let function = self.inc().and_then(|i| i.timers.get(self.view.timer_sel));
+                if let Some(function) = function.map(|t| t.id.clone()) {
+                    self.ask_reason(Command::UnrestoreFunction { function, reason: String::new() });
+                }
+            }
+            KeyCode::Char('W') => self.ask_reason(Command::Withdraw { reason: String::new() }),
+            KeyCode::Char(c @ ('T' | 'L' | 'A')) => {
+                let kind = match c {
+                    'T' => InputKind::CorrectT0,
+                    'L' => InputKind::Level,
+                    _ => InputKind::Functions,
+                };
+                self.view.modal = Some(Modal::Input { kind, text: String::new() });
+            }
             KeyCode::Char('y') if focus == Pane::Steps => self.copy_step_commands(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
             KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
@@ -233,6 +283,16 @@ impl App {
                 self.view.flash(msg, false, now);
             }
             Err(e) => self.view.flash(e.to_string(), true, now),
+        }
+    }
+
+    /// A correction asks why, once the rules say it may happen at all.
+    fn ask_reason(&mut self, cmd: Command) {
+        if self.allowed(&with_reason(cmd.clone(), "-")) {
+            self.view.modal = Some(Modal::Input {
+                kind: InputKind::Reason { cmd: Box::new(cmd) },
+                text: String::new(),
+            });
         }
     }
 
@@ -423,5 +483,23 @@ fn text_field(form: &mut DeclareForm) -> Option<&mut String> {
         Field::Coordinator => Some(&mut form.coordinator),
         Field::T0 => Some(&mut form.t0),
         _ => None,
+    }
+}
+
+/// `cmd` with its reason filled in.
+fn with_reason(cmd: Command, why: &str) -> Command {
+    let reason = why.to_string();
+    match cmd {
+        Command::ReopenStep { step, .. } => Command::ReopenStep { step, reason },
+        Command::UnrestoreFunction { function, .. } => {
+            Command::UnrestoreFunction { function, reason }
+        }
+        Command::CorrectT0 { t0, .. } => Command::CorrectT0 { t0, reason },
+        Command::ChangeLevel { level, .. } => Command::ChangeLevel { level, reason },
+        Command::ChangeFunctions { functions, .. } => {
+            Command::ChangeFunctions { functions, reason }
+        }
+        Command::Withdraw { .. } => Command::Withdraw { reason },
+        other => other,
     }
 }

@@ -165,6 +165,32 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     }
 }
 
+/// `drconsole correct …` and `withdraw`: one decided command from a shell.
+pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
+    let store = match store(g) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let id = match store.resolve(incident) {
+        Ok(id) => id,
+        Err(e) => return fail(e),
+    };
+    let mut session = match open_session(&store, &id) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    match submit_once(&mut session, cmd) {
+        Ok(()) => {
+            println!("corrected {id} (head {})", session.head().unwrap_or_default());
+            exit::OK
+        }
+        Err((code, e)) => {
+            eprintln!("error: {e}");
+            code
+        }
+    }
+}
+
 pub fn list(g: &Global, json: bool) -> i32 {
     let store = match store(g) {
         Ok(s) => s,

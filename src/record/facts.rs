@@ -78,6 +78,8 @@ pub struct Facts {
     pub t0: DateTime<Utc>,
     pub declared_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Withdrawn as declared in error: when, and why.
+    pub withdrawn: Option<(DateTime<Utc>, String)>,
     pub reporter: String,
     pub coordinator: String,
     pub team: Vec<(String, String)>,
@@ -134,7 +136,7 @@ pub fn collect(
 ) -> Facts {
     let lang = inc.decl.lang;
     let d = &inc.decl;
-    let end = inc.closed_at.unwrap_or(now);
+    let end = inc.ended_at().unwrap_or(now);
     let functions_all: Vec<String> = if d.functions.is_empty() {
         inc.timers.iter().map(|t| t.id.clone()).collect()
     } else {
@@ -228,7 +230,7 @@ pub fn collect(
 
     Facts {
         incident_id: d.incident_id.clone(),
-        open: inc.closed_at.is_none(),
+        open: inc.is_open(),
         drill: inc.is_drill(),
         lang,
         generated_at: now,
@@ -245,6 +247,7 @@ pub fn collect(
         t0: d.t0,
         declared_at: inc.events.first().map(|e| e.at).unwrap_or(d.t0),
         closed_at: inc.closed_at,
+        withdrawn: inc.withdrawn.clone(),
         reporter: d.reporter.clone(),
         coordinator: d.coordinator.clone(),
         team: d

@@ -114,7 +114,11 @@ pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
     if f.drill {
         let _ = writeln!(o, "> {}\n", w.drill_note);
     }
-    let status = if f.open { w.open } else { w.closed };
+    let status = match &f.withdrawn {
+        Some((at, why)) => format!("{} ({}, {why})", w.withdrawn, local(*at, tz)),
+        None if f.open => w.open.to_string(),
+        None => w.closed.to_string(),
+    };
     let _ = writeln!(o, "- {}: **{status}**", w.status);
     let _ = writeln!(o, "- {}: {}", w.generated, local(f.generated_at, tz));
     let _ = writeln!(o, "- {}: {} (sha256 {})", w.runbook, f.runbook_name, f.runbook_sha256);

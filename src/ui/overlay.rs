@@ -58,6 +58,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::TemplateField { .. } => ui.f_field,
                 InputKind::CommsChannel { .. } => ui.channel_prompt,
                 InputKind::SavePath { .. } => ui.save_prompt,
+                InputKind::Reason { .. } => ui.correction_reason,
+                InputKind::CorrectT0 => ui.correct_t0_prompt,
+                InputKind::Level => ui.level_prompt,
+                InputKind::Functions => ui.functions_prompt,
             };
             let rect = centered(area, 70, 8);
             let inner_w = rect.width.saturating_sub(4) as usize;

@@ -29,7 +29,7 @@ impl Pane {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputKind {
     Note,
     Skip {
@@ -58,6 +58,16 @@ pub enum InputKind {
     SavePath {
         comms: CommsView,
     },
+    /// Why: the last thing a correction asks before it is submitted.
+    Reason {
+        cmd: Box<crate::incident::decide::Command>,
+    },
+    /// The corrected T0 (then a reason).
+    CorrectT0,
+    /// The new level (then a reason).
+    Level,
+    /// The affected functions, by id, comma-separated (then a reason).
+    Functions,
 }
 
 /// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
@@ -73,7 +83,7 @@ pub struct CommsView {
     pub field_sel: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
     Help,
     Input { kind: InputKind, text: String },
