@@ -261,7 +261,8 @@ fn start_mirror(
     dir: &std::path::Path,
     slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
 ) {
-    let path = Store::journal_path(dir);
+    // A journal that cannot be located is reported by the mirror's own read of it.
+    let path = Store::journal_path(dir).unwrap_or_else(|_| dir.join(crate::store::JOURNAL_FILE));
     let (_task, status) = crate::mirror::spawn(
         uri.to_string(),
         id.to_string(),

@@ -36,6 +36,7 @@ mod failover;
 mod frame;
 mod fs;
 mod handle;
+mod pointer;
 mod read;
 mod scan;
 mod verify;
@@ -43,10 +44,13 @@ mod verify;
 pub use error::JournalError;
 pub use failover::continuations;
 pub use frame::{GENESIS, MAX_ENTRY_BYTES};
-pub use fs::{atomic_write, create_private_dirs, free_space};
+pub use fs::{
+    atomic_write, check_private_dir, create_private_dirs, ensure_private_dir, euid, free_space,
+};
 pub use handle::Journal;
+pub use pointer::{create as create_pointer, read as read_pointer, POINTER_BYTES};
 pub use read::read_entries;
-pub use verify::{verify, Broken, VerifyReport};
+pub use verify::{verify, verify_anchored, Broken, VerifyReport};
 
 /// One journal entry.
 #[derive(Debug, Clone, PartialEq)]
