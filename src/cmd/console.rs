@@ -21,6 +21,9 @@ pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
 }
 
 pub fn resume(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
+    if let Some(Err(e)) = id.map(crate::store::validate_id) {
+        return fail(e);
+    }
     start(g, cfg, Some(id.unwrap_or("")))
 }
 
