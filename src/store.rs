@@ -427,12 +427,19 @@ impl Store {
 
 /// Where an incident's journal continues when its own folder refuses writes: a folder per
 /// incident under `$XDG_RUNTIME_DIR/drconsole-fallback` (the user's own private folder) when
-/// that is set, else under `$TMPDIR/drconsole-fallback-<uid>` (often another file system).
-/// Either must be a private folder of the user's when used: one made by someone else is
-/// refused (see [`journal::ensure_private_dir`]).
+/// that is set and is this user's (not after `sudo`, say), else under
+/// `$TMPDIR/drconsole-fallback-<uid>` (often another file system). Either must be a private
+/// folder of the user's when used: one made by someone else is refused (see
+/// [`journal::ensure_private_dir`]).
 pub fn fallback_dir(incident_id: &str) -> PathBuf {
-    let runtime =
-        std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|p| p.is_absolute());
+    fallback_dir_in(std::env::var_os("XDG_RUNTIME_DIR"), incident_id)
+}
+
+fn fallback_dir_in(runtime: Option<std::ffi::OsString>, incident_id: &str) -> PathBuf {
+    use std::os::unix::fs::MetadataExt;
+    let runtime = runtime.map(PathBuf::from).filter(|p| {
+        p.is_absolute() && std::fs::metadata(p).is_ok_and(|m| m.uid() == journal::euid())
+    });
     let base = match runtime {
         Some(dir) => dir.join("drconsole-fallback"),
         None => std::env::temp_dir().join(format!("drconsole-fallback-{}", journal::euid())),
@@ -579,5 +586,40 @@ impl EventSink for JournalSink {
 
     fn head(&self) -> Option<String> {
         self.journal.lock().ok().map(|j| j.head().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_fallback_folder_is_in_the_users_own_runtime_dir_else_in_tmp() {
+        let tmp = tempfile::tempdir().unwrap();
+        let runtime = tmp.path().join("run-user");
+        std::fs::create_dir(&runtime).unwrap();
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let id = "20990101-000000-0000";
+        let chosen = fallback_dir_in(Some(runtime.clone().into_os_string()), id);
+        assert_eq!(chosen, runtime.join("drconsole-fallback").join(id));
+        let tmp_dir = std::env::temp_dir().join(format!("drconsole-fallback-{}", journal::euid()));
+        assert_eq!(fallback_dir_in(None, id), tmp_dir.join(id));
+        assert_eq!(fallback_dir_in(Some("relative".into()), id), tmp_dir.join(id));
+        if journal::euid() == 0 {
+            // Someone else's runtime folder (after `sudo`, say) is not used.
+            std::os::unix::fs::chown(&runtime, Some(65534), None).unwrap();
+            assert_eq!(fallback_dir_in(Some(runtime.into_os_string()), id), tmp_dir.join(id));
+        }
+    }
+
+    #[test]
+    fn incident_ids_are_letters_digits_and_dashes() {
+        for good in ["20261128-143005-ab12", "DRILL-20261128-143005-ab12", "2026"] {
+            assert!(validate_id(good).is_ok(), "{good}");
+        }
+        for bad in ["", "..", "../x", "a/b", "a b", "é", "x\u{1b}", &"a".repeat(65)] {
+            assert!(validate_id(bad).is_err(), "{bad:?}");
+        }
     }
 }

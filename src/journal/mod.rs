@@ -28,7 +28,12 @@
 //! `append` holds an exclusive `flock` for one append, first reads what other processes
 //! appended, writes the line with one `write_all`, then `sync_data`s before returning. A failed
 //! write or fsync is never retried on the same file: the journal continues in a fresh file
-//! (see [`Journal::degraded`]).
+//! (see [`Journal::degraded`]), as it does when the file is deleted, replaced or damaged under
+//! it (checked on each append and poll). The fail-over switches the pointer file (see
+//! [`Journal::set_pointer`]), the only way a reader finds the continuation.
+//!
+//! A last line without its newline is a write cut short and is cut on open; a complete line
+//! that fails its checks is damage, wherever it is, and is never cut.
 
 mod canonical;
 mod error;
