@@ -597,3 +597,57 @@ fn incident_ids_that_could_name_a_path_are_refused_everywhere() {
     let out = drc(&data, &["note", "--incident", &id[..10], "by prefix"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_console_follows_a_note_that_moved_the_journal_off_a_full_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fs) = Tmpfs::mount(&tmp.path().join("small"), "6m") else {
+        return skip("the_console_follows_a_note", "cannot mount a tmpfs (needs root)");
+    };
+    let data = fs.0.join("data");
+    let id = declare(&data);
+    // Both processes must agree on the fallback folder: give them the same runtime folder.
+    let runtime = tmp.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let env = [("XDG_RUNTIME_DIR", runtime.as_path())];
+    let t = Tmux::start(
+        tmp.path(),
+        80,
+        24,
+        &format!("--data-dir {} resume", data.display()),
+        &[("XDG_RUNTIME_DIR", runtime.to_str().unwrap())],
+    );
+    t.wait_text("LIVE", 10);
+    let _ = Command::new("dd")
+        .args(["if=/dev/zero", &format!("of={}", fs.0.join("filler").display()), "bs=64k"])
+        .output();
+    let long_note = format!("disk full {}", "x".repeat(6000));
+    let out = drc_env(&data, &["note", &long_note], &env);
+    let err = text(&out.stderr);
+    assert!(out.status.success() && err.contains("continues in"), "{err}");
+    // The console sees the note and moves with it.
+    t.wait_text("⚠ Another process moved the journal", 5);
+    t.wait_text("备注: disk full xxx", 5);
+    t.keys(&["n"]);
+    t.wait_text("备注", 5);
+    t.type_text("console note");
+    t.keys(&["Enter"]);
+    t.wait_text("备注: console note", 5);
+    t.keys(&["q"]);
+    t.wait_text("y 退出", 5);
+    t.keys(&["y"]);
+    assert_eq!(t.exit_code(5), 0);
+
+    let cont = runtime.join("drconsole-fallback").join(&id).join("journal.drj.cont-1");
+    let out = drc_env(&data, &["verify", &id], &env);
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    let out = drc_env(&data, &["record", &id], &env);
+    let md = text(&out.stdout);
+    assert!(md.contains("disk full xxx") && md.contains("console note"), "{md}");
+    let written = std::fs::read_to_string(&cont).unwrap();
+    assert!(written.contains("console note"), "the console wrote where the pointer says");
+    let old = std::fs::read_to_string(incident_dir(&data, &id).join("journal.drj")).unwrap();
+    assert!(!old.contains("console note"), "and not into the abandoned file");
+}

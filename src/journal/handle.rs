@@ -34,7 +34,7 @@ pub struct Journal {
     pub(super) count: u64,
     pub(super) chain: Chain,
     /// Entries other processes appended that `poll` has not returned yet.
-    queued: Vec<Entry>,
+    pub(super) queued: Vec<Entry>,
     pub(super) degraded: Option<String>,
     /// Why `file` must not be written again (a write or fsync on it failed).
     pub(super) abandoned: Option<String>,
@@ -42,24 +42,27 @@ pub struct Journal {
     pub(super) fallback_dir: Option<PathBuf>,
     /// The pointer file that names the file the journal continues in (see `pointer`).
     pub(super) pointer: Option<PathBuf>,
+    /// The pointer file as last read (inode, size, mtime): it is read again only when it
+    /// changed.
+    pub(super) pointer_seen: Option<(u64, u64, i64, i64)>,
     fault: Option<Fault>,
     recoveries: Vec<Recovery>,
 }
 
 /// What a run of bytes read from the journal contributed.
-struct Absorbed {
+pub(super) struct Absorbed {
     /// How many good entries.
-    count: u64,
-    chain: Chain,
-    good_end: usize,
+    pub(super) count: u64,
+    pub(super) chain: Chain,
+    pub(super) good_end: usize,
     /// Why the bytes after `good_end` are not an entry: an unfinished last line.
-    torn: Option<String>,
+    pub(super) torn: Option<String>,
 }
 
 /// Parses `buf` (which starts at byte `base` of the file, after `lines_before` lines) onto
 /// `chain`, handing each entry to `each` as it goes. A broken link, or damage that is not an
 /// unfinished last line (see [`classify_end`]), is `Corrupt`.
-fn absorb(
+pub(super) fn absorb(
     buf: &[u8],
     base: u64,
     chain: &Chain,
@@ -129,6 +132,7 @@ impl Journal {
             abandoned: None,
             fallback_dir: None,
             pointer: None,
+            pointer_seen: None,
             fault: None,
             recoveries: Vec::new(),
         }
@@ -204,6 +208,7 @@ impl Journal {
     /// Apply the returned entry's payload, not the value passed in: it is the payload as any
     /// later replay will read it (a float may differ in its last bit).
     pub fn append(&mut self, payload: Value) -> Result<Entry, JournalError> {
+        self.follow_pointer();
         if self.abandoned.is_none() {
             self.abandoned = self.displaced();
         }
@@ -332,6 +337,7 @@ impl Journal {
     /// journal continues at once in a fresh file holding every entry (see
     /// [`Journal::degraded`]), so nothing is lost even if no append follows.
     pub fn poll(&mut self) -> Result<Vec<Entry>, JournalError> {
+        self.follow_pointer();
         if self.abandoned.is_none() {
             let lost = match self.displaced() {
                 Some(why) => Some(why),

@@ -38,6 +38,7 @@
 mod canonical;
 mod error;
 mod failover;
+mod follow;
 mod frame;
 mod fs;
 mod handle;

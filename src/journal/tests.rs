@@ -380,3 +380,30 @@ fn verify_finds_a_saved_head_only_in_the_chain_that_holds_it() {
     assert_eq!(verify_anchored(&path, Some(GENESIS)).anchor_seq, Some(0));
     assert_eq!(verify_anchored(&path, Some(&"ab".repeat(32))).anchor_seq, None);
 }
+
+#[test]
+fn a_second_writer_follows_the_pointer_when_the_first_fails_over() {
+    let (_d, path, mut a) = new_journal();
+    let pointer = path.with_file_name("journal.log.current");
+    pointer::create(&pointer, &path).unwrap();
+    a.set_pointer(pointer.clone());
+    a.append(json!("declared")).unwrap();
+    let mut b = Journal::open(&path).unwrap().journal;
+    b.set_pointer(pointer.clone());
+    b.inject_fault(Fault::FailNextSync);
+    b.append(json!("b, after its fsync failed")).unwrap();
+    let cont = path.with_file_name("journal.log.cont-1");
+    assert_eq!(b.path(), cont);
+    assert_eq!(pointer::read(&pointer).unwrap(), Some(cont.clone()));
+    // A sees B's entry and writes where the pointer says, not into the abandoned file.
+    let seen = a.poll().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].payload, json!("b, after its fsync failed"));
+    assert_eq!(a.path(), cont);
+    assert!(a.degraded().unwrap().contains("Another process moved the journal"));
+    a.append(json!("a, after following")).unwrap();
+    assert_eq!(b.poll().unwrap().len(), 1);
+    let r = verify(&cont);
+    assert!(r.is_ok() && r.entries == 3, "{r:?}");
+    assert_eq!(verify(&path).entries, 1, "the old file is not written again");
+}
