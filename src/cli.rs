@@ -148,18 +148,30 @@ pub enum Command {
         id: Option<String>,
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
-        /// Write to FILE (atomically) instead of stdout.
+        /// Write to FILE instead of stdout: a regular file is replaced atomically, a device
+        /// or a FIFO is written through, `-` is stdout; a symbolic link is refused.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
     /// Write the post-incident analysis (appendix B.2), pre-filled from the journal.
     Report {
         id: Option<String>,
+        /// Write to FILE instead of stdout (as `record --out`).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Check an incident's journal hash chain; report the first broken link.
-    Verify { id: Option<String> },
+    /// Check an incident's journal hash chain; report the first broken link. Exit 1 when it
+    /// is broken; an unfinished last line (a write cut short) is a warning.
+    Verify {
+        id: Option<String>,
+        /// Also fail (exit 1) on an unfinished last line.
+        #[arg(long)]
+        strict: bool,
+        /// A head hash saved earlier (printed on exit, by `note`, in the record): fail unless
+        /// this exact entry is still in the chain.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
     /// Print a message template (§7.2) filled from an incident, for scripts; `--list` shows the
     /// templates, the notification stages (§7.1) and the status-update cadence.
     Comms {

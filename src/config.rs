@@ -60,13 +60,19 @@ pub fn config_path(flag: Option<&Path>) -> Option<(PathBuf, bool)> {
 
 /// The data folder: `--data-dir`, then `DRCONSOLE_DATA`, then the platform's data folder.
 pub fn data_dir(flag: Option<&Path>) -> Option<PathBuf> {
+    data_dir_chosen(flag).map(|(p, _)| p)
+}
+
+/// [`data_dir`], and whether the user named it (a named folder that is missing is created
+/// alone, never with its parents: a typo must not grow a tree).
+pub fn data_dir_chosen(flag: Option<&Path>) -> Option<(PathBuf, bool)> {
     if let Some(p) = flag {
-        return Some(p.to_path_buf());
+        return Some((p.to_path_buf(), true));
     }
     if let Some(p) = std::env::var_os(ENV_DATA).filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
+        return Some((PathBuf::from(p), true));
     }
-    project_dirs().map(|d| d.data_dir().to_path_buf())
+    project_dirs().map(|d| (d.data_dir().to_path_buf(), false))
 }
 
 /// The user's theme folder, looked at before the built-in themes.

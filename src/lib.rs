@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod comms;
 pub mod config;
 pub mod drill;
+pub mod files;
 pub mod i18n;
 pub mod incident;
 pub mod journal;

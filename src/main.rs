@@ -78,7 +78,9 @@ fn run(cli: Cli) -> i32 {
             cmd::incident::record_cmd(g, id.as_deref(), format, out)
         }
         Some(Command::Report { id, out }) => cmd::incident::report_cmd(g, id.as_deref(), out),
-        Some(Command::Verify { id }) => cmd::incident::verify_cmd(g, id.as_deref()),
+        Some(Command::Verify { id, strict, head }) => {
+            cmd::incident::verify_cmd(g, id.as_deref(), strict, head.as_deref())
+        }
         Some(Command::Comms { template, incident, set, channel, list }) => cmd::comms::run(
             g,
             &config,

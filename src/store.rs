@@ -3,6 +3,8 @@
 //!
 //! ```text
 //! <data>/incidents/<id>/journal.drj     append-only, hash-chained events (0600)
+//! <data>/incidents/<id>/journal.drj.current   which file the journal continues in
+//!                                       (itself until a fail-over; see `journal::pointer`)
 //! <data>/incidents/<id>/runbook.toml    the runbook as declared (sha256 in the declaration)
 //! <data>/incidents/<id>/<stamp>-<id>.md/.json   response records
 //! <data>/drills/<id>/...                the same for exercises
@@ -21,6 +23,10 @@ use crate::journal::{self, Journal, JournalError};
 use crate::runbook::{self, Loaded};
 
 pub const JOURNAL_FILE: &str = "journal.drj";
+/// Names the file the journal continues in; a continuation is found only through it.
+pub const POINTER_FILE: &str = "journal.drj.current";
+/// Longest incident id accepted.
+const MAX_ID_LEN: usize = 64;
 pub const RUNBOOK_FILE: &str = "runbook.toml";
 /// Refuse to declare with less free space than this: an incident must be recordable.
 pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
@@ -28,6 +34,108 @@ pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Store {
     pub root: PathBuf,
+    /// Create the data folder's missing parents too. Off for a folder the user named
+    /// (`--data-dir`, `DRCONSOLE_DATA`): a typo must not grow a tree of folders.
+    pub create_parents: bool,
+}
+
+/// An incident folder `list` could not read, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unreadable {
+    /// The folder's name.
+    pub id: String,
+    pub drill: bool,
+    pub dir: PathBuf,
+    pub reason: String,
+}
+
+/// Everything in the data folder: incidents that read, and those that do not.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Newest T0 first.
+    pub incidents: Vec<Summary>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Listing {
+    /// Why no incident may be guessed: with one that cannot be read, the latest open one may
+    /// be the unreadable one.
+    pub fn guess_refused(&self) -> Option<String> {
+        if self.unreadable.is_empty() {
+            return None;
+        }
+        let names: Vec<String> =
+            self.unreadable.iter().map(|u| format!("{} ({})", u.id, u.reason)).collect();
+        Some(format!(
+            "not guessing which incident is meant: {} cannot be read: {}; give the incident id",
+            if names.len() == 1 { "one incident" } else { "some incidents" },
+            names.join("; ")
+        ))
+    }
+}
+
+/// Checks an incident id (or the prefix of one) given on the command line: letters, digits and
+/// `-` only, so it can never name a path outside the data folder (`/`, `..`).
+pub fn validate_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("the incident id is empty".to_string());
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(format!(
+            "'{}…' is not an incident id: longer than {MAX_ID_LEN} characters",
+            { id.chars().take(16).collect::<String>() }
+        ));
+    }
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+        return Err(format!(
+            "{:?} is not an incident id: {c:?} is not allowed (letters, digits and '-' only)",
+            id
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `target`, named by the pointer in the incident folder `dir`, may be read as
+/// the incident's journal: a continuation by name, a regular file of the folder's owner, in
+/// the folder itself or in a private folder of that owner's (see
+/// [`journal::check_private_dir`]).
+fn trusted_continuation(dir: &Path, target: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let named = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(&format!("{JOURNAL_FILE}.cont-")))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let refuse = |why: String| {
+        format!("{POINTER_FILE} names {} as the journal, but {why}", target.display())
+    };
+    if !named {
+        return Err(refuse(format!("that is not a continuation of {JOURNAL_FILE}")));
+    }
+    let owner = std::fs::metadata(dir).map_err(|e| io_err("examine", dir, e))?.uid();
+    let m = std::fs::symlink_metadata(target).map_err(|e| refuse(e.to_string()))?;
+    if !m.file_type().is_file() {
+        return Err(refuse(format!("it is {}", crate::files::kind_of(m.file_type()))));
+    }
+    if m.uid() != owner {
+        return Err(refuse(format!("it belongs to uid {}, not to uid {owner}", m.uid())));
+    }
+    let folder = journal_parent(target);
+    let same = match (std::fs::canonicalize(folder), std::fs::canonicalize(dir)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same {
+        journal::check_private_dir(folder, owner).map_err(|e| refuse(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn journal_parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// An incident's journal opened for appending.
@@ -60,35 +168,54 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
 }
 
 impl Store {
+    /// A store in a folder the user named: only its last component is created.
     pub fn new(root: PathBuf) -> Store {
-        Store { root }
+        Store { root, create_parents: false }
+    }
+
+    /// The data folder must exist, or at least its parent (then it is created, 0700).
+    fn ensure_root(&self) -> Result<(), String> {
+        if self.root.is_dir() {
+            return Ok(());
+        }
+        let parent = journal_parent(&self.root);
+        if !self.create_parents && !parent.is_dir() {
+            return Err(format!(
+                "the data folder {} does not exist, and neither does {}: check the path (only \
+                 the last folder of --data-dir or DRCONSOLE_DATA is created)",
+                self.root.display(),
+                parent.display()
+            ));
+        }
+        journal::create_private_dirs(&self.root).map_err(|e| io_err("create", &self.root, e))
     }
 
     fn kind_dir(&self, drill: bool) -> PathBuf {
         self.root.join(if drill { "drills" } else { "incidents" })
     }
 
-    /// Where an incident lives, whichever kind it is.
+    /// Where an incident lives, whichever kind it is: its folder holds the journal, or the
+    /// pointer to where the journal continues (the journal itself may have been deleted).
     pub fn find_dir(&self, id: &str) -> Option<PathBuf> {
-        [false, true]
-            .into_iter()
-            .map(|d| self.kind_dir(d).join(id))
-            .find(|p| p.join(JOURNAL_FILE).exists())
+        validate_id(id).ok()?;
+        [false, true].into_iter().map(|d| self.kind_dir(d).join(id)).find(|p| {
+            [JOURNAL_FILE, POINTER_FILE].iter().any(|f| p.join(f).symlink_metadata().is_ok())
+        })
     }
 
-    /// The journal file of an incident folder. After a failed write an earlier session may
-    /// have continued in `journal.drj.cont-N` beside it or in the fallback folder; every
-    /// continuation holds all entries before it, so the largest file is the whole journal.
-    pub fn journal_path(dir: &Path) -> PathBuf {
+    /// The journal file of an incident folder: `journal.drj`, or the continuation its pointer
+    /// names after a fail-over. A continuation the pointer does not name is never read, and
+    /// one the pointer names is refused unless it is the folder owner's, in a private folder
+    /// (another user could have left a file of that name in a shared temporary folder).
+    pub fn journal_path(dir: &Path) -> Result<PathBuf, String> {
         let main = dir.join(JOURNAL_FILE);
-        let mut candidates = journal::continuations(&main);
-        if let Some(id) = dir.file_name() {
-            candidates.extend(journal::continuations(
-                &fallback_dir(&id.to_string_lossy()).join(JOURNAL_FILE),
-            ));
+        let pointer = dir.join(POINTER_FILE);
+        match journal::read_pointer(&pointer) {
+            Ok(None) => Ok(main),
+            Ok(Some(target)) if target == main => Ok(main),
+            Ok(Some(target)) => trusted_continuation(dir, &target).map(|()| target),
+            Err(e) => Err(io_err("read", &pointer, e)),
         }
-        let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        candidates.into_iter().fold(main, |best, c| if size(&c) > size(&best) { c } else { best })
     }
 
     /// Create the incident's folder, keep the runbook text beside it and open its journal.
@@ -97,6 +224,8 @@ impl Store {
         decl: &Declaration,
         loaded: &Loaded,
     ) -> Result<(JournalSink, PathBuf), String> {
+        validate_id(&decl.incident_id)?;
+        self.ensure_root()?;
         let dir = self.kind_dir(decl.drill.is_some()).join(&decl.incident_id);
         crate::journal::create_private_dirs(&dir).map_err(|e| io_err("create", &dir, e))?;
         let free =
@@ -108,49 +237,94 @@ impl Store {
                 dir.display()
             ));
         }
-        // The journal first, create-new: if the id is taken, this fails before anything of
-        // the other incident's (its runbook copy) is touched.
+        // The journal first, create-new: an incident folder that already holds one is never
+        // written into.
         let jpath = dir.join(JOURNAL_FILE);
         let mut journal = Journal::create(&jpath).map_err(|e| e.to_string())?;
+        let pointer = dir.join(POINTER_FILE);
         let rb_path = dir.join(RUNBOOK_FILE);
-        journal::atomic_write(&rb_path, loaded.text.as_bytes())
-            .map_err(|e| io_err("write", &rb_path, e))?;
+        let written = journal::create_pointer(&pointer, &jpath)
+            .map_err(|e| io_err("write", &pointer, e))
+            .and_then(|()| {
+                journal::atomic_write(&rb_path, loaded.text.as_bytes())
+                    .map_err(|e| io_err("write", &rb_path, e))
+            });
+        if let Err(e) = written {
+            // Nothing was declared: leave no half-made incident for `list` to trip over.
+            for f in [&rb_path, &pointer, &jpath] {
+                let _ = std::fs::remove_file(f);
+            }
+            let _ = std::fs::remove_dir(&dir);
+            return Err(e);
+        }
         journal.set_fallback_dir(fallback_dir(&decl.incident_id));
+        journal.set_pointer(pointer);
         Ok((JournalSink::new(journal), dir))
     }
 
-    /// Every incident, newest T0 first.
-    pub fn list(&self) -> Vec<Summary> {
-        let mut out = Vec::new();
+    /// Every incident, newest T0 first, and every folder that should hold one but cannot be
+    /// read, with the reason: nothing in the data folder is silently left out.
+    pub fn list(&self) -> Listing {
+        let mut out = Listing::default();
         for drill in [false, true] {
-            let Ok(rd) = std::fs::read_dir(self.kind_dir(drill)) else { continue };
-            for entry in rd.flatten() {
-                let dir = entry.path();
-                if let Ok((events, _)) = read_events(&Store::journal_path(&dir)) {
-                    if let Some(s) = summarize(&dir, &events) {
-                        out.push(s);
+            let kind = self.kind_dir(drill);
+            let unreadable =
+                |id: String, dir: PathBuf, reason: String| Unreadable { id, drill, dir, reason };
+            let rd = match std::fs::read_dir(&kind) {
+                Ok(rd) => rd,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    let name = kind.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                    out.unreadable.push(unreadable(name, kind.clone(), e.to_string()));
+                    continue;
+                }
+            };
+            for entry in rd {
+                match entry {
+                    Ok(entry) => {
+                        let dir = entry.path();
+                        let id = entry.file_name().to_string_lossy().into_owned();
+                        match read_summary(&dir, &id) {
+                            Ok(s) => out.incidents.push(s),
+                            Err(reason) => out.unreadable.push(unreadable(id, dir, reason)),
+                        }
                     }
+                    Err(e) => out.unreadable.push(unreadable(String::new(), kind.clone(), {
+                        format!("cannot list {}: {e}", kind.display())
+                    })),
                 }
             }
         }
-        out.sort_by_key(|s| std::cmp::Reverse(s.t0));
+        out.incidents.sort_by_key(|s| std::cmp::Reverse(s.t0));
+        out.unreadable.sort_by(|a, b| a.id.cmp(&b.id));
         out
     }
 
     /// The incident a command means: the id given (or a unique prefix of it), else the latest
     /// open real incident.
     pub fn resolve(&self, id: Option<&str>) -> Result<String, String> {
-        // An exact id needs no listing: listing reads every journal in the folder whole.
-        if let Some(want) = id.filter(|w| self.find_dir(w).is_some()) {
-            return Ok(want.to_string());
+        if let Some(want) = id {
+            validate_id(want)?;
+            // An exact id needs no listing: listing reads every journal in the folder whole.
+            if self.find_dir(want).is_some() {
+                return Ok(want.to_string());
+            }
         }
-        let all = self.list();
+        let listing = self.list();
+        let all = &listing.incidents;
         match id {
             Some(want) => {
-                let matches: Vec<&Summary> =
-                    all.iter().filter(|s| s.id.starts_with(want)).collect();
+                // An unreadable incident matches too: opening it then says what is wrong.
+                let mut matches: Vec<&str> = all
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .chain(listing.unreadable.iter().map(|u| u.id.as_str()))
+                    .filter(|i| i.starts_with(want))
+                    .collect();
+                matches.sort_unstable();
+                matches.dedup();
                 match matches.as_slice() {
-                    [one] => Ok(one.id.clone()),
+                    [one] => Ok(one.to_string()),
                     [] => Err(format!("no incident '{want}' in {}", self.root.display())),
                     _ => Err(format!(
                         "'{want}' matches {} incidents; give more of the id",
@@ -158,12 +332,31 @@ impl Store {
                     )),
                 }
             }
-            None => all
-                .iter()
-                .find(|s| !s.closed && !s.drill)
-                .map(|s| s.id.clone())
-                .ok_or_else(|| format!("no open incident in {}", self.root.display())),
+            None => {
+                if let Some(why) = listing.guess_refused() {
+                    return Err(why);
+                }
+                all.iter()
+                    .find(|s| !s.closed && !s.drill)
+                    .map(|s| s.id.clone())
+                    .ok_or_else(|| format!("no open incident in {}", self.root.display()))
+            }
         }
+    }
+
+    /// For commands also wanted after an incident closed (record, report, verify, comms):
+    /// the id given, else the latest open incident, else the newest real one of any state.
+    pub fn resolve_any(&self, id: Option<&str>) -> Result<String, String> {
+        self.resolve(id).or_else(|e| {
+            if id.is_some() {
+                return Err(e);
+            }
+            let listing = self.list();
+            if let Some(why) = listing.guess_refused() {
+                return Err(why);
+            }
+            listing.incidents.into_iter().find(|s| !s.drill).map(|s| s.id).ok_or(e)
+        })
     }
 
     /// The runbook an incident was declared under, from the copy kept beside its journal.
@@ -177,7 +370,7 @@ impl Store {
     /// Open an incident's journal for appending, with its events.
     pub fn open(&self, id: &str) -> Result<Opened, String> {
         let dir = self.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
-        let path = Store::journal_path(&dir);
+        let path = Store::journal_path(&dir)?;
         // Decode each entry as it is read: holding every entry's parsed JSON first took tens of
         // MB for a long journal (see BENCHMARKS.md, peak RSS).
         let mut events: Vec<Event> = Vec::new();
@@ -190,6 +383,13 @@ impl Store {
         });
         let (mut journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
         journal.set_fallback_dir(fallback_dir(id));
+        let pointer = dir.join(POINTER_FILE);
+        if !pointer.exists() {
+            // Made before pointers existed: add one now, while the disk has room, so that a
+            // fail-over can switch it without needing any.
+            let _ = journal::create_pointer(&pointer, &path);
+        }
+        journal.set_pointer(pointer);
         warnings.extend(recovery.as_ref().map(|r| {
             format!(
                 "the journal's last {} bytes were an unfinished write and were cut ({}); every \
@@ -250,12 +450,46 @@ pub fn verify_runbook_copy(dir: &Path, journal: &Path) -> Result<String, String>
     }
 }
 
-/// Where an incident's journal continues when its own disk refuses writes: a folder per
-/// incident under the system's temporary folder (often another file system).
+/// Where an incident's journal continues when its own folder refuses writes: a folder per
+/// incident under `$XDG_RUNTIME_DIR/drconsole-fallback` (the user's own private folder) when
+/// that is set and is this user's (not after `sudo`, say), else under
+/// `$TMPDIR/drconsole-fallback-<uid>` (often another file system). Either must be a private
+/// folder of the user's when used: one made by someone else is refused (see
+/// [`journal::ensure_private_dir`]).
 pub fn fallback_dir(incident_id: &str) -> PathBuf {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    std::env::temp_dir().join(format!("drconsole-fallback-{uid}")).join(incident_id)
+    fallback_dir_in(std::env::var_os("XDG_RUNTIME_DIR"), incident_id)
+}
+
+fn fallback_dir_in(runtime: Option<std::ffi::OsString>, incident_id: &str) -> PathBuf {
+    use std::os::unix::fs::MetadataExt;
+    let runtime = runtime.map(PathBuf::from).filter(|p| {
+        p.is_absolute() && std::fs::metadata(p).is_ok_and(|m| m.uid() == journal::euid())
+    });
+    let base = match runtime {
+        Some(dir) => dir.join("drconsole-fallback"),
+        None => std::env::temp_dir().join(format!("drconsole-fallback-{}", journal::euid())),
+    };
+    base.join(incident_id)
+}
+
+/// One listed folder as a summary, or why it cannot be read.
+fn read_summary(dir: &Path, name: &str) -> Result<Summary, String> {
+    validate_id(name)?;
+    let m = std::fs::symlink_metadata(dir).map_err(|e| e.to_string())?;
+    if !m.is_dir() {
+        return Err(format!(
+            "it is {}, not an incident folder",
+            crate::files::kind_of(m.file_type())
+        ));
+    }
+    std::fs::read_dir(dir).map_err(|e| io_err("read", dir, e))?;
+    let has = |f: &str| dir.join(f).symlink_metadata().is_ok();
+    if !has(JOURNAL_FILE) && !has(POINTER_FILE) {
+        return Err(format!("it holds no {JOURNAL_FILE}"));
+    }
+    let (events, _) = read_events(&Store::journal_path(dir)?)?;
+    summarize(dir, &events)
+        .ok_or_else(|| "the journal does not start with a declaration".to_string())
 }
 
 fn describe_open_error(path: &Path, e: JournalError) -> String {
@@ -400,4 +634,39 @@ impl EventSink for JournalSink {
 enum Decided {
     Refused(Refusal),
     Encode(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_fallback_folder_is_in_the_users_own_runtime_dir_else_in_tmp() {
+        let tmp = tempfile::tempdir().unwrap();
+        let runtime = tmp.path().join("run-user");
+        std::fs::create_dir(&runtime).unwrap();
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let id = "20990101-000000-0000";
+        let chosen = fallback_dir_in(Some(runtime.clone().into_os_string()), id);
+        assert_eq!(chosen, runtime.join("drconsole-fallback").join(id));
+        let tmp_dir = std::env::temp_dir().join(format!("drconsole-fallback-{}", journal::euid()));
+        assert_eq!(fallback_dir_in(None, id), tmp_dir.join(id));
+        assert_eq!(fallback_dir_in(Some("relative".into()), id), tmp_dir.join(id));
+        if journal::euid() == 0 {
+            // Someone else's runtime folder (after `sudo`, say) is not used.
+            std::os::unix::fs::chown(&runtime, Some(65534), None).unwrap();
+            assert_eq!(fallback_dir_in(Some(runtime.into_os_string()), id), tmp_dir.join(id));
+        }
+    }
+
+    #[test]
+    fn incident_ids_are_letters_digits_and_dashes() {
+        for good in ["20261128-143005-ab12", "DRILL-20261128-143005-ab12", "2026"] {
+            assert!(validate_id(good).is_ok(), "{good}");
+        }
+        for bad in ["", "..", "../x", "a/b", "a b", "é", "x\u{1b}", &"a".repeat(65)] {
+            assert!(validate_id(bad).is_err(), "{bad:?}");
+        }
+    }
 }

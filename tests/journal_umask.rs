@@ -17,6 +17,9 @@ fn files_are_0600_and_dirs_0700_under_umask_000() {
     // SAFETY: umask only swaps the process's mask; this binary holds this one test.
     unsafe { libc::umask(0) };
     let root = tempfile::tempdir().unwrap();
+    // Made 0777 under this umask; a fallback folder below a folder anyone can write to would
+    // rightly be refused.
+    fs::set_permissions(root.path(), fs::Permissions::from_mode(0o700)).unwrap();
     let path = root.path().join("data/incidents/2026-11-28/journal.log");
     let mut j = Journal::create(&path).unwrap();
     assert_eq!(mode(&path), 0o600);

@@ -118,7 +118,7 @@ fn world() -> World {
     let (sink, dir) = store.create(&decl, &loaded).unwrap();
     let stamper = Stamper { clock: Arc::new(clock.clone()), actor: actor("ic", 100) };
     let session = IncidentSession::declare(loaded.clone(), Box::new(sink), stamper, decl).unwrap();
-    let path = Store::journal_path(&dir);
+    let path = Store::journal_path(&dir).unwrap();
     let other = JournalSink::new(Journal::open(&path).unwrap().journal);
     let other_stamper = Stamper { clock: Arc::new(clock.clone()), actor: actor("scribe", 200) };
     World { _tmp: tmp, path, loaded, clock, session, other, other_stamper }

@@ -41,17 +41,10 @@ fn parse_sets(sets: &[String]) -> Result<BTreeMap<String, String>, String> {
 /// The incident meant: the id given, else the latest open one, else (the recovery-complete
 /// message goes out after closing) the latest real incident of any state.
 fn resolve(store: &Store, id: Option<&str>) -> Result<String, String> {
-    store.resolve(id).or_else(|e| {
-        let latest = if id.is_none() {
-            store.list().into_iter().find(|s| !s.drill).map(|s| s.id)
-        } else {
-            None
-        };
-        latest.ok_or_else(|| {
-            let known: Vec<String> = store.list().into_iter().map(|s| s.id).collect();
-            let known = if known.is_empty() { "(none)".to_string() } else { known.join(", ") };
-            format!("{e}; known incidents: {known}")
-        })
+    store.resolve_any(id).map_err(|e| {
+        let known: Vec<String> = store.list().incidents.into_iter().map(|s| s.id).collect();
+        let known = if known.is_empty() { "(none)".to_string() } else { known.join(", ") };
+        format!("{e}; known incidents: {known}")
     })
 }
 

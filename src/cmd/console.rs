@@ -24,6 +24,9 @@ pub fn run(g: &Global, cfg: &ConfigFile) -> i32 {
 }
 
 pub fn resume(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
+    if let Some(Err(e)) = id.map(crate::store::validate_id) {
+        return fail(e);
+    }
     start(g, cfg, Some(id.unwrap_or("")))
 }
 
@@ -273,7 +276,8 @@ fn start_mirror(
     dir: &std::path::Path,
     slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
 ) {
-    let path = Store::journal_path(dir);
+    // A journal that cannot be located is reported by the mirror's own read of it.
+    let path = Store::journal_path(dir).unwrap_or_else(|_| dir.join(crate::store::JOURNAL_FILE));
     let (_task, status) = crate::mirror::spawn(
         uri.to_string(),
         id.to_string(),

@@ -8,6 +8,7 @@ use chrono::FixedOffset;
 use super::{exit, print_diagnostics};
 use crate::cli::{Format, Global};
 use crate::config::{self, ConfigFile};
+use crate::files::Written;
 use crate::incident::clock::SystemClock;
 use crate::incident::decide::{declaration, Command, DeclareRequest, Refusal};
 use crate::incident::session::IncidentSession;
@@ -26,8 +27,8 @@ fn fail(msg: impl std::fmt::Display) -> i32 {
 }
 
 pub fn store(g: &Global) -> Result<Store, String> {
-    config::data_dir(g.data_dir.as_deref())
-        .map(Store::new)
+    config::data_dir_chosen(g.data_dir.as_deref())
+        .map(|(root, named)| Store { create_parents: !named, ..Store::new(root) })
         .ok_or_else(|| "no data folder: give --data-dir or set DRCONSOLE_DATA".to_string())
 }
 
@@ -196,18 +197,34 @@ pub fn list(g: &Global, json: bool) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let all = store.list();
+    let listing = store.list();
+    let all = &listing.incidents;
+    // A folder that cannot be read is shown, never left out, and the exit code says so.
+    let code = if listing.unreadable.is_empty() { exit::OK } else { exit::FAILED };
     if json {
-        match serde_json::to_string_pretty(&all) {
+        let mut rows: Vec<serde_json::Value> = Vec::new();
+        for s in all {
+            match serde_json::to_value(s) {
+                Ok(v) => rows.push(v),
+                Err(e) => return fail(e),
+            }
+        }
+        rows.extend(listing.unreadable.iter().map(|u| {
+            serde_json::json!({
+                "id": u.id, "state": "unreadable", "drill": u.drill, "dir": u.dir, "reason": u.reason,
+            })
+        }));
+        match serde_json::to_string_pretty(&rows) {
             Ok(s) => println!("{s}"),
             Err(e) => return fail(e),
         }
-        return exit::OK;
+        return code;
     }
     let tz = local_tz();
     for (title, drills) in [("INCIDENTS", false), ("DRILLS", true)] {
         let rows: Vec<_> = all.iter().filter(|s| s.drill == drills).collect();
-        if drills && rows.is_empty() {
+        let broken: Vec<_> = listing.unreadable.iter().filter(|u| u.drill == drills).collect();
+        if drills && rows.is_empty() && broken.is_empty() {
             continue;
         }
         println!("{title}");
@@ -215,7 +232,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
             "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
             "ID", "L", "TYPE", "T0", "STATE", "DURATION"
         );
-        if rows.is_empty() {
+        if rows.is_empty() && broken.is_empty() {
             println!("  (none in {})", store.root.display());
         }
         for s in rows {
@@ -238,14 +255,17 @@ pub fn list(g: &Global, json: bool) -> i32 {
                 record::facts::signed_secs(s.duration_secs)
             );
         }
+        for u in broken {
+            println!("  {:<26} unreadable: {}", u.id, u.reason);
+        }
     }
-    exit::OK
+    code
 }
 
 /// Rebuild an incident from its journal with the runbook it was declared under.
 pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), String> {
     let dir = store.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
-    let path = Store::journal_path(&dir);
+    let path = Store::journal_path(&dir)?;
     let (events, warnings) = crate::store::read_events(&path)?;
     for w in &warnings {
         eprintln!("warning: {w}");
@@ -257,26 +277,37 @@ pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), St
     Ok((inc, loaded, head))
 }
 
+/// Standard output, or `--out`: a regular file is replaced atomically, a device or a FIFO is
+/// written through (see [`crate::files::write_out`]).
 fn write_out(out: Option<&Path>, body: &str) -> i32 {
-    match out {
-        None => {
-            print!("{body}");
+    let dest = out.unwrap_or(Path::new("-"));
+    match crate::files::write_out(dest, body.as_bytes()) {
+        Ok(Written::File) => {
+            eprintln!("wrote {}", dest.display());
             exit::OK
         }
-        Some(p) => match journal::atomic_write(p, body.as_bytes()) {
-            Ok(()) => {
-                eprintln!("wrote {}", p.display());
-                exit::OK
+        Ok(Written::Stdout | Written::Through) => exit::OK,
+        // The reader went away (`| head`): nothing to say, and no one to say it to.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::FAILED,
+        Err(e) => {
+            let shown = match out {
+                None => "standard output".to_string(),
+                Some(p) => p.display().to_string(),
+            };
+            eprintln!("error: cannot write {shown}: {e}");
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                exit::USAGE
+            } else {
+                exit::FAILED
             }
-            Err(e) => fail(format!("cannot write {}: {e}", p.display())),
-        },
+        }
     }
 }
 
 /// The facts of an incident rebuilt from its journal, for `record` and `report`.
 fn facts_for(g: &Global, id: Option<&str>) -> Result<(record::Facts, Loaded, FixedOffset), i32> {
     let store = store(g).map_err(fail)?;
-    let id = resolve_any(&store, id).map_err(fail)?;
+    let id = store.resolve_any(id).map_err(fail)?;
     let (inc, loaded, head) = rebuild(&store, &id).map_err(fail)?;
     let tz = local_tz();
     let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
@@ -302,40 +333,47 @@ pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
     }
 }
 
-/// Records, reports and verification are also wanted for closed incidents: with no id, the
-/// latest open incident, else the newest of any.
-fn resolve_any(store: &Store, id: Option<&str>) -> Result<String, String> {
-    match id {
-        Some(_) => store.resolve(id),
-        None => store
-            .resolve(None)
-            .or_else(|e| store.list().into_iter().find(|s| !s.drill).map(|s| s.id).ok_or(e)),
+pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&str>) -> i32 {
+    let anchor = anchor.map(str::to_ascii_lowercase);
+    if let Some(a) = &anchor {
+        // A prefix would be a weak anchor: a rewritten chain can be ground until a hash
+        // starts with a few given digits.
+        if a.len() != 64 || !a.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return fail(format!(
+                "--head {a}: give the whole head hash, 64 hex digits (as printed on exit, by \
+                 `note`, and in the record)"
+            ));
+        }
     }
-}
-
-pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
     let store = match store(g) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let id = match resolve_any(&store, id) {
+    let id = match store.resolve_any(id) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };
     let Some(dir) = store.find_dir(&id) else { return fail(format!("no incident '{id}'")) };
-    let path = Store::journal_path(&dir);
-    let report = journal::verify(&path);
+    let path = match Store::journal_path(&dir) {
+        Ok(p) => p,
+        Err(e) => {
+            println!("BROKEN: {id}: {e}");
+            return exit::FAILED;
+        }
+    };
+    let report = journal::verify_anchored(&path, anchor.as_deref());
+    let mut code = exit::OK;
     // The record is rebuilt with the runbook copy: it is a fact the record depends on too.
-    let runbook = crate::store::verify_runbook_copy(&dir, &path);
-    match &runbook {
+    match crate::store::verify_runbook_copy(&dir, &path) {
         Ok(line) => println!("ok: {line}"),
-        Err(line) => println!("BROKEN: {line}"),
+        Err(line) => {
+            println!("BROKEN: {line}");
+            code = exit::FAILED;
+        }
     }
     match &report.first_broken {
-        None if runbook.is_err() => exit::FAILED,
         None => {
             println!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
-            exit::OK
         }
         Some(b) => {
             println!(
@@ -345,7 +383,31 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
                 b.reason,
                 report.entries
             );
-            exit::FAILED
+            code = exit::FAILED;
         }
     }
+    if let Some(bytes) = report.unfinished_tail {
+        println!(
+            "warning: {id}: the journal ends in an unfinished line ({bytes} bytes after event {}): \
+             a write cut short by a crash, or a copy cut mid-line. Those bytes were never an \
+             acknowledged event; the next append cuts them.",
+            report.entries
+        );
+        if strict {
+            code = exit::FAILED;
+        }
+    }
+    if let Some(a) = &anchor {
+        match report.anchor_seq {
+            Some(seq) => println!("ok: {id}: head {a} is event {seq} of the chain"),
+            None => {
+                println!(
+                    "BROKEN: {id}: head {a} is not in the chain: the journal was rewritten or \
+                     cut after that head was saved, or the head belongs to another incident"
+                );
+                code = exit::FAILED;
+            }
+        }
+    }
+    code
 }

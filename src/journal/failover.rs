@@ -10,14 +10,12 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::error::JournalError;
-use super::fs::{create_private_file, fsync_dir};
+use super::fs::{create_private_file, ensure_private_dir, fsync_dir};
 use super::handle::Journal;
 
 /// Continuations of the journal at `path` that exist beside it (`<name>.cont-<n>`), lowest
-/// `n` first. On resume, a non-empty answer means an earlier session degraded: the newest
-/// continuation holds the whole journal, the original file only its beginning. (A
-/// continuation in the fallback folder is not found here; keep `Journal::path()` in the
-/// session state for that.)
+/// `n` first. For inspection only: which one a journal continues in is said by its pointer
+/// file (see `pointer`), never guessed from the files present.
 pub fn continuations(path: &Path) -> Vec<PathBuf> {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Vec::new();
@@ -44,11 +42,12 @@ impl Journal {
     /// `degraded()` says so.
     pub(super) fn fail_over(&mut self, failure: &str, pending: &[u8]) -> Result<(), JournalError> {
         let mut attempts = Vec::new();
-        let beside = self.base_dir.clone();
-        let fallback = self.fallback_dir.clone();
-        for (i, dir) in [beside, fallback].iter().enumerate() {
+        let mut dirs = vec![self.base_dir.clone()];
+        dirs.extend(self.fallback_dir.clone());
+        for (i, dir) in dirs.iter().enumerate() {
             if i == 1 {
-                if let Err(e) = self.create_fallback_dir() {
+                // Another user may have made this folder first, to be handed the journal.
+                if let Err(e) = ensure_private_dir(dir) {
                     attempts.push(format!("{}: {e}", dir.display()));
                     continue;
                 }
@@ -59,14 +58,25 @@ impl Journal {
                     self.file = file;
                     self.offset = len;
                     self.abandoned = None;
-                    self.degraded = Some(format!(
-                        "Writing the journal to {} failed ({failure}). The journal now \
-                         continues in {}; all {} entries were copied there. Other processes \
-                         still writing to the old file will not be seen.",
+                    let entries = self.count + u64::from(!pending.is_empty());
+                    let mut message = format!(
+                        "The journal {} could not be used ({failure}). It now continues in {}; \
+                         all {entries} entries were copied there. Other processes still writing \
+                         to the old file will not be seen.",
                         old.display(),
                         self.path.display(),
-                        self.count + 1,
-                    ));
+                    );
+                    if let Some(pointer) = &self.pointer {
+                        if let Err(e) = super::pointer::update(pointer, &self.path) {
+                            message.push_str(&format!(
+                                " The pointer {} could not be updated ({e}): `drconsole resume` \
+                                 will not find the new file; copy it over the journal once the \
+                                 disk has room.",
+                                pointer.display()
+                            ));
+                        }
+                    }
+                    self.degraded = Some(message);
                     return Ok(());
                 }
                 Err(e) => attempts.push(e),

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -13,7 +14,7 @@ use super::frame;
 use super::fs::{
     create_private_dirs, create_private_file, fsync_dir, parent_dir, write_new_beside, FileLock,
 };
-use super::scan::{scan_each, valid_line_after, Chain, Tail};
+use super::scan::{classify_end, scan_each, Chain, End};
 use super::{Entry, Fault, Opened, Recovery};
 
 #[derive(Debug)]
@@ -33,29 +34,35 @@ pub struct Journal {
     pub(super) count: u64,
     pub(super) chain: Chain,
     /// Entries other processes appended that `poll` has not returned yet.
-    queued: Vec<Entry>,
+    pub(super) queued: Vec<Entry>,
     pub(super) degraded: Option<String>,
     /// Why `file` must not be written again (a write or fsync on it failed).
     pub(super) abandoned: Option<String>,
-    pub(super) fallback_dir: PathBuf,
+    /// Where to continue when no fresh file can be made beside the journal.
+    pub(super) fallback_dir: Option<PathBuf>,
+    /// The pointer file that names the file the journal continues in (see `pointer`).
+    pub(super) pointer: Option<PathBuf>,
+    /// The pointer file as last read (inode, size, mtime): it is read again only when it
+    /// changed.
+    pub(super) pointer_seen: Option<(u64, u64, i64, i64)>,
     fault: Option<Fault>,
     recoveries: Vec<Recovery>,
 }
 
 /// What a run of bytes read from the journal contributed.
-struct Absorbed {
+pub(super) struct Absorbed {
     /// How many good entries.
-    count: u64,
-    chain: Chain,
-    good_end: usize,
-    /// Why the bytes after `good_end` are not an entry (nothing valid follows them).
-    torn: Option<String>,
+    pub(super) count: u64,
+    pub(super) chain: Chain,
+    pub(super) good_end: usize,
+    /// Why the bytes after `good_end` are not an entry: an unfinished last line.
+    pub(super) torn: Option<String>,
 }
 
 /// Parses `buf` (which starts at byte `base` of the file, after `lines_before` lines) onto
-/// `chain`, handing each entry to `each` as it goes. A broken link, or damage followed by valid
-/// lines, is `Corrupt`.
-fn absorb(
+/// `chain`, handing each entry to `each` as it goes. A broken link, or damage that is not an
+/// unfinished last line (see [`classify_end`]), is `Corrupt`.
+pub(super) fn absorb(
     buf: &[u8],
     base: u64,
     chain: &Chain,
@@ -76,31 +83,18 @@ fn absorb(
         off += f.line_len;
         each(f.entry)
     })?;
-    let torn = match tail {
-        Tail::Clean => None,
-        Tail::Incomplete => Some("the last line is unfinished (a write cut short)".to_string()),
-        Tail::Invalid(reason) => Some(reason),
-    };
-    if let Some(reason) = &torn {
-        if let Some(at) = valid_line_after(buf, good_end) {
+    let torn = match classify_end(buf, good_end, tail, base) {
+        End::Clean => None,
+        End::Torn(reason) => Some(reason),
+        End::Damaged(reason) => {
             return Err(JournalError::Corrupt {
                 line: line + 1,
                 offset: base + good_end as u64,
-                reason: format!(
-                    "{reason}; complete entries follow it (at byte {}), so this is damage, not \
-                     an unfinished write",
-                    base + at as u64
-                ),
+                reason,
             });
         }
-    }
+    };
     Ok(Absorbed { count, chain, good_end, torn })
-}
-
-fn default_fallback_dir() -> PathBuf {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    std::env::temp_dir().join(format!("drconsole-fallback-{uid}"))
 }
 
 /// `x.jsonl.cont-2` continues `x.jsonl`; its own continuation is `x.jsonl.cont-3`, not
@@ -136,7 +130,9 @@ impl Journal {
             queued: Vec::new(),
             degraded: None,
             abandoned: None,
-            fallback_dir: default_fallback_dir(),
+            fallback_dir: None,
+            pointer: None,
+            pointer_seen: None,
             fault: None,
             recoveries: Vec::new(),
         }
@@ -178,10 +174,8 @@ impl Journal {
         path: &Path,
         each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
     ) -> Result<(Journal, Option<Recovery>), JournalError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
+        // Never a FIFO (it would block the read for ever), a device or a symbolic link.
+        let mut file = crate::files::open_regular(path, true)
             .map_err(|e| JournalError::io("open", path, e))?;
         // Under the lock, so we never mistake another process's write in progress for a torn
         // tail and cut it.
@@ -221,15 +215,28 @@ impl Journal {
     }
 
     /// Takes the lock and reads what other processes appended (queued for the caller), unless
-    /// the current file was abandoned after a failure: it is never locked or written again.
+    /// the current file was abandoned after a failure, or deleted, moved or replaced under us:
+    /// it is never locked or written again.
     fn lock_and_catch_up(&mut self) -> Result<Option<FileLock>, JournalError> {
+        self.follow_pointer();
+        if self.abandoned.is_none() {
+            self.abandoned = self.displaced();
+        }
         if self.abandoned.is_some() {
             return Ok(None);
         }
         let lock =
             FileLock::exclusive(&self.file).map_err(|e| JournalError::io("lock", &self.path, e))?;
-        // Chain onto the real head: whatever other processes appended comes first.
-        self.catch_up(true)?;
+        // Chain onto the real head: whatever other processes appended comes first. A file
+        // changed under us (damaged, shrunk, a broken link) is left as it is, as evidence; the
+        // journal continues in a fresh file with everything it knows.
+        match self.catch_up(true) {
+            Ok(()) => {}
+            Err(e @ JournalError::Corrupt { .. }) => {
+                self.abandoned = Some(format!("the file was changed by another program: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
         Ok(Some(lock))
     }
 
@@ -361,14 +368,49 @@ impl Journal {
         Ok(())
     }
 
-    /// Entries other processes appended since we last looked. Costs one `fstat` when nothing
-    /// changed; reads only the new bytes otherwise. A line still being written is left for
-    /// the next call.
+    /// Entries other processes appended since we last looked. Costs an `fstat` and a `stat`
+    /// when nothing changed; reads only the new bytes otherwise. A line still being written is
+    /// left for the next call.
+    ///
+    /// A journal file deleted, replaced or damaged under us is noticed here too, and the
+    /// journal continues at once in a fresh file holding every entry (see
+    /// [`Journal::degraded`]), so nothing is lost even if no append follows.
     pub fn poll(&mut self) -> Result<Vec<Entry>, JournalError> {
+        self.follow_pointer();
         if self.abandoned.is_none() {
-            self.catch_up(false)?;
+            let lost = match self.displaced() {
+                Some(why) => Some(why),
+                None => match self.catch_up(false) {
+                    Err(e @ JournalError::Corrupt { .. }) => {
+                        Some(format!("the file was changed by another program: {e}"))
+                    }
+                    other => other.map(|()| None)?,
+                },
+            };
+            if let Some(why) = lost {
+                self.abandoned = Some(why.clone());
+                self.fail_over(&why, &[])?;
+            }
         }
         Ok(std::mem::take(&mut self.queued))
+    }
+
+    /// Why the file we write is no longer the journal at its path (deleted, moved away or
+    /// replaced by another file); `None` while it still is, or when that cannot be told.
+    fn displaced(&self) -> Option<String> {
+        let ours = match self.file.metadata() {
+            Ok(m) => m,
+            Err(e) => return Some(format!("it cannot be examined: {e}")),
+        };
+        let gone = if ours.nlink() == 0 { "was deleted" } else { "was moved away" };
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if m.dev() == ours.dev() && m.ino() == ours.ino() => None,
+            Ok(_) => Some(format!("{} was replaced by another file", self.path.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Some(format!("{} {gone}", self.path.display()))
+            }
+            Err(_) => None,
+        }
     }
 
     /// Hash of the last entry (64 zeros when empty).
@@ -401,17 +443,21 @@ impl Journal {
         &self.recoveries
     }
 
-    /// Where to continue when no fresh file can be made beside the journal.
+    /// Where to continue when no fresh file can be made beside the journal. It must be a
+    /// private folder of this user's (created 0700 when missing; refused when someone else
+    /// made it or opened it up). Without one, only the journal's own folder is tried.
     pub fn set_fallback_dir(&mut self, dir: PathBuf) {
-        self.fallback_dir = dir;
+        self.fallback_dir = Some(dir);
+    }
+
+    /// The pointer file a fail-over updates to name the file the journal continues in; the
+    /// only way a reader finds a continuation.
+    pub fn set_pointer(&mut self, pointer: PathBuf) {
+        self.pointer = Some(pointer);
     }
 
     #[doc(hidden)]
     pub fn inject_fault(&mut self, fault: Fault) {
         self.fault = Some(fault);
-    }
-
-    pub(super) fn create_fallback_dir(&self) -> io::Result<()> {
-        create_private_dirs(&self.fallback_dir)
     }
 }

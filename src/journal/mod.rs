@@ -28,14 +28,21 @@
 //! `append` holds an exclusive `flock` for one append, first reads what other processes
 //! appended, writes the line with one `write_all`, then `sync_data`s before returning. A failed
 //! write or fsync is never retried on the same file: the journal continues in a fresh file
-//! (see [`Journal::degraded`]).
+//! (see [`Journal::degraded`]), as it does when the file is deleted, replaced or damaged under
+//! it (checked on each append and poll). The fail-over switches the pointer file (see
+//! [`Journal::set_pointer`]), the only way a reader finds the continuation.
+//!
+//! A last line without its newline is a write cut short and is cut on open; a complete line
+//! that fails its checks is damage, wherever it is, and is never cut.
 
 mod canonical;
 mod error;
 mod failover;
+mod follow;
 mod frame;
 mod fs;
 mod handle;
+mod pointer;
 mod read;
 mod scan;
 mod verify;
@@ -44,10 +51,13 @@ pub use canonical::to_vec as canonical_json;
 pub use error::JournalError;
 pub use failover::continuations;
 pub use frame::{GENESIS, MAX_ENTRY_BYTES};
-pub use fs::{atomic_write, create_private_dirs, free_space};
+pub use fs::{
+    atomic_write, check_private_dir, create_private_dirs, ensure_private_dir, euid, free_space,
+};
 pub use handle::Journal;
+pub use pointer::{create as create_pointer, read as read_pointer, POINTER_BYTES};
 pub use read::read_entries;
-pub use verify::{verify, Broken, VerifyReport};
+pub use verify::{verify, verify_anchored, Broken, VerifyReport};
 
 /// One journal entry.
 #[derive(Debug, Clone, PartialEq)]

@@ -54,6 +54,51 @@ pub fn scan_each<E>(
     Ok((pos, tail))
 }
 
+/// What the bytes after the last good frame are.
+#[derive(Debug)]
+pub enum End {
+    /// Nothing: the buffer ends exactly after a frame.
+    Clean,
+    /// An unfinished last line (a write cut short), safe to cut; why it is not a frame.
+    Torn(String),
+    /// Damage, never cut; why, in plain words.
+    Damaged(String),
+}
+
+/// Says whether what stopped a scan at `good_end` is a torn write or damage. `base` is the
+/// file offset of `buf`, for the message.
+///
+/// An entry is written with one `write_all` of a line that ends in its newline, so a crash
+/// leaves a prefix without one (or, after a power cut, zeros). Only such bytes are a torn
+/// write. A complete line (it ends in a newline) that fails its checks was changed after it
+/// was written, and so was anything followed by a valid line: both are damage.
+pub fn classify_end(buf: &[u8], good_end: usize, tail: Tail, base: u64) -> End {
+    let rest = buf.get(good_end..).unwrap_or_default();
+    let complete = rest.contains(&b'\n');
+    let reason = match tail {
+        Tail::Clean => return End::Clean,
+        Tail::Incomplete if complete => {
+            "the line is shorter than its length field says".to_string()
+        }
+        Tail::Incomplete => "the last line is unfinished (a write cut short)".to_string(),
+        Tail::Invalid(reason) => reason,
+    };
+    if let Some(at) = valid_line_after(buf, good_end) {
+        return End::Damaged(format!(
+            "{reason}; complete entries follow it (at byte {}), so this is damage, not an \
+             unfinished write",
+            base + at as u64
+        ));
+    }
+    if complete {
+        return End::Damaged(format!(
+            "{reason}; the line is complete (it ends in a newline), so this is damage, not an \
+             unfinished write"
+        ));
+    }
+    End::Torn(reason)
+}
+
 /// The first offset after `from` where a complete, checksummed line starts, if any. A damaged
 /// region followed by such a line is damage in the middle, never a torn tail.
 ///

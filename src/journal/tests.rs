@@ -313,3 +313,97 @@ fn a_failed_fsync_while_cutting_a_dead_writers_tail_also_fails_over() {
     let r = verify(&cont);
     assert!(r.is_ok() && r.unfinished_tail.is_none() && r.entries == 2, "{r:?}");
 }
+
+#[test]
+fn a_damaged_complete_last_line_is_refused_not_cut() {
+    let (_d, path, mut j) = new_journal();
+    j.append(json!({"kind": "declared"})).unwrap();
+    drop(j);
+    let mut bytes = fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0x01;
+    fs::write(&path, &bytes).unwrap();
+    match Journal::open(&path) {
+        Err(JournalError::Corrupt { line: 1, offset: 0, reason }) => {
+            assert!(reason.contains("ends in a newline"), "{reason}");
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert!(matches!(read_entries(&path), Err(JournalError::Corrupt { line: 1, .. })));
+    assert_eq!(fs::read(&path).unwrap(), bytes, "nothing cut");
+    assert!(continuations(&path).is_empty());
+    let b = verify(&path).first_broken.unwrap();
+    assert_eq!(b.line, 1);
+}
+
+#[test]
+fn a_deleted_journal_is_noticed_by_poll_and_rewritten_from_memory() {
+    let (_d, path, mut j) = new_journal();
+    let pointer = path.with_file_name("journal.log.current");
+    pointer::create(&pointer, &path).unwrap();
+    j.set_pointer(pointer.clone());
+    for i in 0..3 {
+        j.append(json!(i)).unwrap();
+    }
+    fs::remove_file(&path).unwrap();
+    assert!(j.poll().unwrap().is_empty());
+    let cont = path.with_file_name("journal.log.cont-1");
+    assert_eq!(j.path(), cont);
+    let why = j.degraded().unwrap();
+    assert!(why.contains("was deleted") && why.contains("all 3 entries"), "{why}");
+    assert_eq!(pointer::read(&pointer).unwrap(), Some(cont.clone()));
+    j.append(json!(3)).unwrap();
+    let r = verify(&cont);
+    assert!(r.is_ok() && r.entries == 4, "{r:?}");
+}
+
+#[test]
+fn a_replaced_journal_is_noticed_by_append_and_left_as_evidence() {
+    let (_d, path, mut j) = new_journal();
+    j.append(json!(1)).unwrap();
+    let other = path.with_file_name("other");
+    fs::write(&other, b"someone else's file\n").unwrap();
+    fs::rename(&other, &path).unwrap();
+    let e = j.append(json!(2)).unwrap();
+    assert_eq!(e.seq, 2);
+    assert!(j.degraded().unwrap().contains("replaced by another file"));
+    assert_eq!(fs::read(&path).unwrap(), b"someone else's file\n");
+    assert_eq!(verify(j.path()).entries, 2);
+}
+
+#[test]
+fn verify_finds_a_saved_head_only_in_the_chain_that_holds_it() {
+    let (_d, path, mut j) = new_journal();
+    let first = j.append(json!(1)).unwrap().hash;
+    j.append(json!(2)).unwrap();
+    assert_eq!(verify_anchored(&path, Some(&first)).anchor_seq, Some(1));
+    assert_eq!(verify_anchored(&path, Some(GENESIS)).anchor_seq, Some(0));
+    assert_eq!(verify_anchored(&path, Some(&"ab".repeat(32))).anchor_seq, None);
+}
+
+#[test]
+fn a_second_writer_follows_the_pointer_when_the_first_fails_over() {
+    let (_d, path, mut a) = new_journal();
+    let pointer = path.with_file_name("journal.log.current");
+    pointer::create(&pointer, &path).unwrap();
+    a.set_pointer(pointer.clone());
+    a.append(json!("declared")).unwrap();
+    let mut b = Journal::open(&path).unwrap().journal;
+    b.set_pointer(pointer.clone());
+    b.inject_fault(Fault::FailNextSync);
+    b.append(json!("b, after its fsync failed")).unwrap();
+    let cont = path.with_file_name("journal.log.cont-1");
+    assert_eq!(b.path(), cont);
+    assert_eq!(pointer::read(&pointer).unwrap(), Some(cont.clone()));
+    // A sees B's entry and writes where the pointer says, not into the abandoned file.
+    let seen = a.poll().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].payload, json!("b, after its fsync failed"));
+    assert_eq!(a.path(), cont);
+    assert!(a.degraded().unwrap().contains("Another process moved the journal"));
+    a.append(json!("a, after following")).unwrap();
+    assert_eq!(b.poll().unwrap().len(), 1);
+    let r = verify(&cont);
+    assert!(r.is_ok() && r.entries == 3, "{r:?}");
+    assert_eq!(verify(&path).entries, 1, "the old file is not written again");
+}

@@ -12,9 +12,13 @@ pub struct VerifyReport {
     /// Hash of the last entry that checks out.
     pub head: String,
     pub first_broken: Option<Broken>,
-    /// Bytes of an unfinished last line (a write cut short by a crash). Not damage: opening
-    /// the journal cuts it.
+    /// Bytes of an unfinished last line (a write cut short by a crash, or a copy cut
+    /// mid-line). Not damage: opening the journal cuts it. Still worth a warning: the bytes
+    /// were never an acknowledged entry, but a truncated copy looks exactly like this.
     pub unfinished_tail: Option<u64>,
+    /// The seq of the entry whose hash is the anchor asked for (0 for the empty chain's
+    /// head), if it is among the entries that check out.
+    pub anchor_seq: Option<u64>,
 }
 
 impl VerifyReport {
@@ -33,35 +37,44 @@ pub struct Broken {
 }
 
 pub fn verify(path: &Path) -> VerifyReport {
-    match std::fs::read(path) {
-        Ok(buf) => verify_bytes(&buf),
+    verify_anchored(path, None)
+}
+
+/// [`verify`], also looking for the entry whose hash is `anchor` (a head saved earlier). A
+/// chain rewritten by someone with write access verifies, but no longer holds a head saved
+/// before the rewrite.
+pub fn verify_anchored(path: &Path, anchor: Option<&str>) -> VerifyReport {
+    match super::read::read_journal_file(path) {
+        Ok(buf) => verify_bytes(&buf, anchor),
         Err(e) => VerifyReport {
             entries: 0,
             head: frame::GENESIS.to_string(),
-            first_broken: Some(Broken {
-                line: 0,
-                seq: None,
-                reason: format!("cannot read {}: {e}", path.display()),
-            }),
+            first_broken: Some(Broken { line: 0, seq: None, reason: e.to_string() }),
             unfinished_tail: None,
+            anchor_seq: None,
         },
     }
 }
 
-pub fn verify_bytes(buf: &[u8]) -> VerifyReport {
+fn verify_bytes(buf: &[u8], anchor: Option<&str>) -> VerifyReport {
     let mut chain = Chain::genesis();
     let mut pos = 0usize;
     let mut line = 0u64;
-    let report = |chain: &Chain, broken: Option<Broken>, unfinished: Option<u64>| VerifyReport {
+    let mut anchor_seq = anchor.filter(|a| *a == frame::GENESIS).map(|_| 0);
+    let report = |chain: &Chain,
+                  broken: Option<Broken>,
+                  unfinished: Option<u64>,
+                  anchor_seq: Option<u64>| VerifyReport {
         entries: chain.last_seq,
         head: chain.head.clone(),
         first_broken: broken,
         unfinished_tail: unfinished,
+        anchor_seq,
     };
     loop {
         let rest = buf.get(pos..).unwrap_or_default();
         if rest.is_empty() {
-            return report(&chain, None, None);
+            return report(&chain, None, None, anchor_seq);
         }
         line += 1;
         match frame::parse(rest) {
@@ -69,41 +82,42 @@ pub fn verify_bytes(buf: &[u8]) -> VerifyReport {
                 if chain.link_error(&f).is_some() {
                     let reason = describe_link_error(&chain, &f, buf, pos + f.line_len, line);
                     let broken = Broken { line, seq: Some(f.entry.seq), reason };
-                    return report(&chain, Some(broken), None);
+                    return report(&chain, Some(broken), None, anchor_seq);
                 }
                 chain.advance(&f);
+                if anchor_seq.is_none() && anchor == Some(chain.head.as_str()) {
+                    anchor_seq = Some(chain.last_seq);
+                }
                 pos += f.line_len;
             }
-            Parsed::Incomplete => {
-                if valid_line_after(buf, pos).is_none() {
-                    return report(&chain, None, Some(rest.len() as u64));
-                }
-                let broken = Broken {
-                    line,
-                    seq: seq_in(rest),
-                    reason: format!(
-                        "line {line} is shorter than its length field says, yet complete \
-                         entries follow it: bytes were removed"
-                    ),
+            other => {
+                let why = match other {
+                    Parsed::Invalid(why) => Some(why),
+                    _ => None,
                 };
-                return report(&chain, Some(broken), None);
-            }
-            Parsed::Invalid(why) => {
-                let after = if valid_line_after(buf, pos).is_some() {
+                let follows = valid_line_after(buf, pos).is_some();
+                // Only bytes without a newline are a write cut short (see `classify_end`).
+                if !follows && !rest.contains(&b'\n') {
+                    return report(&chain, None, Some(rest.len() as u64), anchor_seq);
+                }
+                let what = why.unwrap_or_else(|| {
+                    "it is shorter than its length field says (bytes were removed)".to_string()
+                });
+                let after = if follows {
                     "complete entries follow it"
                 } else {
-                    "it is the last line, so it may also be a write torn by a power cut; \
-                     opening the journal would cut it"
+                    "it is the last line, but complete (it ends in a newline), so it was changed \
+                     after it was written, not cut short by a crash; opening the journal refuses it"
                 };
                 let broken = Broken {
                     line,
                     seq: seq_in(rest),
                     reason: format!(
-                        "line {line} (after seq {}) is damaged: {why}; {after}",
+                        "line {line} (after seq {}) is damaged: {what}; {after}",
                         chain.last_seq
                     ),
                 };
-                return report(&chain, Some(broken), None);
+                return report(&chain, Some(broken), None, anchor_seq);
             }
         }
     }

@@ -156,8 +156,12 @@ fn new_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String
         " (health probe)"
     ));
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path)
+        let limit = crate::runbook::load::MAX_FILE_BYTES;
+        let pem = crate::files::read_bounded(std::path::Path::new(path), limit)
             .map_err(|e| format!("cannot read ca-file {path}: {}", lower_first(&e.to_string())))?;
+        if pem.len() > limit {
+            return Err(format!("ca-file {path} is larger than {limit} bytes (1 MiB)"));
+        }
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|_| format!("ca-file {path} holds no usable PEM certificate"))?;
         b = b.tls_certs_merge(certs);

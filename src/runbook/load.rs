@@ -49,7 +49,8 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, Vec<Diagnostic>> {
     }
 }
 
-/// Read a file as UTF-8 text within the size limit.
+/// Read a regular file as UTF-8 text within the size limit. Every file a user names (runbook,
+/// scenario, theme, config) is read through here.
 pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
     let plain = |msg: String| Diagnostic {
         file: name.to_string(),
@@ -58,16 +59,13 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
         key: None,
         message: msg,
     };
-    let meta = std::fs::metadata(path).map_err(|e| plain(format!("cannot read file: {e}")))?;
-    if meta.is_dir() {
-        return Err(plain("is a directory, not a file".to_string()));
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(plain(too_big(meta.len() as usize)));
-    }
-    let bytes = std::fs::read(path).map_err(|e| plain(format!("cannot read file: {e}")))?;
+    // Regular files only, and never more than the limit read: `/dev/zero` or a FIFO would
+    // otherwise be read without end.
+    let bytes = crate::files::read_bounded(path, MAX_FILE_BYTES)
+        .map_err(|e| plain(format!("cannot read file: {e}")))?;
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(plain(too_big(bytes.len())));
+        let len = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(bytes.len());
+        return Err(plain(too_big(len.max(bytes.len()))));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
