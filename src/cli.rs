@@ -135,7 +135,17 @@ pub enum Command {
         #[arg(long, required = true)]
         reason: String,
     },
-    /// Reopen an unfinished incident in the console (default: the latest open one).
+    /// Pin the incident that commands without an id mean, for this user (DRCONSOLE_INCIDENT
+    /// does the same for one shell); with no ID, print the pinned one.
+    Use {
+        /// Incident id or a unique prefix.
+        id: Option<String>,
+        /// Unpin.
+        #[arg(long, conflicts_with = "id")]
+        clear: bool,
+    },
+    /// Reopen an unfinished incident in the console (default: the only open one, or the
+    /// pinned one; with several open it lists them and asks for an id).
     Resume { id: Option<String> },
     /// List incidents and drills.
     List {

@@ -72,6 +72,7 @@ fn run(cli: Cli) -> i32 {
             incident.as_deref(),
             drconsole::incident::decide::Command::Withdraw { reason },
         ),
+        Some(Command::Use { id, clear }) => cmd::incident::use_cmd(g, id.as_deref(), clear),
         Some(Command::Resume { id }) => cmd::console::resume(g, &config, id.as_deref()),
         Some(Command::List { json }) => cmd::incident::list(g, json),
         Some(Command::Record { id, format, out }) => {

@@ -160,7 +160,37 @@ pub struct Summary {
     pub drill: bool,
     pub duration_secs: i64,
     pub events: usize,
+    /// The newest event's time.
+    pub last_activity: DateTime<Utc>,
+    /// When it was declared (the first event).
+    pub declared_at: DateTime<Utc>,
     pub dir: PathBuf,
+}
+
+impl Summary {
+    /// One line for a list of candidates: id, level, type, T0, last activity.
+    pub fn line(&self, tz: FixedOffset) -> String {
+        format!(
+            "  {}  L{}  {}  T0 {}  last activity {}",
+            self.id,
+            self.level,
+            self.disaster_type,
+            self.t0.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            self.last_activity.with_timezone(&tz).format("%Y-%m-%d %H:%M")
+        )
+    }
+}
+
+/// Why a command without an id does not pick one of several open incidents.
+fn several_open(open: &[&Summary]) -> String {
+    let tz = *chrono::Local::now().offset();
+    let lines: Vec<String> = open.iter().map(|s| s.line(tz)).collect();
+    format!(
+        "{} incidents are open; not guessing which one is meant. Give its id, or pin one for \
+         this shell or user with DRCONSOLE_INCIDENT=ID or `drconsole use ID`:\n{}",
+        open.len(),
+        lines.join("\n")
+    )
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
@@ -303,6 +333,8 @@ impl Store {
     /// The incident a command means: the id given (or a unique prefix of it), else the latest
     /// open real incident.
     pub fn resolve(&self, id: Option<&str>) -> Result<String, String> {
+        let pinned = if id.is_none() { self.pinned()? } else { None };
+        let id = id.or(pinned.as_deref());
         if let Some(want) = id {
             validate_id(want)?;
             // An exact id needs no listing: listing reads every journal in the folder whole.
@@ -336,10 +368,12 @@ impl Store {
                 if let Some(why) = listing.guess_refused() {
                     return Err(why);
                 }
-                all.iter()
-                    .find(|s| !s.closed && !s.drill)
-                    .map(|s| s.id.clone())
-                    .ok_or_else(|| format!("no open incident in {}", self.root.display()))
+                let open: Vec<&Summary> = all.iter().filter(|s| !s.closed && !s.drill).collect();
+                match open.as_slice() {
+                    [] => Err(format!("no open incident in {}", self.root.display())),
+                    [one] => Ok(one.id.clone()),
+                    _ => Err(several_open(&open)),
+                }
             }
         }
     }
@@ -348,7 +382,8 @@ impl Store {
     /// the id given, else the latest open incident, else the newest real one of any state.
     pub fn resolve_any(&self, id: Option<&str>) -> Result<String, String> {
         self.resolve(id).or_else(|e| {
-            if id.is_some() {
+            // An explicit or pinned id, or several open incidents: never fall back to a guess.
+            if id.is_some() || self.pinned()?.is_some() || e.contains("incidents are open") {
                 return Err(e);
             }
             let listing = self.list();
@@ -357,6 +392,75 @@ impl Store {
             }
             listing.incidents.into_iter().find(|s| !s.drill).map(|s| s.id).ok_or(e)
         })
+    }
+
+    /// Where `drconsole use` keeps this user's pinned incident.
+    fn pin_file(&self) -> PathBuf {
+        self.root.join(format!("pinned-{}", journal::euid()))
+    }
+
+    /// The incident commands without an id mean: `DRCONSOLE_INCIDENT`, else the one pinned
+    /// with `drconsole use`. An invalid pin is an error, never silently ignored.
+    pub fn pinned(&self) -> Result<Option<String>, String> {
+        let (id, from) = match std::env::var("DRCONSOLE_INCIDENT") {
+            Ok(v) if !v.trim().is_empty() => (v.trim().to_string(), "DRCONSOLE_INCIDENT"),
+            _ => match crate::files::read_bounded(&self.pin_file(), 256) {
+                Ok(bytes) => {
+                    let v = String::from_utf8_lossy(&bytes).trim().to_string();
+                    if v.is_empty() {
+                        return Ok(None);
+                    }
+                    (v, "drconsole use")
+                }
+                Err(_) => return Ok(None),
+            },
+        };
+        validate_id(&id).map_err(|e| format!("{from}: {e}"))?;
+        if self.find_dir(&id).is_none() {
+            return Err(format!(
+                "{from} pins incident '{id}', which is not in {}; `drconsole use --clear` unpins",
+                self.root.display()
+            ));
+        }
+        Ok(Some(id))
+    }
+
+    /// Pin `id` for this user (`drconsole use ID`), or unpin with `None`.
+    pub fn pin(&self, id: Option<&str>) -> Result<(), String> {
+        let file = self.pin_file();
+        match id {
+            Some(id) => {
+                validate_id(id)?;
+                if self.find_dir(id).is_none() {
+                    return Err(format!("no incident '{id}' in {}", self.root.display()));
+                }
+                journal::create_private_dirs(&self.root)
+                    .map_err(|e| io_err("create", &self.root, e))?;
+                journal::atomic_write(&file, format!("{id}\n").as_bytes())
+                    .map_err(|e| io_err("write", &file, e))
+            }
+            None => match std::fs::remove_file(&file) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io_err("remove", &file, e)),
+            },
+        }
+    }
+
+    /// Open incidents of `disaster_type` declared (T0) within `window` before `now`: a second
+    /// declaration of the same outage is nearly always a second person reacting to it.
+    pub fn recent_open_of_type(
+        &self,
+        disaster_type: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Vec<Summary> {
+        self.list()
+            .incidents
+            .into_iter()
+            .filter(|s| !s.closed && !s.drill && s.disaster_type == disaster_type)
+            .filter(|s| now.signed_duration_since(s.declared_at) <= window)
+            .collect()
     }
 
     /// The runbook an incident was declared under, from the copy kept beside its journal.
@@ -529,16 +633,31 @@ fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
     } else {
         "open"
     };
+    // Corrections are events: the level and T0 are the latest ones.
+    let level = events.iter().rev().find_map(|e| match e.kind {
+        EventKind::LevelChanged { level, .. } => Some(level),
+        _ => None,
+    });
+    let t0 = events
+        .iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::T0Corrected { t0, .. } => Some(t0),
+            _ => None,
+        })
+        .unwrap_or(d.t0);
     Some(Summary {
         id: d.incident_id.clone(),
-        level: d.level,
+        level: level.unwrap_or(d.level),
         disaster_type: d.disaster_type.clone(),
-        t0: d.t0,
+        t0,
         state: state.to_string(),
         closed: closed_at.is_some(),
         drill,
-        duration_secs: (end - d.t0).num_seconds().max(0),
+        duration_secs: (end - t0).num_seconds().max(0),
         events: events.len(),
+        last_activity: last,
+        declared_at: events.first().map(|e| e.at).unwrap_or(d.t0),
         dir: dir.to_path_buf(),
     })
 }

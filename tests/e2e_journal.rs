@@ -129,7 +129,7 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
     let verified = String::from_utf8_lossy(&out.stdout);
     assert!(verified.starts_with(&format!("ok: {id}:")), "{verified}");
     // The head hash in the record is the journal's head.
-    let head = verified.rsplit("head ").next().unwrap().trim();
+    let head = verified.lines().next().unwrap().rsplit("head ").next().unwrap().trim();
     assert!(md.contains(head), "record carries the head hash {head}");
 
     let out = drc(&data, &["list"]);
@@ -160,6 +160,7 @@ fn record_after(how: &str) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let md = newest_record(&data, &id);
+    eprintln!("{how}");
     assert_in_order(&md, &["完成: 启动灾难恢复团队", "控制台会话结束"]);
     assert_eq!(records(&data, &id, "json").len(), 1, "{how}: a JSON record too");
 }

@@ -373,6 +373,24 @@ impl App {
         let rb = &self.loaded.runbook;
         let Some(form) = self.view.declare.as_mut() else { return };
         form.error = None;
+        if form.choosing {
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => form.open_sel = form.open_sel.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    form.open_sel = (form.open_sel + 1).min(form.open.len().saturating_sub(1))
+                }
+                KeyCode::Enter => {
+                    self.switch_to = form.open.get(form.open_sel).map(|(id, _)| id.clone());
+                    if self.switch_to.is_some() {
+                        self.quit = Some(QuitReason::Switch);
+                    }
+                }
+                KeyCode::Char('n') => form.choosing = false,
+                KeyCode::Esc | KeyCode::Char('q') => self.view.modal = Some(Modal::ConfirmQuit),
+                _ => {}
+            }
+            return;
+        }
         let idx = Field::ORDER.iter().position(|f| *f == form.field).unwrap_or(0);
         let text_mode = text_field(form).is_some();
         match key.code {

@@ -37,12 +37,14 @@ pub enum QuitReason {
     Hangup,
     QuitSignal,
     TerminalLost,
+    /// The operator chose to resume an open incident from the start screen.
+    Switch,
 }
 
 impl QuitReason {
     pub fn exit_code(self) -> i32 {
         match self {
-            QuitReason::Quit => 0,
+            QuitReason::Quit | QuitReason::Switch => 0,
             QuitReason::Interrupt => 130,
             QuitReason::Terminate => 143,
             QuitReason::Hangup | QuitReason::TerminalLost => 129,
@@ -58,6 +60,7 @@ impl QuitReason {
             QuitReason::Hangup => "SIGHUP",
             QuitReason::QuitSignal => "SIGQUIT",
             QuitReason::TerminalLost => "terminal lost",
+            QuitReason::Switch => "switch",
         }
     }
 }
@@ -80,6 +83,8 @@ pub struct App {
     pub statuses: Vec<crate::probe::ServiceStatus>,
     /// The operations-MongoDB mirror, once one runs for this incident.
     pub mirror: std::sync::Arc<std::sync::Mutex<Option<crate::mirror::SharedStatus>>>,
+    /// The open incident chosen on the start screen, to resume once this loop ends.
+    pub switch_to: Option<String>,
     /// The tabletop exercise this console runs, if any (see `crate::drill`).
     pub drill: Option<crate::drill::Session>,
 }
@@ -124,6 +129,7 @@ impl App {
             dirty: true,
             statuses: Vec::new(),
             mirror: Default::default(),
+            switch_to: None,
             drill: None,
         }
     }

@@ -134,6 +134,20 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         App::new(loaded.clone(), lang, theme, Arc::new(SystemClock::new()), actor.clone(), factory);
     app.tz = tz;
     app.mirror = mirror_status.clone();
+    if resumed.is_none() {
+        // Never a silent default: the incidents already open are offered first.
+        let listing = store.list();
+        let open: Vec<(String, String)> = listing
+            .incidents
+            .iter()
+            .filter(|s| !s.closed && !s.drill)
+            .map(|s| (s.id.clone(), s.line(tz)))
+            .collect();
+        if let Some(form) = app.view.declare.as_mut() {
+            form.choosing = !open.is_empty();
+            form.open = open;
+        }
+    }
     for (id, why) in unresolved {
         if let Some(row) = app.view.health.iter_mut().find(|r| r.id == id) {
             row.detail = format!("not probed: {}", short_reason(&why));
@@ -187,6 +201,10 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     };
     finish(&mut app, &store, reason);
     crash::clear();
+    if let (QuitReason::Switch, Some(id)) = (reason, app.switch_to.take()) {
+        drop(app);
+        return start(g, cfg, Some(&id));
+    }
     reason.exit_code()
 }
 

@@ -54,6 +54,9 @@ pub struct DeclareArgs {
     pub force: bool,
 }
 
+/// A second open incident of one type declared within this long is refused without --force.
+const DUPLICATE_WINDOW: chrono::Duration = chrono::Duration::minutes(30);
+
 pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
     let loaded = match load_runbook(g, cfg) {
         Ok(l) => Arc::new(l),
@@ -80,6 +83,19 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(Refusal::BadT0(e)) => return fail(format!("--began-at: {e}")),
         Err(r) => return fail(r.message(Lang::En)),
     };
+    let recent =
+        store.recent_open_of_type(&decl.disaster_type, stamper.clock.now(), DUPLICATE_WINDOW);
+    if !recent.is_empty() && !a.force {
+        let tz = local_tz();
+        let lines: Vec<String> = recent.iter().map(|s| s.line(tz)).collect();
+        return fail(format!(
+            "an open '{}' incident was declared in the last {} minutes; add to it (`drconsole \
+             note --incident ID`, `drconsole resume ID`) or declare another with --force:\n{}",
+            decl.disaster_type,
+            DUPLICATE_WINDOW.num_minutes(),
+            lines.join("\n")
+        ));
+    }
     let id = decl.incident_id.clone();
     let (sink, _) = match store.create(&decl, &loaded) {
         Ok(x) => x,
@@ -163,6 +179,47 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
             eprintln!("error: the note was not saved: {e}");
             code
         }
+    }
+}
+
+/// `drconsole use [ID] [--clear]`: pin the incident commands without an id mean.
+pub fn use_cmd(g: &Global, id: Option<&str>, clear: bool) -> i32 {
+    let store = match store(g) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if clear {
+        return match store.pin(None) {
+            Ok(()) => {
+                println!("no incident pinned");
+                exit::OK
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let Some(id) = id else {
+        return match store.pinned() {
+            Ok(Some(id)) => {
+                println!("{id}");
+                exit::OK
+            }
+            Ok(None) => {
+                println!("no incident pinned");
+                exit::OK
+            }
+            Err(e) => fail(e),
+        };
+    };
+    let id = match store.resolve(Some(id)) {
+        Ok(id) => id,
+        Err(e) => return fail(e),
+    };
+    match store.pin(Some(&id)) {
+        Ok(()) => {
+            println!("pinned {id}: commands without an id now mean it (`drconsole use --clear`)");
+            exit::OK
+        }
+        Err(e) => fail(e),
     }
 }
 
@@ -363,14 +420,6 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
     };
     let report = journal::verify_anchored(&path, anchor.as_deref());
     let mut code = exit::OK;
-    // The record is rebuilt with the runbook copy: it is a fact the record depends on too.
-    match crate::store::verify_runbook_copy(&dir, &path) {
-        Ok(line) => println!("ok: {line}"),
-        Err(line) => {
-            println!("BROKEN: {line}");
-            code = exit::FAILED;
-        }
-    }
     match &report.first_broken {
         None => {
             println!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
@@ -383,6 +432,14 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
                 b.reason,
                 report.entries
             );
+            code = exit::FAILED;
+        }
+    }
+    // The record is rebuilt with the runbook copy: it is a fact the record depends on too.
+    match crate::store::verify_runbook_copy(&dir, &path) {
+        Ok(line) => println!("ok: {line}"),
+        Err(line) => {
+            println!("BROKEN: {line}");
             code = exit::FAILED;
         }
     }

@@ -42,6 +42,11 @@ pub struct DeclareForm {
     pub team_cursor: usize,
     pub t0: String,
     pub error: Option<String>,
+    /// Incidents already open when the console started (id, one-line summary): shown above
+    /// the form, Enter resumes the selected one, `n` goes on to a new declaration.
+    pub open: Vec<(String, String)>,
+    pub open_sel: usize,
+    pub choosing: bool,
 }
 
 impl DeclareForm {
@@ -66,6 +71,9 @@ impl DeclareForm {
             team_cursor: 0,
             t0: "now".to_string(),
             error: None,
+            open: Vec::new(),
+            open_sel: 0,
+            choosing: false,
         };
         form.level_changed(rb);
         form

@@ -24,6 +24,16 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let title = format!(" {} · {} ", ui.declare_title, rb.plan.name);
     lines.push(Line::from(Span::styled(fit(&title, w), th.header)));
     lines.push(Line::from(""));
+    if form.choosing {
+        let head = format!("{} {} — {}", form.open.len(), ui.open_incidents, ui.open_choose_keys);
+        lines.push(Line::from(Span::styled(fit(&head, w), th.warn)));
+        for (i, (_, line)) in form.open.iter().enumerate() {
+            let (marker, style) =
+                if i == form.open_sel { ("▶", th.selection) } else { (" ", th.text) };
+            lines.push(Line::from(Span::styled(fit(&format!("{marker}{line}"), w), style)));
+        }
+        lines.push(Line::from(""));
+    }
 
     let label = |field: Field, text: &str| {
         let style = if form.field == field { th.title } else { th.muted };
