@@ -77,6 +77,8 @@ fn note_list_record_report_round_trip() {
             "orders,inventory",
             "--began-at",
             "2026-11-28T01:00:00Z",
+            // More than a day ago: a guard rail asks for --force.
+            "--force",
         ])
         .output()
         .unwrap();

@@ -189,10 +189,18 @@ fn completing_step_11_asks_then_closes_and_stops_the_clocks() {
     let idx = h.app.inc().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
     h.app.view.step_sel = idx;
     h.key(KeyCode::Char('d'));
-    assert!(matches!(h.app.view.modal, Some(Modal::ConfirmClose { .. })));
+    // The question lists what is still open: every function is unrestored here.
+    let Some(Modal::Confirm { question, .. }) = &h.app.view.modal else { panic!("no question") };
+    assert!(question.contains("未恢复的功能") && question.contains("auth"), "{question}");
     h.key(KeyCode::Char('y'));
     let inc = h.app.inc().unwrap();
     assert!(inc.closed_at.is_some());
+    // Closing did not restore them: each is "not restored", never met.
+    let now = h.app.now();
+    for t in &inc.timers {
+        let c = drconsole::incident::timers::function_countdown(inc, t, now);
+        assert_eq!(c.phase, drconsole::incident::timers::Phase::NotRestored, "{}", t.id);
+    }
     // Closed: no more breaches, however long we wait.
     h.advance(48 * 3600);
     assert!(!h.events().iter().any(|e| matches!(e.kind, EventKind::TimerBreached { .. })));

@@ -70,6 +70,7 @@ fn exercise(text: &str, t0: &str, level_pick: usize, ticks: &[u32]) -> bool {
         team: None,
         t0: t0.to_string(),
         force: true,
+        confirmed: true,
         drill: None,
     };
     let Ok(decl) = declaration(&loaded, &req, now) else { return false };

@@ -111,6 +111,7 @@ fn world() -> World {
         team: None,
         t0: "now".into(),
         force: false,
+        confirmed: false,
         drill: None,
     };
     let decl = declaration(&loaded, &req, t).unwrap();

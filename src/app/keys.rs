@@ -4,8 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{After, App, QuitReason};
 use crate::incident::clock::parse_local_time as parse_t0;
-use crate::incident::decide::{declaration, Command, DeclareRequest};
-use crate::incident::EventKind;
+use crate::incident::decide::{decide, declaration, Command, DeclareRequest, Refusal};
+use crate::incident::{EventKind, StepStatus};
 use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
 use crate::ui::view::{InputKind, Modal, Pane};
@@ -67,12 +67,12 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::ConfirmQuit),
             },
-            Modal::ConfirmClose { step } => match key.code {
+            Modal::Confirm { question, cmd } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.submit_then(Command::CompleteStep { step }, After::Saved);
+                    self.submit_and_move_on(Command::Confirmed(cmd))
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
-                _ => self.view.modal = Some(Modal::ConfirmClose { step }),
+                _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Input { kind, mut text } => match key.code {
@@ -152,7 +152,8 @@ impl App {
                 return;
             }
             InputKind::Skip { step } => {
-                self.submit_then(Command::SkipStep { step, reason: text }, After::SavedAdvance)
+                self.submit_and_move_on(Command::SkipStep { step, reason: text });
+                true
             }
             InputKind::Fail { step } => {
                 self.submit_then(Command::FailStep { step, reason: text }, After::Saved)
@@ -213,6 +214,11 @@ impl App {
                 }
             }
             KeyCode::Char('W') => self.ask_reason(Command::Withdraw { reason: String::new() }),
+            KeyCode::Char('O') => {
+                if let Some(step) = self.selected_step_key() {
+                    self.ask_reason(Command::OverrideRetest { step, reason: String::new() });
+                }
+            }
             KeyCode::Char(c @ ('T' | 'L' | 'A')) => {
                 let kind = match c {
                     'T' => InputKind::CorrectT0,
@@ -286,9 +292,65 @@ impl App {
         }
     }
 
+    /// The rules are checked on what is durable: an action still being written (`s` just
+    /// before `d`) is waited for, briefly. On a disk slower than that the key says so and does
+    /// nothing, rather than deciding on a state about to change.
+    fn caught_up(&mut self) -> bool {
+        if self.view.pending == 0 || self.settle(std::time::Duration::from_millis(500)) {
+            return true;
+        }
+        let now = self.now();
+        let msg = format!("{} ({}) — {}", self.ui().saving, self.view.pending, self.ui().try_again);
+        self.view.flash(msg, true, now);
+        false
+    }
+
+    /// Do `cmd` if the rules allow it; ask first when they want it confirmed.
+    fn act(&mut self, cmd: Command) {
+        if !self.caught_up() {
+            return;
+        }
+        let Some(inc) = self.inc() else { return };
+        let now = self.now();
+        match decide(inc, &self.loaded.runbook, &cmd, now) {
+            Ok(_) => self.submit_and_move_on(cmd),
+            Err(Refusal::Confirm(q)) => {
+                let question = q.message(self.lang);
+                self.view.modal = Some(Modal::Confirm { question, cmd: Box::new(cmd) });
+            }
+            Err(r) => self.view.flash(r.message(self.lang), true, now),
+        }
+    }
+
+    /// Submit; after finishing a step the cursor moves on at once (the next key is meant for
+    /// the next step, even while this one is still being written).
+    fn submit_and_move_on(&mut self, cmd: Command) {
+        let after = after_for(&cmd);
+        let moved = match (&after, finished_step(&cmd), self.inc()) {
+            (After::SavedAdvance, Some(key), Some(inc)) => {
+                let at = inc.steps.iter().position(|s| s.key == key);
+                at.map(|i| {
+                    inc.steps
+                        .iter()
+                        .enumerate()
+                        .skip(i + 1)
+                        .find(|(_, s)| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+                        .map_or(i, |(j, _)| j)
+                })
+            }
+            _ => None,
+        };
+        let after = if moved.is_some() { After::Saved } else { after };
+        if self.submit_then(cmd, after) {
+            if let Some(i) = moved {
+                self.view.step_sel = i;
+            }
+        }
+    }
+
     /// A correction asks why, once the rules say it may happen at all.
     fn ask_reason(&mut self, cmd: Command) {
-        if self.allowed(&with_reason(cmd.clone(), "-")) {
+        if self.caught_up() && self.allowed(&with_reason(cmd.clone(), "-")) {
             self.view.modal = Some(Modal::Input {
                 kind: InputKind::Reason { cmd: Box::new(cmd) },
                 text: String::new(),
@@ -329,31 +391,24 @@ impl App {
         let Some(inc) = self.inc() else { return };
         let Some(step) = inc.steps.get(self.view.step_sel) else { return };
         let key = step.key.clone();
-        let completes =
-            self.loaded.runbook.step(&step.id).is_some_and(|t| t.step.completes_recovery);
         let placeholder = String::from("-");
         match c {
-            's' => {
-                self.submit(Command::StartStep { step: key });
-            }
-            'd' => {
-                let cmd = Command::CompleteStep { step: key.clone() };
-                if completes {
-                    if self.allowed(&cmd) {
-                        self.view.modal = Some(Modal::ConfirmClose { step: key });
-                    }
-                } else {
-                    self.submit_then(cmd, After::SavedAdvance);
-                }
-            }
-            'x' if self
-                .allowed(&Command::SkipStep { step: key.clone(), reason: placeholder.clone() }) =>
+            's' => self.act(Command::StartStep { step: key }),
+            'd' => self.act(Command::CompleteStep { step: key }),
+            'x' if self.caught_up()
+                && self.allowed(&Command::SkipStep {
+                    step: key.clone(),
+                    reason: placeholder.clone(),
+                }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Skip { step: key }, text: String::new() })
             }
-            'f' if self
-                .allowed(&Command::FailStep { step: key.clone(), reason: placeholder.clone() }) =>
+            'f' if self.caught_up()
+                && self.allowed(&Command::FailStep {
+                    step: key.clone(),
+                    reason: placeholder.clone(),
+                }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Fail { step: key }, text: String::new() })
@@ -366,13 +421,17 @@ impl App {
         let Some(inc) = self.inc() else { return };
         let Some(t) = inc.timers.get(self.view.timer_sel) else { return };
         let function = t.id.clone();
-        self.submit_then(Command::RestoreFunction { function }, After::Saved);
+        self.act(Command::RestoreFunction { function });
     }
 
     fn declare_key(&mut self, key: KeyEvent) {
         let rb = &self.loaded.runbook;
         let Some(form) = self.view.declare.as_mut() else { return };
         form.error = None;
+        // A confirmation holds only for the T0 it was asked about.
+        if key.code != KeyCode::Enter {
+            form.t0_confirmed = false;
+        }
         if form.choosing {
             match key.code {
                 KeyCode::Up | KeyCode::Char('k') => form.open_sel = form.open_sel.saturating_sub(1),
@@ -482,14 +541,18 @@ impl App {
             ),
             t0: form.t0.clone(),
             force: false,
+            confirmed: form.t0_confirmed,
             drill: None,
         };
+        let asked = matches!(declaration(&self.loaded, &req, now), Err(Refusal::Confirm(_)));
         let result = declaration(&self.loaded, &req, now)
             .map_err(|r| r.message(self.lang))
             .and_then(|decl| self.declare(decl));
         if let Err(msg) = result {
             if let Some(f) = self.view.declare.as_mut() {
                 f.error = Some(msg);
+                // The next Enter, with the same T0, answers the question.
+                f.t0_confirmed = asked;
             }
         }
     }
@@ -518,6 +581,25 @@ fn with_reason(cmd: Command, why: &str) -> Command {
             Command::ChangeFunctions { functions, reason }
         }
         Command::Withdraw { .. } => Command::Withdraw { reason },
+        Command::OverrideRetest { step, .. } => Command::OverrideRetest { step, reason },
         other => other,
+    }
+}
+
+/// The step a command finishes, if it does.
+fn finished_step(cmd: &Command) -> Option<String> {
+    match cmd {
+        Command::CompleteStep { step } | Command::SkipStep { step, .. } => Some(step.clone()),
+        Command::Confirmed(inner) => finished_step(inner),
+        _ => None,
+    }
+}
+
+/// What the screen does once `cmd` is durable.
+fn after_for(cmd: &Command) -> After {
+    match cmd {
+        Command::CompleteStep { .. } | Command::SkipStep { .. } => After::SavedAdvance,
+        Command::Confirmed(inner) => after_for(inner),
+        _ => After::Saved,
     }
 }

@@ -94,6 +94,7 @@ pub fn declaration(
         team: None,
         t0: "now".to_string(),
         force: false,
+        confirmed: true,
         drill: Some(DrillInfo { scenario: name.to_string(), speed }),
     };
     let decl = crate::incident::decide::declaration(&sc.runbook, &req, now)

@@ -10,7 +10,7 @@ use crate::cli::{Format, Global};
 use crate::config::{self, ConfigFile};
 use crate::files::Written;
 use crate::incident::clock::SystemClock;
-use crate::incident::decide::{declaration, Command, DeclareRequest, Refusal};
+use crate::incident::decide::{declaration, Command, DeclareRequest, Question, Refusal};
 use crate::incident::session::IncidentSession;
 use crate::incident::sink::SubmitError;
 use crate::incident::{Actor, Incident, Stamper};
@@ -76,11 +76,19 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         team: None,
         t0: a.began_at.unwrap_or_else(|| "now".to_string()),
         force: a.force,
+        confirmed: a.force,
         drill: None,
     };
     let decl = match declaration(&loaded, &req, stamper.clock.now()) {
         Ok(d) => d,
         Err(Refusal::BadT0(e)) => return fail(format!("--began-at: {e}")),
+        Err(Refusal::Confirm(Question::T0 { t0, hours_ago, .. })) => {
+            return fail(format!(
+                "--began-at means {} ({hours_ago}h ago): if that is right, give it as \
+                 \"YYYY-MM-DD HH:MM\" with --force",
+                t0.with_timezone(&local_tz()).format("%Y-%m-%d %H:%M")
+            ))
+        }
         Err(r) => return fail(r.message(Lang::En)),
     };
     let recent =

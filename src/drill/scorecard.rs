@@ -52,7 +52,7 @@ pub struct Scorecard {
     pub game_secs: i64,
     /// Wall-clock time the exercise took.
     pub real_secs: u64,
-    /// `success` or `failure`.
+    /// `success`, `partial` or `failure`.
     pub result: &'static str,
     pub result_reasons: Vec<String>,
     pub overall: Option<Outcome>,
@@ -71,7 +71,10 @@ struct Words {
     game_time: &'static str,
     real_time: &'static str,
     success: &'static str,
+    partial: &'static str,
     failure: &'static str,
+    not_restored: &'static str,
+    rpo_breached: &'static str,
     not_closed: &'static str,
     breached: &'static str,
     missed: &'static str,
@@ -89,7 +92,10 @@ const ZH: Words = Words {
     game_time: "演练时间(游戏时钟)",
     real_time: "实际用时",
     success: "成功",
+    partial: "部分成功",
     failure: "失败",
+    not_restored: "结束时未恢复",
+    rpo_breached: "数据丢失窗口超过RPO",
     not_closed: "未宣布恢复完成",
     breached: "超过RTO",
     missed: "未达成预期",
@@ -107,7 +113,10 @@ const EN: Words = Words {
     game_time: "Exercise time (game clock)",
     real_time: "Real time taken",
     success: "success",
+    partial: "partial",
     failure: "failure",
+    not_restored: "not restored when the drill ended",
+    rpo_breached: "data-loss window over the RPO",
     not_closed: "recovery was not declared complete",
     breached: "over its RTO",
     missed: "expectation missed",
@@ -176,14 +185,22 @@ pub fn build(
             }
         })
         .collect();
+    // Failure: the recovery was not completed, a function never came back, or more data was
+    // lost than the RPO allows. Partial: it came back, but late or with expectations missed.
+    let mut fatal = Vec::new();
     let mut reasons = Vec::new();
     if f.closed_at.is_none() {
-        reasons.push(w.not_closed.to_string());
+        fatal.push(w.not_closed.to_string());
     }
     for o in f.functions.iter().chain(f.overall.iter()) {
-        if o.state == "breached" {
-            reasons.push(format!("{}: {}", o.name, w.breached));
+        match o.state {
+            "not-restored" => fatal.push(format!("{}: {}", o.name, w.not_restored)),
+            "breached" => reasons.push(format!("{}: {}", o.name, w.breached)),
+            _ => {}
         }
+    }
+    if f.rpo.met == Some(false) {
+        fatal.push(w.rpo_breached.to_string());
     }
     for e in expectations.iter().filter(|e| e.state != "met") {
         reasons.push(format!("{}: {}", e.text, outcome_word(record_words(lang), w, e.state)));
@@ -214,8 +231,12 @@ pub fn build(
         speed: inc.decl.drill.as_ref().map(|d| d.speed).unwrap_or(1.0),
         game_secs: f.duration_secs,
         real_secs: real.as_secs(),
-        result: if reasons.is_empty() { "success" } else { "failure" },
-        result_reasons: reasons,
+        result: match (fatal.is_empty(), reasons.is_empty()) {
+            (true, true) => "success",
+            (true, false) => "partial",
+            (false, _) => "failure",
+        },
+        result_reasons: fatal.into_iter().chain(reasons).collect(),
         overall: f.overall.clone(),
         function_outcomes: f.functions.clone(),
         rpo: f.rpo.clone(),
@@ -225,6 +246,14 @@ pub fn build(
         expectations,
         problems: None,
         improvements: None,
+    }
+}
+
+fn result_word(w: &Words, result: &str) -> &'static str {
+    match result {
+        "success" => w.success,
+        "partial" => w.partial,
+        _ => w.failure,
     }
 }
 
@@ -282,7 +311,7 @@ pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
     line(String::new());
     line(format!("## {}", label("result")));
     line(String::new());
-    let result = if c.result == "success" { w.success } else { w.failure };
+    let result = result_word(w, c.result);
     line(format!("**{result}**"));
     for reason in &c.result_reasons {
         line(format!("- {reason}"));
@@ -407,7 +436,7 @@ pub fn summary_lines(c: &Scorecard) -> Vec<String> {
     let mut out = vec![format!(
         "{}: {}",
         c.fields.iter().find(|f| f.id == "result").map(|f| f.label.as_str()).unwrap_or("result"),
-        if c.result == "success" { w.success } else { w.failure }
+        result_word(w, c.result)
     )];
     for o in c.function_outcomes.iter().chain(c.overall.iter()) {
         out.push(format!(

@@ -69,6 +69,13 @@ pub enum Command {
         host: String,
         pid: u32,
     },
+    /// After a failed test: skip its unfinished adjust steps, with why, so it can be re-tested.
+    OverrideRetest {
+        step: String,
+        reason: String,
+    },
+    /// The operator answered yes to the question a command asked ([`Refusal::Confirm`]).
+    Confirmed(Box<Command>),
     /// Whatever the clock has made due: RTO breaches and status-update reminders.
     Tick,
     /// Something the operator does not decide but that belongs in the record: a health
@@ -114,6 +121,27 @@ pub enum Refusal {
     NotRestored,
     SameLevel,
     NothingToUndo,
+    /// A failed test's adjust steps are not finished: re-test after them (or override).
+    AdjustPending(Vec<String>),
+    /// Allowed, but only once the operator says yes: ask, then submit [`Command::Confirmed`].
+    Confirm(Question),
+}
+
+/// What a command asks before it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Completing a step that was never started.
+    NeverStarted(String),
+    /// Marking a function restored while a service it depends on is not UP.
+    ServicesNotUp(Vec<(String, String)>),
+    /// Declaring recovery complete: what is still open at that moment.
+    Close {
+        unrestored: Vec<String>,
+        services_not_up: Vec<(String, String)>,
+        pending_steps: Vec<String>,
+    },
+    /// A T0 that is not what a tired operator probably meant.
+    T0 { t0: DateTime<Utc>, hours_ago: i64, yesterday: bool },
 }
 
 /// How long after an action `u` may still undo it.
@@ -184,8 +212,110 @@ impl Refusal {
             Refusal::NothingToUndo => {
                 format!("nothing of this console's to undo in the last {UNDO_WINDOW_SECS}s")
             }
+            Refusal::AdjustPending(steps) if zh => format!(
+                "测试失败后需先完成调整步骤: {}(或用 O 说明原因后跳过)",
+                steps.join("、")
+            ),
+            Refusal::AdjustPending(steps) => format!(
+                "the failed test is re-tested after its adjust steps: {} (O overrides, with a reason)",
+                steps.join(", ")
+            ),
+            Refusal::Confirm(q) => q.message(lang),
         }
     }
+}
+
+impl Question {
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let services = |s: &[(String, String)]| {
+            s.iter().map(|(id, st)| format!("{id} {st}")).collect::<Vec<_>>().join(", ")
+        };
+        match self {
+            Question::NeverStarted(s) if zh => format!("步骤 {s} 尚未开始,仍标记为完成? y/n"),
+            Question::NeverStarted(s) => format!("step {s} was never started; done anyway? y/n"),
+            Question::ServicesNotUp(s) if zh => {
+                format!("所依赖的服务未正常: {},仍标记为已恢复? y/n", services(s))
+            }
+            Question::ServicesNotUp(s) => {
+                format!("it depends on services not UP: {}; restored anyway? y/n", services(s))
+            }
+            Question::Close { unrestored, services_not_up, pending_steps } => {
+                let mut parts = Vec::new();
+                if !unrestored.is_empty() {
+                    let l = if zh {
+                        "未恢复的功能(将记为未恢复)"
+                    } else {
+                        "not restored (recorded as not restored)"
+                    };
+                    parts.push(format!("{l}: {}", unrestored.join(", ")));
+                }
+                if !services_not_up.is_empty() {
+                    let l = if zh { "未正常的服务" } else { "services not UP" };
+                    parts.push(format!("{l}: {}", services(services_not_up)));
+                }
+                if !pending_steps.is_empty() {
+                    let l = if zh { "未完成的步骤" } else { "steps not done" };
+                    parts.push(format!("{l}: {}", pending_steps.join(", ")));
+                }
+                let head = if zh {
+                    "宣布恢复完成并关闭事件?"
+                } else {
+                    "declare recovery complete and close?"
+                };
+                if parts.is_empty() {
+                    format!("{head} y/n")
+                } else {
+                    format!("{head} {}. y/n", parts.join("; "))
+                }
+            }
+            Question::T0 { t0, hours_ago, yesterday } => {
+                let local = t0.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
+                match (zh, yesterday) {
+                    (true, true) => {
+                        format!("T0 是昨天 {local},{hours_ago} 小时前? 再按 Enter 确认")
+                    }
+                    (true, false) => format!("T0 是 {local},{hours_ago} 小时前? 再按 Enter 确认"),
+                    (false, true) => {
+                        format!("T0 is yesterday {local}, {hours_ago}h ago? Enter again to confirm")
+                    }
+                    (false, false) => {
+                        format!("T0 is {local}, {hours_ago}h ago? Enter again to confirm")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Services a function depends on whose last journaled state is DOWN or DEGRADED.
+fn services_not_up(
+    inc: &Incident,
+    rb: &crate::runbook::model::Runbook,
+    functions: &[&str],
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for f in functions.iter().filter_map(|f| rb.function(f)) {
+        for s in &f.services {
+            if let Some(mark) = inc.health.get(s) {
+                let bad = mark.state == "DOWN" || mark.state == "DEGRADED";
+                if bad && !out.iter().any(|(id, _)| id == s) {
+                    out.push((s.clone(), mark.state.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Adjust steps a failed step still waits for.
+fn adjust_pending(inc: &Incident, key: &str) -> Vec<String> {
+    inc.steps
+        .iter()
+        .filter(|s| s.adjust_for.as_deref() == Some(key))
+        .filter(|s| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+        .map(|s| s.key.clone())
+        .collect()
 }
 
 /// The events a command produces on `inc`, or why it may not happen. `now` is the time the
@@ -196,6 +326,20 @@ pub fn decide(
     cmd: &Command,
     now: DateTime<Utc>,
 ) -> Result<Vec<EventKind>, Refusal> {
+    match cmd {
+        Command::Confirmed(inner) => decide_as(inc, rb, inner, now, true),
+        other => decide_as(inc, rb, other, now, false),
+    }
+}
+
+fn decide_as(
+    inc: &Incident,
+    rb: &crate::runbook::model::Runbook,
+    cmd: &Command,
+    now: DateTime<Utc>,
+    confirmed: bool,
+) -> Result<Vec<EventKind>, Refusal> {
+    let ask = |q: Question| if confirmed { Ok(()) } else { Err(Refusal::Confirm(q)) };
     let open = || if inc.is_open() { Ok(()) } else { Err(Refusal::Closed) };
     let step = |key: &str| {
         inc.step(key).map(|s| (s, s.status)).ok_or_else(|| Refusal::UnknownStep(key.to_string()))
@@ -209,6 +353,10 @@ pub fn decide(
             if !matches!(st, StepStatus::Pending | StepStatus::Failed) {
                 return Err(Refusal::StepNotPending);
             }
+            let waiting = adjust_pending(inc, key);
+            if !waiting.is_empty() {
+                return Err(Refusal::AdjustPending(waiting));
+            }
             vec![EventKind::StepStarted { step: key.clone() }]
         }
         Command::CompleteStep { step: key } => {
@@ -217,13 +365,54 @@ pub fn decide(
             if finished(st) {
                 return Err(Refusal::StepFinished);
             }
+            let waiting = adjust_pending(inc, key);
+            if !waiting.is_empty() {
+                return Err(Refusal::AdjustPending(waiting));
+            }
             let done = EventKind::StepDone { step: key.clone() };
             if rb.step(&s.id).is_some_and(|t| t.step.completes_recovery) {
+                let unrestored: Vec<String> = inc
+                    .timers
+                    .iter()
+                    .filter(|t| t.restored_at.is_none())
+                    .map(|t| t.id.clone())
+                    .collect();
+                let all: Vec<&str> = inc.timers.iter().map(|t| t.id.as_str()).collect();
+                // Steps before the closing one still open (those after it are post-recovery).
+                let pending_steps = inc
+                    .steps
+                    .iter()
+                    .take_while(|o| o.key != *key)
+                    .filter(|o| !finished(o.status))
+                    .map(|o| o.key.clone())
+                    .collect();
+                ask(Question::Close {
+                    unrestored,
+                    services_not_up: services_not_up(inc, rb, &all),
+                    pending_steps,
+                })?;
                 vec![done, EventKind::Closed]
             } else {
+                if st == StepStatus::Pending {
+                    ask(Question::NeverStarted(key.clone()))?;
+                }
                 vec![done]
             }
         }
+        Command::OverrideRetest { step: key, reason } => {
+            open()?;
+            step(key)?;
+            text(reason)?;
+            let waiting = adjust_pending(inc, key);
+            if waiting.is_empty() {
+                return Err(Refusal::StepNotPending);
+            }
+            waiting
+                .into_iter()
+                .map(|s| EventKind::StepSkipped { step: s, reason: reason.clone() })
+                .collect()
+        }
+        Command::Confirmed(inner) => decide_as(inc, rb, inner, now, true)?,
         Command::SkipStep { step: key, reason } => {
             open()?;
             let (_, st) = step(key)?;
@@ -248,6 +437,10 @@ pub fn decide(
                 inc.timer(function).ok_or_else(|| Refusal::UnknownFunction(function.clone()))?;
             if t.restored_at.is_some() {
                 return Err(Refusal::AlreadyRestored);
+            }
+            let down = services_not_up(inc, rb, &[function.as_str()]);
+            if !down.is_empty() {
+                ask(Question::ServicesNotUp(down))?;
             }
             vec![EventKind::FunctionRestored { function: function.clone() }]
         }
@@ -438,6 +631,8 @@ pub struct DeclareRequest {
     pub t0: String,
     /// Accept a T0 more than 30 days back.
     pub force: bool,
+    /// The operator already answered the T0 question ([`Question::T0`]).
+    pub confirmed: bool,
     pub drill: Option<DrillInfo>,
 }
 
@@ -487,6 +682,16 @@ pub fn declaration(
     let age_days = now.signed_duration_since(t0).num_days();
     if age_days > MAX_T0_AGE_DAYS && !req.force {
         return Err(Refusal::T0TooOld { days: age_days });
+    }
+    // "23:59" typed at 21:05 means yesterday: say so before every clock starts breached.
+    let hours_ago = now.signed_duration_since(t0).num_hours();
+    let time_only =
+        req.t0.trim().chars().all(|c| c.is_ascii_digit() || c == ':') && req.t0.contains(':');
+    let yesterday = time_only
+        && t0.with_timezone(&chrono::Local).date_naive()
+            != now.with_timezone(&chrono::Local).date_naive();
+    if (yesterday || hours_ago >= 24) && !req.confirmed && !req.force {
+        return Err(Refusal::Confirm(Question::T0 { t0, hours_ago, yesterday }));
     }
     let coordinator = match req.coordinator.as_deref().map(str::trim) {
         Some(c) if !c.is_empty() => c.to_string(),
@@ -544,6 +749,7 @@ mod tests {
             team: None,
             t0: "now".into(),
             force: false,
+            confirmed: false,
             drill: None,
         }
     }
@@ -619,7 +825,16 @@ mod tests {
             .key
             .clone();
         let now = t0() + chrono::Duration::hours(1);
-        let kinds = run(&l, &mut inc, Command::CompleteStep { step: close }, now).unwrap();
+        let close_cmd = Command::CompleteStep { step: close };
+        // Closing asks, and lists what is still open: every function, every earlier step.
+        let Err(Refusal::Confirm(Question::Close { unrestored, pending_steps, .. })) =
+            run(&l, &mut inc, close_cmd.clone(), now)
+        else {
+            panic!("closing must ask first")
+        };
+        assert_eq!(unrestored.len(), inc.timers.len());
+        assert!(!pending_steps.is_empty());
+        let kinds = run(&l, &mut inc, Command::Confirmed(Box::new(close_cmd)), now).unwrap();
         assert!(matches!(kinds.as_slice(), [EventKind::StepDone { .. }, EventKind::Closed]));
         let step = inc.steps[0].key.clone();
         assert_eq!(run(&l, &mut inc, Command::StartStep { step }, now), Err(Refusal::Closed));
@@ -723,8 +938,13 @@ mod tests {
         let mut inc = incident(&l);
         let now = t0() + chrono::Duration::minutes(2);
         let first = inc.steps[0].key.clone();
-        // `d d`-style mistake: done, then reopened with a reason.
-        run(&l, &mut inc, Command::CompleteStep { step: first.clone() }, now).unwrap();
+        // `d d`-style mistake: a step never started asks before it is done.
+        let done = Command::CompleteStep { step: first.clone() };
+        assert_eq!(
+            run(&l, &mut inc, done.clone(), now),
+            Err(Refusal::Confirm(Question::NeverStarted(first.clone())))
+        );
+        run(&l, &mut inc, Command::Confirmed(Box::new(done)), now).unwrap();
         let reopen = |r: &str| Command::ReopenStep { step: first.clone(), reason: r.into() };
         assert_eq!(run(&l, &mut inc, reopen(""), now), Err(Refusal::EmptyText));
         run(&l, &mut inc, reopen("done by mistake"), now).unwrap();
@@ -786,6 +1006,7 @@ mod tests {
         let now = t0() + chrono::Duration::minutes(5);
         let partial_steps: Vec<String> = inc.steps.iter().map(|s| s.key.clone()).collect();
         let first = partial_steps[0].clone();
+        run(&l, &mut inc, Command::StartStep { step: first.clone() }, now).unwrap();
         run(&l, &mut inc, Command::CompleteStep { step: first.clone() }, now).unwrap();
         let grow = Command::ChangeLevel { level: 3, reason: "the API is down too".into() };
         run(&l, &mut inc, grow, now).unwrap();
@@ -806,5 +1027,78 @@ mod tests {
         assert!(!inc.is_open());
         let s = inc.steps[1].key.clone();
         assert_eq!(run(&l, &mut inc, Command::StartStep { step: s }, now), Err(Refusal::Closed));
+    }
+
+    #[test]
+    fn a_failed_test_is_retested_only_after_its_adjust_steps_or_an_override() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let now = t0() + chrono::Duration::hours(1);
+        let test = inc
+            .steps
+            .iter()
+            .find(|s| l.runbook.step(&s.id).is_some_and(|t| t.step.on_fail.is_some()))
+            .unwrap()
+            .key
+            .clone();
+        let fail = Command::FailStep { step: test.clone(), reason: "orders missing".into() };
+        run(&l, &mut inc, fail, now).unwrap();
+        let start = Command::StartStep { step: test.clone() };
+        assert!(matches!(run(&l, &mut inc, start.clone(), now), Err(Refusal::AdjustPending(_))));
+        let done = Command::CompleteStep { step: test.clone() };
+        assert!(matches!(run(&l, &mut inc, done, now), Err(Refusal::AdjustPending(_))));
+        let o = Command::OverrideRetest { step: test.clone(), reason: "adjusted by hand".into() };
+        let skipped = run(&l, &mut inc, o, now).unwrap();
+        assert!(skipped.iter().all(|k| matches!(k, EventKind::StepSkipped { .. })));
+        assert!(run(&l, &mut inc, start, now).is_ok(), "re-test allowed after the override");
+    }
+
+    #[test]
+    fn restoring_a_function_whose_service_is_down_asks_and_names_it() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let now = t0() + chrono::Duration::minutes(3);
+        let f = &l.runbook.functions[0];
+        let svc = f.services[0].clone();
+        let down = EventKind::HealthChanged {
+            service: svc.clone(),
+            from: "UP".into(),
+            to: "DOWN".into(),
+            detail: "refused".into(),
+        };
+        run(&l, &mut inc, Command::Record(down), now).unwrap();
+        let r = Command::RestoreFunction { function: f.id.clone() };
+        let Err(Refusal::Confirm(Question::ServicesNotUp(s))) = run(&l, &mut inc, r.clone(), now)
+        else {
+            panic!("must ask")
+        };
+        assert_eq!(s, vec![(svc, "DOWN".to_string())]);
+        assert!(run(&l, &mut inc, Command::Confirmed(Box::new(r)), now).is_ok());
+    }
+
+    #[test]
+    fn a_t0_that_fell_on_yesterday_asks() {
+        let l = loaded();
+        let now = chrono::Local::now().with_timezone(&Utc);
+        // One minute ahead of now, as HH:MM: that time today is still to come, so it is
+        // yesterday's (unless it wraps past midnight, where it is today: then no question).
+        let ahead =
+            (chrono::Local::now() + chrono::Duration::minutes(2)).format("%H:%M").to_string();
+        let mut r = req(3);
+        r.t0 = ahead;
+        match declaration(&l, &r, now) {
+            Err(Refusal::Confirm(Question::T0 { yesterday: true, hours_ago, .. })) => {
+                assert!(hours_ago >= 23, "{hours_ago}");
+                r.confirmed = true;
+                assert!(declaration(&l, &r, now).is_ok());
+            }
+            other => {
+                let local_hour = chrono::Local::now().format("%H:%M").to_string();
+                assert!(local_hour >= "23:57".to_string(), "{other:?}");
+            }
+        }
+        let mut r = req(3);
+        r.t0 = (now - chrono::Duration::hours(30)).to_rfc3339();
+        assert!(matches!(declaration(&l, &r, now), Err(Refusal::Confirm(Question::T0 { .. }))));
     }
 }

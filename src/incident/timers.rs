@@ -21,6 +21,9 @@ pub enum Phase {
     Met,
     /// Stopped after the budget ran out.
     Missed,
+    /// The incident ended (closed or withdrawn) with this function never restored: not met,
+    /// whatever the clock said.
+    NotRestored,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,7 +77,11 @@ fn fraction(elapsed: chrono::Duration, budget: Duration) -> f64 {
 
 pub fn function_countdown(inc: &Incident, t: &FunctionTimer, now: DateTime<Utc>) -> Countdown {
     let stop = t.restored_at.or(inc.ended_at());
-    Countdown::compute(inc.decl.t0, t.budget, stop, now)
+    let mut c = Countdown::compute(inc.decl.t0, t.budget, stop, now);
+    if t.restored_at.is_none() && inc.ended_at().is_some() {
+        c.phase = Phase::NotRestored;
+    }
+    c
 }
 
 pub fn overall_countdown(inc: &Incident, now: DateTime<Utc>) -> Option<Countdown> {

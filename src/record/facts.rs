@@ -112,6 +112,7 @@ fn outcome(id: &str, name: &str, c: &timers::Countdown) -> Outcome {
     let state = match c.phase {
         Phase::Met => "met",
         Phase::Missed | Phase::Breached => "breached",
+        Phase::NotRestored => "not-restored",
         _ => "running",
     };
     Outcome {

@@ -95,6 +95,7 @@ fn outcome_row(o: &Outcome, w: &RecordWords) -> String {
     let state = match o.state {
         "met" => w.met,
         "breached" => w.breached,
+        "not-restored" => w.not_restored,
         _ => w.running,
     };
     format!("| {} | {} | {} | {} |", o.name, secs(o.target_secs), secs(o.actual_secs), state)

@@ -47,6 +47,8 @@ pub struct DeclareForm {
     pub open: Vec<(String, String)>,
     pub open_sel: usize,
     pub choosing: bool,
+    /// The T0 question was asked for the T0 now in the form: Enter again confirms it.
+    pub t0_confirmed: bool,
 }
 
 impl DeclareForm {
@@ -74,6 +76,7 @@ impl DeclareForm {
             open: Vec::new(),
             open_sel: 0,
             choosing: false,
+            t0_confirmed: false,
         };
         form.level_changed(rb);
         form

@@ -44,7 +44,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, th.header);
         let label = match c.phase {
-            Phase::Met | Phase::Missed => format!("RTO {} ", timers::format_signed(c.elapsed)),
+            Phase::Met | Phase::Missed | Phase::NotRestored => {
+                format!("RTO {} ", timers::format_signed(c.elapsed))
+            }
             _ => format!("RTO {} ", timers::hms(c.remaining())),
         };
         parts.push((Span::styled(label, style), 0));
@@ -87,6 +89,6 @@ pub fn phase_style(ctx: &Ctx, phase: Phase, base: Style) -> Style {
         Phase::Ok | Phase::Met => base,
         Phase::Warn => ctx.theme.warn,
         Phase::Danger => ctx.theme.danger,
-        Phase::Breached | Phase::Missed => ctx.theme.breached,
+        Phase::Breached | Phase::Missed | Phase::NotRestored => ctx.theme.breached,
     }
 }

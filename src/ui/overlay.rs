@@ -79,17 +79,16 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
             dialog(f, ctx, rect, prompt, lines);
         }
         Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),
-        Modal::ConfirmQuit | Modal::ConfirmClose { .. } => {
-            let text = if matches!(modal, Modal::ConfirmQuit) {
-                ui.confirm_quit
-            } else {
-                ui.confirm_close
+        Modal::ConfirmQuit | Modal::Confirm { .. } => {
+            let text = match modal {
+                Modal::Confirm { question, .. } => question.as_str(),
+                _ => ui.confirm_quit,
             };
-            let rect = centered(area, 64, 6);
-            let lines = wrap(text, rect.width.saturating_sub(4) as usize)
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, ctx.theme.warn)))
-                .collect();
+            let inner = 64usize.min(area.width.saturating_sub(4) as usize);
+            let wrapped = wrap(text, inner.max(8));
+            let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, 14));
+            let lines =
+                wrapped.into_iter().map(|l| Line::from(Span::styled(l, ctx.theme.warn))).collect();
             dialog(f, ctx, rect, "?", lines);
         }
     }

@@ -47,7 +47,7 @@ fn bar(fraction: f64, cells: usize) -> String {
 fn countdown_text(c: &Countdown) -> String {
     match c.phase {
         Phase::Met => format!("✓ {}", timers::format_signed(c.elapsed)),
-        Phase::Missed => format!("✗ {}", timers::format_signed(c.elapsed)),
+        Phase::Missed | Phase::NotRestored => format!("✗ {}", timers::format_signed(c.elapsed)),
         _ => timers::hms(c.remaining()),
     }
 }
@@ -60,6 +60,7 @@ fn phase_word(ctx: &Ctx, c: &Countdown, restored: bool) -> Option<&'static str> 
         Phase::Breached => Some(ui.breached),
         Phase::Met => Some(ui.met),
         Phase::Missed => Some(ui.missed),
+        Phase::NotRestored => Some(ui.not_restored),
         _ => None,
     }
 }

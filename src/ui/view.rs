@@ -86,9 +86,16 @@ pub struct CommsView {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
     Help,
-    Input { kind: InputKind, text: String },
+    Input {
+        kind: InputKind,
+        text: String,
+    },
     ConfirmQuit,
-    ConfirmClose { step: String },
+    /// A command the rules want confirmed: its question, and the command to submit on `y`.
+    Confirm {
+        question: String,
+        cmd: Box<crate::incident::decide::Command>,
+    },
     Comms(CommsView),
 }
 
