@@ -1094,7 +1094,7 @@ mod tests {
             }
             other => {
                 let local_hour = chrono::Local::now().format("%H:%M").to_string();
-                assert!(local_hour >= "23:57".to_string(), "{other:?}");
+                assert!(local_hour.as_str() >= "23:57", "{other:?}");
             }
         }
         let mut r = req(3);
