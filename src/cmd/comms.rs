@@ -24,7 +24,7 @@ pub struct CommsArgs {
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -96,13 +96,13 @@ pub fn run(g: &Global, cfg: &ConfigFile, a: CommsArgs) -> i32 {
         }
     }
     let filled = comms::fill(template, &inc, rb, &values, local_tz());
-    print!("{}", filled.text);
+    out!("{}", filled.text);
     if !filled.text.ends_with('\n') {
-        println!();
+        outln!();
     }
     for b in &filled.blanks {
         let label = fields.iter().find(|f| &f.id == b).map(|f| f.label.as_str()).unwrap_or(b);
-        eprintln!("blank: [{label}] — fill it with --set {b}=...");
+        errln!("blank: [{label}] — fill it with --set {b}=...");
     }
     match a.channel {
         Some(channel) => record_sent(&store, &id, template_id, &channel, filled.text),
@@ -117,18 +117,18 @@ fn record_sent(store: &Store, id: &str, template: &str, channel: &str, text: Str
         Err(e) => return fail(e),
     };
     if let Some(r) = recovered {
-        eprintln!("warning: {r}");
+        errln!("warning: {r}");
     }
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     let kind =
         EventKind::CommsSent { template: template.to_string(), channel: channel.to_string(), text };
     match sink.append(&stamper.stamp(kind)) {
         Ok(()) => {
-            eprintln!("recorded in {id} as sent via {channel}");
+            errln!("recorded in {id} as sent via {channel}");
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: the message was printed but not recorded: {e}");
+            errln!("error: the message was printed but not recorded: {e}");
             exit::FAILED
         }
     }
@@ -176,7 +176,7 @@ fn list(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
             Err(code) => return code,
         },
     };
-    print!("{}", listing(&loaded.runbook, inc.as_ref(), chrono::Utc::now(), local_tz()));
+    out!("{}", listing(&loaded.runbook, inc.as_ref(), chrono::Utc::now(), local_tz()));
     exit::OK
 }
 

@@ -25,7 +25,7 @@ pub fn resume(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -175,7 +175,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let reason = match outcome {
         Ok(reason) => reason,
         Err(e) => {
-            eprintln!("error: terminal: {e}");
+            errln!("error: terminal: {e}");
             QuitReason::TerminalLost
         }
     };
@@ -222,7 +222,7 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("error: cannot start the runtime: {e}");
+            errln!("error: cannot start the runtime: {e}");
             exit::FAILED
         })
 }
@@ -243,13 +243,13 @@ fn finish(app: &App, store: &Store, reason: QuitReason) {
             } else {
                 "still open; `drconsole resume` continues it"
             };
-            println!("incident {}: {state}", inc.id());
+            outln!("incident {}: {state}", inc.id());
             for p in paths {
-                println!("record: {}", p.display());
+                outln!("record: {}", p.display());
             }
-            println!("journal head: {}", head.unwrap_or_default());
+            outln!("journal head: {}", head.unwrap_or_default());
         }
-        Err(e) => eprintln!("error: the record could not be written: {e}"),
+        Err(e) => errln!("error: the record could not be written: {e}"),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::store::Store;
 
 /// Print an error and give the usage/configuration exit code.
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -138,10 +138,10 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(e) => return fail(e),
     };
     if let Err(e) = sink.append(&stamper.stamp(EventKind::Declared(decl))) {
-        eprintln!("error: the declaration could not be saved: {e}");
+        errln!("error: the declaration could not be saved: {e}");
         return exit::FAILED;
     }
-    println!("{id}");
+    outln!("{id}");
     exit::OK
 }
 
@@ -163,19 +163,19 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
         Err(e) => return fail(e),
     };
     if let Some(r) = recovered {
-        eprintln!("warning: {r}");
+        errln!("warning: {r}");
     }
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     match sink.append(&stamper.stamp(EventKind::Note { text })) {
         Ok(()) => {
             if let Some(alarm) = sink.alarm() {
-                eprintln!("warning: {alarm}");
+                errln!("warning: {alarm}");
             }
-            println!("noted in {id} (head {})", sink.head().unwrap_or_default());
+            outln!("noted in {id} (head {})", sink.head().unwrap_or_default());
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: the note was not saved: {e}");
+            errln!("error: the note was not saved: {e}");
             exit::FAILED
         }
     }
@@ -189,7 +189,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
     let all = store.list();
     if json {
         match serde_json::to_string_pretty(&all) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => crate::out::print_json(&s),
             Err(e) => return fail(e),
         }
         return exit::OK;
@@ -200,13 +200,18 @@ pub fn list(g: &Global, json: bool) -> i32 {
         if drills && rows.is_empty() {
             continue;
         }
-        println!("{title}");
-        println!(
+        outln!("{title}");
+        outln!(
             "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
-            "ID", "L", "TYPE", "T0", "STATE", "DURATION"
+            "ID",
+            "L",
+            "TYPE",
+            "T0",
+            "STATE",
+            "DURATION"
         );
         if rows.is_empty() {
-            println!("  (none in {})", store.root.display());
+            outln!("  (none in {})", store.root.display());
         }
         for s in rows {
             let state = if s.drill {
@@ -218,7 +223,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
             } else {
                 &s.state
             };
-            println!(
+            outln!(
                 "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
                 s.id,
                 s.level,
@@ -247,12 +252,12 @@ pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), St
 fn write_out(out: Option<&Path>, body: &str) -> i32 {
     match out {
         None => {
-            print!("{body}");
+            out!("{body}");
             exit::OK
         }
         Some(p) => match journal::atomic_write(p, body.as_bytes()) {
             Ok(()) => {
-                eprintln!("wrote {}", p.display());
+                errln!("wrote {}", p.display());
                 exit::OK
             }
             Err(e) => fail(format!("cannot write {}: {e}", p.display())),
@@ -314,11 +319,11 @@ pub fn verify_cmd(g: &Global, id: Option<&str>) -> i32 {
     let report = journal::verify(&path);
     match &report.first_broken {
         None => {
-            println!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
+            outln!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
             exit::OK
         }
         Some(b) => {
-            println!(
+            outln!(
                 "BROKEN: {id}: line {}{}: {}; the {} events before it verify",
                 b.line,
                 b.seq.map(|s| format!(" (seq {s})")).unwrap_or_default(),
