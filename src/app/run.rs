@@ -73,11 +73,14 @@ pub async fn run_with_tick(
     probes: Option<mpsc::Receiver<ProbeUpdate>>,
     tick: Duration,
 ) -> io::Result<QuitReason> {
-    // Raw mode, the alternate screen and ratatui's panic hook; then our own backend, which
-    // sends far fewer bytes per frame than the default one (see `term`).
-    drop(ratatui::try_init()?);
-    let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
+    // Raw mode and the alternate screen, then our own backend, which sends far fewer bytes per
+    // frame than the default one (see `term`). Not `ratatui::try_init`: its panic hook reports
+    // a failed restore with `eprintln!`, which panics again when the terminal is gone and
+    // aborts the process; `crash::install_hook` restores the terminal quietly instead.
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
     super::crash::install_hook();
+    let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);

@@ -279,11 +279,14 @@ impl<W: Write> Backend for LeanBackend<W> {
         Ok(())
     }
 
+    /// Never fails. Terminal's Drop calls this and reports an error with `eprintln!`, which
+    /// panics when stderr is the terminal that is gone (SSH dropped, pane closed); a cursor
+    /// that cannot be shown is on a terminal nobody sees any more.
     fn show_cursor(&mut self) -> io::Result<()> {
         // Also called from Terminal's Drop, where no flush follows: write it now.
-        self.write_out()?;
         self.cursor_hidden = Some(false);
-        self.inner.show_cursor()
+        let _ = self.write_out().and_then(|()| self.inner.show_cursor());
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
