@@ -14,23 +14,6 @@ use std::time::{Duration, Instant};
 use common::servers::EndlessBody;
 use serde_json::Value;
 
-/// A valid runbook (the bad-runbook fixtures' base, without its one defect) whose two services
-/// are replaced by `services`.
-fn runbook_with(dir: &Path, services: &str) -> std::path::PathBuf {
-    let base = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/bad-runbooks/bad-http-method.toml"
-    ))
-    .unwrap()
-    .replace("method = \"FETCH\"\n", "");
-    let start = base.find("[[services]]").unwrap();
-    let end = base.find("[[disaster-types]]").unwrap();
-    let text = format!("{}{services}\n{}", &base[..start], &base[end..]);
-    let path = dir.join("runbook.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 /// Peak resident memory of `pid` in KiB, while it lives.
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -97,7 +80,7 @@ const PEAK_MIB_MAX: u64 = 200;
 fn a_yes_command_and_an_endless_body_keep_status_small() {
     let tmp = tempfile::tempdir().unwrap();
     let stream = EndlessBody::start();
-    let rb = runbook_with(
+    let rb = common::runbook_with_services(
         tmp.path(),
         &format!(
             r#"[[services]]
@@ -137,7 +120,7 @@ body-contains = "ok"
 fn a_needle_past_the_prefix_of_an_endless_body_is_down_within_the_timeout() {
     let tmp = tempfile::tempdir().unwrap();
     let stream = EndlessBody::start();
-    let rb = runbook_with(
+    let rb = common::runbook_with_services(
         tmp.path(),
         &format!(
             r#"[[services]]
