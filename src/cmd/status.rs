@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(doc["checked_at"], "2026-11-28T10:00:00.000Z");
         assert_eq!(doc["all_up"], true);
         let s = &doc["services"][0];
-        assert_eq!(s["target"], "mongodb://u:****@127.0.0.1:1/x");
+        assert_eq!(s["target"], "mongodb://****@127.0.0.1:1/x");
         assert_eq!(s["latency_ms"], 1.5);
         assert_eq!(s["state"], "UP");
 

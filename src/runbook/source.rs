@@ -501,9 +501,10 @@ pub fn diag_at(
 }
 
 /// Messages quote the author's text, which may hold newlines or control characters; a
-/// diagnostic is one line of output, so those are shown escaped.
+/// diagnostic is one line of output, so those are shown escaped. A quoted value may also be a
+/// URI with a password (a config type error quotes it): credentials are redacted.
 fn one_line(msg: &str) -> String {
-    crate::safe_text::visible_line(msg).into_owned()
+    crate::target::redact_text(&crate::safe_text::visible_line(msg))
 }
 
 #[cfg(test)]
