@@ -413,7 +413,7 @@ mod tests {
         vt.process(&bytes);
         for y in 0..3 {
             let cell = |x| match vt.screen().cell(y, x).map(|c| c.contents()) {
-                Some(c) if c.is_empty() => " ".to_string(),
+                Some("") => " ".to_string(),
                 Some(c) => c.to_string(),
                 None => String::new(),
             };
