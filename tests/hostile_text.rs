@@ -3,6 +3,8 @@
 //! real binary shows them escaped, and the journal keeps the exact text.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -168,4 +170,51 @@ fn a_runbook_with_an_escape_is_refused_by_every_command_that_loads_it() {
         "{err}"
     );
     assert!(raw_hazards("stderr", &out.stderr).is_empty(), "{err:?}");
+}
+
+/// A program's (or a server's) message quoted in a probe detail: shown escaped in the table and
+/// in the console's health pane, JSON-escaped in `--json`.
+#[test]
+fn probe_output_with_escapes_and_bidi_is_shown_escaped_by_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    // printf turns the octal escapes into ESC, BEL and U+202E (UTF-8 E2 80 AE).
+    let rb = common::runbook_with_services(
+        tmp.path(),
+        r#"[[services]]
+id = "mongodb"
+name = "Talks in escapes"
+kind = "command"
+component = "database"
+target = "/usr/bin/printf"
+args = ["\\033]0;pwned\\007 ok \\342\\200\\256desrever\\n"]
+interval = "15s"
+timeout = "5s"
+
+[[services]]
+id = "api"
+name = "Quiet"
+kind = "command"
+target = "/bin/true"
+interval = "15s"
+timeout = "5s"
+"#,
+    );
+    let status = |json: bool| {
+        let mut c = Command::cargo_bin("drconsole").unwrap();
+        c.args(["status", "--runbook"]).arg(&rb).env_remove("DRCONSOLE_CONFIG");
+        if json {
+            c.arg("--json");
+        }
+        c.output().unwrap()
+    };
+    let table = status(false);
+    assert_eq!(table.status.code(), Some(0), "{}", String::from_utf8_lossy(&table.stderr));
+    assert!(raw_hazards("table", &table.stdout).is_empty(), "{:?}", table.stdout);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("\\u{1b}]0;pwned\\u{7} ok \\u{202e}desrever"), "{text}");
+    let json = status(true);
+    assert!(raw_hazards("json", &json.stdout).is_empty(), "{:?}", json.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let detail = doc["services"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("\\u{202e}desrever"), "{detail}");
 }
