@@ -3,6 +3,13 @@
 //! The library holds everything; `main.rs` only parses arguments and maps errors to exit codes,
 //! so that tests can drive every part without a terminal.
 
+// Printing goes through `out` (`outln!`, `out!`, `errln!`): safe text, no panic on a closed
+// pipe or a lost terminal.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+pub mod out;
+
 pub mod app;
 pub mod cli;
 pub mod cmd;
@@ -17,6 +24,7 @@ pub mod mirror;
 pub mod probe;
 pub mod record;
 pub mod runbook;
+pub mod safe_text;
 pub mod store;
 pub mod target;
 pub mod theme;

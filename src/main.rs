@@ -1,3 +1,5 @@
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -28,7 +30,7 @@ fn run(cli: Cli) -> i32 {
             match runbook::load(runbook_path.as_deref()) {
                 Ok(loaded) => {
                     let lang = g.lang.map(Into::into).unwrap_or(loaded.runbook.plan.language);
-                    print!("{}", cmd::show::outline(&loaded.runbook, lang));
+                    drconsole::out::print(&cmd::show::outline(&loaded.runbook, lang));
                     exit::OK
                 }
                 Err(d) => {

@@ -74,7 +74,7 @@ async fn bounded<T: Send + 'static>(
     let handle = tokio::spawn(fut);
     match tokio::time::timeout(CALL_TIMEOUT, handle).await {
         Ok(Ok(Ok(v))) => Ok(v),
-        Ok(Ok(Err(e))) => Err(crate::target::redact(&e.to_string())),
+        Ok(Ok(Err(e))) => Err(crate::target::redact_text(&e.to_string())),
         Ok(Err(_)) => Err("the mirror task failed".to_string()),
         Err(_) => Err(format!("no answer within {}s", CALL_TIMEOUT.as_secs())),
     }

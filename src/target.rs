@@ -45,71 +45,164 @@ pub fn check_syntax(target: &str) -> Result<(), String> {
 
 /// Whether a literal target (before expansion) holds a password inline.
 pub fn has_inline_password(target: &str) -> bool {
-    userinfo_range(target).is_some_and(|(_, colon, _)| colon.is_some())
+    userinfo_span(target).is_some_and(|r| target[r].contains(':'))
 }
 
-/// Replace the password of `scheme://user:pass@host` and any secret-looking query option
-/// (`password=`, `token=`, `secret=`, `key=`, ...) with `****`.
-pub fn redact(uri: &str) -> String {
-    let mut s = uri.to_string();
-    if let Some((_, Some(colon), at)) = userinfo_range(&s) {
-        s.replace_range(colon + 1..at, "****");
-    }
-    redact_query(&s)
-}
-
-/// (start of userinfo, position of ':' inside it, position of '@').
-fn userinfo_range(s: &str) -> Option<(usize, Option<usize>, usize)> {
-    let scheme_end = s.find("://")? + 3;
-    let authority_end =
-        s[scheme_end..].find(['/', '?', '#']).map(|i| scheme_end + i).unwrap_or(s.len());
-    let at = s[scheme_end..authority_end].rfind('@')? + scheme_end;
-    let colon = s[scheme_end..at].find(':').map(|i| scheme_end + i);
-    Some((scheme_end, colon, at))
-}
-
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "token",
-    "secret",
-    "apikey",
-    "api_key",
-    "api-key",
-    "key",
-    "access_token",
-    "auth",
-    "authorization",
-    "sig",
-    "signature",
-    "credential",
-    "credentials",
+/// Query options whose values are never secret and help an operator read a target.
+const SAFE_QUERY_KEYS: &[&str] = &[
+    "authsource",
+    "authmechanism",
+    "replicaset",
+    "tls",
+    "ssl",
+    "connecttimeoutms",
+    "serverselectiontimeoutms",
+    "sockettimeoutms",
+    "directconnection",
+    "appname",
+    "retrywrites",
+    "readpreference",
+    "w",
 ];
 
-fn redact_query(s: &str) -> String {
-    let Some(q) = s.find('?') else { return s.to_string() };
-    let (head, query) = s.split_at(q + 1);
-    let (query, fragment) = match query.find('#') {
-        Some(h) => query.split_at(h),
-        None => (query, ""),
-    };
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if is_secret_key(k) && !v.is_empty() => format!("{k}=****"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{head}{}{fragment}", parts.join("&"))
+/// `target` with every place a secret can sit replaced by `****`: the whole userinfo
+/// (`user:password@`, also in a malformed target without `//` or without a scheme), the value
+/// of every query option not in a short list of harmless ones, and a fragment.
+///
+/// The userinfo ends at the last `@` that is followed by something host-like, so a password
+/// holding `/`, `?`, `#` or `@` is hidden whole; an `@` in a path or query value can make it
+/// hide more than the userinfo, never less.
+pub fn redact(target: &str) -> String {
+    let mut out = target.to_string();
+    for r in secret_spans(target).into_iter().rev() {
+        out.replace_range(r, "****");
+    }
+    out
 }
 
-fn is_secret_key(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|s| k == *s || k.ends_with(&format!("_{s}")) || k.contains("token"))
-        || k.contains("secret")
-        || k.contains("password")
+/// The secret values of `target` that `redact` hides, longest first, for finding them quoted
+/// anywhere else (an error message): the userinfo and its password part, and query and
+/// fragment values of at least `MIN_BARE_SECRET` characters (shorter ones such as `1` or
+/// `true` would blank out ordinary words of the message; inside a URI they are hidden anyway).
+pub fn secret_values(target: &str) -> Vec<String> {
+    let userinfo = userinfo_span(target);
+    let mut out = Vec::new();
+    for r in secret_spans(target) {
+        let piece = &target[r.clone()];
+        if Some(&r) == userinfo.as_ref() {
+            if let Some((_, password)) = piece.split_once(':') {
+                if !password.is_empty() {
+                    out.push(password.to_string());
+                }
+            }
+            out.push(piece.to_string());
+            // A parser that ends the userinfo elsewhere (at a `/`, `?`, `#` or `@` of the
+            // password) quotes a piece of it: "invalid server address admin:p#ss".
+            for (d, _) in piece.match_indices(['/', '?', '#', '@']) {
+                let (head, tail) = (&piece[..d], &piece[d + 1..]);
+                let head_password = head.split_once(':').map(|(_, p)| p);
+                for part in [Some(head), head_password, Some(tail)].into_iter().flatten() {
+                    if part.chars().count() >= MIN_BARE_SECRET {
+                        out.push(part.to_string());
+                    }
+                }
+            }
+        } else if piece.chars().count() >= MIN_BARE_SECRET {
+            out.push(piece.to_string());
+        }
+    }
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
+const MIN_BARE_SECRET: usize = 4;
+
+/// Free text (an error message, a config diagnostic) with every URI-like word redacted: a
+/// word holding `://`, or `user:password@host` without a scheme.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ws = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        out.push_str(&rest[..ws]);
+        rest = &rest[ws..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        // Quotes and brackets around a URI are not part of it.
+        let inner = word.trim_start_matches(['"', '\'', '<', '(', '[', '{', '`']);
+        let lead = word.len() - inner.len();
+        let inner = inner.trim_end_matches(['"', '\'', '>', ')', ']', '}', '`', ',', ';', '.']);
+        if looks_like_uri(inner) {
+            out.push_str(&word[..lead]);
+            out.push_str(&redact(inner));
+            out.push_str(&word[lead + inner.len()..]);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn looks_like_uri(word: &str) -> bool {
+    word.contains("://") || userinfo_span(word).is_some_and(|r| word[r].contains(':'))
+}
+
+/// Byte ranges of the secrets in `s`, in order: userinfo, query values, fragment.
+fn secret_spans(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut after_userinfo = 0;
+    if let Some(r) = userinfo_span(s) {
+        after_userinfo = r.end + 1;
+        spans.push(r);
+    }
+    let rest = &s[after_userinfo..];
+    let Some(q) = rest.find(['?', '#']) else { return spans };
+    let mut pos = after_userinfo + q;
+    if s[pos..].starts_with('?') {
+        let query_end = s[pos..].find('#').map_or(s.len(), |h| pos + h);
+        let mut at = pos + 1;
+        for pair in s[pos + 1..query_end].split('&') {
+            if let Some((k, v)) = pair.split_once('=') {
+                let value_start = at + k.len() + 1;
+                if !v.is_empty() && !SAFE_QUERY_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+                    spans.push(value_start..value_start + v.len());
+                }
+            }
+            at += pair.len() + 1;
+        }
+        pos = query_end;
+    }
+    if s[pos..].starts_with('#') && pos + 1 < s.len() {
+        spans.push(pos + 1..s.len());
+    }
+    spans
+}
+
+/// The userinfo of `s`: from after `scheme://` (or `scheme:/`, or the start when there is no
+/// scheme followed by `/`) to the last `@` that is followed by a host.
+fn userinfo_span(s: &str) -> Option<std::ops::Range<usize>> {
+    let at = s.char_indices().filter(|&(_, c)| c == '@').map(|(i, _)| i).rev().find(|&i| {
+        let host = &s[i + 1..];
+        let host = &host[..host.find(['/', '?', '#']).unwrap_or(host.len())];
+        !host.is_empty() && host.chars().all(|c| c.is_alphanumeric() || ".-_:[],%".contains(c))
+    })?;
+    let start = match s[..at].find("://") {
+        Some(i) => i + 3,
+        None => scheme_with_slash(s).unwrap_or(0),
+    };
+    (start < at).then_some(start..at)
+}
+
+/// After `scheme:/` (and any further slashes) when `s` starts with one.
+fn scheme_with_slash(s: &str) -> Option<usize> {
+    let colon = s.find(':')?;
+    let scheme = &s[..colon];
+    let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    let slashes = s[colon + 1..].len() - s[colon + 1..].trim_start_matches('/').len();
+    (valid && slashes > 0).then_some(colon + 1 + slashes)
 }
 
 /// `--target ID=URL` overrides, later ones winning.
@@ -153,22 +246,60 @@ mod tests {
     #[test]
     fn redacts_passwords_and_tokens() {
         let cases = [
-            ("mongodb://admin:s3cret@127.0.0.1/shop", "mongodb://admin:****@127.0.0.1/shop"),
+            ("mongodb://admin:s3cret@127.0.0.1/shop", "mongodb://****@127.0.0.1/shop"),
             (
                 "mongodb+srv://u:p%40ss@cluster.example/db?authSource=admin&password=zz",
-                "mongodb+srv://u:****@cluster.example/db?authSource=admin&password=****",
+                "mongodb+srv://****@cluster.example/db?authSource=admin&password=****",
             ),
             (
                 "http://127.0.0.1:8080/health?token=abc&x=1",
-                "http://127.0.0.1:8080/health?token=****&x=1",
+                "http://127.0.0.1:8080/health?token=****&x=****",
             ),
             ("http://127.0.0.1:8080/health", "http://127.0.0.1:8080/health"),
-            ("mongodb://admin@127.0.0.1/", "mongodb://admin@127.0.0.1/"),
-            ("https://a:b@h/p@q", "https://a:****@h/p@q"),
+            ("mongodb://admin@127.0.0.1/", "mongodb://****@127.0.0.1/"),
+            // An '@' in the path hides more than the userinfo, never less.
+            ("https://a:b@h/p@q", "https://****@q"),
+            ("127.0.0.1:27017", "127.0.0.1:27017"),
+            ("/usr/bin/yes", "/usr/bin/yes"),
         ];
         for (input, want) in cases {
             assert_eq!(redact(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn passwords_with_delimiters_and_malformed_targets_stay_hidden() {
+        let cases = [
+            ("mongodb://admin:p#ss/w?rd@127.0.0.1:27017/db", "mongodb://****@127.0.0.1:27017/db"),
+            ("mongodb://admin:a@b@127.0.0.1/db", "mongodb://****@127.0.0.1/db"),
+            ("admin:pw@127.0.0.1:27017", "****@127.0.0.1:27017"),
+            ("mongodb:/admin:pw@127.0.0.1:27017", "mongodb:/****@127.0.0.1:27017"),
+            ("mongodb:admin:pw@127.0.0.1", "****@127.0.0.1"),
+            (
+                "mongodb://h:1/db?session=s1&pwd2=p2&replicaSet=rs0&tls=true#frag",
+                "mongodb://h:1/db?session=****&pwd2=****&replicaSet=rs0&tls=true#****",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(redact(input), want, "{input}");
+        }
+        assert_eq!(
+            secret_values("mongodb://admin:p#ss/wx@h/?token=t0ken&x=1"),
+            ["admin:p#ss/wx", "admin:p#ss", "admin:p", "p#ss/wx", "ss/wx", "t0ken", "p#ss"]
+        );
+    }
+
+    #[test]
+    fn uris_in_free_text_are_redacted_and_the_rest_is_kept() {
+        assert_eq!(
+            redact_text("invalid type: string \"mongodb://u:pw@h/x?token=t\", expected a map"),
+            "invalid type: string \"mongodb://****@h/x?token=****\", expected a map"
+        );
+        assert_eq!(
+            redact_text("target admin:pw@127.0.0.1:1 refused"),
+            "target ****@127.0.0.1:1 refused"
+        );
+        assert_eq!(redact_text("mail ops@example.com at 10:30"), "mail ops@example.com at 10:30");
     }
 
     #[test]

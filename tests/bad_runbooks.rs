@@ -66,6 +66,10 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-runbooks/bad-tcp-target.toml:29:10: services[1].target: service 'api' needs host:port, not "127.0.0.1:http""#,
     ),
     (
+        "bidi-override-in-title",
+        r#"error: tests/fixtures/bad-runbooks/bidi-override-in-title.toml:137:18: procedures[1].steps[0].title: text holds the bidirectional formatting character \u{202e} (U+202E), which could hide or reorder what a terminal shows; remove it"#,
+    ),
+    (
         "binary-invalid-utf8",
         r#"error: tests/fixtures/bad-runbooks/binary-invalid-utf8.toml:59:12: roles[1].person: binary data: byte 1140 (0xFF) is not UTF-8 text"#,
     ),
@@ -80,6 +84,10 @@ const EXPECTED: &[(&str, &str)] = &[
     (
         "comments-only",
         r#"error: tests/fixtures/bad-runbooks/comments-only.toml:1:1: plan: required key is missing"#,
+    ),
+    (
+        "control-escape-in-command",
+        r#"error: tests/fixtures/bad-runbooks/control-escape-in-command.toml:142:12: procedures[1].steps[0].commands[0].run: text holds the control character \r (U+000D), which could hide or reorder what a terminal shows; remove it"#,
     ),
     (
         "dangling-checklist",

@@ -38,6 +38,10 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-scenarios/bad-state.toml:13:9: injects[0].state: unknown value `DEAD`, expected one of `UP`, `DEGRADED`, `DOWN`, `UNKNOWN`"#,
     ),
     (
+        "control-escape-in-message",
+        r#"error: tests/fixtures/bad-scenarios/control-escape-in-message.toml:18:16: injects[1].message: text holds the control character \u{1b} (U+001B), which could hide or reorder what a terminal shows; remove it"#,
+    ),
+    (
         "duration-without-unit",
         r#"error: tests/fixtures/bad-scenarios/duration-without-unit.toml:17:6: injects[1].at: duration 10 has no unit; write it as a string like "10m" or "10h""#,
     ),

@@ -153,7 +153,7 @@ fn secrets_never_reach_the_output() {
         assert!(!stdout.contains(secret), "{secret} in stdout: {stdout}");
         assert!(!stderr.contains(secret), "{secret} in stderr: {stderr}");
     }
-    assert!(stdout.contains("admin:****@"), "{stdout}");
+    assert!(stdout.contains("mongodb://****@127.0.0.1"), "{stdout}");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_of(&out.stdout)["services"][0]["state"], "DOWN");
 }

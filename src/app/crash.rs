@@ -34,7 +34,9 @@ pub fn clear() {
     }
 }
 
-/// Chain our hook in front of the current one (ratatui's, which also restores the terminal).
+/// Chain our hook in front of the current one (the standard one, which prints the panic and
+/// ignores a stderr that is gone). Restoring the terminal here ignores errors: a dead terminal
+/// must not turn a panic into an abort.
 pub fn install_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

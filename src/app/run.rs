@@ -4,9 +4,8 @@
 use std::io::{self, IsTerminal};
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::event::Event as TermEvent;
 use crossterm::execute;
-use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 
 use tokio::sync::mpsc;
@@ -58,6 +57,72 @@ fn tty_gone() -> bool {
     rc > 0 && fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
 }
 
+/// Terminal events, read on a thread of their own. When the tty hangs up, crossterm's reader
+/// retries a read that keeps failing (EIO) or returning nothing, forever, inside one call: on
+/// the loop's thread that froze the console, its signals and its clock, and the process never
+/// ended. So this thread waits for input with its own `poll(2)`, which reports a hang-up, and
+/// calls crossterm only when there is input to read; should a hang-up still slip in between,
+/// crossterm can only hold this thread, and the loop notices the lost terminal itself (SIGHUP,
+/// or `tty_gone` on the next tick). The thread ends when the loop drops the receiver.
+fn spawn_event_reader() -> io::Result<mpsc::Receiver<io::Result<TermEvent>>> {
+    let (tx, rx) = mpsc::channel(256);
+    std::thread::Builder::new().name("terminal-events".into()).spawn(move || loop {
+        if tx.is_closed() {
+            return;
+        }
+        match stdin_ready(250) {
+            Ready::Nothing => continue,
+            Ready::Gone => {
+                let _ = tx.blocking_send(Err(io::ErrorKind::BrokenPipe.into()));
+                return;
+            }
+            Ready::Input => {}
+        }
+        // One read may hold several events (a paste, fast typing): hand on every one crossterm
+        // has parsed before waiting on the tty again.
+        let mut next = crossterm::event::read();
+        loop {
+            let failed = next.is_err();
+            if tx.blocking_send(next).is_err() || failed {
+                return;
+            }
+            match crossterm::event::poll(Duration::ZERO) {
+                Ok(true) => next = crossterm::event::read(),
+                Ok(false) => break,
+                Err(e) => next = Err(e),
+            }
+        }
+    })?;
+    Ok(rx)
+}
+
+enum Ready {
+    Input,
+    Gone,
+    Nothing,
+}
+
+/// Wait up to `ms` for input on stdin.
+fn stdin_ready(ms: i32) -> Ready {
+    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd; poll(2) only writes its revents.
+    let rc = unsafe { libc::poll(&mut fd, 1, ms) };
+    if rc < 0 {
+        return if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            Ready::Nothing
+        } else {
+            Ready::Gone
+        };
+    }
+    if fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        Ready::Gone
+    } else if fd.revents & libc::POLLIN != 0 {
+        Ready::Input
+    } else {
+        Ready::Nothing
+    }
+}
+
 /// Run the console until the operator quits, a signal arrives or the terminal goes away.
 pub async fn run(
     app: &mut App,
@@ -73,11 +138,14 @@ pub async fn run_with_tick(
     probes: Option<mpsc::Receiver<ProbeUpdate>>,
     tick: Duration,
 ) -> io::Result<QuitReason> {
-    // Raw mode, the alternate screen and ratatui's panic hook; then our own backend, which
-    // sends far fewer bytes per frame than the default one (see `term`).
-    drop(ratatui::try_init()?);
-    let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
+    // Raw mode and the alternate screen, then our own backend, which sends far fewer bytes per
+    // frame than the default one (see `term`). Not `ratatui::try_init`: its panic hook reports
+    // a failed restore with `eprintln!`, which panics again when the terminal is gone and
+    // aborts the process; `crash::install_hook` restores the terminal quietly instead.
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
     super::crash::install_hook();
+    let mut terminal = ratatui::Terminal::new(super::term::LeanBackend::new(io::stdout()))?;
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
@@ -91,13 +159,16 @@ async fn event_loop(
     mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
     period: Duration,
 ) -> io::Result<QuitReason> {
-    let mut keys = EventStream::new();
+    let mut keys = spawn_event_reader()?;
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigquit = signal(SignalKind::quit())?;
+    // crossterm turns SIGWINCH into a resize event only while it waits on the tty itself, which
+    // `spawn_event_reader` no longer lets it do: take the signal here.
+    let mut sigwinch = signal(SignalKind::window_change())?;
     loop {
         if let Some(reason) = app.quit {
             return Ok(reason);
@@ -124,7 +195,7 @@ async fn event_loop(
                     None => std::future::pending().await,
                 }
             } => app.drain_outcomes(),
-            ev = keys.next() => match ev {
+            ev = keys.recv() => match ev {
                 Some(Ok(TermEvent::Key(k))) => app.on_key(k),
                 Some(Ok(TermEvent::Paste(s))) => app.on_paste(&s),
                 Some(Ok(TermEvent::Resize(..))) => {
@@ -147,6 +218,10 @@ async fn event_loop(
             _ = sigterm.recv() => app.end(QuitReason::Terminate),
             _ = sighup.recv() => app.end(QuitReason::Hangup),
             _ = sigquit.recv() => app.end(QuitReason::QuitSignal),
+            _ = sigwinch.recv() => {
+                let _ = terminal.autoresize();
+                app.dirty = true;
+            }
         }
     }
 }

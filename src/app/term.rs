@@ -255,8 +255,13 @@ impl<W: Write> Backend for LeanBackend<W> {
             let sym = cell.symbol();
             self.buf.extend_from_slice(sym.as_bytes());
             let w = sym.width() as u16;
-            // After the last column the cursor waits to wrap: treat it as unknown.
-            self.cursor = (w >= 1 && x + w < width).then_some((x + w, y));
+            // After the last column the cursor waits to wrap: treat it as unknown. So it is after
+            // a cluster of several code points (a flag, a ZWJ family, a skin tone, VS16): how
+            // wide a terminal draws those varies (tmux 3.3 draws "❤️" in one cell, "👍🏽" in
+            // four), and a cursor trusted past one would shift the rest of the row, the right
+            // pane with it. The next cell is then addressed absolutely.
+            let one_code_point = sym.chars().nth(1).is_none();
+            self.cursor = (one_code_point && w >= 1 && x + w < width).then_some((x + w, y));
         }
         if self.pen != PLAIN {
             sgr(&mut self.buf, self.pen, PLAIN);
@@ -279,11 +284,14 @@ impl<W: Write> Backend for LeanBackend<W> {
         Ok(())
     }
 
+    /// Never fails. Terminal's Drop calls this and reports an error with `eprintln!`, which
+    /// panics when stderr is the terminal that is gone (SSH dropped, pane closed); a cursor
+    /// that cannot be shown is on a terminal nobody sees any more.
     fn show_cursor(&mut self) -> io::Result<()> {
         // Also called from Terminal's Drop, where no flush follows: write it now.
-        self.write_out()?;
         self.cursor_hidden = Some(false);
-        self.inner.show_cursor()
+        let _ = self.write_out().and_then(|()| self.inner.show_cursor());
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
@@ -358,6 +366,65 @@ mod tests {
         out.clear();
         sgr(&mut out, dim_gray, PLAIN);
         assert_eq!(out, b"\x1b[m");
+    }
+
+    /// A terminal that counts the width of emoji clusters per code point (vt100 here; tmux for
+    /// some of them) still shows whatever follows such a cluster in its own column.
+    #[test]
+    fn clusters_of_several_code_points_never_shift_the_rest_of_the_row() {
+        use ratatui::layout::Rect;
+        use ratatui::widgets::Paragraph;
+        use ratatui::Terminal;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.lock().expect("lock").extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Shared::default();
+        let backend = LeanBackend::new(sink.clone());
+        backend.width.set(40);
+        let area = Rect::new(0, 0, 40, 3);
+        let mut term = Terminal::with_options(
+            backend,
+            ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) },
+        )
+        .expect("terminal");
+        let left = ["a🇨🇳b👩\u{200d}👩\u{200d}👧c", "❤\u{fe0f} heart", "👍🏽 thumb 数据"];
+        term.draw(|f| {
+            for (y, text) in left.iter().enumerate() {
+                let row = |x, w| Rect::new(x, y as u16, w, 1);
+                f.render_widget(Paragraph::new(*text), row(0, 20));
+                f.render_widget(Paragraph::new("│right pane"), row(20, 20));
+            }
+        })
+        .expect("draw");
+        drop(term);
+        let bytes = sink.0.lock().expect("lock").clone();
+        let n = |v: u16| std::num::NonZeroU16::new(v).expect("non-zero");
+        let mut vt = vt100::Parser::new(n(3), n(40), 0);
+        vt.process(&bytes);
+        for y in 0..3 {
+            let cell = |x| match vt.screen().cell(y, x).map(|c| c.contents()) {
+                Some("") => " ".to_string(),
+                Some(c) => c.to_string(),
+                None => String::new(),
+            };
+            let right: String = (20..31).map(cell).collect();
+            assert_eq!(
+                right,
+                "│right pane",
+                "row {y}: {:?}",
+                vt.screen().rows(0, 40).nth(y as usize)
+            );
+        }
     }
 
     /// What the terminal shows after the lean bytes equals what ratatui drew.

@@ -29,7 +29,7 @@ fn report(result: Result<runbook::Loaded, Vec<runbook::source::Diagnostic>>, nam
         Ok(loaded) => {
             let rb = &loaded.runbook;
             let steps: usize = rb.procedures.iter().map(|p| p.steps.len()).sum();
-            println!(
+            outln!(
                 "ok: {name}: {} procedures, {steps} steps, {} functions, {} services",
                 rb.procedures.len(),
                 rb.functions.len(),
@@ -39,7 +39,7 @@ fn report(result: Result<runbook::Loaded, Vec<runbook::source::Diagnostic>>, nam
         }
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!("{name}: {} problem(s)", diags.len());
+            errln!("{name}: {} problem(s)", diags.len());
             exit::USAGE
         }
     }
@@ -51,7 +51,7 @@ fn report_scenario(
 ) -> i32 {
     match result {
         Ok(sc) => {
-            println!(
+            outln!(
                 "ok: {name}: scenario \"{}\", {} injects, runbook {}",
                 sc.file.scenario.title,
                 sc.file.injects.len(),
@@ -61,7 +61,7 @@ fn report_scenario(
         }
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!("{name}: {} problem(s)", diags.len());
+            errln!("{name}: {} problem(s)", diags.len());
             exit::USAGE
         }
     }

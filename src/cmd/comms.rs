@@ -22,7 +22,7 @@ pub struct CommsArgs {
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -87,13 +87,13 @@ pub fn run(g: &Global, cfg: &ConfigFile, a: CommsArgs) -> i32 {
         }
     }
     let filled = comms::fill(template, &inc, rb, &values, local_tz());
-    print!("{}", filled.text);
+    out!("{}", filled.text);
     if !filled.text.ends_with('\n') {
-        println!();
+        outln!();
     }
     for b in &filled.blanks {
         let label = fields.iter().find(|f| &f.id == b).map(|f| f.label.as_str()).unwrap_or(b);
-        eprintln!("blank: [{label}] — fill it with --set {b}=...");
+        errln!("blank: [{label}] — fill it with --set {b}=...");
     }
     match a.channel {
         Some(channel) => record_sent(&store, &id, template_id, &channel, filled.text),
@@ -111,11 +111,11 @@ fn record_sent(store: &Store, id: &str, template: &str, channel: &str, text: Str
         EventKind::CommsSent { template: template.to_string(), channel: channel.to_string(), text };
     match super::incident::submit_once(&mut session, Command::Record(kind)) {
         Ok(()) => {
-            eprintln!("recorded in {id} as sent via {channel}");
+            errln!("recorded in {id} as sent via {channel}");
             exit::OK
         }
         Err((code, e)) => {
-            eprintln!("error: the message was printed but not recorded: {e}");
+            errln!("error: the message was printed but not recorded: {e}");
             code
         }
     }
@@ -163,7 +163,7 @@ fn list(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
             Err(code) => return code,
         },
     };
-    print!("{}", listing(&loaded.runbook, inc.as_ref(), chrono::Utc::now(), local_tz()));
+    out!("{}", listing(&loaded.runbook, inc.as_ref(), chrono::Utc::now(), local_tz()));
     exit::OK
 }
 

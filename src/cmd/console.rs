@@ -31,7 +31,7 @@ pub fn resume(g: &Global, cfg: &ConfigFile, id: Option<&str>) -> i32 {
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -195,7 +195,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
     let reason = match outcome {
         Ok(reason) => reason,
         Err(e) => {
-            eprintln!("error: terminal: {e}");
+            errln!("error: terminal: {e}");
             QuitReason::TerminalLost
         }
     };
@@ -246,7 +246,7 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("error: cannot start the runtime: {e}");
+            errln!("error: cannot start the runtime: {e}");
             exit::FAILED
         })
 }
@@ -263,7 +263,7 @@ fn finish(app: &mut App, store: &Store, reason: QuitReason) {
         return;
     }
     if let Some(n) = unsettled {
-        eprintln!(
+        errln!(
             "error: {n} action(s) were still being written to the journal after {}s; they are \
              not in the record (the journal has everything that was reported saved)",
             SETTLE.as_secs()
@@ -276,13 +276,13 @@ fn finish(app: &mut App, store: &Store, reason: QuitReason) {
             } else {
                 "still open; `drconsole resume` continues it"
             };
-            println!("incident {}: {state}", inc.id());
+            outln!("incident {}: {state}", inc.id());
             for p in paths {
-                println!("record: {}", p.display());
+                outln!("record: {}", p.display());
             }
-            println!("journal head: {}", head.unwrap_or_default());
+            outln!("journal head: {}", head.unwrap_or_default());
         }
-        Err(e) => eprintln!("error: the record could not be written: {e}"),
+        Err(e) => errln!("error: the record could not be written: {e}"),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::store::Store;
 pub const MAX_SPEED: f64 = 3600.0;
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -32,7 +32,7 @@ pub fn list() -> i32 {
         let title = scenario::from_text(name, text, Origin::Shipped, None)
             .map(|s| s.file.scenario.title)
             .unwrap_or_else(|_| "(does not load)".to_string());
-        println!("{name:<26} {title}");
+        outln!("{name:<26} {title}");
     }
     exit::OK
 }
@@ -128,7 +128,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     let (sc, name) = match resolve(spec, g.runbook.as_deref()) {
         Ok(x) => x,
         Err(lines) => {
-            lines.iter().for_each(|l| eprintln!("error: {l}"));
+            lines.iter().for_each(|l| errln!("error: {l}"));
             return exit::USAGE;
         }
     };
@@ -178,7 +178,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     let reason = match outcome {
         Ok(reason) => reason,
         Err(e) => {
-            eprintln!("error: terminal: {e}");
+            errln!("error: terminal: {e}");
             QuitReason::TerminalLost
         }
     };
@@ -196,17 +196,17 @@ fn finish(app: &mut App, store: &Store, clock: &GameClock, reason: QuitReason) {
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
     }
-    println!("drill {}: {}", inc.id(), if inc.closed_at.is_some() { "closed" } else { "ended" });
+    outln!("drill {}: {}", inc.id(), if inc.closed_at.is_some() { "closed" } else { "ended" });
     match record {
-        Ok(paths) => paths.iter().for_each(|p| println!("record: {}", p.display())),
-        Err(e) => eprintln!("error: the record could not be written: {e}"),
+        Ok(paths) => paths.iter().for_each(|p| outln!("record: {}", p.display())),
+        Err(e) => errln!("error: the record could not be written: {e}"),
     }
     match card {
         Ok((card, paths)) => {
-            paths.iter().for_each(|p| println!("scorecard: {}", p.display()));
-            scorecard::summary_lines(&card).iter().for_each(|l| println!("{l}"));
+            paths.iter().for_each(|p| outln!("scorecard: {}", p.display()));
+            scorecard::summary_lines(&card).iter().for_each(|l| outln!("{l}"));
         }
-        Err(e) => eprintln!("error: the scorecard could not be written: {e}"),
+        Err(e) => errln!("error: the scorecard could not be written: {e}"),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::store::Store;
 
 /// Print an error and give the usage/configuration exit code.
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -110,10 +110,10 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(e) => return fail(e),
     };
     if let Err(e) = IncidentSession::declare(loaded, Box::new(sink), stamper, decl) {
-        eprintln!("error: the declaration could not be saved: {e}");
+        errln!("error: the declaration could not be saved: {e}");
         return exit::FAILED;
     }
-    println!("{id}");
+    outln!("{id}");
     exit::OK
 }
 
@@ -123,7 +123,7 @@ pub fn open_session(store: &Store, id: &str) -> Result<IncidentSession, String> 
     let loaded = Arc::new(store.runbook(id)?);
     let opened = store.open(id)?;
     for w in &opened.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
     IncidentSession::resume(loaded, Box::new(opened.sink), stamper, opened.events)
@@ -135,7 +135,7 @@ pub fn submit_once(session: &mut IncidentSession, cmd: Command) -> Result<(), (i
     match session.submit(cmd) {
         Ok(_) => {
             if let Some(alarm) = session.alarm() {
-                eprintln!("warning: {alarm}");
+                errln!("warning: {alarm}");
             }
             Ok(())
         }
@@ -180,11 +180,11 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     };
     match submit_once(&mut session, Command::Note { text }) {
         Ok(()) => {
-            println!("noted in {id} (head {})", session.head().unwrap_or_default());
+            outln!("noted in {id} (head {})", session.head().unwrap_or_default());
             exit::OK
         }
         Err((code, e)) => {
-            eprintln!("error: the note was not saved: {e}");
+            errln!("error: the note was not saved: {e}");
             code
         }
     }
@@ -199,7 +199,7 @@ pub fn use_cmd(g: &Global, id: Option<&str>, clear: bool) -> i32 {
     if clear {
         return match store.pin(None) {
             Ok(()) => {
-                println!("no incident pinned");
+                outln!("no incident pinned");
                 exit::OK
             }
             Err(e) => fail(e),
@@ -208,11 +208,11 @@ pub fn use_cmd(g: &Global, id: Option<&str>, clear: bool) -> i32 {
     let Some(id) = id else {
         return match store.pinned() {
             Ok(Some(id)) => {
-                println!("{id}");
+                outln!("{id}");
                 exit::OK
             }
             Ok(None) => {
-                println!("no incident pinned");
+                outln!("no incident pinned");
                 exit::OK
             }
             Err(e) => fail(e),
@@ -224,7 +224,7 @@ pub fn use_cmd(g: &Global, id: Option<&str>, clear: bool) -> i32 {
     };
     match store.pin(Some(&id)) {
         Ok(()) => {
-            println!("pinned {id}: commands without an id now mean it (`drconsole use --clear`)");
+            outln!("pinned {id}: commands without an id now mean it (`drconsole use --clear`)");
             exit::OK
         }
         Err(e) => fail(e),
@@ -247,11 +247,11 @@ pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
     };
     match submit_once(&mut session, cmd) {
         Ok(()) => {
-            println!("corrected {id} (head {})", session.head().unwrap_or_default());
+            outln!("corrected {id} (head {})", session.head().unwrap_or_default());
             exit::OK
         }
         Err((code, e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             code
         }
     }
@@ -280,7 +280,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
             })
         }));
         match serde_json::to_string_pretty(&rows) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => crate::out::print_json(&s),
             Err(e) => return fail(e),
         }
         return code;
@@ -292,13 +292,18 @@ pub fn list(g: &Global, json: bool) -> i32 {
         if drills && rows.is_empty() && broken.is_empty() {
             continue;
         }
-        println!("{title}");
-        println!(
+        outln!("{title}");
+        outln!(
             "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
-            "ID", "L", "TYPE", "T0", "STATE", "DURATION"
+            "ID",
+            "L",
+            "TYPE",
+            "T0",
+            "STATE",
+            "DURATION"
         );
         if rows.is_empty() && broken.is_empty() {
-            println!("  (none in {})", store.root.display());
+            outln!("  (none in {})", store.root.display());
         }
         for s in rows {
             let state = if s.drill {
@@ -310,7 +315,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
             } else {
                 &s.state
             };
-            println!(
+            outln!(
                 "  {:<26} {:>2} {:<20} {:<16} {:<7} {:>9}",
                 s.id,
                 s.level,
@@ -321,7 +326,7 @@ pub fn list(g: &Global, json: bool) -> i32 {
             );
         }
         for u in broken {
-            println!("  {:<26} unreadable: {}", u.id, u.reason);
+            outln!("  {:<26} unreadable: {}", u.id, u.reason);
         }
     }
     code
@@ -333,7 +338,7 @@ pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), St
     let path = Store::journal_path(&dir)?;
     let (events, warnings) = crate::store::read_events(&path)?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let loaded = store.runbook(id)?;
     let inc = Incident::replay(&loaded.runbook, &events)
@@ -348,7 +353,7 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
     let dest = out.unwrap_or(Path::new("-"));
     match crate::files::write_out(dest, body.as_bytes()) {
         Ok(Written::File) => {
-            eprintln!("wrote {}", dest.display());
+            errln!("wrote {}", dest.display());
             exit::OK
         }
         Ok(Written::Stdout | Written::Through) => exit::OK,
@@ -359,7 +364,7 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
                 None => "standard output".to_string(),
                 Some(p) => p.display().to_string(),
             };
-            eprintln!("error: cannot write {shown}: {e}");
+            errln!("error: cannot write {shown}: {e}");
             if e.kind() == std::io::ErrorKind::InvalidInput {
                 exit::USAGE
             } else {
@@ -422,7 +427,7 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
     let path = match Store::journal_path(&dir) {
         Ok(p) => p,
         Err(e) => {
-            println!("BROKEN: {id}: {e}");
+            outln!("BROKEN: {id}: {e}");
             return exit::FAILED;
         }
     };
@@ -430,10 +435,10 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
     let mut code = exit::OK;
     match &report.first_broken {
         None => {
-            println!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
+            outln!("ok: {id}: {} events, chain intact, head {}", report.entries, report.head);
         }
         Some(b) => {
-            println!(
+            outln!(
                 "BROKEN: {id}: line {}{}: {}; the {} events before it verify",
                 b.line,
                 b.seq.map(|s| format!(" (seq {s})")).unwrap_or_default(),
@@ -445,14 +450,14 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
     }
     // The record is rebuilt with the runbook copy: it is a fact the record depends on too.
     match crate::store::verify_runbook_copy(&dir, &path) {
-        Ok(line) => println!("ok: {line}"),
+        Ok(line) => outln!("ok: {line}"),
         Err(line) => {
-            println!("BROKEN: {line}");
+            outln!("BROKEN: {line}");
             code = exit::FAILED;
         }
     }
     if let Some(bytes) = report.unfinished_tail {
-        println!(
+        outln!(
             "warning: {id}: the journal ends in an unfinished line ({bytes} bytes after event {}): \
              a write cut short by a crash, or a copy cut mid-line. Those bytes were never an \
              acknowledged event; the next append cuts them.",
@@ -464,9 +469,9 @@ pub fn verify_cmd(g: &Global, id: Option<&str>, strict: bool, anchor: Option<&st
     }
     if let Some(a) = &anchor {
         match report.anchor_seq {
-            Some(seq) => println!("ok: {id}: head {a} is event {seq} of the chain"),
+            Some(seq) => outln!("ok: {id}: head {a} is event {seq} of the chain"),
             None => {
-                println!(
+                outln!(
                     "BROKEN: {id}: head {a} is not in the chain: the journal was rewritten or \
                      cut after that head was saved, or the head belongs to another incident"
                 );

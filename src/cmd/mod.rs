@@ -22,6 +22,6 @@ use crate::runbook::source::Diagnostic;
 /// Print located problems to stderr, one per line.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("error: {d}");
+        errln!("error: {d}");
     }
 }

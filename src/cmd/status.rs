@@ -36,7 +36,7 @@ pub fn run(
         Ok(s) => s,
         Err(e) => {
             for line in e.lines() {
-                eprintln!("error: {line}");
+                errln!("error: {line}");
             }
             return exit::USAGE;
         }
@@ -44,7 +44,7 @@ pub fn run(
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime: {e}");
             return exit::FAILED;
         }
     };
@@ -69,13 +69,13 @@ async fn rounds(services: Vec<ResolvedService>, json: bool, watch: Option<Durati
             monitors.services().zip(statuses.iter()).collect();
         code = if all_up(&statuses) { exit::OK } else { exit::FAILED };
         match (json, watch.is_some()) {
-            (true, false) => println!("{:#}", document(&rows, now)),
-            (true, true) => println!("{}", document(&rows, now)),
+            (true, false) => crate::out::print_json(&format!("{:#}", document(&rows, now))),
+            (true, true) => crate::out::print_json(&document(&rows, now).to_string()),
             (false, _) => {
                 if !first {
-                    println!();
+                    outln!();
                 }
-                print!("{}", table(&rows, now));
+                out!("{}", table(&rows, now));
             }
         }
         first = false;
@@ -160,8 +160,7 @@ fn row(service: &str, state: &str, latency: &str, detail: &str) -> String {
 
 /// One line of the table, cut by display width (never mid-character) to fit 80 columns.
 fn push_line(out: &mut String, line: &str) {
-    let clean: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    out.push_str(text::truncate(&clean, WIDTH).trim_end());
+    out.push_str(text::truncate(line, WIDTH).trim_end());
     out.push('\n');
 }
 
@@ -207,7 +206,7 @@ mod tests {
         assert_eq!(doc["checked_at"], "2026-11-28T10:00:00.000Z");
         assert_eq!(doc["all_up"], true);
         let s = &doc["services"][0];
-        assert_eq!(s["target"], "mongodb://u:****@127.0.0.1:1/x");
+        assert_eq!(s["target"], "mongodb://****@127.0.0.1:1/x");
         assert_eq!(s["latency_ms"], 1.5);
         assert_eq!(s["state"], "UP");
 

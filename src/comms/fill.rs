@@ -94,10 +94,14 @@ pub fn local_time(t: DateTime<Utc>, tz: FixedOffset) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M (UTC%:z)").to_string()
 }
 
-/// Text typed by an operator goes to terminals and the clipboard: no control characters
-/// (an ESC could drive the terminal); line breaks stay.
+/// Text typed by an operator becomes the message that is sent, printed and journalled as sent:
+/// no control characters or bidi overrides (an ESC could drive a terminal, `safe_text`), so
+/// the text printed and the text recorded are the same; line breaks stay.
 fn clean(value: &str) -> String {
-    value.chars().map(|c| if c.is_control() && c != '\n' { ' ' } else { c }).collect()
+    value
+        .chars()
+        .map(|c| if crate::safe_text::is_unsafe(c) && c != '\n' { ' ' } else { c })
+        .collect()
 }
 
 /// Fill `template`. `operator_values` maps field ids to text: a non-blank value wins over the

@@ -179,10 +179,22 @@ fn osc52_round_trips_and_wraps_for_tmux() {
 
     let big = "x".repeat(osc52::MAX_BYTES + 1);
     let err = osc52(&big).unwrap_err();
-    assert_eq!(err.bytes, osc52::MAX_BYTES + 1);
+    assert_eq!(
+        err,
+        osc52::Refused::TooLarge { bytes: osc52::MAX_BYTES + 1, max: osc52::MAX_BYTES }
+    );
     assert!(osc52_tmux(&big).is_err());
     let edge = osc52(&"x".repeat(osc52::MAX_BYTES)).unwrap();
     assert!(edge.len() <= 100_000 + 8, "{}", edge.len());
+}
+
+#[test]
+fn osc52_refuses_hidden_characters() {
+    assert!(osc52("line one\n\tline two").is_ok());
+    let err = osc52("evil\r\u{1b}[2K echo harmless").unwrap_err();
+    assert_eq!(err, osc52::Refused::Hidden { shown: "\\r (U+000D)".into() });
+    assert!(err.to_string().starts_with("not copied: the text holds the control character \\r"));
+    assert!(osc52_tmux("a\u{202e}b").is_err());
 }
 
 #[test]

@@ -9,11 +9,9 @@ use reqwest::{Client, Method, StatusCode};
 use tokio::time::Instant;
 
 use super::words::{format_duration, io_cause, lower_first, one_line};
-use super::Attempt;
+use super::{Attempt, OUTPUT_LIMIT};
 use crate::runbook::model::Service;
 
-/// Read at most this much of a body when looking for `body-contains`.
-const BODY_LIMIT: usize = 1 << 20;
 /// Backstop past reqwest's own timeout, in case a layer below ignores it.
 const GRACE: Duration = Duration::from_millis(500);
 
@@ -169,11 +167,14 @@ fn new_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String
     b.build().map_err(|e| format!("cannot set up HTTP client: {}", lower_first(&e.to_string())))
 }
 
+/// At most `OUTPUT_LIMIT` bytes of the body, read as it streams in; an endless body is cut
+/// there and `body-contains` looks at that prefix.
 async fn read_limited(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
-        body.extend_from_slice(&chunk);
-        if body.len() >= BODY_LIMIT {
+        let room = OUTPUT_LIMIT - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= OUTPUT_LIMIT {
             break;
         }
     }

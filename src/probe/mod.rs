@@ -17,6 +17,11 @@ mod scrub;
 mod tcp;
 mod words;
 
+/// The most a probe keeps of what a peer or a program sends (a command's stdout and stderr, an
+/// HTTP body): a probe needs a first line or a short needle, and an endless stream (`yes`, a
+/// misbehaving server) must not grow memory. The rest is read and discarded, or not read.
+pub const OUTPUT_LIMIT: usize = 64 * 1024;
+
 pub use attempt::Attempt;
 pub use debounce::{Debouncer, DEFAULT_FALL, DEFAULT_RISE};
 pub use health::{host_cut_off, Health, ProbeUpdate, ServiceStatus, Transition, HISTORY_LEN};

@@ -86,10 +86,10 @@ pub fn lower_first(s: &str) -> String {
 }
 
 /// At most `max` chars of the first non-blank line of `s`, control characters (terminal
-/// escapes from another program's output) turned into spaces.
+/// escapes from another program's output) shown escaped (`safe_text`).
 pub fn one_line(s: &str, max: usize) -> String {
     let line = s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let line = crate::safe_text::visible_line(line);
     if line.chars().count() <= max {
         line.to_string()
     } else {
@@ -123,6 +123,6 @@ mod tests {
         assert_eq!(io_cause(&wrapped).as_deref(), Some("connection refused"));
         assert_eq!(one_line("\n  first  \nsecond", 80), "first");
         assert_eq!(one_line("abcdef", 4), "abc…");
-        assert_eq!(one_line("a\x1b[2Jb", 80), "a [2Jb");
+        assert_eq!(one_line("a\x1b[2Jb", 80), "a\\u{1b}[2Jb");
     }
 }

@@ -13,9 +13,10 @@ pub fn file_stem(at: DateTime<Utc>, incident_id: &str) -> String {
     format!("{}-{incident_id}", at.format("%Y-%m-%dT%H-%M-%SZ"))
 }
 
-/// The response record in both forms.
+/// The response record in both forms, made safe to show (`safe_text`): it quotes notes, names
+/// and runbook text, and is printed to terminals as well as saved.
 pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (String, String) {
-    let md = response::markdown(f, rb, tz);
+    let md = crate::safe_text::visible(&response::markdown(f, rb, tz)).into_owned();
     let json = serde_json::to_string_pretty(&serde_json::json!({
         "kind": "response-record",
         "title": rb.forms.record.title,
@@ -27,5 +28,5 @@ pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (Stri
         "facts": f,
     }))
     .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    (md, json)
+    (md, crate::safe_text::json(&json).into_owned())
 }

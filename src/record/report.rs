@@ -39,7 +39,12 @@ pub fn successes(f: &Facts) -> Vec<String> {
         .collect()
 }
 
+/// The report, made safe to show (`safe_text`): it quotes notes, reasons and names.
 pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
+    crate::safe_text::visible(&report_text(f, rb, tz)).into_owned()
+}
+
+fn report_text(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
     let w = i18n::record_words(f.lang);
     let form = &rb.forms.report;
     let mut o = String::new();

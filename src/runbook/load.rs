@@ -170,6 +170,7 @@ fn too_deep(text: &str) -> Option<usize> {
 pub fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
     precheck(name, text)?;
     let source = Source::parse(name, text)?;
+    super::hidden_chars::check(&source)?;
     deserialize(&source)
 }
 
@@ -257,6 +258,7 @@ fn single_tables(source: &Source) -> Result<(), Diagnostic> {
 pub fn from_text(name: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     precheck(name, text).map_err(|d| vec![d])?;
     let source = Source::parse(name, text).map_err(|d| vec![d])?;
+    super::hidden_chars::check(&source).map_err(|d| vec![d])?;
     single_tables(&source).map_err(|d| vec![d])?;
     let runbook: Runbook = deserialize(&source).map_err(|d| vec![d])?;
     let problems = validate::validate(&runbook, &source);

@@ -2,6 +2,7 @@
 
 pub mod duration;
 pub mod forms;
+pub mod hidden_chars;
 pub mod load;
 pub mod model;
 pub mod percent;

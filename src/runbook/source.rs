@@ -496,18 +496,15 @@ pub fn diag_at(
     msg: &str,
 ) -> Diagnostic {
     let (line, column) = line_col(text, offset);
+    let key = key.map(|k| one_line(&k));
     Diagnostic { file: file.to_string(), line, column, key, message: one_line(msg) }
 }
 
 /// Messages quote the author's text, which may hold newlines or control characters; a
-/// diagnostic is one line of output, so those are shown escaped.
+/// diagnostic is one line of output, so those are shown escaped. A quoted value may also be a
+/// URI with a password (a config type error quotes it): credentials are redacted.
 fn one_line(msg: &str) -> String {
-    if !msg.contains(char::is_control) {
-        return msg.to_string();
-    }
-    msg.chars()
-        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
+    crate::target::redact_text(&crate::safe_text::visible_line(msg))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::declare::{DeclareForm, Field};
 use super::text::{fit, truncate, width};
 use super::Ctx;
 use crate::i18n;
+use crate::safe_text::visible_line;
 
 const LABEL_W: usize = 14;
 
@@ -149,7 +150,7 @@ fn text_row(
     let value_style = if focused { th.selection } else { th.text };
     lines.push(Line::from(vec![
         Span::styled(format!("{marker}{}", fit(label_text, LABEL_W)), style),
-        Span::styled(format!("[{value}{cursor}]"), value_style),
+        Span::styled(format!("[{}{cursor}]", visible_line(value)), value_style),
     ]));
 }
 

@@ -10,6 +10,7 @@ use super::text::width;
 use super::Ctx;
 use crate::incident::timers::{self, Phase};
 use crate::incident::Incident;
+use crate::safe_text::visible_line;
 
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let ui = ctx.ui();
@@ -38,7 +39,13 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let since_t0 = timers::hms(inc.closed_at.unwrap_or(ctx.now) - inc.decl.t0);
     let mut parts: Vec<(Span, u8)> = vec![
         (Span::styled(format!(" {} ", inc.id()), th.header), 1),
-        (Span::styled(format!("{}{} {dtype} ", ui.level, inc.decl.level), th.header), 0),
+        (
+            Span::styled(
+                format!("{}{} {} ", ui.level, inc.decl.level, visible_line(dtype)),
+                th.header,
+            ),
+            0,
+        ),
         (Span::styled(format!("T0+{since_t0} "), th.header), 0),
     ];
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {

@@ -1,28 +1,45 @@
-//! Display-width helpers. CJK characters take two cells; strings are never cut by bytes or
-//! chars to fit a width, and never in the middle of a character.
+//! Display-width helpers. Widths are counted per grapheme cluster, as ratatui's buffer counts
+//! them: a flag (two regional indicators) or a ZWJ family emoji is one cluster of two cells,
+//! not the sum of its code points. Strings are never cut inside a cluster. Text is made safe
+//! first (`safe_text::visible_line`): a control character or bidi override is shown as its
+//! escape, and measured as such.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::safe_text::visible_line;
+
+fn cluster_width(g: &str) -> usize {
+    UnicodeWidthStr::width(g)
+}
+
+fn clusters_width(s: &str) -> usize {
+    s.graphemes(true).map(cluster_width).sum()
+}
 
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    clusters_width(&visible_line(s))
 }
 
 /// The longest prefix of `s` that fits in `max` cells, with `…` when something was cut.
 pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
+    let s: Cow<str> = visible_line(s);
+    if clusters_width(&s) <= max {
+        return s.into_owned();
     }
     if max == 0 {
         return String::new();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = cluster_width(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -32,7 +49,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// `s` truncated or padded with spaces to exactly `cells` cells.
 pub fn fit(s: &str, cells: usize) -> String {
     let mut t = truncate(s, cells);
-    let w = width(&t);
+    let w = clusters_width(&t);
     t.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
     t
 }
@@ -40,8 +57,12 @@ pub fn fit(s: &str, cells: usize) -> String {
 /// Right-aligned in exactly `cells` cells.
 pub fn fit_right(s: &str, cells: usize) -> String {
     let t = truncate(s, cells);
-    let pad = cells.saturating_sub(width(&t));
+    let pad = cells.saturating_sub(clusters_width(&t));
     format!("{}{t}", " ".repeat(pad))
+}
+
+fn is_word_char(g: &str) -> bool {
+    g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric()
 }
 
 /// Greedy wrap by display width. CJK text breaks anywhere (it has no spaces); a Latin word is
@@ -50,15 +71,15 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines = Vec::new();
     for para in s.split('\n') {
+        let para = visible_line(para.strip_suffix('\r').unwrap_or(para));
         let mut line = String::new();
         let mut used = 0;
-        for c in para.chars() {
-            let w = c.width().unwrap_or(0);
+        for g in para.graphemes(true) {
+            let w = cluster_width(g);
             if used + w > max {
                 let carry = match line.rfind(' ') {
                     Some(sp)
-                        if c.is_ascii_alphanumeric()
-                            && line[sp + 1..].chars().all(|x| x.is_ascii_alphanumeric()) =>
+                        if is_word_char(g) && line[sp + 1..].graphemes(true).all(is_word_char) =>
                     {
                         let tail = line[sp + 1..].to_string();
                         line.truncate(sp);
@@ -67,10 +88,10 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
                     _ => String::new(),
                 };
                 lines.push(std::mem::take(&mut line));
-                used = width(&carry);
+                used = clusters_width(&carry);
                 line = carry;
             }
-            line.push(c);
+            line.push_str(g);
             used += w;
         }
         lines.push(line);
@@ -78,9 +99,12 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// Remove the last character (whole grapheme-ish: one `char`) for backspace in text inputs.
+/// Remove the last grapheme cluster (a whole flag or emoji, one CJK character) for backspace
+/// in text inputs.
 pub fn pop_char(s: &mut String) {
-    s.pop();
+    if let Some((at, _)) = s.grapheme_indices(true).next_back() {
+        s.truncate(at);
+    }
 }
 
 #[cfg(test)]
@@ -112,5 +136,36 @@ mod tests {
         let mut s = "备份失败".to_string();
         pop_char(&mut s);
         assert_eq!(s, "备份失");
+        let mut s = "ok 👩\u{200d}👩\u{200d}👧".to_string();
+        pop_char(&mut s);
+        assert_eq!(s, "ok ");
+    }
+
+    #[test]
+    fn flags_and_zwj_sequences_are_one_cluster_each() {
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(width("🇨🇳"), 2);
+        assert_eq!(width(family), 2);
+        assert_eq!(width(&format!("a{family}🇨🇳b")), 6);
+        // Never half a flag or half a family.
+        assert_eq!(truncate("🇨🇳🇨🇳x", 4), "🇨🇳…");
+        assert_eq!(truncate(&format!("{family}{family}x"), 4), format!("{family}…"));
+        assert_eq!(fit(family, 4), format!("{family}  "));
+        assert_eq!(fit_right("🇨🇳", 3), " 🇨🇳");
+        assert_eq!(
+            wrap(&format!("{family}{family}{family}"), 4),
+            vec![format!("{family}{family}"), family.to_string()]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_and_measured_escaped() {
+        assert_eq!(
+            truncate("evil\r\u{1b}[2K echo harmless", 80),
+            "evil\\r\\u{1b}[2K echo harmless"
+        );
+        assert_eq!(width("a\u{1b}b"), 8);
+        assert_eq!(fit("\u{202e}ab", 10), "\\u{202e}ab");
+        assert_eq!(wrap("one\r\ntwo\u{7}", 20), vec!["one", "two\\u{7}"]);
     }
 }

@@ -106,3 +106,21 @@ pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// A valid runbook (the bad-runbook fixtures' base, without its one defect) whose two services
+/// (`mongodb` and `api`, both referenced elsewhere in it) are replaced by `services`, written
+/// to `dir/runbook.toml`.
+pub fn runbook_with_services(dir: &std::path::Path, services: &str) -> std::path::PathBuf {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bad-runbooks/bad-http-method.toml"
+    ))
+    .unwrap()
+    .replace("method = \"FETCH\"\n", "");
+    let start = base.find("[[services]]").unwrap();
+    let end = base.find("[[disaster-types]]").unwrap();
+    let text = format!("{}{services}\n{}", &base[..start], &base[end..]);
+    let path = dir.join("runbook.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -299,3 +299,43 @@ impl StallProxy {
         self.stalled.store(on, Ordering::SeqCst);
     }
 }
+
+/// An HTTP server on 127.0.0.1 that answers 200 and then streams `ok\n` forever (no length,
+/// no end), counting the bytes it managed to send.
+pub struct EndlessBody {
+    pub port: u16,
+    pub sent: Arc<AtomicU64>,
+}
+
+impl EndlessBody {
+    pub fn start() -> EndlessBody {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let mut req = [0u8; 4096];
+                    let _ = conn.read(&mut req);
+                    let head =
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n";
+                    if conn.write_all(head.as_bytes()).is_err() {
+                        return;
+                    }
+                    let chunk = b"ok\n".repeat(8 * 1024);
+                    while conn.write_all(&chunk).is_ok() {
+                        counter.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        EndlessBody { port, sent }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/stream", self.port)
+    }
+}

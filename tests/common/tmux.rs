@@ -17,6 +17,12 @@ impl Tmux {
     /// Start `cmd` (run by sh, so `; echo EXIT=$?` works) in a detached session of `w`x`h`.
     /// `dir` gets `raw.out` (every byte the program wrote) and `exit` (its exit code).
     pub fn start(dir: &Path, w: u16, h: u16, args: &str, env: &[(&str, &str)]) -> Tmux {
+        Tmux::start_script(dir, w, h, &format!("{{bin}} {args}; echo $? > {{exit}}; sleep 60"), env)
+    }
+
+    /// Start a shell `script` in which `{bin}` is the program and `{exit}` the file that
+    /// `exit_code` reads.
+    pub fn start_script(dir: &Path, w: u16, h: u16, script: &str, env: &[(&str, &str)]) -> Tmux {
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let socket = format!("drc-test-{}-{n}", std::process::id());
         // Each session gets its own folder, so one program's exit code never passes for another's.
@@ -24,7 +30,8 @@ impl Tmux {
         std::fs::create_dir_all(dir).expect("tmux folder");
         let bin = env!("CARGO_BIN_EXE_drconsole");
         let exit_file = dir.join("exit");
-        let script = format!("{bin} {args}; echo $? > {}; sleep 60", exit_file.display());
+        let script =
+            script.replace("{bin}", bin).replace("{exit}", &exit_file.display().to_string());
         let mut cmd = Command::new("tmux");
         cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"]).args([
             "-x",
@@ -134,6 +141,11 @@ impl Tmux {
 
     pub fn resize(&self, w: u16, h: u16) {
         self.tmux(&["resize-window", "-t", "t", "-x", &w.to_string(), "-y", &h.to_string()]);
+    }
+
+    /// Close the pane: tmux hangs up its pseudo-terminal, as a terminal window being closed.
+    pub fn kill_pane(&self) {
+        self.tmux(&["kill-pane", "-t", "t"]);
     }
 
     pub fn kill_session(&self) {

@@ -1,0 +1,127 @@
+//! The one sanitizer for text that leaves the program: the screen, Markdown, stdout, stderr and
+//! the clipboard. Notes, names, runbook strings, server messages and environment variables are
+//! text from elsewhere; a control character in them could drive the operator's terminal (an ESC
+//! sequence), hide what precedes it (a carriage return) or reorder what is shown (a
+//! bidirectional override). Such characters are shown as visible escapes (`\u{1b}`, `\r`) and
+//! never emitted. The journal keeps the exact text; only its presentation is escaped.
+
+use std::borrow::Cow;
+
+/// Bidirectional formatting characters: embeddings and overrides (U+202A–U+202E), isolates
+/// (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). Invisible, and able to reorder what
+/// a reader sees.
+pub fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` must never reach a terminal or a document as itself: C0 and C1 controls, DEL
+/// and the bidirectional formatting characters.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi(c)
+}
+
+/// The first character of `s` that `is_unsafe`, with its byte offset.
+pub fn find_unsafe(s: &str) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| is_unsafe(c))
+}
+
+/// How a character is shown instead: `\r`, `\n`, `\t`, otherwise `\u{hex}` as Rust writes it.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+    }
+}
+
+fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
+    let keep = |c: char| keep_layout && (c == '\n' || c == '\t');
+    if !s.chars().any(|c| is_unsafe(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if keep_layout && c == '\r' && chars.peek() == Some(&'\n') {
+            // A Windows line end is a line end, not a hidden carriage return.
+            continue;
+        }
+        if is_unsafe(c) && !keep(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for a terminal or a document: line breaks and tabs stay, every other unsafe
+/// character is shown escaped.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+/// One line of text (a table cell, a timeline entry, a diagnostic): line breaks and tabs are
+/// shown escaped as well.
+pub fn visible_line(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+/// A JSON document as serde_json wrote it: it escapes C0 controls itself but writes C1
+/// controls and bidi characters raw. Those can only occur inside strings, where `\uXXXX` is
+/// the same text, so the document means exactly what it did.
+pub fn json(doc: &str) -> Cow<'_, str> {
+    if !doc.chars().any(is_unsafe) {
+        return Cow::Borrowed(doc);
+    }
+    let mut out = String::with_capacity(doc.len() + 16);
+    for c in doc.chars() {
+        if is_unsafe(c) && c != '\n' && c != '\t' && c != '\r' {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_are_shown_not_emitted() {
+        assert_eq!(
+            visible_line("evil\r\u{1b}[2K echo harmless"),
+            "evil\\r\\u{1b}[2K echo harmless"
+        );
+        assert_eq!(visible_line("\u{1b}]0;X\u{7}"), "\\u{1b}]0;X\\u{7}");
+        assert_eq!(visible_line("a\u{202e}b\u{2066}c\u{200f}"), "a\\u{202e}b\\u{2066}c\\u{200f}");
+        assert_eq!(visible_line("C1 \u{9b}31m"), "C1 \\u{9b}31m");
+        assert_eq!(visible_line("del\u{7f}"), "del\\u{7f}");
+        assert_eq!(visible_line("two\nlines\tand tab"), "two\\nlines\\tand tab");
+    }
+
+    #[test]
+    fn documents_keep_their_lines() {
+        assert_eq!(visible("a\nb\tc\r\nd\re\u{1b}"), "a\nb\tc\nd\\re\\u{1b}");
+        assert!(matches!(visible("数据库 🇨🇳 plain\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_stays_json() {
+        let doc = serde_json::to_string(&serde_json::json!({"t": "a\u{1b}b\u{202e}c\u{9b}"}))
+            .unwrap_or_default();
+        let safe = json(&doc);
+        assert!(!safe.chars().any(is_unsafe), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap_or_default();
+        assert_eq!(back["t"], "a\u{1b}b\u{202e}c\u{9b}");
+    }
+
+    #[test]
+    fn finds_the_first_unsafe_character() {
+        assert_eq!(find_unsafe("ok \u{202e}x"), Some((3, '\u{202e}')));
+        assert_eq!(find_unsafe("数据 ok"), None);
+    }
+}
