@@ -43,7 +43,7 @@ fn text(b: &[u8]) -> String {
 }
 
 fn declare(data: &Path) -> String {
-    let out = drc(data, &["declare", "--type", "database-failure", "--level", "3"]);
+    let out = drc(data, &["declare", "--type", "database-failure", "--level", "3", "--force"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim().to_string()
 }

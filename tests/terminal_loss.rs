@@ -36,7 +36,8 @@ fn console_pid(data: &Path, id: &str) -> i32 {
     loop {
         let path = data.join("incidents").join(id).join("journal.drj");
         let found = drconsole::store::read_events(&path).ok().and_then(|evs| {
-            evs.0.iter()
+            evs.0
+                .iter()
                 .rev()
                 .find(|e| matches!(e.kind, EventKind::SessionStarted { .. }))
                 .map(|e| e.who.pid as i32)

@@ -120,8 +120,8 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
 /// An incident opened for one command from a shell: its journal, state and rules, exactly as
 /// the console has them. Warnings (unreadable entries, a cut tail) are printed.
 pub fn open_session(store: &Store, id: &str) -> Result<IncidentSession, String> {
-    let loaded = Arc::new(store.runbook(id)?);
     let opened = store.open(id)?;
+    let loaded = Arc::new(store.runbook(id)?);
     for w in &opened.warnings {
         errln!("warning: {w}");
     }

@@ -68,35 +68,43 @@ impl Worker {
         };
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
-            .spawn(move || loop {
-                let job = match job_rx.recv_timeout(poll) {
-                    Ok(job) => job,
-                    Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                        let before = session.incident().events.len();
-                        set_busy(&busy_w, true);
-                        session.poll();
-                        set_busy(&busy_w, false);
-                        let events = session.incident().events[before..].to_vec();
-                        if !events.is_empty() {
-                            send(outcome(&session, None, Ok(()), events));
+            .spawn(move || {
+                let mut alarm = session.alarm();
+                loop {
+                    let job = match job_rx.recv_timeout(poll) {
+                        Ok(job) => job,
+                        Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                            let before = session.incident().events.len();
+                            set_busy(&busy_w, true);
+                            session.poll();
+                            set_busy(&busy_w, false);
+                            let events = session.incident().events[before..].to_vec();
+                            // A new alarm (the journal deleted under us and rewritten elsewhere)
+                            // is news even without events.
+                            let now_alarm = session.alarm();
+                            if !events.is_empty() || now_alarm != alarm {
+                                alarm = now_alarm;
+                                send(outcome(&session, None, Ok(()), events));
+                            }
+                            continue;
                         }
-                        continue;
+                        Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
+                    let (id, cmd) = match job {
+                        Job::Submit(id, cmd) => (id, cmd),
+                        Job::Stop => break,
+                    };
+                    let before = session.incident().events.len();
+                    set_busy(&busy_w, true);
+                    let result = session.submit(*cmd).map(|_| ());
+                    set_busy(&busy_w, false);
+                    // Everything applied during the call: others' entries caught up under the
+                    // lock, then ours (or only the others', after a refusal).
+                    let events = session.incident().events[before..].to_vec();
+                    alarm = session.alarm();
+                    if !send(outcome(&session, Some(id), result, events)) {
+                        break;
                     }
-                    Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
-                };
-                let (id, cmd) = match job {
-                    Job::Submit(id, cmd) => (id, cmd),
-                    Job::Stop => break,
-                };
-                let before = session.incident().events.len();
-                set_busy(&busy_w, true);
-                let result = session.submit(*cmd).map(|_| ());
-                set_busy(&busy_w, false);
-                // Everything applied during the call: others' entries caught up under the
-                // lock, then ours (or only the others', after a refusal).
-                let events = session.incident().events[before..].to_vec();
-                if !send(outcome(&session, Some(id), result, events)) {
-                    break;
                 }
             })
             .map_err(|e| format!("cannot start the journal writer: {e}"))?;
