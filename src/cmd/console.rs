@@ -73,6 +73,11 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Ok(id) => id,
                 Err(e) => return fail(e),
             };
+            // Read-only first: a closed or withdrawn incident is only looked at, and opening
+            // it for append would write (a session event, a cut tail) into its record.
+            if let Some(code) = super::view::resume_closed(g, cfg, &store, &id) {
+                return code;
+            }
             let loaded = match store.runbook(&id) {
                 Ok(l) => l,
                 Err(e) => return fail(e),
@@ -268,20 +273,19 @@ fn finish(app: &mut App, store: &Store, reason: QuitReason) {
     }
 }
 
-/// Mirror the incident's journal into the operations MongoDB. Runs inside the console's
-/// runtime; the task ends with it.
+/// Mirror the incident into the operations MongoDB, and take notes from its inbox. Runs
+/// inside the console's runtime; the task ends with it.
 fn start_mirror(
     uri: &str,
     id: &str,
     dir: &std::path::Path,
     slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
 ) {
-    // A journal that cannot be located is reported by the mirror's own read of it.
-    let path = Store::journal_path(dir).unwrap_or_else(|_| dir.join(crate::store::JOURNAL_FILE));
-    let (_task, status) = crate::mirror::spawn(
+    // The journal (through its pointer), the runbook copy and the inbox of the folder.
+    let (_task, status) = crate::mirror::spawn_incident(
         uri.to_string(),
         id.to_string(),
-        path,
+        dir.to_path_buf(),
         std::time::Duration::from_secs(1),
     );
     if let Ok(mut s) = slot.lock() {
