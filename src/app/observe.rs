@@ -139,22 +139,30 @@ impl App {
             ViewSource::Journal if zh => "只读 (view),跟随日志".to_string(),
             ViewSource::Journal => "read-only (view), following the journal".to_string(),
             ViewSource::Mirror => {
-                let age = s.newest_at.map(|t| (self.now() - t).num_seconds().max(0));
-                let age = age
-                    .map(|a| {
-                        crate::runbook::duration::format(std::time::Duration::from_secs(a as u64))
-                    })
-                    .unwrap_or_else(|| "-".to_string());
-                let lag = match s.behind {
-                    Some(n) if zh => format!("镜像延迟 {n} 条 (最新事件 {age} 前)"),
-                    Some(n) => format!("mirror lag {n} events (newest {age} ago)"),
-                    None if zh => format!("镜像延迟: 最新事件 {age} 前"),
-                    None => format!("mirror lag: newest event {age} ago"),
+                let ago = |t: chrono::DateTime<chrono::Utc>| {
+                    let secs = (self.now() - t).num_seconds().max(0).unsigned_abs();
+                    crate::runbook::duration::format(std::time::Duration::from_secs(secs))
                 };
+                let newest = s.newest_at.map(ago).unwrap_or_else(|| "-".to_string());
+                let mut lag = match s.behind {
+                    Some(n) if zh => format!("镜像延迟 {n} 条 (最新事件 {newest} 前)"),
+                    Some(n) => format!("mirror lag {n} events (newest {newest} ago)"),
+                    None if zh => format!("镜像延迟: 最新事件 {newest} 前"),
+                    None => format!("mirror lag: newest event {newest} ago"),
+                };
+                // The owner's console stopped reporting: the lag figure is only as fresh as that.
+                if let Some(seen) = s.owner_seen.filter(|t| (self.now() - *t).num_seconds() > 10) {
+                    let seen = ago(seen);
+                    lag.push_str(&if zh {
+                        format!(", 所属控制台 {seen} 前最后报告")
+                    } else {
+                        format!(", owner last reported {seen} ago")
+                    });
+                }
                 if zh {
-                    format!("只读 (view),经运维MongoDB · {lag} · 哈希链已验证至 #{}", s.verified)
+                    format!("经运维MongoDB · {lag} · 哈希链已验证至 #{}", s.verified)
                 } else {
-                    format!("read-only via ops MongoDB · {lag} · chain verified to #{}", s.verified)
+                    format!("ops MongoDB · {lag} · chain verified to #{}", s.verified)
                 }
             }
         }
@@ -163,7 +171,14 @@ impl App {
     /// Each service's last journaled state, for an observer (it probes nothing itself).
     fn show_journaled_health(&mut self) {
         let Some(live) = self.live.as_ref() else { return };
+        let nothing = match self.lang {
+            Lang::Zh => "尚无记录的状态 (观察模式不探测)",
+            Lang::En => "no state journaled yet (an observer probes nothing)",
+        };
         for row in &mut self.view.health {
+            if row.changed_at.is_none() && row.detail.is_empty() {
+                row.detail = nothing.to_string();
+            }
             if let Some(mark) = live.inc.health.get(&row.id) {
                 if row.changed_at != Some(mark.since) || row.state != mark.state {
                     row.state = mark.state.clone();
