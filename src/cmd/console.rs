@@ -180,7 +180,9 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         let (tx, rx) = tokio::sync::mpsc::channel(256);
         // Probes start after the first frame is queued; they never delay it.
         let _probes = probe::spawn(services, tx);
-        run::run(&mut app, Some(rx)).await
+        let reason = run::run(&mut app, Some(rx)).await;
+        flush_mirror(&mut app, &mirror_status).await;
+        reason
     });
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     let reason = match outcome {
@@ -271,6 +273,20 @@ fn finish(app: &mut App, store: &Store, reason: QuitReason) {
         }
         Err(e) => eprintln!("error: the record could not be written: {e}"),
     }
+}
+
+/// How long quitting waits for the mirror to take the session's last events.
+const MIRROR_FLUSH: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// On quit, once the writer has everything: let the mirror send the last events (the
+/// session's end), so observers on other hosts see them now, not when this console next runs.
+async fn flush_mirror(app: &mut App, slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>) {
+    let Some(status) = slot.lock().ok().and_then(|s| s.clone()) else { return };
+    if !app.settle(SETTLE) {
+        return;
+    }
+    let upto = app.inc().map_or(0, |i| i.events.len() as u64);
+    crate::mirror::flush(&status, upto, MIRROR_FLUSH).await;
 }
 
 /// Mirror the incident into the operations MongoDB, and take notes from its inbox. Runs

@@ -339,6 +339,24 @@ impl Mirror {
     }
 }
 
+/// Wait until the mirror holds entry `upto`, it reports a failure, or `limit` passes: on
+/// quit, so that the session's last events reach observers elsewhere now rather than when the
+/// console next runs. True when they did.
+pub async fn flush(status: &SharedStatus, upto: u64, limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let (acked, failed) =
+            status.lock().map(|s| (s.acked, s.error.is_some())).unwrap_or((0, true));
+        if acked >= upto {
+            return true;
+        }
+        if failed || tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The `_id` of an incident's entry `seq` in [`COLLECTION`].
 pub fn event_id(incident: &str, seq: u64) -> String {
     format!("{incident}/{seq}")
