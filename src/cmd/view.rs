@@ -77,7 +77,7 @@ fn open_local(store: &Store, id: &str) -> Result<LocalIncident, String> {
 pub fn resume_closed(g: &Global, cfg: &ConfigFile, store: &Store, id: &str) -> Option<i32> {
     let opened = open_local(store, id).ok()?;
     let inc = Incident::replay(&opened.loaded.runbook, &opened.events)?;
-    let zh = opened.loaded.runbook.plan.language == Lang::Zh && g.lang.is_none();
+    let zh = lang_for(g, cfg, &opened.loaded) == Lang::Zh;
     let why = match (inc.withdrawn.is_some(), inc.closed_at.is_some(), zh) {
         (true, _, true) => "事件已撤销: 以只读方式打开",
         (true, _, false) => "this incident was withdrawn: opened read-only",

@@ -18,6 +18,8 @@ use crate::incident::RemoteAuthor;
 pub const INBOX: &str = "inbox";
 /// Longest note taken from the inbox: far more than a note needs, far less than an entry.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// Longest name, login or host taken with a note.
+const MAX_NAME_BYTES: usize = 256;
 /// Entries handed over per round.
 const BATCH: i64 = 50;
 
@@ -63,6 +65,9 @@ pub async fn post(uri: &str, incident: &str, text: &str, who: &Author) -> Result
     }
     if text.len() > MAX_TEXT_BYTES {
         return Err(format!("the note is over {MAX_TEXT_BYTES} bytes"));
+    }
+    if who.name.len() > MAX_NAME_BYTES {
+        return Err(format!("the operator name is over {MAX_NAME_BYTES} bytes"));
     }
     let client = connect(uri, "drconsole-note").await?;
     let events = collection(&client, COLLECTION);
@@ -116,6 +121,10 @@ fn note_of(id: String, d: &Document) -> Result<InboxNote, String> {
         return Err(format!("its text is over {MAX_TEXT_BYTES} bytes"));
     }
     let field = |k: &str| d.get_str(k).unwrap_or("").to_string();
+    if let Some(k) = ["name", "login", "host"].into_iter().find(|k| field(k).len() > MAX_NAME_BYTES)
+    {
+        return Err(format!("its {k} is over {MAX_NAME_BYTES} bytes"));
+    }
     let login = field("login");
     let name = Some(field("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| login.clone());
     let written = d.get_datetime("time").ok().and_then(to_chrono).unwrap_or_else(Utc::now);
@@ -204,4 +213,31 @@ pub(super) async fn serve(
         s.inbox.extend(notes);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inbox_entry_becomes_a_note_or_says_why_not() {
+        let t = mongodb::bson::DateTime::from_millis(1_700_000_000_000);
+        let good = doc! { "text": "backup ok", "login": "liwei", "host": "ops2", "time": t };
+        let n = note_of("a1".into(), &good).unwrap();
+        assert_eq!((n.text.as_str(), n.remote.name.as_str()), ("backup ok", "liwei"));
+        assert_eq!(n.remote.inbox_id, "a1");
+        assert_eq!(n.remote.written.timestamp_millis(), 1_700_000_000_000);
+        let named = doc! { "text": "x", "name": "Li Wei", "login": "liwei" };
+        assert_eq!(note_of("a2".into(), &named).unwrap().remote.name, "Li Wei");
+        for (bad, why) in [
+            (doc! { "login": "x" }, "no text"),
+            (doc! { "text": 3 }, "no text"),
+            (doc! { "text": "  " }, "empty"),
+            (doc! { "text": "x".repeat(MAX_TEXT_BYTES + 1) }, "bytes"),
+            (doc! { "text": "x", "host": "h".repeat(MAX_NAME_BYTES + 1) }, "host"),
+        ] {
+            let e = note_of("b".into(), &bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
 }

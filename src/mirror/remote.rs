@@ -28,6 +28,23 @@ pub struct Follow {
     prev_at: Option<DateTime<Utc>>,
 }
 
+/// Why following the mirror stopped.
+#[derive(Debug)]
+enum Failed {
+    /// The server did not answer; it may come back.
+    Away(String),
+    /// What the mirror holds does not follow the chain: it stays so.
+    Broken(String),
+}
+
+impl Failed {
+    fn text(self) -> String {
+        match self {
+            Failed::Away(e) | Failed::Broken(e) => e,
+        }
+    }
+}
+
 /// An incident as the mirror has it, checked from its first entry.
 pub struct Opened {
     /// The runbook it was declared under (the mirror's copy, checked against the declaration's
@@ -42,7 +59,7 @@ pub struct Opened {
 impl Follow {
     /// The documents after the last one checked (at most one batch), checked and decoded.
     /// A document that does not follow the chain stops here, with why.
-    async fn next(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Event>, String> {
+    async fn next(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Event>, Failed> {
         let coll = collection(&self.client, COLLECTION);
         let (id, last) = (self.incident.clone(), self.chain.last_seq());
         let after = i64::try_from(last).unwrap_or(i64::MAX);
@@ -54,29 +71,31 @@ impl Follow {
                 .try_collect()
                 .await
         })
-        .await?;
+        .await
+        .map_err(Failed::Away)?;
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {
             let seq = self.chain.last_seq() + 1;
+            let upto = seq - 1;
             let line = d.get_str("line").map_err(|_| {
-                format!(
+                Failed::Broken(format!(
                     "the mirror's entry {seq} carries no journal line (mirrored by an older \
-                     drconsole), so it cannot be checked; nothing from it on is shown"
-                )
+                     drconsole) and cannot be checked; shown up to entry {upto}"
+                ))
             })?;
             let entry = self.chain.push(line.as_bytes()).map_err(|why| {
-                format!(
-                    "the mirror's copy fails the hash chain at entry {seq}: {why}; nothing from \
-                     it on is shown"
-                )
+                Failed::Broken(format!(
+                    "the mirror's entry {seq} fails the hash chain, shown up to entry {upto}: \
+                     {why}"
+                ))
             })?;
             let doc_id = d.get_str("_id").unwrap_or("");
             if doc_id != event_id(&self.incident, entry.seq) {
-                return Err(format!(
-                    "the mirror's document '{doc_id}' holds entry {} of another place; nothing \
-                     from it on is shown",
+                return Err(Failed::Broken(format!(
+                    "the mirror's document '{doc_id}' holds entry {} of another incident; shown \
+                     up to entry {upto}",
                     entry.seq
-                ));
+                )));
             }
             let decoded = decode::decode(entry.seq, entry.payload, self.prev_at);
             warnings.extend(decoded.warning);
@@ -121,7 +140,7 @@ pub async fn open(uri: &str, incident: &str, local: Option<Loaded>) -> Result<Op
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     loop {
-        let batch = follow.next(&mut warnings).await?;
+        let batch = follow.next(&mut warnings).await.map_err(Failed::text)?;
         if batch.is_empty() {
             break;
         }
@@ -181,9 +200,10 @@ pub fn spawn(mut follow: Follow, feed: Feed, period: Duration) -> tokio::task::J
             if !stopped {
                 match follow.next(&mut Vec::new()).await {
                     Ok(e) => events = e,
-                    Err(e) => {
-                        // A broken chain stays broken; a server that is away may come back.
-                        stopped = e.contains("nothing from it on is shown");
+                    // A server that is away may come back; a broken chain stays broken.
+                    Err(Failed::Away(e)) => now_error = Some(format!("ops MongoDB: {e}")),
+                    Err(Failed::Broken(e)) => {
+                        stopped = true;
                         now_error = Some(e);
                     }
                 }
