@@ -113,14 +113,8 @@ fn view_local(
     why: Option<String>,
 ) -> i32 {
     let LocalIncident { loaded, follower, events, warnings } = opened;
-    let drill_open = matches!(events.first().map(|e| &e.kind),
-        Some(EventKind::Declared(d)) if d.drill.is_some())
-        && !events.iter().any(|e| matches!(e.kind, EventKind::Closed));
-    if drill_open {
-        return fail(format!(
-            "{id} is a drill in progress; its game clock is not in the journal, so it cannot be \
-             watched from here. `drconsole record {id}` writes what it holds"
-        ));
+    if let Some(why) = drill_in_progress(id, &events) {
+        return fail(why);
     }
     let mut app = match observer_app(g, cfg, loaded) {
         Ok(a) => a,
@@ -150,6 +144,20 @@ fn view_local(
     finish(&mut app, outcome, "the journal")
 }
 
+/// A drill still running cannot be watched: its game clock is not in the journal, so every
+/// clock on screen would be wrong.
+fn drill_in_progress(id: &str, events: &[Event]) -> Option<String> {
+    let drill = matches!(events.first().map(|e| &e.kind),
+        Some(EventKind::Declared(d)) if d.drill.is_some());
+    let over = events.iter().any(|e| matches!(e.kind, EventKind::Closed));
+    (drill && !over).then(|| {
+        format!(
+            "{id} is a drill in progress; its game clock is not in the journal, so it cannot be \
+             watched. `drconsole record {id}` writes what it holds"
+        )
+    })
+}
+
 fn view_remote(g: &Global, cfg: &ConfigFile, uri: &str, id: Option<&str>) -> i32 {
     let Some(id) = id else {
         return fail("view --mongodb needs the incident id: drconsole view --mongodb URI ID");
@@ -172,6 +180,9 @@ fn view_remote(g: &Global, cfg: &ConfigFile, uri: &str, id: Option<&str>) -> i32
         }
     };
     let remote::Opened { loaded, events, warnings, follow } = opened;
+    if let Some(why) = drill_in_progress(id, &events) {
+        return fail(why);
+    }
     let mut app = match observer_app(g, cfg, loaded) {
         Ok(a) => a,
         Err(code) => return code,
