@@ -258,3 +258,41 @@ pub fn open_incident(dir: &Path) -> Result<(Follower, Vec<Event>, Vec<String>), 
     }
     Ok((f, events, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Journal;
+    use serde_json::json;
+
+    /// Another process failed over to a continuation and switched the pointer: the follower
+    /// goes on there, read-only, with nothing lost or repeated.
+    #[test]
+    fn a_follower_follows_the_pointer_to_a_continuation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let main = dir.join(crate::store::JOURNAL_FILE);
+        let pointer = dir.join(POINTER_FILE);
+        let mut j = Journal::create(&main).unwrap();
+        crate::journal::create_pointer(&pointer, &main).unwrap();
+        j.append(json!({"type": "note", "text": "one"})).unwrap();
+        let mut f = Follower::open_dir(dir).unwrap();
+        assert_eq!(f.poll_lines().unwrap().len(), 1);
+
+        let cont = dir.join(format!("{}.cont-1", crate::store::JOURNAL_FILE));
+        std::fs::copy(&main, &cont).unwrap();
+        let mut jc = Journal::open(&cont).unwrap().journal;
+        let two = jc.append(json!({"type": "note", "text": "two"})).unwrap();
+        // Not followed before the pointer names it.
+        assert!(f.poll_lines().unwrap().is_empty());
+        crate::journal::create_pointer(&pointer, &cont).unwrap();
+        let got: Vec<_> = f.poll_lines().unwrap().into_iter().map(|l| l.entry).collect();
+        assert_eq!(got, vec![two]);
+        assert_eq!(f.path(), cont.as_path());
+        let three = jc.append(json!({"type": "note", "text": "three"})).unwrap();
+        let mut warnings = Vec::new();
+        let events = f.poll(&mut warnings).unwrap();
+        assert_eq!((events.len(), f.head()), (1, three.hash.as_str()));
+        assert_eq!(warnings.len(), 1, "a bare note payload is not an event: {warnings:?}");
+    }
+}
