@@ -114,6 +114,10 @@ pub enum Command {
         /// Incident id or a unique prefix (default: the latest open incident).
         #[arg(long, value_name = "ID")]
         incident: Option<String>,
+        /// From another host: put the note into the operations MongoDB's inbox, for the
+        /// console that mirrors the incident to journal (`note --mongodb URI ID TEXT`).
+        #[arg(long, value_name = "URI")]
+        mongodb: Option<String>,
         /// The note.
         #[arg(required = true, num_args = 1.., value_name = "TEXT")]
         text: Vec<String>,
@@ -145,8 +149,20 @@ pub enum Command {
         clear: bool,
     },
     /// Reopen an unfinished incident in the console (default: the only open one, or the
-    /// pinned one; with several open it lists them and asks for an id).
+    /// pinned one; with several open it lists them and asks for an id). A closed or withdrawn
+    /// incident opens read-only, as with `view`.
     Resume { id: Option<String> },
+    /// Watch an incident read-only: the console's screen, following the journal live, writing
+    /// nothing. With --mongodb, from another host through the operations MongoDB's mirror,
+    /// every entry checked against the hash chain.
+    View {
+        /// Incident id or a unique prefix (default: the latest open incident, else the newest);
+        /// required with --mongodb.
+        id: Option<String>,
+        /// Follow the incident's mirror in this MongoDB instead of a local journal.
+        #[arg(long, value_name = "URI")]
+        mongodb: Option<String>,
+    },
     /// List incidents and drills.
     List {
         /// Machine-readable output.

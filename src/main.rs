@@ -63,7 +63,10 @@ fn run(cli: Cli) -> i32 {
                 force,
             },
         ),
-        Some(Command::Note { incident, text }) => {
+        Some(Command::Note { incident, text, mongodb: Some(uri) }) => {
+            cmd::view::note_remote(&uri, incident.as_deref(), &text)
+        }
+        Some(Command::Note { incident, text, mongodb: None }) => {
             cmd::incident::note(g, incident.as_deref(), &text)
         }
         Some(Command::Correct { incident, what }) => {
@@ -76,6 +79,9 @@ fn run(cli: Cli) -> i32 {
         ),
         Some(Command::Use { id, clear }) => cmd::incident::use_cmd(g, id.as_deref(), clear),
         Some(Command::Resume { id }) => cmd::console::resume(g, &config, id.as_deref()),
+        Some(Command::View { id, mongodb }) => {
+            cmd::view::run(g, &config, id.as_deref(), mongodb.as_deref())
+        }
         Some(Command::List { json }) => cmd::incident::list(g, json),
         Some(Command::Record { id, format, out }) => {
             cmd::incident::record_cmd(g, id.as_deref(), format, out)

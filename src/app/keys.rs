@@ -29,6 +29,9 @@ impl App {
         {
             panic!("debug panic trigger (DRCONSOLE_DEBUG_PANIC)");
         }
+        if self.read_only_key(&key) {
+            return;
+        }
         if self.view.modal.is_some() {
             self.modal_key(key);
         } else if self.inc().is_none() {

@@ -6,6 +6,7 @@ pub mod crash;
 mod health;
 mod keys;
 mod live;
+mod observe;
 pub mod run;
 
 pub mod term;
@@ -87,6 +88,8 @@ pub struct App {
     pub switch_to: Option<String>,
     /// The tabletop exercise this console runs, if any (see `crate::drill`).
     pub drill: Option<crate::drill::Session>,
+    /// Why this console only observes, when that is not what was asked (a closed incident).
+    view_why: Option<String>,
 }
 
 impl App {
@@ -131,6 +134,7 @@ impl App {
             mirror: Default::default(),
             switch_to: None,
             drill: None,
+            view_why: None,
         }
     }
 
@@ -202,6 +206,9 @@ impl App {
     /// Whether the rules allow `cmd` now, on what is durable, without writing anything; a
     /// refusal is shown. (The writer decides again, on the journal as it then is.)
     pub fn allowed(&mut self, cmd: &Command) -> bool {
+        if self.refuse_if_read_only() {
+            return false;
+        }
         let Some(live) = &self.live else { return false };
         let now = self.now();
         match decide(&live.inc, &self.loaded.runbook, cmd, now) {
@@ -218,9 +225,13 @@ impl App {
     /// durable (then `after` happens), refused, or not saved. False if there is no incident or
     /// the writer is gone.
     pub fn submit_then(&mut self, cmd: Command, after: After) -> bool {
+        // An observer changes nothing: the one place every command passes.
+        if self.refuse_if_read_only() {
+            return false;
+        }
         let now = self.now();
         let Some(live) = self.live.as_mut() else { return false };
-        match live.worker.submit(cmd) {
+        match live.submit(cmd) {
             Ok(id) => {
                 live.pending.insert(id, after);
                 self.view.pending = live.pending.len();
@@ -259,6 +270,7 @@ impl App {
         self.view.pending = live.pending.len();
         self.view.banner = o.alarm;
         self.dirty = true;
+        self.after_events(&o.result, after.as_ref());
         match (o.result, after) {
             (Ok(()), Some(After::Saved)) => self.view.flash(self.ui().saved, false, now),
             (Ok(()), Some(After::SavedAdvance)) => {
@@ -287,12 +299,12 @@ impl App {
 
     /// Signalled when the journal writer has an outcome (for the event loop).
     pub fn writer_wake(&self) -> Option<std::sync::Arc<tokio::sync::Notify>> {
-        self.live.as_ref().map(|l| l.worker.wake.clone())
+        self.live.as_ref().map(Live::wake)
     }
 
     /// Take every outcome the writer has finished, without waiting.
     pub fn drain_outcomes(&mut self) {
-        while let Some(o) = self.live.as_mut().and_then(|l| l.worker.outcomes.try_recv().ok()) {
+        while let Some(o) = self.live.as_mut().and_then(Live::try_outcome) {
             self.on_outcome(o);
         }
     }
@@ -304,7 +316,7 @@ impl App {
         self.drain_outcomes();
         while self.view.pending > 0 {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let Some(o) = self.live.as_mut().and_then(|l| l.worker.wait(left)) else {
+            let Some(o) = self.live.as_mut().and_then(|l| l.wait(left)) else {
                 return false;
             };
             self.on_outcome(o);
@@ -319,7 +331,8 @@ impl App {
         // A drill's injects come first: a service going DOWN at T+2m belongs before any breach.
         self.drill_tick();
         let now = self.now();
-        if let Some(live) = self.live.as_ref() {
+        self.observe_tick();
+        if let Some(live) = self.live.as_ref().filter(|l| !l.read_only()) {
             // Only when something looks due, and once at a time: the writer then decides on
             // what every writer has appended, so two consoles do not both journal it.
             let inc = &live.inc;
@@ -359,7 +372,7 @@ impl App {
         if self.quit.is_some() {
             return;
         }
-        if self.live.is_some() {
+        if self.live.as_ref().is_some_and(|l| !l.read_only()) {
             self.emit(EventKind::SessionEnded { reason: reason.as_str().to_string() });
         }
         self.quit = Some(reason);

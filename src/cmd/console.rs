@@ -73,6 +73,11 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Ok(id) => id,
                 Err(e) => return fail(e),
             };
+            // Read-only first: a closed or withdrawn incident is only looked at, and opening
+            // it for append would write (a session event, a cut tail) into its record.
+            if let Some(code) = super::view::resume_closed(g, cfg, &store, &id) {
+                return code;
+            }
             let loaded = match store.runbook(&id) {
                 Ok(l) => l,
                 Err(e) => return fail(e),
@@ -189,7 +194,9 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         let (tx, rx) = tokio::sync::mpsc::channel(256);
         // Probes start after the first frame is queued; they never delay it.
         let _probes = probe::spawn(services, tx);
-        run::run(&mut app, Some(rx)).await
+        let reason = run::run(&mut app, Some(rx)).await;
+        flush_mirror(&mut app, &mirror_status).await;
+        reason
     });
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     let reason = match outcome {
@@ -286,20 +293,33 @@ fn finish(app: &mut App, store: &Store, reason: QuitReason) {
     }
 }
 
-/// Mirror the incident's journal into the operations MongoDB. Runs inside the console's
-/// runtime; the task ends with it.
+/// How long quitting waits for the mirror to take the session's last events.
+const MIRROR_FLUSH: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// On quit, once the writer has everything: let the mirror send the last events (the
+/// session's end), so observers on other hosts see them now, not when this console next runs.
+async fn flush_mirror(app: &mut App, slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>) {
+    let Some(status) = slot.lock().ok().and_then(|s| s.clone()) else { return };
+    if !app.settle(SETTLE) {
+        return;
+    }
+    let upto = app.inc().map_or(0, |i| i.events.len() as u64);
+    crate::mirror::flush(&status, upto, MIRROR_FLUSH).await;
+}
+
+/// Mirror the incident into the operations MongoDB, and take notes from its inbox. Runs
+/// inside the console's runtime; the task ends with it.
 fn start_mirror(
     uri: &str,
     id: &str,
     dir: &std::path::Path,
     slot: &std::sync::Mutex<Option<crate::mirror::SharedStatus>>,
 ) {
-    // A journal that cannot be located is reported by the mirror's own read of it.
-    let path = Store::journal_path(dir).unwrap_or_else(|_| dir.join(crate::store::JOURNAL_FILE));
-    let (_task, status) = crate::mirror::spawn(
+    // The journal (through its pointer), the runbook copy and the inbox of the folder.
+    let (_task, status) = crate::mirror::spawn_incident(
         uri.to_string(),
         id.to_string(),
-        path,
+        dir.to_path_buf(),
         std::time::Duration::from_secs(1),
     );
     if let Ok(mut s) = slot.lock() {

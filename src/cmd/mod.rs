@@ -7,6 +7,7 @@ pub mod drill;
 pub mod incident;
 pub mod show;
 pub mod status;
+pub mod view;
 
 /// Exit codes shared by every subcommand.
 pub mod exit {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::parse_local_time;
-use super::event::{Declaration, DrillInfo, EventKind, TeamMember};
+use super::event::{Declaration, DrillInfo, EventKind, RemoteAuthor, TeamMember};
 use super::state::{Incident, StepStatus};
 use super::timers;
 use crate::runbook::model::{Lang, TrackKind};
@@ -39,6 +39,12 @@ pub enum Command {
     },
     Note {
         text: String,
+    },
+    /// A note from another host, delivered through the operations MongoDB's inbox. Journaled
+    /// once per inbox entry: delivered again, it writes nothing.
+    RemoteNote {
+        text: String,
+        remote: RemoteAuthor,
     },
     /// Corrections: events, never edits.
     ReopenStep {
@@ -457,6 +463,18 @@ fn decide_as(
             text(t)?;
             vec![EventKind::Note { text: t.clone() }]
         }
+        Command::RemoteNote { text: t, remote } => {
+            text(t)?;
+            let delivered = inc.events.iter().any(|e| {
+                matches!(&e.kind, EventKind::RemoteNote { remote: r, .. }
+                    if r.inbox_id == remote.inbox_id)
+            });
+            if delivered {
+                Vec::new()
+            } else {
+                vec![EventKind::RemoteNote { text: t.clone(), remote: remote.clone() }]
+            }
+        }
         Command::ReopenStep { step: key, reason } => {
             open()?;
             let (_, st) = step(key)?;
@@ -603,7 +621,7 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         EventKind::UpdateReminder { .. } => Some("update-reminder"),
         EventKind::BackupPoint { .. } => Some("backup-point"),
         EventKind::Closed => Some("closed"),
-        EventKind::Note { .. } => Some("note"),
+        EventKind::Note { .. } | EventKind::RemoteNote { .. } => Some("note"),
         EventKind::Unreadable { .. } => Some("unreadable"),
         EventKind::StepReopened { .. }
         | EventKind::FunctionUnrestored { .. }

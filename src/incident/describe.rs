@@ -108,6 +108,13 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("note: {text}")
             }
         }
+        EventKind::RemoteNote { text, remote: r } => {
+            if zh {
+                format!("远程备注 ({} {}@{}): {text}", r.name, r.login, r.host)
+            } else {
+                format!("note from {} ({}@{}, remote): {text}", r.name, r.login, r.host)
+            }
+        }
         EventKind::FunctionRestored { function } => {
             if zh {
                 format!("已恢复: {}", function_label(rb, function))

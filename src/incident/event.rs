@@ -49,6 +49,19 @@ pub struct TeamMember {
     pub person: String,
 }
 
+/// Who wrote a note on another host. (Nested, so its field names never meet the envelope's.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteAuthor {
+    /// The operator's name as given there, else the login.
+    pub name: String,
+    pub login: String,
+    pub host: String,
+    /// When it was written, on that host's clock.
+    pub written: DateTime<Utc>,
+    /// The inbox entry it came from: one entry is journaled once, however often delivered.
+    pub inbox_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Declaration {
     pub incident_id: String,
@@ -105,6 +118,12 @@ pub enum EventKind {
     },
     Note {
         text: String,
+    },
+    /// A note written on another host (`drconsole note --mongodb`) and delivered through the
+    /// operations MongoDB's inbox; journaled by the console that owns the incident.
+    RemoteNote {
+        text: String,
+        remote: RemoteAuthor,
     },
     FunctionRestored {
         function: String,
@@ -390,6 +409,16 @@ mod tests {
             EventKind::LevelChanged { level: 2, reason: s("r") },
             EventKind::FunctionsChanged { functions: vec![s("auth")], reason: s("r") },
             EventKind::Withdrawn { reason: s("r") },
+            EventKind::RemoteNote {
+                text: s("n"),
+                remote: RemoteAuthor {
+                    name: s("Li Wei"),
+                    login: s("liwei"),
+                    host: s("ops2"),
+                    written: t,
+                    inbox_id: s("65f0"),
+                },
+            },
         ]
     }
 
@@ -425,6 +454,7 @@ mod tests {
             EventKind::LevelChanged { .. } => 27,
             EventKind::FunctionsChanged { .. } => 28,
             EventKind::Withdrawn { .. } => 29,
+            EventKind::RemoteNote { .. } => 30,
         }
     }
 
@@ -433,7 +463,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=29).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=30).collect::<Vec<_>>());
     }
 
     /// The class of bug that made an incident unreadable: a payload field named like an

@@ -5,13 +5,15 @@ pub mod decide;
 pub mod decode;
 pub mod describe;
 pub mod event;
+pub mod follow;
+pub mod presence;
 pub mod session;
 pub mod sink;
 pub mod state;
 pub mod timers;
 pub mod worker;
 
-pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, TeamMember};
+pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, RemoteAuthor, TeamMember};
 pub use state::{apply, Incident, StepState, StepStatus};
 
 use clock::Clock;

@@ -259,6 +259,7 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         | EventKind::SessionEnded { .. }
         | EventKind::SessionInterrupted { .. }
         | EventKind::Note { .. }
+        | EventKind::RemoteNote { .. }
         | EventKind::Panic { .. }
         | EventKind::DrillMessage { .. }
         | EventKind::DrillDecision { .. }

@@ -45,6 +45,7 @@ mod handle;
 mod pointer;
 mod read;
 mod scan;
+mod tail;
 mod verify;
 
 pub use canonical::to_vec as canonical_json;
@@ -57,6 +58,7 @@ pub use fs::{
 pub use handle::Journal;
 pub use pointer::{create as create_pointer, read as read_pointer, POINTER_BYTES};
 pub use read::read_entries;
+pub use tail::{Line, LineChain, Tail};
 pub use verify::{verify, verify_anchored, Broken, VerifyReport};
 
 /// One journal entry.

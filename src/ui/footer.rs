@@ -16,6 +16,18 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         f.render_widget(Paragraph::new(fit(&format!(" {}", flash.text), w)).style(style), area);
         return;
     }
+    if ctx.view.read_only {
+        let keys = match ctx.lang {
+            crate::runbook::model::Lang::Zh => {
+                "只读 · ↑↓ 选择 Tab 窗格 Enter 展开 y 复制命令 c 通知预览 ? 帮助 q 退出"
+            }
+            crate::runbook::model::Lang::En => {
+                "read-only · ↑↓ select Tab pane ⏎ expand y copy commands c comms ? help q quit"
+            }
+        };
+        f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
+        return;
+    }
     let keys = match ctx.view.focus {
         Pane::Steps => ui.keys_steps,
         Pane::Timers => ui.keys_timers,

@@ -15,7 +15,10 @@ use crate::safe_text::visible_line;
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let ui = ctx.ui();
     let th = ctx.theme;
-    let badge = if let Some(d) = &inc.decl.drill {
+    let badge = if ctx.view.read_only {
+        // An observer: nothing typed here changes the incident.
+        Span::styled(" VIEW ", th.warn.add_modifier(ratatui::style::Modifier::REVERSED))
+    } else if let Some(d) = &inc.decl.drill {
         // The speed of the game clock, or that it stands still; T0+ below is game time.
         let paused = inc
             .events

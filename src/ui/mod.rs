@@ -97,9 +97,10 @@ fn too_small(f: &mut Frame, ctx: &Ctx, area: Rect) {
 
 fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let alarm = ctx.view.banner.is_some() || ctx.view.host_cut_off;
+    let notice = ctx.view.notice.as_deref().filter(|_| !alarm);
     let [head, banner, body, foot] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(u16::from(alarm)),
+        Constraint::Length(u16::from(alarm || notice.is_some())),
         Constraint::Min(10),
         Constraint::Length(1),
     ])
@@ -110,6 +111,13 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         f.render_widget(
             Paragraph::new(text::fit(&format!(" ⚠ {text}"), banner.width as usize))
                 .style(ctx.theme.breached),
+            banner,
+        );
+    } else if let Some(text) = notice {
+        // Not an alarm: who else has the incident open, or an observer's source and lag.
+        f.render_widget(
+            Paragraph::new(text::fit(&format!(" {text}"), banner.width as usize))
+                .style(ctx.theme.warn),
             banner,
         );
     }

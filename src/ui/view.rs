@@ -143,6 +143,11 @@ pub struct ViewState {
     pub declare: Option<DeclareForm>,
     /// One line about the operations-MongoDB mirror, when configured.
     pub mirror: Option<String>,
+    /// A standing line that is not an alarm: an observer's source and lag, other consoles
+    /// that have the incident open.
+    pub notice: Option<String>,
+    /// This console only observes (`drconsole view`): no key changes the incident.
+    pub read_only: bool,
     /// Bytes for the terminal itself (OSC 52 clipboard), written by the loop after a frame.
     pub outbox: Vec<String>,
 }
@@ -164,6 +169,8 @@ impl ViewState {
             host_cut_off: false,
             declare: None,
             mirror: None,
+            notice: None,
+            read_only: false,
             outbox: Vec::new(),
         }
     }

@@ -119,6 +119,11 @@ impl Tmux {
         }
     }
 
+    /// The terminal the program runs on, e.g. `/dev/pts/4`.
+    pub fn pane_tty(&self) -> String {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_tty}"]).trim().to_string()
+    }
+
     /// The program's exit code, once it has exited.
     pub fn exit_code(&self, secs: u64) -> i32 {
         let deadline = Instant::now() + Duration::from_secs(secs);
