@@ -4,7 +4,7 @@
 //! ```text
 //! <data>/incidents/<id>/journal.drj     append-only, hash-chained events (0600)
 //! <data>/incidents/<id>/runbook.toml    the runbook as declared (sha256 in the declaration)
-//! <data>/incidents/<id>/<stamp>-<id>.md/.json   response records
+//! <data>/incidents/<id>/<stamp>-<id>.md/.json/.html   response records
 //! <data>/drills/<id>/...                the same for exercises
 //! ```
 
@@ -200,7 +200,7 @@ impl Store {
         Ok((JournalSink::new(journal), events, recovered))
     }
 
-    /// Write the response record (Markdown and JSON) beside the journal, atomically.
+    /// Write the response record (Markdown, JSON and HTML) beside the journal, atomically.
     pub fn write_record(
         &self,
         inc: &Incident,
@@ -212,9 +212,10 @@ impl Store {
         let dir = self.find_dir(inc.id()).ok_or_else(|| format!("no incident '{}'", inc.id()))?;
         let facts = crate::record::collect(inc, rb, now, tz, head);
         let (md, json) = crate::record::record(&facts, rb, tz);
+        let html = crate::record::html::page(&facts, inc, rb, tz);
         let stem = crate::record::file_stem(now, inc.id());
         let mut written = Vec::new();
-        for (ext, body) in [("md", md), ("json", json)] {
+        for (ext, body) in [("md", md), ("json", json), ("html", html)] {
             let path = dir.join(format!("{stem}.{ext}"));
             journal::atomic_write(&path, body.as_bytes()).map_err(|e| io_err("write", &path, e))?;
             written.push(path);

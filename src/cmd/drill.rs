@@ -110,7 +110,9 @@ pub fn write_scorecard(
     };
     let dir = store.find_dir(inc.id()).ok_or_else(|| format!("no drill '{}'", inc.id()))?;
     let card = scorecard::build(inc, &s.scenario, &s.name, app.now(), app.tz, clock.real_elapsed());
-    let paths = scorecard::write(&dir, &card, app.tz)?;
+    let mut paths = scorecard::write(&dir, &card, app.tz)?;
+    let rb = &s.scenario.runbook.runbook;
+    paths.push(crate::drill::scorecard_html::write(&dir, &card, inc, rb, app.now(), app.tz)?);
     Ok((card, paths))
 }
 

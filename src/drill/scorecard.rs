@@ -67,22 +67,22 @@ pub struct Scorecard {
     pub improvements: Option<String>,
 }
 
-struct Words {
-    game_time: &'static str,
-    real_time: &'static str,
-    success: &'static str,
-    failure: &'static str,
-    not_closed: &'static str,
-    breached: &'static str,
-    missed: &'static str,
-    expectations: &'static str,
-    expectation: &'static str,
-    not_reached: &'static str,
-    failed_steps: &'static str,
-    disaster_type: &'static str,
-    level: &'static str,
-    functions: &'static str,
-    window: &'static str,
+pub(super) struct Words {
+    pub(super) game_time: &'static str,
+    pub(super) real_time: &'static str,
+    pub(super) success: &'static str,
+    pub(super) failure: &'static str,
+    pub(super) not_closed: &'static str,
+    pub(super) breached: &'static str,
+    pub(super) missed: &'static str,
+    pub(super) expectations: &'static str,
+    pub(super) expectation: &'static str,
+    pub(super) not_reached: &'static str,
+    pub(super) failed_steps: &'static str,
+    pub(super) disaster_type: &'static str,
+    pub(super) level: &'static str,
+    pub(super) functions: &'static str,
+    pub(super) window: &'static str,
 }
 
 const ZH: Words = Words {
@@ -121,7 +121,7 @@ const EN: Words = Words {
     window: "data-loss window",
 };
 
-fn words(lang: Lang) -> &'static Words {
+pub(super) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
@@ -228,7 +228,7 @@ pub fn build(
     }
 }
 
-fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
+pub(super) fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
     match state {
         "met" => r.met.to_string(),
         "breached" => r.breached.to_string(),
@@ -374,7 +374,7 @@ fn step_word(lang: Lang, status: &str) -> &str {
     }
 }
 
-fn trim_speed(s: f64) -> String {
+pub(super) fn trim_speed(s: f64) -> String {
     if s.fract() == 0.0 {
         format!("{s:.0}")
     } else {
