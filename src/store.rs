@@ -306,11 +306,17 @@ pub struct JournalSink {
     pub journal: Arc<Mutex<Journal>>,
     /// A problem reading other processes' events, shown until the next good poll.
     problem: Arc<Mutex<Option<String>>>,
+    /// The switch to a fresh file was logged (once is enough).
+    failover_logged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl JournalSink {
     pub fn new(j: Journal) -> JournalSink {
-        JournalSink { journal: Arc::new(Mutex::new(j)), problem: Arc::new(Mutex::new(None)) }
+        JournalSink {
+            journal: Arc::new(Mutex::new(j)),
+            problem: Arc::new(Mutex::new(None)),
+            failover_logged: Arc::default(),
+        }
     }
 
     fn set_problem(&self, p: Option<String>) {
@@ -324,7 +330,16 @@ impl EventSink for JournalSink {
     fn append(&mut self, ev: &Event) -> Result<(), String> {
         let payload = serde_json::to_value(ev).map_err(|e| e.to_string())?;
         let mut j = self.journal.lock().map_err(|_| "journal lock poisoned".to_string())?;
-        j.append(payload).map(|_| ()).map_err(|e| e.to_string())
+        let appended = j.append(payload).map(|_| ()).map_err(|e| e.to_string());
+        if let Err(e) = &appended {
+            tracing::error!(path = %j.path().display(), "journal: an event was not recorded: {e}");
+        }
+        if let Some(why) = j.degraded() {
+            if !self.failover_logged.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tracing::error!("journal: failed over to a fresh file: {why}");
+            }
+        }
+        appended
     }
 
     fn poll_foreign(&mut self) -> Vec<Event> {

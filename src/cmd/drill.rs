@@ -166,6 +166,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     if let Err(e) = app.declare(decl) {
         return fail(e);
     }
+    tracing::info!(scenario = %name, speed, "session: drill started");
     app.drill_start();
 
     let rt = match super::console::runtime(1) {
@@ -191,6 +192,15 @@ fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
     let Some(inc) = &app.inc else { return };
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
     let card = write_scorecard(app, store, clock);
+    tracing::info!(
+        incident = inc.id(),
+        reason = reason.as_str(),
+        closed = inc.closed_at.is_some(),
+        "session: drill ended"
+    );
+    if let Err(e) = &card {
+        tracing::error!(incident = inc.id(), "drill: the scorecard could not be written: {e}");
+    }
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
     }

@@ -201,15 +201,21 @@ pub fn rpo_section(rpo: &super::facts::Rpo, lang: Lang, tz: FixedOffset) -> Stri
             let target = 600.0 * rpo.target_secs as f64 / scale;
             let _ = writeln!(
                 o,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rpo-chart\" viewBox=\"0 0 620 34\">\
-                 <rect class=\"rpo-bar {}\" x=\"10\" y=\"8\" width=\"{bar:.1}\" height=\"14\">\
-                 <title>{}</title></rect>\
-                 <line class=\"rpo-target\" x1=\"{t:.1}\" x2=\"{t:.1}\" y1=\"2\" y2=\"30\">\
-                 <title>RPO {}</title></line></svg>",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rpo-chart\" viewBox=\"0 0 620 48\">\
+                 <rect class=\"rpo-bar {}\" x=\"10\" y=\"8\" width=\"{bar:.1}\" height=\"16\">\
+                 <title>{win}</title></rect>\
+                 <text class=\"{label_class}\" x=\"{label_x:.1}\" y=\"20\">{} {win}</text>\
+                 <line class=\"rpo-target\" x1=\"{t:.1}\" x2=\"{t:.1}\" y1=\"2\" y2=\"32\">\
+                 <title>RPO {rpo}</title></line>\
+                 <text class=\"rpo-tl\" x=\"{t:.1}\" y=\"44\">RPO {rpo}</text></svg>",
                 if met { "met" } else { "breached" },
-                escape(&signed_secs(win)),
-                escape(&secs(rpo.target_secs)),
-                t = 10.0 + target
+                escape(hw.window),
+                win = escape(&signed_secs(win)),
+                rpo = escape(&secs(rpo.target_secs)),
+                t = 10.0 + target,
+                // Inside a long bar in white; after a short one in the text colour.
+                label_class = if bar > 200.0 { "rpo-label in" } else { "rpo-label" },
+                label_x = if bar > 200.0 { 14.0 } else { 14.0 + bar },
             );
         }
         _ => {
