@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// The browser binary: `DRCONSOLE_TEST_CHROMIUM`, else `chromium` on PATH. `None` (with a
 /// visible SKIPPED line) when absent and the run does not require it; a panic when
-/// `DRCONSOLE_REQUIRE_BROWSER=1` (scripts/test installs it and sets that).
+/// `DRCONSOLE_REQUIRE_TOOLS=1` (scripts/test installs it and sets that).
 pub fn chromium(test: &str) -> Option<PathBuf> {
     if let Ok(b) = std::env::var("DRCONSOLE_TEST_CHROMIUM") {
         if !b.is_empty() {
@@ -23,7 +23,7 @@ pub fn chromium(test: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        if std::env::var("DRCONSOLE_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        if std::env::var("DRCONSOLE_REQUIRE_TOOLS").as_deref() == Ok("1") {
             panic!("{test}: chromium is not installed but this run requires it");
         }
         eprintln!("SKIPPED {test}: no chromium (run ./scripts/test, or apt-get install chromium)");
