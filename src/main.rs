@@ -21,6 +21,11 @@ fn run(cli: Cli) -> i32 {
     let g = &cli.global;
     let config = match drconsole::config::load_config(g.config.as_deref()) {
         Ok(c) => c,
+        // `doctor` reports a bad config among its other checks instead of stopping at it.
+        Err(d) if matches!(cli.command, Some(Command::Doctor { .. })) => {
+            let json = matches!(cli.command, Some(Command::Doctor { json: true }));
+            return cmd::doctor::run(g, &Default::default(), Some(d.to_string()), json);
+        }
         Err(d) => {
             cmd::print_diagnostics(&[d]);
             return exit::USAGE;
@@ -87,7 +92,7 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Drill { scenario, speed, list }) => {
             cmd::drill::run(g, &config, scenario.as_deref(), speed, list)
         }
-        Some(Command::Doctor { json }) => cmd::doctor::run(g, &config, json),
+        Some(Command::Doctor { json }) => cmd::doctor::run(g, &config, None, json),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),
         Some(Command::Man { out, page }) => cmd::man::run(out.as_deref(), page.as_deref()),
         None => cmd::console::run(g, &config),

@@ -194,3 +194,35 @@ fn all_services_up_and_the_mirror_clock_in_sync_exit_0() {
         assert!(summary.contains("did not say its time"), "{clock}");
     }
 }
+
+#[test]
+fn a_bad_config_is_one_failed_check_among_the_others() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    private_dir(&data, 0o700);
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "theme = \"dark\"\nbogus = 1\n").unwrap();
+    let closed = common::closed_port();
+    let out = drconsole(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--config")
+        .arg(&config)
+        .args(["doctor", "--json"])
+        .arg(format!("--target=mongodb=mongodb://127.0.0.1:{closed}/shop"))
+        .arg(format!("--target=api=http://127.0.0.1:{closed}/health"))
+        .arg(format!("--target=frontend=http://127.0.0.1:{closed}/"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a configuration error");
+    let doc = json_of(&out);
+    let cfg = check(&doc, "config");
+    assert_eq!(cfg["level"], "FAIL", "{cfg}");
+    let summary = cfg["summary"].as_str().unwrap();
+    assert!(summary.starts_with(&format!("{}:2:1", config.display())), "located: {summary}");
+    assert!(summary.contains("bogus"), "{summary}");
+    // The other checks still ran.
+    assert_eq!(check(&doc, "runbook")["level"], "OK");
+    assert_eq!(check(&doc, "data folder")["level"], "OK");
+    assert_eq!(check(&doc, "service api")["level"], "FAIL");
+}

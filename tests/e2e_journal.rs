@@ -106,6 +106,11 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
     assert_eq!(t.exit_code(5), 0);
 
     let md = newest_record(&data, &id);
+    // The same record as a page, beside each Markdown one.
+    let pages = records(&data, &id, "html");
+    assert_eq!(pages.len(), records(&data, &id, "md").len(), "an .html beside every .md");
+    let page = std::fs::read_to_string(pages.last().unwrap()).unwrap();
+    assert!(page.contains("DBA 开始恢复") && page.contains("<svg"), "notes and the chart");
     assert_in_order(
         &md,
         &[

@@ -6,9 +6,13 @@ use crate::cli::Global;
 use crate::config::{self, ConfigFile};
 use crate::doctor::{self, data, mirror, services, terminal, Check};
 
-pub fn run(g: &Global, cfg: &ConfigFile, json: bool) -> i32 {
-    // `main` refuses an unreadable config before any command runs; here it read.
-    let config_check = services::config(g.config.as_deref(), &Ok(cfg.clone()));
+/// `config_error` is why the config file could not be read (the checks then use defaults).
+pub fn run(g: &Global, cfg: &ConfigFile, config_error: Option<String>, json: bool) -> i32 {
+    let read = match config_error {
+        Some(e) => Err(e),
+        None => Ok(cfg.clone()),
+    };
+    let config_check = services::config(g.config.as_deref(), &read);
     let mut checks: Vec<Check> = Vec::new();
     let env = terminal::TermEnv::from_process();
     checks.push(terminal::terminal(&env));

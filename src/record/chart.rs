@@ -227,13 +227,21 @@ fn step_group(inc: &Incident, f: &Facts, w: &Words, clock: Clock, end: DateTime<
                     String::new()
                 };
                 let retest = if fb { " retest" } else { "" };
-                items.push(item(
+                let mut it = item(
                     Shape::Bar,
                     &format!("bar step {class}{retest}"),
                     from,
                     to,
                     format!("{}: {state} {}{n}", row.title, clock.span(from, to)),
-                ));
+                );
+                // Runs too short to see apart are merged; the worst outcome shows.
+                it.severity = match class {
+                    "failed" => 3,
+                    "running" => 2,
+                    "skipped" => 1,
+                    _ => 0,
+                };
+                items.push(it);
             };
             for (at, kind) in by_step.get(s.key.as_str()).into_iter().flatten() {
                 let at = *at;
@@ -528,7 +536,12 @@ fn merge(items: &[Item], scale: &Scale, w: &Words) -> Vec<Item> {
         };
         let close = match it.shape {
             Shape::Tick => scale.x(it.from) - scale.x(last.from) < MERGE_W,
-            Shape::Bar => scale.x(last.to) - scale.x(last.from) < MERGE_W,
+            // Only a bar still too narrow to see absorbs its neighbour, and only one that
+            // touches it: a wide bar never takes the colour of a sliver after it.
+            Shape::Bar => {
+                scale.x(last.to) - scale.x(last.from) < MERGE_W
+                    && scale.x(it.from) - scale.x(last.to) < MERGE_W
+            }
             _ => false,
         };
         if !close || it.shape != last.shape {
@@ -663,11 +676,9 @@ fn lane_svg(o: &mut String, kind: &str, lane: &Lane, i: usize, y: f64, s: &Scale
         escape(&lane.label),
         escape(&text::truncate(&lane.label, LABEL_CELLS))
     );
-    let items = if matches!(kind, "services" | "ticks") {
-        merge(&lane.items, s, w)
-    } else {
-        lane.items.clone()
-    };
+    // Outage lanes hold a few shapes that overlap on purpose; everything else is merged
+    // where it is too dense to see.
+    let items = if kind == "functions" { lane.items.clone() } else { merge(&lane.items, s, w) };
     for it in &items {
         let title = escape(&it.title);
         match it.shape {
