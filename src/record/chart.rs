@@ -608,7 +608,26 @@ pub fn svg(c: &Chart, tz: FixedOffset, lang: Lang) -> String {
         n(height),
         escape(w.chart)
     );
-    // Axis: a label and a grid line per step, and T0.
+    // Under everything: every other lane shaded, so the eye can follow a row.
+    o.push_str("<g class=\"stripes\">");
+    let mut y = AXIS_H;
+    for g in &c.groups {
+        y += GROUP_H;
+        for i in 0..g.lanes.len() {
+            if i % 2 == 0 {
+                let _ = write!(
+                    o,
+                    "<rect class=\"stripe\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    n(y),
+                    n(WIDTH),
+                    n(LANE_H)
+                );
+            }
+            y += LANE_H;
+        }
+    }
+    o.push_str("</g>");
+    // Axis: a label and a grid line per step.
     let step = axis_step(c.end - c.start);
     let long = c.end - c.start > Duration::hours(24);
     let local_start = c.start.with_timezone(&tz);
@@ -630,15 +649,7 @@ pub fn svg(c: &Chart, tz: FixedOffset, lang: Lang) -> String {
         );
         t += step;
     }
-    let x0 = n(scale.x(c.t0));
-    let _ = write!(
-        o,
-        "<line class=\"t0\" x1=\"{x0}\" x2=\"{x0}\" y1=\"{}\" y2=\"{}\"/>\
-         <text class=\"t0l\" x=\"{x0}\" y=\"{}\">T0</text></g>",
-        n(AXIS_H - 6.0),
-        n(height - 4.0),
-        n(AXIS_H - 18.0)
-    );
+    o.push_str("</g>");
     let mut y = AXIS_H;
     for g in &c.groups {
         let _ = write!(
@@ -648,27 +659,28 @@ pub fn svg(c: &Chart, tz: FixedOffset, lang: Lang) -> String {
             escape(&g.title)
         );
         y += GROUP_H;
-        for (i, lane) in g.lanes.iter().enumerate() {
-            lane_svg(&mut o, g.kind, lane, i, y, &scale, w);
+        for lane in &g.lanes {
+            lane_svg(&mut o, g.kind, lane, y, &scale, w);
             y += LANE_H;
         }
     }
+    // T0 on top of the lanes: where every outage starts.
+    let x0 = n(scale.x(c.t0));
+    let _ = write!(
+        o,
+        "<line class=\"t0\" x1=\"{x0}\" x2=\"{x0}\" y1=\"{}\" y2=\"{}\"/>\
+         <text class=\"t0l\" x=\"{x0}\" y=\"{}\">T0</text>",
+        n(AXIS_H - 6.0),
+        n(height - 4.0),
+        n(AXIS_H - 18.0)
+    );
     o.push_str("</svg>");
     o
 }
 
-fn lane_svg(o: &mut String, kind: &str, lane: &Lane, i: usize, y: f64, s: &Scale, w: &Words) {
+fn lane_svg(o: &mut String, kind: &str, lane: &Lane, y: f64, s: &Scale, w: &Words) {
     let mid = y + LANE_H / 2.0;
     let _ = write!(o, "<g class=\"lane {kind}\">");
-    if i % 2 == 0 {
-        let _ = write!(
-            o,
-            "<rect class=\"stripe\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            n(y),
-            n(WIDTH),
-            n(LANE_H)
-        );
-    }
     let _ = write!(
         o,
         "<text class=\"label\" x=\"4\" y=\"{}\"><title>{}</title>{}</text>",
