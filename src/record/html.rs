@@ -149,7 +149,7 @@ pub fn chart_section(c: &chart::Chart, lang: Lang, tz: FixedOffset) -> String {
     let hw = words(lang);
     let mut o = String::new();
     let _ = write!(o, "<section class=\"chart\">\n<h2>{}</h2>\n", escape(cw.chart));
-    o.push_str(&chart::svg(c, tz, lang));
+    o.push_str(&super::svg::chart(c, tz, lang));
     let swatch = |class: &str, label: &str| {
         format!("<span><i class=\"sw {class}\"></i>{}</span>", escape(label))
     };

@@ -5,6 +5,7 @@ pub mod facts;
 pub mod html;
 pub mod report;
 pub mod response;
+pub mod svg;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
