@@ -81,6 +81,13 @@ pub async fn run_with_tick(
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
+    // Dropping a ratatui Terminal shows the cursor and `eprintln!`s when that fails, which
+    // panics once the terminal is gone (SSH dropped, tmux session killed). Show it here; when
+    // that fails there is no terminal to restore, and the Terminal is forgotten, not dropped.
+    if terminal.show_cursor().is_err() {
+        tracing::info!("terminal: gone at exit; not restoring it");
+        std::mem::forget(terminal);
+    }
     let _ = ratatui::try_restore();
     result
 }

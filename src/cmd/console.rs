@@ -148,7 +148,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         }
         if let Some(inc) = &app.inc {
             tracing::info!(
-                incident = inc.id(),
+                incident = %inc.id(),
                 pid = std::process::id(),
                 events = inc.events.len(),
                 "session: resumed"
@@ -247,23 +247,23 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
 /// when the terminal is gone.
 fn finish(app: &App, store: &Store, reason: QuitReason) {
     let Some(inc) = &app.inc else {
-        tracing::info!(reason = reason.as_str(), "session: ended before any declaration");
+        tracing::info!(reason = %reason.as_str(), "session: ended before any declaration");
         return;
     };
     let head = app.head();
     let result = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, head.clone());
     match &result {
         Ok(paths) => tracing::info!(
-            incident = inc.id(),
-            reason = reason.as_str(),
+            incident = %inc.id(),
+            reason = %reason.as_str(),
             closed = inc.closed_at.is_some(),
-            head = head.as_deref().unwrap_or("-"),
+            head = %head.as_deref().unwrap_or("-"),
             "session: ended; record {}",
             paths.first().map(|p| p.display().to_string()).unwrap_or_default()
         ),
         Err(e) => tracing::error!(
-            incident = inc.id(),
-            reason = reason.as_str(),
+            incident = %inc.id(),
+            reason = %reason.as_str(),
             "session: ended; the record could not be written: {e}"
         ),
     }

@@ -73,7 +73,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, config_error: Option<String>, json: boo
     checks.extend(mirrored);
 
     for c in checks.iter().filter(|c| c.level != doctor::Level::Ok) {
-        tracing::info!(check = %c.name, level = c.level.as_str(), "doctor: {}", c.summary);
+        tracing::info!(check = %c.name, level = %c.level.as_str(), "doctor: {}", c.summary);
     }
     let now = chrono::Utc::now();
     let text = if json {

@@ -193,13 +193,13 @@ fn finish(app: &App, store: &Store, clock: &GameClock, reason: QuitReason) {
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
     let card = write_scorecard(app, store, clock);
     tracing::info!(
-        incident = inc.id(),
-        reason = reason.as_str(),
+        incident = %inc.id(),
+        reason = %reason.as_str(),
         closed = inc.closed_at.is_some(),
         "session: drill ended"
     );
     if let Err(e) = &card {
-        tracing::error!(incident = inc.id(), "drill: the scorecard could not be written: {e}");
+        tracing::error!(incident = %inc.id(), "drill: the scorecard could not be written: {e}");
     }
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
