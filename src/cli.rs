@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::complete;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,12 +40,21 @@ pub struct Global {
     pub lang: Option<LangArg>,
     /// Colour theme: dark, light, high-contrast, mono, or a file in the user's theme folder.
     /// NO_COLOR forces mono.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(complete::themes))]
     pub theme: Option<String>,
     /// Probe target of a service, overriding the runbook and the config's [targets]
     /// (repeatable), e.g. --target mongodb=mongodb://127.0.0.1:27017/shop.
-    #[arg(long = "target", global = true, value_name = "ID=URL")]
+    #[arg(
+        long = "target",
+        global = true,
+        value_name = "ID=URL",
+        add = ArgValueCompleter::new(complete::target_ids)
+    )]
     pub targets: Vec<String>,
+    /// How much goes to the log file <data>/logs/drconsole.log: off, error, warn, info, debug
+    /// or trace [env: DRCONSOLE_LOG; default: info].
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = ["off", "error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,13 +99,13 @@ pub enum Command {
     /// the incident id.
     Declare {
         /// Disaster type id (see `drconsole runbook show`).
-        #[arg(long = "type", value_name = "ID")]
+        #[arg(long = "type", value_name = "ID", add = ArgValueCompleter::new(complete::disaster_types))]
         disaster_type: String,
         /// Impact level (1 routine maintenance, 2 partial DR, 3 full DR).
-        #[arg(long)]
+        #[arg(long, add = ArgValueCompleter::new(complete::levels))]
         level: u8,
         /// Affected business function ids, comma-separated (default for a full DR: all).
-        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        #[arg(long, value_delimiter = ',', value_name = "A,B", add = ArgValueCompleter::new(complete::functions))]
         functions: Vec<String>,
         /// Who reports it (default: the user name).
         #[arg(long, value_name = "NAME")]
@@ -112,7 +124,7 @@ pub enum Command {
     /// (for alert hooks; at most 1 MiB).
     Note {
         /// Incident id or a unique prefix (default: the latest open incident).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::incident_ids))]
         incident: Option<String>,
         /// From another host: put the note into the operations MongoDB's inbox, for the
         /// console that mirrors the incident to journal (`note --mongodb URI ID TEXT`).
@@ -125,7 +137,7 @@ pub enum Command {
     /// Correct an incident: every correction is an event with its reason, never an edit.
     Correct {
         /// Incident id or a unique prefix (default: the latest open incident).
-        #[arg(long, value_name = "ID", global = true)]
+        #[arg(long, value_name = "ID", global = true, add = ArgValueCompleter::new(complete::incident_ids))]
         incident: Option<String>,
         #[command(subcommand)]
         what: Correction,
@@ -133,7 +145,7 @@ pub enum Command {
     /// Withdraw an incident declared in error: it leaves the open set; its record says so.
     Withdraw {
         /// Incident id or a unique prefix (default: the latest open incident).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::incident_ids))]
         incident: Option<String>,
         /// Why (goes on the timeline and into the record).
         #[arg(long, required = true)]
@@ -143,6 +155,7 @@ pub enum Command {
     /// does the same for one shell); with no ID, print the pinned one.
     Use {
         /// Incident id or a unique prefix.
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
         id: Option<String>,
         /// Unpin.
         #[arg(long, conflicts_with = "id")]
@@ -151,13 +164,17 @@ pub enum Command {
     /// Reopen an unfinished incident in the console (default: the only open one, or the
     /// pinned one; with several open it lists them and asks for an id). A closed or withdrawn
     /// incident opens read-only, as with `view`.
-    Resume { id: Option<String> },
+    Resume {
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
+        id: Option<String>,
+    },
     /// Watch an incident read-only: the console's screen, following the journal live, writing
     /// nothing. With --mongodb, from another host through the operations MongoDB's mirror,
     /// every entry checked against the hash chain.
     View {
         /// Incident id or a unique prefix (default: the latest open incident, else the newest);
         /// required with --mongodb.
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
         id: Option<String>,
         /// Follow the incident's mirror in this MongoDB instead of a local journal.
         #[arg(long, value_name = "URI")]
@@ -171,6 +188,7 @@ pub enum Command {
     },
     /// Write the response record (appendix B.1) from the journal.
     Record {
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
         id: Option<String>,
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
@@ -181,6 +199,7 @@ pub enum Command {
     },
     /// Write the post-incident analysis (appendix B.2), pre-filled from the journal.
     Report {
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
         id: Option<String>,
         /// Write to FILE instead of stdout (as `record --out`).
         #[arg(long, value_name = "FILE")]
@@ -189,6 +208,7 @@ pub enum Command {
     /// Check an incident's journal hash chain; report the first broken link. Exit 1 when it
     /// is broken; an unfinished last line (a write cut short) is a warning.
     Verify {
+        #[arg(add = ArgValueCompleter::new(complete::incident_ids))]
         id: Option<String>,
         /// Also fail (exit 1) on an unfinished last line.
         #[arg(long)]
@@ -202,11 +222,15 @@ pub enum Command {
     /// templates, the notification stages (§7.1) and the status-update cadence.
     Comms {
         /// Template id (see --list).
-        #[arg(required_unless_present = "list", value_name = "TEMPLATE")]
+        #[arg(
+            required_unless_present = "list",
+            value_name = "TEMPLATE",
+            add = ArgValueCompleter::new(complete::templates)
+        )]
         template: Option<String>,
         /// Incident id or a unique prefix (default: the latest open incident, else the latest
         /// one, for the recovery-complete message).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::incident_ids))]
         incident: Option<String>,
         /// A field's value (repeatable); an empty VALUE leaves a marked [label] blank.
         #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -222,7 +246,11 @@ pub enum Command {
     /// no probes; a scorecard (§6.3) is written beside the drill's record at the end.
     Drill {
         /// Scenario file, or the name of a shipped scenario (see --list).
-        #[arg(required_unless_present = "list", value_name = "SCENARIO")]
+        #[arg(
+            required_unless_present = "list",
+            value_name = "SCENARIO",
+            add = ArgValueCompleter::new(complete::scenarios)
+        )]
         scenario: Option<String>,
         /// Game clock speed: N game seconds per real second.
         #[arg(long, default_value_t = 1.0, value_name = "N")]
@@ -230,6 +258,31 @@ pub enum Command {
         /// List the shipped scenarios.
         #[arg(long)]
         list: bool,
+    },
+    /// Check whether this host can run the console well: terminal, colours, clipboard, data
+    /// folder, config and runbook, every service's target, the MongoDB mirror and the clock.
+    /// Exit 0 when nothing failed (warnings allowed), 1 when a check failed, 2 when the
+    /// configuration, runbook or a target cannot be used.
+    Doctor {
+        /// Print a JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the shell completion script, e.g. `source <(drconsole completions bash)`.
+    /// Incident ids, scenarios, service ids, themes and templates complete from the data
+    /// folder and the runbook.
+    Completions {
+        #[arg(value_enum)]
+        shell: complete::Shell,
+    },
+    /// Print the manual page, or with --out write one page per subcommand into a folder.
+    Man {
+        /// Write drconsole.1 and drconsole-<subcommand>.1 into DIR instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the page of this subcommand instead of the main page, e.g. `status`.
+        #[arg(conflicts_with = "out", value_name = "SUBCOMMAND")]
+        page: Option<String>,
     },
 }
 
@@ -286,6 +339,8 @@ impl From<Correction> for crate::incident::decide::Command {
 pub enum Format {
     Md,
     Json,
+    /// One self-contained page with a timeline chart (no scripts, no network).
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,13 +2,18 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use drconsole::cli::{Cli, Command, RunbookAction};
 use drconsole::cmd::{self, exit};
 use drconsole::runbook;
 
 fn main() -> ExitCode {
+    // A TAB in a shell with the completion script loaded: answer and exit before anything else.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(drconsole::complete::ENV_VAR)
+        .bin(drconsole::complete::BIN)
+        .complete();
     let cli = Cli::parse();
     let code = run(cli);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
@@ -18,12 +23,22 @@ fn run(cli: Cli) -> i32 {
     let g = &cli.global;
     let config = match drconsole::config::load_config(g.config.as_deref()) {
         Ok(c) => c,
+        // `doctor` reports a bad config among its other checks instead of stopping at it.
+        Err(d) if matches!(cli.command, Some(Command::Doctor { .. })) => {
+            let json = matches!(cli.command, Some(Command::Doctor { json: true }));
+            return cmd::doctor::run(g, &Default::default(), Some(d.to_string()), json);
+        }
         Err(d) => {
             cmd::print_diagnostics(&[d]);
             return exit::USAGE;
         }
     };
     let runbook_path = g.runbook.clone().or(config.runbook.clone());
+    let (level, level_warning) = drconsole::log::level(g.log_level.as_deref());
+    if let Some(w) = level_warning {
+        drconsole::errln!("warning: {w}");
+    }
+    drconsole::log::init(drconsole::config::data_dir(g.data_dir.as_deref()), level);
     match cli.command {
         Some(Command::Check { files }) => cmd::check::run(&files),
         Some(Command::Runbook { action: RunbookAction::Show }) => {
@@ -98,6 +113,9 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Drill { scenario, speed, list }) => {
             cmd::drill::run(g, &config, scenario.as_deref(), speed, list)
         }
+        Some(Command::Doctor { json }) => cmd::doctor::run(g, &config, None, json),
+        Some(Command::Completions { shell }) => cmd::completions::run(shell),
+        Some(Command::Man { out, page }) => cmd::man::run(out.as_deref(), page.as_deref()),
         None => cmd::console::run(g, &config),
     }
 }

@@ -6,7 +6,7 @@
 //! <data>/incidents/<id>/journal.drj.current   which file the journal continues in
 //!                                       (itself until a fail-over; see `journal::pointer`)
 //! <data>/incidents/<id>/runbook.toml    the runbook as declared (sha256 in the declaration)
-//! <data>/incidents/<id>/<stamp>-<id>.md/.json   response records
+//! <data>/incidents/<id>/<stamp>-<id>.md/.json/.html   response records
 //! <data>/drills/<id>/...                the same for exercises
 //! ```
 
@@ -504,7 +504,7 @@ impl Store {
         Ok(Opened { sink: JournalSink::new(journal), events, warnings })
     }
 
-    /// Write the response record (Markdown and JSON) beside the journal, atomically.
+    /// Write the response record (Markdown, JSON and HTML) beside the journal, atomically.
     pub fn write_record(
         &self,
         inc: &Incident,
@@ -516,9 +516,10 @@ impl Store {
         let dir = self.find_dir(inc.id()).ok_or_else(|| format!("no incident '{}'", inc.id()))?;
         let facts = crate::record::collect(inc, rb, now, tz, head);
         let (md, json) = crate::record::record(&facts, rb, tz);
+        let html = crate::record::html::page(&facts, inc, rb, tz);
         let stem = crate::record::file_stem(now, inc.id());
         let mut written = Vec::new();
-        for (ext, body) in [("md", md), ("json", json)] {
+        for (ext, body) in [("md", md), ("json", json), ("html", html)] {
             let path = dir.join(format!("{stem}.{ext}"));
             journal::atomic_write(&path, body.as_bytes()).map_err(|e| io_err("write", &path, e))?;
             written.push(path);
@@ -668,11 +669,17 @@ pub struct JournalSink {
     pub journal: Arc<Mutex<Journal>>,
     /// A problem reading other processes' events, shown until the next good poll.
     problem: Arc<Mutex<Option<String>>>,
+    /// The switch to a fresh file was logged (once is enough).
+    failover_logged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl JournalSink {
     pub fn new(j: Journal) -> JournalSink {
-        JournalSink { journal: Arc::new(Mutex::new(j)), problem: Arc::new(Mutex::new(None)) }
+        JournalSink {
+            journal: Arc::new(Mutex::new(j)),
+            problem: Arc::new(Mutex::new(None)),
+            failover_logged: Arc::default(),
+        }
     }
 
     fn set_problem(&self, p: Option<String>) {
@@ -708,6 +715,14 @@ impl EventSink for JournalSink {
                 .map(|ev| serde_json::to_value(ev).map_err(|e| Decided::Encode(e.to_string())))
                 .collect()
         });
+        if let Err(e) = &appended {
+            tracing::error!(path = %j.path().display(), "journal: an event was not recorded: {e}");
+        }
+        if let Some(why) = j.degraded() {
+            if !self.failover_logged.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tracing::error!("journal: failed over to a fresh file: {why}");
+            }
+        }
         let entries = match appended.map_err(|e| not_saved(e.to_string()))? {
             Ok(entries) => entries,
             Err(Decided::Refused(r)) => return Err(SubmitError::Refused(r)),

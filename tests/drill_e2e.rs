@@ -73,6 +73,9 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     assert!(id.starts_with("DRILL-"), "{id}");
     let md = std::fs::read_to_string(folder.join("scorecard.md")).unwrap();
     assert!(md.contains("**成功**"), "{md}");
+    let page = std::fs::read_to_string(folder.join("scorecard.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page:.100}");
+    assert!(page.contains("<g class=\"lane steps\">") && page.contains("class=\"ok\">成功"));
     for f in ["用户认证", "商品浏览", "购物车", "下单支付", "订单管理", "库存管理", "报表分析"]
     {
         let row = md.lines().find(|l| l.starts_with(&format!("| {f} |"))).unwrap();

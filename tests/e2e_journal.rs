@@ -106,6 +106,11 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
     assert_eq!(t.exit_code(5), 0);
 
     let md = newest_record(&data, &id);
+    // The same record as a page, beside each Markdown one.
+    let pages = records(&data, &id, "html");
+    assert_eq!(pages.len(), records(&data, &id, "md").len(), "an .html beside every .md");
+    let page = std::fs::read_to_string(pages.last().unwrap()).unwrap();
+    assert!(page.contains("DBA 开始恢复") && page.contains("<svg"), "notes and the chart");
     assert_in_order(
         &md,
         &[
@@ -162,7 +167,19 @@ fn record_after(how: &str) {
     let md = newest_record(&data, &id);
     eprintln!("{how}");
     assert_in_order(&md, &["完成: 启动灾难恢复团队", "控制台会话结束"]);
+    // A lost terminal is a normal exit, never a panic (writing to the dead tty was one).
+    assert!(!md.contains("程序崩溃"), "{how}: {md}");
     assert_eq!(records(&data, &id, "json").len(), 1, "{how}: a JSON record too");
+    assert_eq!(records(&data, &id, "html").len(), 1, "{how}: and the page");
+    // The log says how the session ended (and never went to the terminal it ran in).
+    let log = std::fs::read_to_string(data.join("logs").join("drconsole.log")).unwrap();
+    assert!(log.contains(&format!("session: resumed incident={id} ")), "{how}: {log}");
+    let why = match how {
+        "close" => "terminal: ",
+        signal => &format!("signal: {signal} received"),
+    };
+    assert!(log.contains(why), "{how}: {log}");
+    assert!(log.contains("session: ended; record "), "{how}: {log}");
 }
 
 #[test]

@@ -149,6 +149,13 @@ pub async fn run_with_tick(
     let _ = execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, probes, tick).await;
     let _ = execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
+    // Dropping a ratatui Terminal shows the cursor and `eprintln!`s when that fails, which
+    // panics once the terminal is gone (SSH dropped, tmux session killed). Show it here; when
+    // that fails there is no terminal to restore, and the Terminal is forgotten, not dropped.
+    if terminal.show_cursor().is_err() {
+        tracing::info!("terminal: gone at exit; not restoring it");
+        std::mem::forget(terminal);
+    }
     let _ = ratatui::try_restore();
     result
 }
@@ -204,24 +211,38 @@ async fn event_loop(
                 }
                 Some(Ok(_)) => {}
                 // EOF or EIO: the terminal is gone. Never retry on a dead tty.
-                Some(Err(_)) | None => app.end(QuitReason::TerminalLost),
+                Some(Err(e)) => {
+                    tracing::warn!("terminal: input failed ({e}); ending the session");
+                    app.end(QuitReason::TerminalLost)
+                }
+                None => {
+                    tracing::warn!("terminal: input closed; ending the session");
+                    app.end(QuitReason::TerminalLost)
+                }
             },
             _ = tick.tick() => {
                 if tty_gone() {
+                    tracing::warn!("terminal: hung up; ending the session");
                     app.end(QuitReason::TerminalLost);
                 } else {
                     app.tick();
                 }
             }
             Some(update) = recv(&mut probes) => app.on_probe(update),
-            _ = sigint.recv() => app.end(QuitReason::Interrupt),
-            _ = sigterm.recv() => app.end(QuitReason::Terminate),
-            _ = sighup.recv() => app.end(QuitReason::Hangup),
-            _ = sigquit.recv() => app.end(QuitReason::QuitSignal),
+            _ = sigint.recv() => signalled(app, QuitReason::Interrupt),
+            _ = sigterm.recv() => signalled(app, QuitReason::Terminate),
+            _ = sighup.recv() => signalled(app, QuitReason::Hangup),
+            _ = sigquit.recv() => signalled(app, QuitReason::QuitSignal),
             _ = sigwinch.recv() => {
                 let _ = terminal.autoresize();
                 app.dirty = true;
             }
         }
     }
+}
+
+/// Every signal takes the same clean path as `q`; the log says which one it was.
+fn signalled(app: &mut App, reason: QuitReason) {
+    tracing::info!("signal: {} received; ending the session cleanly", reason.as_str());
+    app.end(reason);
 }

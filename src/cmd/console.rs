@@ -171,6 +171,14 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         if let Err(e) = app.attach_owned(opened.events, Box::new(opened.sink)) {
             return fail(e);
         }
+        if let Some(inc) = app.inc() {
+            tracing::info!(
+                incident = %inc.id(),
+                pid = std::process::id(),
+                events = inc.events.len(),
+                "session: resumed"
+            );
+        }
         if let Some(last_event_at) = interrupted {
             app.emit(EventKind::SessionInterrupted { last_event_at });
         }
@@ -235,6 +243,14 @@ pub fn sink_factory(
 ) -> crate::incident::sink::SinkFactory {
     Box::new(move |decl: &crate::incident::Declaration| {
         let (sink, dir) = store.create(decl, &loaded)?;
+        tracing::info!(
+            incident = %decl.incident_id,
+            pid = std::process::id(),
+            level = decl.level,
+            dir = %dir.display(),
+            "session: declared {}",
+            decl.disaster_type
+        );
         on_create(decl, &dir);
         crash::register(CrashContext {
             store: store.clone(),
@@ -263,9 +279,27 @@ pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, i32> {
 fn finish(app: &mut App, store: &Store, reason: QuitReason) {
     // Everything the operator did is written before the record is: wait for the writer.
     let unsettled = (!app.settle(SETTLE)).then_some(app.view.pending);
-    let Some(inc) = app.inc() else { return };
+    let Some(inc) = app.inc() else {
+        tracing::info!(reason = %reason.as_str(), "session: ended before any declaration");
+        return;
+    };
     let head = app.head();
     let result = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, head.clone());
+    match &result {
+        Ok(paths) => tracing::info!(
+            incident = %inc.id(),
+            reason = %reason.as_str(),
+            closed = inc.closed_at.is_some(),
+            head = %head.as_deref().unwrap_or("-"),
+            "session: ended; record {}",
+            paths.first().map(|p| p.display().to_string()).unwrap_or_default()
+        ),
+        Err(e) => tracing::error!(
+            incident = %inc.id(),
+            reason = %reason.as_str(),
+            "session: ended; the record could not be written: {e}"
+        ),
+    }
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
     }

@@ -113,7 +113,9 @@ pub fn write_scorecard(
     };
     let dir = store.find_dir(inc.id()).ok_or_else(|| format!("no drill '{}'", inc.id()))?;
     let card = scorecard::build(inc, &s.scenario, &s.name, app.now(), app.tz, clock.real_elapsed());
-    let paths = scorecard::write(&dir, &card, app.tz)?;
+    let mut paths = scorecard::write(&dir, &card, app.tz)?;
+    let rb = &s.scenario.runbook.runbook;
+    paths.push(crate::drill::scorecard_html::write(&dir, &card, inc, rb, app.now(), app.tz)?);
     Ok((card, paths))
 }
 
@@ -167,6 +169,7 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     if let Err(e) = app.declare(decl) {
         return fail(e);
     }
+    tracing::info!(scenario = %name, speed, "session: drill started");
     app.drill_start();
 
     let rt = match super::console::runtime(1) {
@@ -193,6 +196,15 @@ fn finish(app: &mut App, store: &Store, clock: &GameClock, reason: QuitReason) {
     let Some(inc) = app.inc() else { return };
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
     let card = write_scorecard(app, store, clock);
+    tracing::info!(
+        incident = %inc.id(),
+        reason = %reason.as_str(),
+        closed = inc.closed_at.is_some(),
+        "session: drill ended"
+    );
+    if let Err(e) = &card {
+        tracing::error!(incident = %inc.id(), "drill: the scorecard could not be written: {e}");
+    }
     if reason == QuitReason::TerminalLost || reason == QuitReason::Hangup {
         return;
     }

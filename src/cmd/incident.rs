@@ -374,21 +374,28 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
     }
 }
 
-/// The facts of an incident rebuilt from its journal, for `record` and `report`.
-fn facts_for(g: &Global, id: Option<&str>) -> Result<(record::Facts, Loaded, FixedOffset), i32> {
+/// An incident rebuilt from its journal and its facts, for `record` and `report`.
+fn facts_for(
+    g: &Global,
+    id: Option<&str>,
+) -> Result<(record::Facts, Incident, Loaded, FixedOffset), i32> {
     let store = store(g).map_err(fail)?;
     let id = store.resolve_any(id).map_err(fail)?;
     let (inc, loaded, head) = rebuild(&store, &id).map_err(fail)?;
     let tz = local_tz();
     let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
-    Ok((facts, loaded, tz))
+    Ok((facts, inc, loaded, tz))
 }
 
 pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
     match facts_for(g, id) {
-        Ok((facts, loaded, tz)) => {
-            let (md, json) = record::record(&facts, &loaded.runbook, tz);
-            write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+        Ok((facts, inc, loaded, tz)) => {
+            let body = match format {
+                Format::Html => record::html::page(&facts, &inc, &loaded.runbook, tz),
+                Format::Md => record::record(&facts, &loaded.runbook, tz).0,
+                Format::Json => record::record(&facts, &loaded.runbook, tz).1,
+            };
+            write_out(out.as_deref(), &body)
         }
         Err(code) => code,
     }
@@ -396,7 +403,7 @@ pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<Path
 
 pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
     match facts_for(g, id) {
-        Ok((facts, loaded, tz)) => {
+        Ok((facts, _, loaded, tz)) => {
             write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
         }
         Err(code) => code,

@@ -2,9 +2,12 @@
 
 pub mod check;
 pub mod comms;
+pub mod completions;
 pub mod console;
+pub mod doctor;
 pub mod drill;
 pub mod incident;
+pub mod man;
 pub mod show;
 pub mod status;
 pub mod view;

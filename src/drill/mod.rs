@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod clock;
 pub mod scenario;
 pub mod scorecard;
+pub mod scorecard_html;
 pub mod session;
 
 pub use clock::GameClock;

@@ -67,25 +67,25 @@ pub struct Scorecard {
     pub improvements: Option<String>,
 }
 
-struct Words {
-    game_time: &'static str,
-    real_time: &'static str,
-    success: &'static str,
-    partial: &'static str,
-    failure: &'static str,
-    not_restored: &'static str,
-    rpo_breached: &'static str,
-    not_closed: &'static str,
-    breached: &'static str,
-    missed: &'static str,
-    expectations: &'static str,
-    expectation: &'static str,
-    not_reached: &'static str,
-    failed_steps: &'static str,
-    disaster_type: &'static str,
-    level: &'static str,
-    functions: &'static str,
-    window: &'static str,
+pub(super) struct Words {
+    pub(super) game_time: &'static str,
+    pub(super) real_time: &'static str,
+    pub(super) success: &'static str,
+    pub(super) partial: &'static str,
+    pub(super) failure: &'static str,
+    pub(super) not_restored: &'static str,
+    pub(super) rpo_breached: &'static str,
+    pub(super) not_closed: &'static str,
+    pub(super) breached: &'static str,
+    pub(super) missed: &'static str,
+    pub(super) expectations: &'static str,
+    pub(super) expectation: &'static str,
+    pub(super) not_reached: &'static str,
+    pub(super) failed_steps: &'static str,
+    pub(super) disaster_type: &'static str,
+    pub(super) level: &'static str,
+    pub(super) functions: &'static str,
+    pub(super) window: &'static str,
 }
 
 const ZH: Words = Words {
@@ -130,7 +130,7 @@ const EN: Words = Words {
     window: "data-loss window",
 };
 
-fn words(lang: Lang) -> &'static Words {
+pub(super) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
@@ -249,7 +249,7 @@ pub fn build(
     }
 }
 
-fn result_word(w: &Words, result: &str) -> &'static str {
+pub(super) fn result_word(w: &Words, result: &str) -> &'static str {
     match result {
         "success" => w.success,
         "partial" => w.partial,
@@ -257,7 +257,7 @@ fn result_word(w: &Words, result: &str) -> &'static str {
     }
 }
 
-fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
+pub(super) fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
     match state {
         "met" => r.met.to_string(),
         "breached" => r.breached.to_string(),
@@ -403,7 +403,7 @@ fn step_word(lang: Lang, status: &str) -> &str {
     }
 }
 
-fn trim_speed(s: f64) -> String {
+pub(super) fn trim_speed(s: f64) -> String {
     if s.fract() == 0.0 {
         format!("{s:.0}")
     } else {

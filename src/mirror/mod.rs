@@ -107,13 +107,53 @@ fn start(
             in_flight: BTreeMap::new(),
         };
         let mut backoff = period;
+        let mut failures = 0u32;
+        let mut last_error: Option<String> = None;
         loop {
             let ok = m.round().await;
             backoff = if ok { period } else { (backoff * 2).min(Duration::from_secs(30)) };
+            log_round(&m.status, ok, &mut failures, &mut last_error, backoff);
             tokio::time::sleep(backoff).await;
         }
     });
     (task, status)
+}
+
+/// The log hears about the mirror when it starts failing, when the reason changes and when it
+/// catches up again; a retry that fails the same way is only a debug line.
+fn log_round(
+    status: &SharedStatus,
+    ok: bool,
+    failures: &mut u32,
+    last_error: &mut Option<String>,
+    next: Duration,
+) {
+    let Ok(s) = status.lock().map(|s| s.clone()) else { return };
+    if ok {
+        if *failures > 0 {
+            tracing::info!(
+                acked = s.acked,
+                "mirror: caught up after {} failed attempts",
+                *failures
+            );
+        }
+        *failures = 0;
+        *last_error = None;
+        return;
+    }
+    *failures += 1;
+    let error = s.error.unwrap_or_default();
+    if last_error.as_deref() != Some(error.as_str()) {
+        tracing::warn!(
+            queued = s.queued,
+            "mirror: attempt {} failed: {error}; retrying in {}s",
+            *failures,
+            next.as_secs()
+        );
+        *last_error = Some(error);
+    } else {
+        tracing::debug!(queued = s.queued, "mirror: retry {} failed again", *failures);
+    }
 }
 
 struct Mirror {

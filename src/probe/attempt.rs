@@ -13,19 +13,39 @@ pub struct Attempt {
     /// Plain words, already redacted.
     pub detail: String,
     pub notes: Vec<String>,
+    /// The error as the driver or the OS gave it, for the log only (scrubbed there): `detail`
+    /// is what an operator reads, this is what whoever investigates needs.
+    pub raw: Option<String>,
 }
 
 impl Attempt {
     pub fn up(latency: Duration, detail: impl Into<String>) -> Self {
-        Attempt { health: Health::Up, latency: Some(latency), detail: detail.into(), notes: vec![] }
+        Attempt {
+            health: Health::Up,
+            latency: Some(latency),
+            detail: detail.into(),
+            notes: vec![],
+            raw: None,
+        }
     }
 
     pub fn down(detail: impl Into<String>) -> Self {
-        Attempt { health: Health::Down, latency: None, detail: detail.into(), notes: vec![] }
+        Attempt {
+            health: Health::Down,
+            latency: None,
+            detail: detail.into(),
+            notes: vec![],
+            raw: None,
+        }
     }
 
     pub fn timed_out(timeout: Duration) -> Self {
         Attempt::down(format!("timed out after {}", format_duration(timeout)))
+    }
+
+    pub fn with_raw(mut self, raw: Option<String>) -> Self {
+        self.raw = raw;
+        self
     }
 
     pub fn with_notes(mut self, notes: Vec<String>) -> Self {

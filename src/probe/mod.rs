@@ -27,4 +27,5 @@ pub use debounce::{Debouncer, DEFAULT_FALL, DEFAULT_RISE};
 pub use health::{host_cut_off, Health, ProbeUpdate, ServiceStatus, Transition, HISTORY_LEN};
 pub use resolve::{merge_overrides, resolve, ResolvedService};
 pub use scheduler::{probe_once, spawn, Monitors, ProbeSet};
+pub use scrub::scrub;
 pub use words::{format_duration, format_latency};

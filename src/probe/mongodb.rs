@@ -42,6 +42,16 @@ enum CallError {
     Panicked,
 }
 
+impl CallError {
+    /// The driver's own words, for the log.
+    fn raw(&self) -> Option<String> {
+        match self {
+            CallError::Driver(e) => Some(e.to_string()),
+            _ => None,
+        }
+    }
+}
+
 impl MongoProber {
     pub fn new(target: &str, timeout: Duration) -> Self {
         MongoProber { target: target.to_string(), timeout, client: None, hung: None }
@@ -71,11 +81,15 @@ impl MongoProber {
 
         let hello = match self.call(&client, doc! { "hello": 1 }, deadline).await {
             Ok(d) => d,
-            Err(e) => return Attempt::down(self.failure("hello", e)),
+            Err(e) => {
+                let raw = e.raw();
+                return Attempt::down(self.failure("hello", e)).with_raw(raw);
+            }
         };
         let started = Instant::now();
         if let Err(e) = self.call(&client, doc! { "ping": 1 }, deadline).await {
-            return Attempt::down(self.failure("ping", e));
+            let raw = e.raw();
+            return Attempt::down(self.failure("ping", e)).with_raw(raw);
         }
         let latency = started.elapsed();
 
@@ -111,9 +125,13 @@ impl MongoProber {
         match self.join(handle, deadline).await {
             Ok(c) => Ok(c),
             Err(CallError::Driver(e)) if matches!(*e.kind, ErrorKind::InvalidArgument { .. }) => {
-                Err(Attempt::down(format!("invalid connection string: {}", driver_words(&e))))
+                Err(Attempt::down(format!("invalid connection string: {}", driver_words(&e)))
+                    .with_raw(Some(e.to_string())))
             }
-            Err(e) => Err(Attempt::down(self.failure("connect", e))),
+            Err(e) => {
+                let raw = e.raw();
+                Err(Attempt::down(self.failure("connect", e)).with_raw(raw))
+            }
         }
     }
 

@@ -89,10 +89,12 @@ impl Monitor {
             st.history.pop_front();
         }
         st.history.push_back(a.latency.map(millis));
+        let raw = a.raw.as_deref().map(clean);
         let transition = change.map(|(from, to)| {
             st.changed_at = Some(now);
             Transition { service: st.id.clone(), from, to, at: now, detail: st.detail.clone() }
         });
+        log_attempt(&self.svc, st, transition.as_ref(), raw.as_deref());
         ProbeUpdate { status: st.clone(), transition }
     }
 
@@ -101,6 +103,42 @@ impl Monitor {
         backoff(self.svc.spec.interval.0, self.debouncer.state(), self.debouncer.failures(), {
             self.svc.spec.fall.unwrap_or(DEFAULT_FALL)
         })
+    }
+}
+
+/// A state change goes to the log at info (warn when it is for the worse), with the raw error
+/// behind it; every failed attempt at debug. Everything is already scrubbed of secrets.
+fn log_attempt(
+    svc: &ResolvedService,
+    st: &ServiceStatus,
+    transition: Option<&Transition>,
+    raw: Option<&str>,
+) {
+    let raw = raw.unwrap_or("-");
+    match transition {
+        Some(t) if t.to == Health::Down || t.to == Health::Degraded => tracing::warn!(
+            service = %t.service,
+            target = %svc.display_target,
+            "probe: {} -> {}: {} (raw: {raw})",
+            t.from,
+            t.to,
+            t.detail
+        ),
+        Some(t) => tracing::info!(
+            service = %t.service,
+            target = %svc.display_target,
+            "probe: {} -> {}: {}",
+            t.from,
+            t.to,
+            t.detail
+        ),
+        None if st.state != Health::Up => tracing::debug!(
+            service = %st.id,
+            "probe attempt: {} ({}; raw: {raw})",
+            st.detail,
+            st.state
+        ),
+        None => {}
     }
 }
 

@@ -13,7 +13,7 @@ pub async fn attempt(addr: &str, timeout: Duration) -> Attempt {
     // Dropping a tokio connect future is safe: it only closes the half-open socket.
     match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Ok(Ok(_stream)) => Attempt::up(started.elapsed(), "connected"),
-        Ok(Err(e)) => Attempt::down(describe_io(&e)),
+        Ok(Err(e)) => Attempt::down(describe_io(&e)).with_raw(Some(format!("{e:?}"))),
         Err(_) => Attempt::timed_out(timeout),
     }
 }

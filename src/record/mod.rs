@@ -1,8 +1,11 @@
-//! Records and reports: pure renderings of an incident's events, in Markdown and JSON.
+//! Records and reports: pure renderings of an incident's events, in Markdown, JSON and HTML.
 
+pub mod chart;
 pub mod facts;
+pub mod html;
 pub mod report;
 pub mod response;
+pub mod svg;
 
 use chrono::{DateTime, FixedOffset, Utc};
 

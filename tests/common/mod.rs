@@ -3,6 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)]
 
 pub mod app;
+pub mod browser;
+pub mod record_fixture;
 pub mod servers;
 pub mod tmux;
 
