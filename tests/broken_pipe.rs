@@ -98,7 +98,7 @@ fn every_printing_subcommand_exits_141_quietly_when_stdout_is_closed() {
         &["report"],
         &["verify"],
         &["note", "a note nobody reads the answer to"],
-        &["declare", "--type", "database-failure", "--level", "3"],
+        &["declare", "--type", "database-failure", "--level", "3", "--force"],
         &["comms", "--list"],
         &["comms", "user-outage"],
         &["drill", "--list"],

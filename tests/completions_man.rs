@@ -26,7 +26,7 @@ fn declare(home: &Path, data: &Path) -> String {
     let out = drconsole(home)
         .arg("--data-dir")
         .arg(data)
-        .args(["declare", "--type", "database-failure", "--level", "3"])
+        .args(["declare", "--type", "database-failure", "--level", "3", "--force"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

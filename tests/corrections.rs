@@ -86,8 +86,10 @@ fn reopen_and_undo_in_the_console() {
     // Undo the `d`: step 1 is pending again (the cursor moved on; undo needs no selection).
     t.keys(&["u"]);
     t.wait_text("恢复步骤 0/12", 5);
-    // Done again, then reopened with a reason from the step itself.
+    // Done again (the step is pending now: it asks, `y`), then reopened with a reason.
     t.keys(&["k", "d"]);
+    t.wait_text("尚未开始", 5);
+    t.keys(&["y"]);
     t.wait_text("恢复步骤 1/12", 5);
     t.keys(&["k", "o"]);
     t.wait_text("更正原因", 5);

@@ -63,7 +63,7 @@ fn text() -> impl Strategy<Value = String> {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         (0..40usize).prop_map(Op::Start),
-        (0..40usize).prop_map(Op::Done),
+        (0..80usize).prop_map(Op::Done),
         (0..40usize, text()).prop_map(|(i, t)| Op::Skip(i, t)),
         (0..40usize, text()).prop_map(|(i, t)| Op::Fail(i, t)),
         text().prop_map(Op::FailTest),
@@ -140,7 +140,11 @@ impl World {
         let inc = self.session.incident();
         let cmd = match op {
             Op::Start(i) => Command::StartStep { step: self.step_key(i) },
-            Op::Done(i) => Command::CompleteStep { step: self.step_key(i) },
+            // Half the time the operator has answered the question (never started, closing).
+            Op::Done(i) if i % 2 == 0 => {
+                Command::Confirmed(Box::new(Command::CompleteStep { step: self.step_key(i / 2) }))
+            }
+            Op::Done(i) => Command::CompleteStep { step: self.step_key(i / 2) },
             Op::Skip(i, reason) => Command::SkipStep { step: self.step_key(i), reason },
             Op::Fail(i, reason) => Command::FailStep { step: self.step_key(i), reason },
             Op::FailTest(reason) => {
@@ -323,6 +327,7 @@ fn foreign_entries_caught_up_during_an_append_come_first() {
 fn two_writers_completing_one_step_record_it_once() {
     let mut w = world();
     let step = w.step_key(0);
+    w.session.submit(Command::StartStep { step: step.clone() }).unwrap();
     let path = w.path.clone();
     let stamper = Stamper { clock: Arc::new(w.clock.clone()), actor: actor("second-ic", 300) };
     let (events, _) = drconsole::store::read_events(&path).unwrap();

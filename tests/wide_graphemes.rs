@@ -7,7 +7,6 @@ mod common;
 
 use common::app::harness_with;
 use crossterm::event::KeyCode;
-use drconsole::incident::EventKind;
 use drconsole::runbook::model::Lang;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -26,8 +25,10 @@ fn screen() -> (ratatui::buffer::Buffer, String, String) {
     h.keys(&format!("🇨🇳 flag and {FAMILY} family: {}", FAMILY.repeat(12)));
     h.key(KeyCode::Enter);
     let flags = format!("x{}", "🇨🇳".repeat(30));
-    assert!(h.app.emit(EventKind::Note { text: flags }));
-    assert!(h.app.emit(EventKind::Note { text: "title\u{1b}]0;X\u{7} \u{202e}desrever".into() }));
+    use drconsole::incident::decide::Command;
+    assert!(h.app.submit(Command::Note { text: flags }));
+    assert!(h.app.submit(Command::Note { text: "title\u{1b}]0;X\u{7} \u{202e}desrever".into() }));
+    assert!(h.app.settle(std::time::Duration::from_secs(10)));
     h.app.view.flash = None;
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| h.app.render(f)).unwrap();

@@ -255,7 +255,15 @@ impl App {
     /// Record something the operator does not decide (a health transition, a session start, a
     /// message sent, a drill inject).
     pub fn emit(&mut self, kind: EventKind) -> bool {
-        self.submit(Command::Record(kind))
+        // A kind only a decided command may produce is refused here, not later by the writer.
+        let cmd = Command::Record(kind);
+        let now = self.now();
+        let refused = self.inc().and_then(|i| decide(i, &self.loaded.runbook, &cmd, now).err());
+        if let Some(r @ crate::incident::decide::Refusal::NotRecordable(_)) = refused {
+            self.view.flash(r.message(self.lang), true, now);
+            return false;
+        }
+        self.submit(cmd)
     }
 
     /// What the writer finished: apply its events (journal order), then the outcome.

@@ -358,7 +358,7 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
         }
         Ok(Written::Stdout | Written::Through) => exit::OK,
         // The reader went away (`| head`): nothing to say, and no one to say it to.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::FAILED,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => crate::out::EXIT_BROKEN_PIPE,
         Err(e) => {
             let shown = match out {
                 None => "standard output".to_string(),

@@ -38,13 +38,22 @@ pub fn open_consoles<'a>(events: &'a [Event], host: &str, me: u32) -> Vec<&'a Ac
     out.into_iter().map(|(_, a)| a).collect()
 }
 
-/// Whether `pid` is a running drconsole on this host (a pid reused by another program is not).
-fn alive(pid: u32) -> bool {
+/// Whether `pid` is a running drconsole on this host (a pid reused by another program is not,
+/// and neither is one killed but not yet reaped: a zombie).
+pub fn alive(pid: u32) -> bool {
     let Ok(raw) = i32::try_from(pid) else { return false };
     // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
     let rc = unsafe { libc::kill(raw, 0) };
     let exists = rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
     if !exists {
+        return false;
+    }
+    // "pid (comm) S ...": the state follows the last ')'.
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|st| st.rsplit_once(')').map(|(_, rest)| rest.trim_start().starts_with('Z')))
+        .unwrap_or(false);
+    if zombie {
         return false;
     }
     match std::fs::read_to_string(format!("/proc/{pid}/comm")) {

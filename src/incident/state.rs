@@ -497,9 +497,7 @@ pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>
     if !matches!(last_session.kind, EventKind::SessionStarted { .. }) {
         return None;
     }
-    // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
-    let alive = last_session.who.host == host
-        && i32::try_from(last_session.who.pid).is_ok_and(|pid| unsafe { libc::kill(pid, 0) } == 0);
+    let alive = last_session.who.host == host && super::presence::alive(last_session.who.pid);
     (!alive).then(|| events.last().map(|e| e.at).unwrap_or(last_session.at))
 }
 

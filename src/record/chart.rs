@@ -316,7 +316,7 @@ fn outage_lane(o: Outage, w: &Words, clock: Clock, end: DateTime<Utc>) -> Lane {
         until,
         format!("{label}: {} {}", w.outage, clock.span(t0, until)),
     )];
-    if let Some(deadline) = budget.and_then(|b| Duration::from_std(b).ok()).map(|b| t0 + b) {
+    if let Some(deadline) = budget.map(|b| crate::incident::timers::after(t0, b)) {
         let budget_words = super::facts::signed_secs(secs(deadline - t0));
         items.push(item(
             Shape::Line,
