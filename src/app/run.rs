@@ -64,9 +64,11 @@ fn tty_gone() -> bool {
 /// calls crossterm only when there is input to read; should a hang-up still slip in between,
 /// crossterm can only hold this thread, and the loop notices the lost terminal itself (SIGHUP,
 /// or `tty_gone` on the next tick). The thread ends when the loop drops the receiver.
-fn spawn_event_reader() -> io::Result<mpsc::Receiver<io::Result<TermEvent>>> {
+type EventReader = (mpsc::Receiver<io::Result<TermEvent>>, std::thread::JoinHandle<()>);
+
+fn spawn_event_reader() -> io::Result<EventReader> {
     let (tx, rx) = mpsc::channel(256);
-    std::thread::Builder::new().name("terminal-events".into()).spawn(move || loop {
+    let handle = std::thread::Builder::new().name("terminal-events".into()).spawn(move || loop {
         if tx.is_closed() {
             return;
         }
@@ -93,7 +95,7 @@ fn spawn_event_reader() -> io::Result<mpsc::Receiver<io::Result<TermEvent>>> {
             }
         }
     })?;
-    Ok(rx)
+    Ok((rx, handle))
 }
 
 enum Ready {
@@ -166,7 +168,7 @@ async fn event_loop(
     mut probes: Option<mpsc::Receiver<ProbeUpdate>>,
     period: Duration,
 ) -> io::Result<QuitReason> {
-    let mut keys = spawn_event_reader()?;
+    let (mut keys, reader) = spawn_event_reader()?;
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigint = signal(SignalKind::interrupt())?;
@@ -178,6 +180,13 @@ async fn event_loop(
     let mut sigwinch = signal(SignalKind::window_change())?;
     loop {
         if let Some(reason) = app.quit {
+            if reason == QuitReason::Switch {
+                // Another console loop follows on this terminal: this reader must be gone
+                // first, or it would take that loop's first keys (it sees its receiver closed
+                // within one poll interval; the terminal is alive, so it does not hang).
+                drop(keys);
+                let _ = reader.join();
+            }
             return Ok(reason);
         }
         if app.dirty {
