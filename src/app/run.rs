@@ -68,33 +68,34 @@ type EventReader = (mpsc::Receiver<io::Result<TermEvent>>, std::thread::JoinHand
 
 fn spawn_event_reader() -> io::Result<EventReader> {
     let (tx, rx) = mpsc::channel(256);
-    let handle = std::thread::Builder::new().name("terminal-events".into()).spawn(move || loop {
-        if tx.is_closed() {
-            return;
-        }
-        match stdin_ready(250) {
-            Ready::Nothing => continue,
-            Ready::Gone => {
-                let _ = tx.blocking_send(Err(io::ErrorKind::BrokenPipe.into()));
+    let handle =
+        std::thread::Builder::new().name("terminal-events".into()).spawn(move || loop {
+            if tx.is_closed() {
                 return;
             }
-            Ready::Input => {}
-        }
-        // One read may hold several events (a paste, fast typing): hand on every one crossterm
-        // has parsed before waiting on the tty again.
-        let mut next = crossterm::event::read();
-        loop {
-            let failed = next.is_err();
-            if tx.blocking_send(next).is_err() || failed {
-                return;
+            match stdin_ready(250) {
+                Ready::Nothing => continue,
+                Ready::Gone => {
+                    let _ = tx.blocking_send(Err(io::ErrorKind::BrokenPipe.into()));
+                    return;
+                }
+                Ready::Input => {}
             }
-            match crossterm::event::poll(Duration::ZERO) {
-                Ok(true) => next = crossterm::event::read(),
-                Ok(false) => break,
-                Err(e) => next = Err(e),
+            // One read may hold several events (a paste, fast typing): hand on every one crossterm
+            // has parsed before waiting on the tty again.
+            let mut next = crossterm::event::read();
+            loop {
+                let failed = next.is_err();
+                if tx.blocking_send(next).is_err() || failed {
+                    return;
+                }
+                match crossterm::event::poll(Duration::ZERO) {
+                    Ok(true) => next = crossterm::event::read(),
+                    Ok(false) => break,
+                    Err(e) => next = Err(e),
+                }
             }
-        }
-    })?;
+        })?;
     Ok((rx, handle))
 }
 
