@@ -299,7 +299,7 @@ impl App {
     /// before `d`) is waited for, briefly. On a disk slower than that the key says so and does
     /// nothing, rather than deciding on a state about to change.
     fn caught_up(&mut self) -> bool {
-        if self.view.pending == 0 || self.settle(std::time::Duration::from_millis(500)) {
+        if self.view.pending == 0 || self.settle(std::time::Duration::from_secs(2)) {
             return true;
         }
         let now = self.now();
