@@ -172,7 +172,7 @@ impl Mirror {
     }
 
     fn document(&self, e: &crate::journal::Entry) -> Document {
-        let event = Bson::try_from(e.payload.clone()).unwrap_or(Bson::Null);
+        let event = Bson::try_from(e.value()).unwrap_or(Bson::Null);
         doc! {
             "_id": format!("{}/{}", self.incident_id, e.seq),
             "incident": &self.incident_id,

@@ -375,8 +375,8 @@ impl Store {
         // MB for a long journal (see BENCHMARKS.md, peak RSS).
         let mut events: Vec<Event> = Vec::new();
         let mut warnings = Vec::new();
-        let opened = Journal::open_each(&path, &mut |e| {
-            let d = decode::decode(e.seq, e.payload, events.last().map(|e| e.at));
+        let opened = Journal::open_each(&path, &mut |f| {
+            let d = decode::decode(f.seq, f.payload, events.last().map(|e| e.at));
             warnings.extend(d.warning);
             events.push(d.event);
             Ok(())
@@ -428,11 +428,13 @@ impl Store {
 pub fn verify_runbook_copy(dir: &Path, journal: &Path) -> Result<String, String> {
     use sha2::Digest;
     let rb_path = dir.join(RUNBOOK_FILE);
-    let first = journal::read_entries(journal)
-        .map_err(|e| format!("{}: {e}", journal.display()))?
-        .into_iter()
-        .next()
-        .map(|e| decode::decode(e.seq, e.payload, None).event);
+    let mut first = None;
+    journal::read_each(journal, |f| {
+        if first.is_none() {
+            first = Some(decode::decode(f.seq, f.payload, None).event);
+        }
+    })
+    .map_err(|e| format!("{}: {e}", journal.display()))?;
     let Some(Event { kind: EventKind::Declared(decl), .. }) = first else {
         return Err(format!("{}: the first entry is not a declaration", journal.display()));
     };
@@ -505,10 +507,30 @@ fn describe_open_error(path: &Path, e: JournalError) -> String {
 /// Read every event without opening for append (list, record, report), with a warning for
 /// each entry this version cannot read (see [`decode`]).
 pub fn read_events(path: &Path) -> Result<(Vec<Event>, Vec<String>), String> {
-    let entries = journal::read_entries(path).map_err(|e| e.to_string())?;
+    read_journal(path).map(|r| (r.events, r.warnings))
+}
+
+/// A journal read whole: its events, the warnings about entries this version cannot read,
+/// and the chain's head.
+pub struct ReadJournal {
+    pub events: Vec<Event>,
+    pub warnings: Vec<String>,
+    /// Hash of the last entry: what `verify` says of the same bytes.
+    pub head: String,
+}
+
+/// [`read_events`] and the chain's head in one pass over the file: each line is checked
+/// (checksum, hash, link) and its payload decoded from the file's bytes, once.
+pub fn read_journal(path: &Path) -> Result<ReadJournal, String> {
+    let mut events: Vec<Event> = Vec::new();
     let mut warnings = Vec::new();
-    let events = decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
-    Ok((events, warnings))
+    let end = journal::read_each(path, |f| {
+        let d = decode::decode(f.seq, f.payload, events.last().map(|e| e.at));
+        warnings.extend(d.warning);
+        events.push(d.event);
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(ReadJournal { events, warnings, head: end.head })
 }
 
 fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
@@ -569,7 +591,7 @@ impl JournalSink {
     fn decode_entries(&self, entries: Vec<journal::Entry>) -> Vec<Event> {
         let mut warnings = Vec::new();
         let events =
-            decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
+            decode::decode_all(entries.iter().map(|e| (e.seq, e.payload.as_str())), &mut warnings);
         if let Some(w) = warnings.pop() {
             self.set_problem(Some(w));
         }

@@ -19,7 +19,7 @@ use crate::incident::decide::{decide, Command};
 use crate::incident::session::IncidentSession;
 use crate::incident::sink::{EventSink, SinkFactory, SubmitError};
 use crate::incident::worker::Outcome;
-use crate::incident::{apply, Actor, Declaration, Event, EventKind, Incident, Stamper};
+use crate::incident::{apply_shared, Actor, Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::model::Lang;
 use crate::runbook::Loaded;
 use crate::theme::Theme;
@@ -246,7 +246,7 @@ impl App {
         let now = self.now();
         let Some(live) = self.live.as_mut() else { return };
         for ev in &o.events {
-            apply(&mut live.inc, &self.loaded.runbook, ev);
+            apply_shared(&mut live.inc, &self.loaded.runbook, ev.clone());
         }
         live.head = o.head;
         let after = o.job.and_then(|id| live.pending.remove(&id));

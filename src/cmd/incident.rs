@@ -266,15 +266,15 @@ pub fn list(g: &Global, json: bool) -> i32 {
 pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), String> {
     let dir = store.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
     let path = Store::journal_path(&dir)?;
-    let (events, warnings) = crate::store::read_events(&path)?;
-    for w in &warnings {
+    // One pass: the head is the one the read checked, and the events are moved, not copied.
+    let read = crate::store::read_journal(&path)?;
+    for w in &read.warnings {
         eprintln!("warning: {w}");
     }
     let loaded = store.runbook(id)?;
-    let inc = Incident::replay(&loaded.runbook, &events)
+    let inc = Incident::replay_owned(&loaded.runbook, read.events)
         .ok_or("the journal does not start with a declaration this runbook understands")?;
-    let head = journal::verify(&path).head;
-    Ok((inc, loaded, head))
+    Ok((inc, loaded, read.head))
 }
 
 /// Standard output, or `--out`: a regular file is replaced atomically, a device or a FIFO is

@@ -18,19 +18,45 @@ pub struct Decoded {
     pub warning: Option<String>,
 }
 
-/// Decode the payload of journal entry `seq`. `prev_at` (the previous event's time) stands in
-/// for the time of an entry whose own time cannot be read.
-pub fn decode(seq: u64, mut payload: Value, prev_at: Option<DateTime<Utc>>) -> Decoded {
-    upgrade_collided_backup_point(&mut payload);
-    match serde_json::from_value::<Event>(payload.clone()) {
+/// Decode the payload of journal entry `seq`, its bytes as written. `prev_at` (the previous
+/// event's time) stands in for the time of an entry whose own time cannot be read.
+///
+/// An event is read straight from the bytes, without building a JSON tree first: that tree
+/// cost more than everything else in reading a long journal. Only an entry that does not read
+/// as an event (an old version's backup point, a newer version's event, damage) is parsed
+/// into a tree, to upgrade it or to show what it holds.
+pub fn decode(seq: u64, payload: &str, prev_at: Option<DateTime<Utc>>) -> Decoded {
+    // From text already checked to be UTF-8 (by the journal), so strings are not checked again.
+    match serde_json::from_str::<Event>(payload) {
         Ok(event) => Decoded { event, warning: None },
-        Err(err) => unreadable(seq, &payload, err.to_string(), prev_at),
+        Err(err) => decode_slow(seq, payload, err, prev_at),
     }
 }
 
-/// Decode a run of entries in order; the warnings go to the caller to show.
-pub fn decode_all(
-    entries: impl IntoIterator<Item = (u64, Value)>,
+/// The entries that do not read as an event as they stand.
+#[cold]
+fn decode_slow(
+    seq: u64,
+    payload: &str,
+    err: serde_json::Error,
+    prev_at: Option<DateTime<Utc>>,
+) -> Decoded {
+    let Ok(mut value) = serde_json::from_str::<Value>(payload) else {
+        return unreadable(seq, payload, None, err.to_string(), prev_at);
+    };
+    if upgrade_collided_backup_point(&mut value) {
+        match serde_json::from_value::<Event>(value.clone()) {
+            Ok(event) => return Decoded { event, warning: None },
+            Err(e) => return unreadable(seq, payload, Some(&value), e.to_string(), prev_at),
+        }
+    }
+    unreadable(seq, payload, Some(&value), err.to_string(), prev_at)
+}
+
+/// Decode a run of entries (seq, payload bytes) in order; the warnings go to the caller to
+/// show.
+pub fn decode_all<'a>(
+    entries: impl IntoIterator<Item = (u64, &'a str)>,
     warnings: &mut Vec<String>,
 ) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
@@ -44,19 +70,22 @@ pub fn decode_all(
 
 /// Versions up to 0.1.0 flattened `BackupPoint { at }` into the event, so its `at` (the backup
 /// time) replaced the event's own: the line holds one `at` (the backup time) beside `wall`.
-/// Read it as meant: the backup time is kept, the event time comes from `wall`.
-fn upgrade_collided_backup_point(payload: &mut Value) {
-    let Some(obj) = payload.as_object_mut() else { return };
+/// Read it as meant: the backup time is kept, the event time comes from `wall`. Such a line
+/// never reads as an event as it stands (no `backup_at`), so only the slow path sees it.
+/// Whether the payload was upgraded.
+fn upgrade_collided_backup_point(payload: &mut Value) -> bool {
+    let Some(obj) = payload.as_object_mut() else { return false };
     if obj.get("type").and_then(Value::as_str) != Some("backup-point")
         || obj.contains_key("backup_at")
     {
-        return;
+        return false;
     }
     let (Some(backup), Some(wall)) = (obj.get("at").cloned(), obj.get("wall").cloned()) else {
-        return;
+        return false;
     };
     obj.insert("backup_at".to_string(), backup);
     obj.insert("at".to_string(), wall);
+    true
 }
 
 /// The envelope fields of an entry, each optional, so a payload that is not a whole event
@@ -69,13 +98,22 @@ struct LooseEnvelope {
     who: Option<Actor>,
 }
 
-fn unreadable(seq: u64, payload: &Value, error: String, prev_at: Option<DateTime<Utc>>) -> Decoded {
-    let env: LooseEnvelope = serde_json::from_value(payload.clone()).unwrap_or_default();
-    let event_type = payload
-        .get("type")
+/// An entry that is not an event: `value` is its payload as JSON, `None` if it is not JSON.
+fn unreadable(
+    seq: u64,
+    payload: &str,
+    value: Option<&Value>,
+    error: String,
+    prev_at: Option<DateTime<Utc>>,
+) -> Decoded {
+    let env: LooseEnvelope =
+        value.and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+    let event_type = value
+        .and_then(|v| v.get("type"))
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| "(no type)".to_string());
+    let raw = payload;
     let at = env.at.or(env.wall).or(prev_at).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let warning = format!(
         "journal entry {seq} ('{event_type}') is not an event this version understands ({error}); \
@@ -88,12 +126,7 @@ fn unreadable(seq: u64, payload: &Value, error: String, prev_at: Option<DateTime
         who: env.who.unwrap_or_default(),
         resource: None,
         success: false,
-        kind: EventKind::Unreadable {
-            seq,
-            event_type,
-            raw: redact_uris(&payload.to_string()),
-            error,
-        },
+        kind: EventKind::Unreadable { seq, event_type, raw: redact_uris(raw), error },
     };
     Decoded { event, warning: Some(warning) }
 }
@@ -115,7 +148,7 @@ mod tests {
         for v in
             [Value::Null, serde_json::json!(1), serde_json::json!([1, 2]), serde_json::json!("x")]
         {
-            let d = decode(7, v, None);
+            let d = decode(7, &v.to_string(), None);
             assert!(matches!(d.event.kind, EventKind::Unreadable { seq: 7, .. }));
             assert!(d.warning.is_some());
         }
@@ -125,10 +158,21 @@ mod tests {
     fn raw_text_of_an_unreadable_entry_is_redacted() {
         let v = serde_json::json!({"type": "from-the-future", "wall": "2026-11-28T10:00:00Z",
             "uri": "mongodb://admin:hunter2@127.0.0.1:27017/shop"});
-        let d = decode(3, v, None);
+        let d = decode(3, &v.to_string(), None);
         let EventKind::Unreadable { raw, event_type, .. } = &d.event.kind else { panic!() };
         assert_eq!(event_type, "from-the-future");
         assert!(!raw.contains("hunter2"), "{raw}");
         assert_eq!(d.event.at.to_rfc3339(), "2026-11-28T10:00:00+00:00");
+    }
+
+    #[test]
+    fn bytes_that_are_not_json_are_unreadable_and_shown_as_written() {
+        let d = decode(4, "{\"type\":\"note\",", None);
+        let EventKind::Unreadable { raw, event_type, seq, .. } = &d.event.kind else { panic!() };
+        assert_eq!(
+            (*seq, event_type.as_str(), raw.as_str()),
+            (4, "(no type)", "{\"type\":\"note\",")
+        );
+        assert!(d.warning.is_some());
     }
 }

@@ -12,7 +12,7 @@ pub mod timers;
 pub mod worker;
 
 pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, TeamMember};
-pub use state::{apply, Incident, StepState, StepStatus};
+pub use state::{apply, apply_shared, Incident, StepState, StepStatus};
 
 use clock::Clock;
 

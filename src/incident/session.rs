@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::decide::{decide, Command, Refusal};
 use super::sink::{EventSink, SubmitError};
-use super::state::apply;
+use super::state::{apply, apply_shared};
 use super::{Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::Loaded;
 
@@ -85,8 +85,8 @@ impl IncidentSession {
         let inc = &mut self.inc;
         let stamper = &self.stamper;
         let written = self.sink.transact(&mut |foreign| {
-            for ev in &foreign {
-                apply(inc, rb, ev);
+            for ev in foreign {
+                apply_shared(inc, rb, Arc::new(ev));
             }
             let now = stamper.clock.now();
             let kinds = decide(inc, rb, &cmd, now)?;
@@ -101,10 +101,11 @@ impl IncidentSession {
     /// Apply what other processes appended since the last look; how many events that was.
     pub fn poll(&mut self) -> usize {
         let foreign = self.sink.poll_foreign();
-        for ev in &foreign {
-            apply(&mut self.inc, &self.loaded.runbook, ev);
+        let n = foreign.len();
+        for ev in foreign {
+            apply_shared(&mut self.inc, &self.loaded.runbook, Arc::new(ev));
         }
-        foreign.len()
+        n
     }
 
     pub fn alarm(&self) -> Option<String> {

@@ -1,6 +1,7 @@
 //! The in-memory incident and the pure function that applies an event to it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -107,8 +108,9 @@ pub struct Incident {
     pub backup_point: Option<DateTime<Utc>>,
     /// Last known health per service, as journaled transitions.
     pub health: BTreeMap<String, HealthMark>,
-    /// Every event, in journal order.
-    pub events: Vec<Event>,
+    /// Every event, in journal order. Shared, not copied, between the journal writer's
+    /// session and the console's copy of the incident (a long incident held them twice).
+    pub events: Vec<Arc<Event>>,
     /// Failed test iterations of the test -> adjust -> re-test loop.
     pub test_failures: u32,
     /// Notifications, messages sent and status-update reminders (§7).
@@ -135,7 +137,7 @@ impl Incident {
             withdrawn: None,
             backup_point: None,
             health: BTreeMap::new(),
-            events: vec![ev.clone()],
+            events: vec![Arc::new(ev.clone())],
             test_failures: 0,
             comms: crate::comms::CommsLog::default(),
         })
@@ -202,17 +204,18 @@ impl Incident {
         inc.events.reserve(it.len());
         for ev in it {
             apply_state(&mut inc, rb, &ev);
-            inc.events.push(ev);
+            inc.events.push(Arc::new(ev));
         }
         Some(inc)
     }
 
     /// Rebuild an incident from its whole event list (resume, records, reports).
-    pub fn replay(rb: &Runbook, events: &[Event]) -> Option<Incident> {
+    /// Events held or shared (`&[Event]`, or another incident's `&[Arc<Event>]`).
+    pub fn replay<E: std::borrow::Borrow<Event>>(rb: &Runbook, events: &[E]) -> Option<Incident> {
         let (first, rest) = events.split_first()?;
-        let mut inc = Incident::from_declared(rb, first)?;
+        let mut inc = Incident::from_declared(rb, first.borrow())?;
         for ev in rest {
-            apply(&mut inc, rb, ev);
+            apply(&mut inc, rb, ev.borrow());
         }
         Some(inc)
     }
@@ -247,7 +250,14 @@ impl Incident {
 /// written with another runbook version) is kept on the timeline and otherwise ignored.
 pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
     apply_state(inc, rb, ev);
-    inc.events.push(ev.clone());
+    inc.events.push(Arc::new(ev.clone()));
+}
+
+/// [`apply`] keeping `ev` itself on the timeline, shared with whoever else holds it (the
+/// journal writer and the console apply the same events).
+pub fn apply_shared(inc: &mut Incident, rb: &Runbook, ev: Arc<Event>) {
+    apply_state(inc, rb, &ev);
+    inc.events.push(ev);
 }
 
 /// [`apply`] without keeping a copy of the event on the timeline.

@@ -59,7 +59,7 @@ fn reopen_replays_and_continues_the_chain() {
     let mut o = Journal::open(&path).unwrap();
     assert!(o.recovery.is_none());
     assert_eq!(o.entries.len(), 5);
-    assert_eq!(o.entries[4].payload, json!({"i": 4, "f": 4.1}));
+    assert_eq!(o.entries[4].value(), json!({"i": 4, "f": 4.1}));
     assert_eq!(o.journal.head(), head);
     let e = o.journal.append(json!("six")).unwrap();
     assert_eq!((e.seq, e.prev.as_str()), (6, head.as_str()));
@@ -398,7 +398,7 @@ fn a_second_writer_follows_the_pointer_when_the_first_fails_over() {
     // A sees B's entry and writes where the pointer says, not into the abandoned file.
     let seen = a.poll().unwrap();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].payload, json!("b, after its fsync failed"));
+    assert_eq!(seen[0].value(), json!("b, after its fsync failed"));
     assert_eq!(a.path(), cont);
     assert!(a.degraded().unwrap().contains("Another process moved the journal"));
     a.append(json!("a, after following")).unwrap();
