@@ -555,7 +555,7 @@ fn journal(ctx: &mut Ctx) {
     let r0 = rss_of(ctx, &data, &fresh, &hung);
     // 100,000 events: written on a RAM disk when there is one (100,000 fsyncs on a busy disk
     // take many minutes and measure nothing here), then the folder is copied beside the others.
-    let (data100, id100) = hundred_thousand(ctx, &rb);
+    let (data100, id100) = incident_with_events(ctx, &rb, 100_000, "big100k");
     let j100 = drconsole::store::Store::journal_path(&data100.join("incidents").join(&id100))
         .expect("journal path");
     cli(ctx, &data100, &id100, &j100, 100_000);
@@ -570,9 +570,9 @@ fn journal(ctx: &mut Ctx) {
     }));
 }
 
-/// A 200-service incident with 100,000 events (the bench's mix), appended through the real
-/// sink; returns its data folder and id.
-fn hundred_thousand(ctx: &mut Ctx, rb: &Path) -> (PathBuf, String) {
+/// An incident of runbook `rb` with `n` events (the bench's mix), appended through the real
+/// sink, in `work/<name>`; returns its data folder and id.
+fn incident_with_events(ctx: &mut Ctx, rb: &Path, n: usize, name: &str) -> (PathBuf, String) {
     use drconsole::incident::sink::EventSink;
     let shm = Path::new("/dev/shm");
     let scratch = if shm.is_dir() {
@@ -586,13 +586,13 @@ fn hundred_thousand(ctx: &mut Ctx, rb: &Path) -> (PathBuf, String) {
     let mut sink = store.open(&id).expect("open journal").sink;
     let stamper = stamper();
     let t = Instant::now();
-    for i in 0..100_000 {
+    for i in 0..n {
         let ev = stamper.stamp(bench_event(i));
         sink.transact(&mut |_| Ok(vec![ev.clone()])).expect("append");
     }
     drop(sink);
-    eprintln!("100,000 events written in {:.1} s", t.elapsed().as_secs_f64());
-    let data = ctx.work.join("big100k");
+    eprintln!("{n} events written in {:.1} s", t.elapsed().as_secs_f64());
+    let data = ctx.work.join(name);
     if scratch != data {
         let _ = std::fs::remove_dir_all(&data);
         let st = Command::new("cp").arg("-a").arg(&scratch).arg(&data).status().unwrap();
@@ -962,6 +962,18 @@ fn main() {
     }
     if want("journal") {
         journal(&mut ctx);
+    }
+    if only.split(',').any(|x| x == "resume") {
+        // While working on start-up: the resume and RSS figures alone, on an incident written
+        // on a RAM disk.
+        let hung = hung_listeners(200);
+        let rb = runbook_with_services(&ctx.work, 200, &hung);
+        let (data, id) = incident_with_events(&mut ctx, &rb, 10_000, "resume10k");
+        let fresh = ctx.declare(&data, Some(&rb));
+        resume_first_frame(&mut ctx, &data, &id, &fresh, &hung);
+        let r10 = rss_of(&ctx, &data, &id, &hung);
+        let r0 = rss_of(&ctx, &data, &fresh, &hung);
+        eprintln!("rss 10k {:.1} MB, fresh {:.1} MB", r10.peak_mb, r0.peak_mb);
     }
     if want("slowdisk") {
         keys_slow_disk(&mut ctx);

@@ -130,13 +130,13 @@ impl App {
 
     /// Continue an incident from its events (resume, or the other process's declaration).
     pub fn attach(&mut self, events: &[Event], sink: Box<dyn EventSink>) -> Result<(), String> {
-        self.attach_owned(events.to_vec(), sink)
+        self.attach_owned(events.iter().cloned().map(Arc::new).collect(), sink)
     }
 
     /// [`App::attach`] taking the events, so a long journal is not held twice (resume).
     pub fn attach_owned(
         &mut self,
-        events: Vec<Event>,
+        events: Vec<Arc<Event>>,
         sink: Box<dyn EventSink>,
     ) -> Result<(), String> {
         let session =

@@ -317,8 +317,12 @@ fn facts_for(g: &Global, id: Option<&str>) -> Result<(record::Facts, Loaded, Fix
 pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
     match facts_for(g, id) {
         Ok((facts, loaded, tz)) => {
-            let (md, json) = record::record(&facts, &loaded.runbook, tz);
-            write_out(out.as_deref(), if format == Format::Md { &md } else { &json })
+            // Only the format asked for is rendered.
+            let body = match format {
+                Format::Md => record::response::markdown(&facts, &loaded.runbook, tz),
+                Format::Json => record::json(&facts, &loaded.runbook, tz),
+            };
+            write_out(out.as_deref(), &body)
         }
         Err(code) => code,
     }

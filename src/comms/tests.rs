@@ -47,7 +47,7 @@ fn declare(rb: &Runbook, level: u8, functions: &[&str]) -> Incident {
         lang: rb.plan.language,
         drill: None,
     };
-    Incident::from_declared(rb, &ev(t0(), EventKind::Declared(decl))).unwrap()
+    Incident::from_declared(rb, &ev(t0(), EventKind::Declared(Box::new(decl)))).unwrap()
 }
 
 fn push(inc: &mut Incident, rb: &Runbook, at: DateTime<Utc>, kind: EventKind) {

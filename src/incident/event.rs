@@ -23,8 +23,10 @@ pub struct Actor {
 pub struct Event {
     /// Time on the process's monotonic-anchored clock: durations between events of one session
     /// stay right even if the host clock jumps.
+    #[serde(deserialize_with = "super::decode::event_time")]
     pub at: DateTime<Utc>,
     /// The host's wall clock when the event was made, kept for the audit trail.
+    #[serde(deserialize_with = "super::decode::event_time")]
     pub wall: DateTime<Utc>,
     /// Milliseconds since the session (process) started, from a monotonic clock.
     pub mono_ms: u64,
@@ -78,7 +80,9 @@ pub struct DrillInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EventKind {
-    Declared(Declaration),
+    /// Boxed: it is the largest by far and there is one per incident, while a long incident
+    /// holds tens of thousands of events (each as large as the largest kind).
+    Declared(Box<Declaration>),
     SessionStarted {
         resumed: bool,
     },
@@ -330,7 +334,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
         let s = |x: &str| x.to_string();
         vec![
-            EventKind::Declared(Declaration {
+            EventKind::Declared(Box::new(Declaration {
                 incident_id: s("20261128-060000-abcd"),
                 disaster_type: s("database-failure"),
                 level: 3,
@@ -343,7 +347,7 @@ mod tests {
                 runbook_sha256: s("00"),
                 lang: Lang::En,
                 drill: Some(DrillInfo { scenario: s("x"), speed: 2.5 }),
-            }),
+            })),
             EventKind::SessionStarted { resumed: true },
             EventKind::SessionEnded { reason: s("quit") },
             EventKind::SessionInterrupted { last_event_at: t },

@@ -32,7 +32,7 @@ impl IncidentSession {
         if loaded.runbook.track_for_level(decl.level).is_none() {
             return Err("the declaration names a level this runbook does not define".into());
         }
-        let ev = stamper.stamp(EventKind::Declared(decl));
+        let ev = stamper.stamp(EventKind::Declared(Box::new(decl)));
         let mut first = None;
         let written = sink.transact(&mut |foreign| {
             first = foreign.into_iter().next();
@@ -53,11 +53,11 @@ impl IncidentSession {
     }
 
     /// Continue an incident from the events its journal holds.
-    pub fn resume(
+    pub fn resume<E: Into<Arc<Event>>>(
         loaded: Arc<Loaded>,
         sink: Box<dyn EventSink>,
         stamper: Stamper,
-        events: Vec<Event>,
+        events: Vec<E>,
     ) -> Result<IncidentSession, String> {
         let inc = Incident::replay_owned(&loaded.runbook, events)
             .ok_or("the journal does not start with a declaration this runbook understands")?;

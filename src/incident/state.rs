@@ -124,7 +124,7 @@ impl Incident {
         let EventKind::Declared(decl) = &ev.kind else { return None };
         let (track_kind, track_name, steps, timers, overall_budget) = plan_for(rb, decl)?;
         Some(Incident {
-            decl: decl.clone(),
+            decl: Declaration::clone(decl),
             track_kind,
             track_name,
             steps,
@@ -196,15 +196,19 @@ impl Incident {
     }
 
     /// [`Incident::replay`] that keeps the events themselves instead of copies (resume: a long
-    /// journal's events were held twice).
-    pub fn replay_owned(rb: &Runbook, events: Vec<Event>) -> Option<Incident> {
+    /// journal's events were held twice). Given events already shared (`Arc<Event>`, as the
+    /// journal readers decode them), none is moved or copied.
+    pub fn replay_owned<E: Into<Arc<Event>>>(
+        rb: &Runbook,
+        events: impl IntoIterator<Item = E>,
+    ) -> Option<Incident> {
         let mut it = events.into_iter();
-        let first = it.next()?;
+        let first: Arc<Event> = it.next()?.into();
         let mut inc = Incident::from_declared(rb, &first)?;
-        inc.events.reserve(it.len());
+        inc.events = vec![first];
+        inc.events.reserve(it.size_hint().0);
         for ev in it {
-            apply_state(&mut inc, rb, &ev);
-            inc.events.push(Arc::new(ev));
+            apply_shared(&mut inc, rb, ev.into());
         }
         Some(inc)
     }
@@ -494,8 +498,11 @@ fn plan_for(rb: &Runbook, decl: &Declaration) -> Option<Plan> {
 
 /// On resume: the session that never ended, if its process is gone. A session whose process
 /// still runs on this host is another live console, not an interruption.
-pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>> {
-    let last_session = events.iter().rev().find(|e| {
+pub fn interrupted_session<E: std::borrow::Borrow<Event>>(
+    events: &[E],
+    host: &str,
+) -> Option<DateTime<Utc>> {
+    let last_session = events.iter().map(E::borrow).rev().find(|e| {
         matches!(
             e.kind,
             EventKind::SessionStarted { .. }
@@ -509,7 +516,7 @@ pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>
     // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
     let alive = last_session.who.host == host
         && i32::try_from(last_session.who.pid).is_ok_and(|pid| unsafe { libc::kill(pid, 0) } == 0);
-    (!alive).then(|| events.last().map(|e| e.at).unwrap_or(last_session.at))
+    (!alive).then(|| events.last().map(|e| e.borrow().at).unwrap_or(last_session.at))
 }
 
 /// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.

@@ -144,13 +144,21 @@ impl Journal {
     fn copy_known_entries(&self, to: &fs::File, to_path: &Path) -> Result<u64, String> {
         let mut out = io::BufWriter::with_capacity(COPY_BUFFER, to);
         let mut copy_error = None;
-        let walked =
-            walk_file(&self.file, &self.path, (0, self.offset), &Chain::genesis(), 0, &mut |f| {
+        let range = (0, self.offset);
+        let walked = walk_file(
+            &self.file,
+            &self.path,
+            range,
+            &Chain::genesis(),
+            0,
+            &|_| (),
+            &mut |f, ()| {
                 if copy_error.is_none() {
                     copy_error = out.write_all(f.line).err();
                 }
                 Ok(())
-            });
+            },
+        );
         let flushed = out.flush();
         if let Some(e) = copy_error.or(flushed.err()) {
             return Err(format!("{}: {e}", to_path.display()));

@@ -61,16 +61,17 @@ impl Journal {
         let (my_seq, my_head) = (self.chain.last_seq, self.chain.head.clone());
         let mut extends = my_seq == 0;
         let mut newer = Vec::new();
-        let a = walk_file(&file, target, (0, u64::MAX), &Chain::genesis(), 0, &mut |f| {
-            if f.seq == my_seq {
-                extends = f.hash == my_head;
-            }
-            if f.seq > my_seq {
-                newer.push(f.to_entry());
-            }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())?;
+        let a =
+            walk_file(&file, target, (0, u64::MAX), &Chain::genesis(), 0, &|_| (), &mut |f, ()| {
+                if f.seq == my_seq {
+                    extends = f.hash == my_head;
+                }
+                if f.seq > my_seq {
+                    newer.push(f.to_entry());
+                }
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
         if !extends {
             return Err(format!("it does not hold this journal's entry {my_seq}"));
         }

@@ -82,17 +82,21 @@ pub struct Frame<'a> {
     pub line_len: usize,
     /// The whole line as written, newline included.
     pub line: &'a [u8],
-    /// The hash recomputed from the line's prev, seq and payload bytes.
-    pub computed: [u8; 32],
 }
 
 impl Frame<'_> {
-    /// Whether the hash written on the line is the one its contents give.
-    pub fn hash_matches(&self) -> bool {
+    /// The hash of the line's prev, seq and payload bytes, recomputed (the costly part of
+    /// checking a line: readers may work it out for many lines at once, see `stream`).
+    pub fn digest(&self) -> [u8; 32] {
+        entry_digest(self.prev, self.seq, self.payload.as_bytes())
+    }
+
+    /// Whether the hash written on the line is `digest`, the one its contents give.
+    pub fn hash_is(&self, digest: &[u8; 32]) -> bool {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let text = self.hash.as_bytes();
         text.len() == 64
-            && text.chunks_exact(2).zip(self.computed).all(|(pair, byte)| {
+            && text.chunks_exact(2).zip(digest).all(|(pair, byte)| {
                 pair == [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]
             })
     }
@@ -173,7 +177,6 @@ pub fn parse(buf: &[u8]) -> Parsed<'_> {
             payload,
             line_len: body_end + 1,
             line: buf.get(..body_end + 1).unwrap_or_default(),
-            computed: entry_digest(prev, seq, payload.as_bytes()),
         }),
         Err(reason) => Parsed::Invalid(reason),
     }
@@ -242,8 +245,8 @@ mod tests {
         let f = frame(&line);
         assert_eq!(f.to_entry(), entry);
         assert_eq!(f.line_len, line.len());
-        assert!(f.hash_matches());
-        assert_eq!(hex::encode(f.computed), entry.hash);
+        assert!(f.hash_is(&f.digest()));
+        assert_eq!(hex::encode(f.digest()), entry.hash);
         assert_eq!(
             entry.hash,
             entry_hash(GENESIS, 1, r#"{"kind":"note","text":"数据库 down"}"#.as_bytes())

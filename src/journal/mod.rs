@@ -58,7 +58,7 @@ pub use fs::{
 };
 pub use handle::Journal;
 pub use pointer::{create as create_pointer, read as read_pointer, POINTER_BYTES};
-pub use read::{read_each, read_entries, ReadEnd};
+pub use read::{read_each, read_entries, read_mapped, ReadEnd};
 pub use verify::{verify, verify_anchored, Broken, VerifyReport};
 
 /// One journal entry.

@@ -113,11 +113,16 @@ impl Chain {
 
     /// Why `f` cannot follow, in plain words; `None` when it links.
     pub fn link_error(&self, f: &Frame) -> Option<String> {
+        self.link_error_with(f, &f.digest())
+    }
+
+    /// [`Chain::link_error`] with the line's digest already worked out.
+    pub fn link_error_with(&self, f: &Frame, digest: &[u8; 32]) -> Option<String> {
         let want = self.last_seq + 1;
         if f.seq != want {
             return Some(format!("expected seq {want} here but the line has seq {}", f.seq));
         }
-        if !f.hash_matches() {
+        if !f.hash_is(digest) {
             return Some(format!(
                 "seq {}: the hash does not match the entry's contents (edited after it was \
                  written, checksum recomputed)",

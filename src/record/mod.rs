@@ -15,8 +15,12 @@ pub fn file_stem(at: DateTime<Utc>, incident_id: &str) -> String {
 
 /// The response record in both forms.
 pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (String, String) {
-    let md = response::markdown(f, rb, tz);
-    let json = serde_json::to_string_pretty(&serde_json::json!({
+    (response::markdown(f, rb, tz), json(f, rb, tz))
+}
+
+/// The record as JSON: the form's fields and the facts.
+pub fn json(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
         "kind": "response-record",
         "title": rb.forms.record.title,
         "fields": rb.forms.record.fields.iter().map(|field| serde_json::json!({
@@ -26,6 +30,5 @@ pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (Stri
         })).collect::<Vec<_>>(),
         "facts": f,
     }))
-    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    (md, json)
+    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
