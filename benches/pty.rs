@@ -640,6 +640,38 @@ fn cli(ctx: &mut Ctx, data: &Path, id: &str, jpath: &Path, events: usize) {
     }
 }
 
+/// Before and after a change, in one run: the binary at `before` and the one under test, on the
+/// same 10,000- and 100,000-event incidents, in turn (`DRC_BENCH_ONLY=compare
+/// DRC_BIN_BEFORE=...`; not part of `scripts/bench`).
+fn compare(ctx: &mut Ctx, before: &Path) {
+    let hung = hung_listeners(200);
+    let rb = runbook_with_services(&ctx.work, 200, &hung);
+    let (data, id) = incident_with_events(ctx, &rb, 10_000, "compare10k");
+    let (data100, id100) = incident_with_events(ctx, &rb, 100_000, "compare100k");
+    let jpath = drconsole::store::Store::journal_path(&data.join("incidents").join(&id)).unwrap();
+    let j100 =
+        drconsole::store::Store::journal_path(&data100.join("incidents").join(&id100)).unwrap();
+    let after = ctx.bin.clone();
+    for (label, bin) in [("before", before.to_path_buf()), ("after", after.clone())] {
+        ctx.bin = bin;
+        eprintln!("== {label}: {}", ctx.bin.display());
+        cli(ctx, &data, &id, &jpath, 10_000);
+        cli(ctx, &data100, &id100, &j100, 100_000);
+        let mut t = Vec::new();
+        for _ in 0..11 {
+            t.extend(first_frame_ms(ctx, &data, &id, &hung));
+        }
+        let r10 = rss_of(ctx, &data, &id, &hung);
+        let r100 = rss_of(ctx, &data100, &id100, &hung);
+        ctx.emit(json!({
+            "bench": "compare", "binary": label, "resume_first_frame_ms": median(&mut t),
+            "peak_rss_mb_10k": r10.peak_mb, "anon_mb_10k": r10.anon_mb,
+            "peak_rss_mb_100k": r100.peak_mb, "anon_mb_100k": r100.anon_mb,
+        }));
+    }
+    ctx.bin = after;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resume: first frame of the 10,000-event incident against a fresh one, same services.
 
@@ -974,6 +1006,12 @@ fn main() {
         let r10 = rss_of(&ctx, &data, &id, &hung);
         let r0 = rss_of(&ctx, &data, &fresh, &hung);
         eprintln!("rss 10k {:.1} MB, fresh {:.1} MB", r10.peak_mb, r0.peak_mb);
+    }
+    if let (true, Some(before)) = (
+        only.split(',').any(|x| x == "compare"),
+        std::env::var_os("DRC_BIN_BEFORE").map(PathBuf::from),
+    ) {
+        compare(&mut ctx, &before);
     }
     if want("slowdisk") {
         keys_slow_disk(&mut ctx);

@@ -378,7 +378,7 @@ impl Store {
         let mut warnings = Vec::new();
         let decode = |f: &journal::Frame<'_>| decode::decode_alone(f.seq, f.payload);
         let opened = Journal::open_mapped(&path, &decode, &mut |_, d| {
-            let d = d.settle(events.last().map(|e| e.at));
+            let d = d.settle(events.last().map(|e| &**e));
             warnings.extend(d.warning);
             events.push(Arc::new(d.event));
             Ok(())
@@ -531,7 +531,7 @@ pub fn read_journal(path: &Path) -> Result<ReadJournal, String> {
     let mut warnings = Vec::new();
     let decode = |f: &journal::Frame<'_>| decode::decode_alone(f.seq, f.payload);
     let end = journal::read_mapped(path, decode, |_, d| {
-        let d = d.settle(events.last().map(|e| e.at));
+        let d = d.settle(events.last().map(|e| &**e));
         warnings.extend(d.warning);
         events.push(Arc::new(d.event));
     })

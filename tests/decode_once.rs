@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use drconsole::incident::decode;
-use drconsole::incident::EventKind;
+use drconsole::incident::{Actor, EventKind};
 
 struct Counting;
 
@@ -48,8 +48,13 @@ fn an_entry_is_decoded_without_a_json_tree() {
         let (decoding, d) = allocations(|| decode::decode(1, payload, None));
         assert!(d.warning.is_none(), "{:?}", d.warning);
         assert!(!matches!(d.event.kind, EventKind::Unreadable { .. }));
-        // What the event holds: its strings.
-        let (holding, copy) = allocations(|| d.event.clone());
+        // What the event holds: its strings and its operator (shared between events, so
+        // copied here on purpose).
+        let (holding, copy) = allocations(|| {
+            let mut copy = d.event.clone();
+            copy.who = std::sync::Arc::new(Actor::clone(&d.event.who));
+            copy
+        });
         // A tree of the same payload: a string per key and value, and the maps.
         let (tree, _) = allocations(|| serde_json::from_str::<serde_json::Value>(payload).unwrap());
         eprintln!(

@@ -553,7 +553,7 @@ mod tests {
             at,
             wall: at,
             mono_ms: 0,
-            who: Actor::default(),
+            who: Actor::default().into(),
             resource: None,
             success: true,
             kind,

@@ -22,26 +22,30 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    /// Gives an entry without a time of its own the previous event's time (`prev_at`), so an
-    /// unreadable entry keeps its place on the timeline.
-    pub fn settle(mut self, prev_at: Option<DateTime<Utc>>) -> Decoded {
+    /// Places the entry after `prev`, the event before it in the journal: an entry without a
+    /// time of its own (an unreadable one) takes `prev`'s, so it keeps its place on the
+    /// timeline, and an operator who is `prev`'s is shared with it rather than held again.
+    pub fn settle(mut self, prev: Option<&Event>) -> Decoded {
         if self.timeless {
-            self.event.at = prev_at.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+            self.event.at = prev.map_or(DateTime::<Utc>::UNIX_EPOCH, |p| p.at);
             self.event.wall = self.event.at;
             self.timeless = false;
+        }
+        if let Some(p) = prev.filter(|p| p.who == self.event.who) {
+            self.event.who = p.who.clone();
         }
         self
     }
 }
 
-/// Decode the payload of journal entry `seq`, its bytes as written. `prev_at` (the previous
-/// event's time) stands in for the time of an entry whose own time cannot be read.
-pub fn decode(seq: u64, payload: &str, prev_at: Option<DateTime<Utc>>) -> Decoded {
-    decode_alone(seq, payload).settle(prev_at)
+/// Decode the payload of journal entry `seq`, its bytes as written, placed after `prev`, the
+/// event before it (see [`Decoded::settle`]).
+pub fn decode(seq: u64, payload: &str, prev: Option<&Event>) -> Decoded {
+    decode_alone(seq, payload).settle(prev)
 }
 
 /// [`decode`] of one entry on its own, as readers do for many lines at once (on two threads):
-/// [`Decoded::settle`] it with the previous event's time, in journal order.
+/// [`Decoded::settle`] it after the event before it, in journal order.
 ///
 /// An event is read straight from the bytes, without building a JSON tree first: that tree
 /// cost more than everything else in reading a long journal. Only an entry that does not read
@@ -78,7 +82,7 @@ pub fn decode_all<'a>(
 ) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for (seq, payload) in entries {
-        let d = decode(seq, payload, out.last().map(|e| e.at));
+        let d = decode(seq, payload, out.last());
         warnings.extend(d.warning);
         out.push(d.event);
     }
@@ -134,7 +138,7 @@ fn unreadable(seq: u64, payload: &str, value: Option<&Value>, error: String) -> 
         at,
         wall: env.wall.unwrap_or(at),
         mono_ms: env.mono_ms.unwrap_or(0),
-        who: env.who.unwrap_or_default(),
+        who: env.who.unwrap_or_default().into(),
         resource: None,
         success: false,
         kind: EventKind::Unreadable { seq, event_type, raw: redact_uris(payload), error },
@@ -166,6 +170,13 @@ pub(super) fn event_time<'de, D: serde::Deserializer<'de>>(
         }
     }
     d.deserialize_str(Rfc3339)
+}
+
+/// An event's operator, in one allocation (serde's own `Arc` goes through a `Box`).
+pub(super) fn shared_actor<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::sync::Arc<Actor>, D::Error> {
+    Actor::deserialize(d).map(std::sync::Arc::new)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f]Z` with 1 to 9 digits of fraction and no leap second, as chrono
@@ -274,6 +285,28 @@ mod tests {
                 assert!(utc_as_written(s).is_some(), "fast path for {s}");
             }
         }
+    }
+
+    #[test]
+    fn consecutive_events_of_one_operator_share_it() {
+        let who = r#""who":{"host":"jump1","pid":42,"user":"ops"}"#;
+        let other = r#""who":{"host":"jump2","pid":7,"user":"scribe"}"#;
+        let note = |w: &str| {
+            format!(
+                r#"{{"at":"2026-11-28T10:00:00Z","mono_ms":1,"text":"n","type":"note","wall":"2026-11-28T10:00:00Z",{w}}}"#
+            )
+        };
+        let lines = [note(who), note(who), note(other), note(other), note(who)];
+        let mut warnings = Vec::new();
+        let evs = decode_all(
+            lines.iter().enumerate().map(|(i, l)| (i as u64 + 1, l.as_str())),
+            &mut warnings,
+        );
+        assert!(warnings.is_empty());
+        let same = |a: usize, b: usize| std::sync::Arc::ptr_eq(&evs[a].who, &evs[b].who);
+        assert!(same(0, 1) && same(2, 3) && !same(1, 2) && !same(3, 4));
+        assert_eq!(evs[4].who, evs[0].who);
+        assert_eq!(evs[2].who.user, "scribe");
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub struct Event {
     pub wall: DateTime<Utc>,
     /// Milliseconds since the session (process) started, from a monotonic clock.
     pub mono_ms: u64,
-    pub who: Actor,
+    /// Shared: every event of one session has the same operator, and a long incident holds
+    /// tens of thousands of events (readers share one allocation among consecutive events).
+    #[serde(deserialize_with = "super::decode::shared_actor")]
+    pub who: std::sync::Arc<Actor>,
     /// The step, function or service concerned, for auditors filtering the journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -265,6 +268,42 @@ impl EventKind {
                 | EventKind::DrillExpectation { met: false, .. }
         ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
     }
+
+    /// The `type` the journal gives this kind (its serde tag), without serializing it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::Declared(_) => "declared",
+            EventKind::SessionStarted { .. } => "session-started",
+            EventKind::SessionEnded { .. } => "session-ended",
+            EventKind::SessionInterrupted { .. } => "session-interrupted",
+            EventKind::StepStarted { .. } => "step-started",
+            EventKind::StepDone { .. } => "step-done",
+            EventKind::StepSkipped { .. } => "step-skipped",
+            EventKind::StepFailed { .. } => "step-failed",
+            EventKind::Note { .. } => "note",
+            EventKind::FunctionRestored { .. } => "function-restored",
+            EventKind::TimerBreached { .. } => "timer-breached",
+            EventKind::HealthChanged { .. } => "health-changed",
+            EventKind::BackupPoint { .. } => "backup-point",
+            EventKind::Closed => "closed",
+            EventKind::Panic { .. } => "panic",
+            EventKind::NotificationSent { .. } => "notification-sent",
+            EventKind::CommsSent { .. } => "comms-sent",
+            EventKind::UpdateReminder { .. } => "update-reminder",
+            EventKind::StatusUpdateSent { .. } => "status-update-sent",
+            EventKind::DrillMessage { .. } => "drill-message",
+            EventKind::DrillDecision { .. } => "drill-decision",
+            EventKind::DrillExpectation { .. } => "drill-expectation",
+            EventKind::DrillClock { .. } => "drill-clock",
+            EventKind::StepReopened { .. } => "step-reopened",
+            EventKind::FunctionUnrestored { .. } => "function-unrestored",
+            EventKind::T0Corrected { .. } => "t0-corrected",
+            EventKind::LevelChanged { .. } => "level-changed",
+            EventKind::FunctionsChanged { .. } => "functions-changed",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::Unreadable { .. } => "unreadable",
+        }
+    }
 }
 
 impl Actor {
@@ -440,6 +479,13 @@ mod tests {
         assert_eq!(seen, (0..=29).collect::<Vec<_>>());
     }
 
+    #[test]
+    fn type_names_are_the_serialized_tags() {
+        for kind in every_kind() {
+            assert_eq!(serde_json::to_value(&kind).unwrap()["type"], kind.type_name());
+        }
+    }
+
     /// The class of bug that made an incident unreadable: a payload field named like an
     /// envelope field. Derived from the serialized variants, not from a hand-kept list.
     #[test]
@@ -465,7 +511,7 @@ mod tests {
                 at: t,
                 wall: t + chrono::Duration::seconds(3),
                 mono_ms: 12,
-                who: Actor::default(),
+                who: Actor::default().into(),
                 resource: kind.resource().map(str::to_string),
                 success: !kind.is_failure(),
                 kind,

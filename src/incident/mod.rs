@@ -29,7 +29,7 @@ impl Stamper {
             at: self.clock.now(),
             wall: chrono::Utc::now(),
             mono_ms: self.clock.mono_ms(),
-            who: self.actor.clone(),
+            who: self.actor.clone().into(),
             resource: kind.resource().map(str::to_string),
             success: !kind.is_failure(),
             kind,
