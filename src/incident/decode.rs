@@ -59,19 +59,20 @@ pub fn decode_alone(seq: u64, payload: &str) -> Decoded {
     }
 }
 
-/// The entries that do not read as an event as they stand.
+/// The entries that do not read as an event as they stand, read as before there was a direct
+/// path: as a tree, upgraded if an old version wrote it, then as an event (a key given twice,
+/// which the direct path refuses, counts once, the last). What still does not read is
+/// unreadable, with the tree's reason.
 #[cold]
 fn decode_slow(seq: u64, payload: &str, err: serde_json::Error) -> Decoded {
     let Ok(mut value) = serde_json::from_str::<Value>(payload) else {
         return unreadable(seq, payload, None, err.to_string());
     };
-    if upgrade_collided_backup_point(&mut value) {
-        match serde_json::from_value::<Event>(value.clone()) {
-            Ok(event) => return Decoded { event, warning: None, timeless: false },
-            Err(e) => return unreadable(seq, payload, Some(&value), e.to_string()),
-        }
+    upgrade_collided_backup_point(&mut value);
+    match serde_json::from_value::<Event>(value.clone()) {
+        Ok(event) => Decoded { event, warning: None, timeless: false },
+        Err(e) => unreadable(seq, payload, Some(&value), e.to_string()),
     }
-    unreadable(seq, payload, Some(&value), err.to_string())
 }
 
 /// Decode a run of entries (seq, payload bytes) in order; the warnings go to the caller to
@@ -93,20 +94,18 @@ pub fn decode_all<'a>(
 /// time) replaced the event's own: the line holds one `at` (the backup time) beside `wall`.
 /// Read it as meant: the backup time is kept, the event time comes from `wall`. Such a line
 /// never reads as an event as it stands (no `backup_at`), so only the slow path sees it.
-/// Whether the payload was upgraded.
-fn upgrade_collided_backup_point(payload: &mut Value) -> bool {
-    let Some(obj) = payload.as_object_mut() else { return false };
+fn upgrade_collided_backup_point(payload: &mut Value) {
+    let Some(obj) = payload.as_object_mut() else { return };
     if obj.get("type").and_then(Value::as_str) != Some("backup-point")
         || obj.contains_key("backup_at")
     {
-        return false;
+        return;
     }
     let (Some(backup), Some(wall)) = (obj.get("at").cloned(), obj.get("wall").cloned()) else {
-        return false;
+        return;
     };
     obj.insert("backup_at".to_string(), backup);
     obj.insert("at".to_string(), wall);
-    true
 }
 
 /// The envelope fields of an entry, each optional, so a payload that is not a whole event
@@ -285,6 +284,14 @@ mod tests {
                 assert!(utc_as_written(s).is_some(), "fast path for {s}");
             }
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_counts_once_as_it_always_did() {
+        let p = r#"{"at":"2026-11-28T10:00:00Z","mono_ms":1,"text":"first","text":"last","type":"note","wall":"2026-11-28T10:00:00Z","who":{"host":"h","pid":1,"user":"u"}}"#;
+        let d = decode(1, p, None);
+        assert!(d.warning.is_none(), "{:?}", d.warning);
+        assert_eq!(d.event.kind, EventKind::Note { text: "last".into() });
     }
 
     #[test]
