@@ -128,5 +128,53 @@ fn records(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, render, runbook, records);
+/// The 10,000 events of [`app_with_events`] written to a journal file through `Journal::append`
+/// (the same canonical lines the console writes), in a temporary folder.
+fn journal_of(inc: &drconsole::incident::Incident) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.drj");
+    let mut j = drconsole::journal::Journal::create(&path).unwrap();
+    for ev in &inc.events {
+        j.append(serde_json::to_value(&**ev).unwrap()).unwrap();
+    }
+    (dir, path)
+}
+
+/// Reading a 10,000-event journal: the whole read (checksums, hash chain, decoding every
+/// payload into an event), and its parts.
+fn journal_read(c: &mut Criterion) {
+    let (app, _clock) = app_with_events(10_000);
+    let inc = app.inc().unwrap();
+    let (_dir, path) = journal_of(inc);
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    eprintln!("journal_read: {} events, {bytes} bytes", inc.events.len());
+    let mut payloads = Vec::new();
+    drconsole::journal::read_each(&path, |f| payloads.push((f.seq, f.payload.to_string())))
+        .unwrap();
+    let mut g = c.benchmark_group("journal_read");
+    g.sample_size(20);
+    g.bench_function("read_decode_10000_events", |b| {
+        b.iter(|| black_box(drconsole::store::read_journal(&path).unwrap()))
+    });
+    g.bench_function("read_verify_10000_lines", |b| {
+        b.iter(|| {
+            black_box(
+                drconsole::journal::read_each(&path, |f| {
+                    black_box(f.seq);
+                })
+                .unwrap(),
+            )
+        })
+    });
+    g.bench_function("decode_10000_payloads", |b| {
+        b.iter(|| {
+            for (seq, p) in &payloads {
+                black_box(drconsole::incident::decode::decode(*seq, p, None));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, render, runbook, records, journal_read);
 criterion_main!(benches);

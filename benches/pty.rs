@@ -484,9 +484,30 @@ fn startup(ctx: &mut Ctx) {
 // ---------------------------------------------------------------------------------------------
 // Journal: append + fsync through the real sink, against write + fdatasync of the same bytes.
 
-fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
+/// The bench's event mix: a health change every third event, notes otherwise.
+fn bench_event(i: usize) -> drconsole::incident::EventKind {
+    use drconsole::incident::EventKind;
+    if i % 3 == 0 {
+        EventKind::HealthChanged {
+            service: format!("bench-{}", 3 + i % 197),
+            from: "UP".into(),
+            to: "DOWN".into(),
+            detail: "timed out after 1s".into(),
+        }
+    } else {
+        EventKind::Note { text: format!("note {i}: restored the replica, checking orders") }
+    }
+}
+
+fn stamper() -> drconsole::incident::Stamper {
+    drconsole::incident::Stamper {
+        clock: std::sync::Arc::new(drconsole::incident::clock::SystemClock::new()),
+        actor: drconsole::incident::Actor::from_env(),
+    }
+}
+
+fn journal(ctx: &mut Ctx) {
     use drconsole::incident::sink::EventSink;
-    use drconsole::incident::{Actor, EventKind, Stamper};
     let hung = hung_listeners(200);
     let data = ctx.work.join("big");
     let rb = runbook_with_services(&ctx.work, 200, &hung);
@@ -497,26 +518,13 @@ fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
     let floor_path = jpath.with_file_name("floor.bin");
     let floor = File::create(&floor_path).unwrap();
     let jfile = File::open(&jpath).unwrap();
-    let stamper = Stamper {
-        clock: std::sync::Arc::new(drconsole::incident::clock::SystemClock::new()),
-        actor: Actor::from_env(),
-    };
+    let stamper = stamper();
     let mut app_t = Vec::new();
     let mut floor_t = Vec::new();
     let mut off = jfile.metadata().unwrap().len();
     let mut foff = 0u64;
     for i in 0..10_000 {
-        let kind = if i % 3 == 0 {
-            EventKind::HealthChanged {
-                service: format!("bench-{}", 3 + i % 197),
-                from: "UP".into(),
-                to: "DOWN".into(),
-                detail: "timed out after 1s".into(),
-            }
-        } else {
-            EventKind::Note { text: format!("note {i}: restored the replica, checking orders") }
-        };
-        let ev = stamper.stamp(kind);
+        let ev = stamper.stamp(bench_event(i));
         let t = Instant::now();
         sink.transact(&mut |_| Ok(vec![ev.clone()])).expect("append");
         app_t.push(t.elapsed().as_secs_f64() * 1e6);
@@ -539,65 +547,419 @@ fn journal(ctx: &mut Ctx) -> (PathBuf, String) {
         "floor_p50_us": f50, "floor_p99_us": f99, "ratio_p50": a50 / f50, "ratio_p99": a99 / f99,
         "journal_bytes": off,
     }));
-    // The record and the report of these 10,000 events through the CLI (read, verify, render).
-    for (what, args) in [("record", vec!["record", "--format", "md"]), ("report", vec!["report"])] {
-        let mut t = Vec::new();
-        for _ in 0..5 {
-            let mut c = ctx.drconsole(&data);
-            c.args(&args).arg(&id).stdout(Stdio::null()).stderr(Stdio::null());
-            let s = Instant::now();
-            let st = c.status().unwrap();
-            assert!(st.success(), "{what} failed");
-            t.push(s.elapsed().as_secs_f64() * 1e3);
-        }
-        ctx.emit(
-            json!({"bench": "cli", "command": what, "events": 10_000, "median_ms": median(&mut t)}),
-        );
+    cli(ctx, &data, &id, &jpath, 10_000);
+    // The same 200 services on a fresh incident: the comparison for resume and RSS.
+    let fresh = ctx.declare(&data, Some(&rb));
+    resume_first_frame(ctx, &data, &id, &fresh, &hung);
+    let r10 = rss_of(ctx, &data, &id, &hung);
+    let r0 = rss_of(ctx, &data, &fresh, &hung);
+    // 100,000 events: written on a RAM disk when there is one (100,000 fsyncs on a busy disk
+    // take many minutes and measure nothing here), then the folder is copied beside the others.
+    let (data100, id100) = incident_with_events(ctx, &rb, 100_000, "big100k");
+    let j100 = drconsole::store::Store::journal_path(&data100.join("incidents").join(&id100))
+        .expect("journal path");
+    cli(ctx, &data100, &id100, &j100, 100_000);
+    let r100 = rss_of(ctx, &data100, &id100, &hung);
+    ctx.emit(json!({
+        "bench": "rss", "services": 200, "events": 10_000, "peak_rss_mb": r10.peak_mb,
+        "rss_mb": r10.now_mb, "anon_mb": r10.anon_mb, "file_mb": r10.file_mb,
+        "first_frame_ms": r10.first_ms,
+        "fresh_peak_rss_mb": r0.peak_mb, "fresh_anon_mb": r0.anon_mb, "fresh_file_mb": r0.file_mb,
+        "events_100k_peak_rss_mb": r100.peak_mb, "events_100k_anon_mb": r100.anon_mb,
+        "events_100k_file_mb": r100.file_mb, "ratio_100k_to_10k": r100.peak_mb / r10.peak_mb,
+    }));
+}
+
+/// An incident of runbook `rb` with `n` events (the bench's mix), appended through the real
+/// sink, in `work/<name>`; returns its data folder and id.
+fn incident_with_events(ctx: &mut Ctx, rb: &Path, n: usize, name: &str) -> (PathBuf, String) {
+    use drconsole::incident::sink::EventSink;
+    let shm = Path::new("/dev/shm");
+    let scratch = if shm.is_dir() {
+        shm.join(format!("drc-bench-{}", std::process::id()))
+    } else {
+        ctx.work.join("scratch")
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    let id = ctx.declare(&scratch, Some(rb));
+    let store = drconsole::store::Store::new(scratch.clone());
+    let mut sink = store.open(&id).expect("open journal").sink;
+    let stamper = stamper();
+    let t = Instant::now();
+    for i in 0..n {
+        let ev = stamper.stamp(bench_event(i));
+        sink.transact(&mut |_| Ok(vec![ev.clone()])).expect("append");
     }
-    rss(ctx, &data, &id, &hung);
+    drop(sink);
+    eprintln!("{n} events written in {:.1} s", t.elapsed().as_secs_f64());
+    let data = ctx.work.join(name);
+    if scratch != data {
+        let _ = std::fs::remove_dir_all(&data);
+        let st = Command::new("cp").arg("-a").arg(&scratch).arg(&data).status().unwrap();
+        assert!(st.success(), "copy the 100,000-event incident");
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
     (data, id)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Peak RSS: 200 services probing hung peers, resuming the 10,000-event journal.
+/// `record` and `report` of an incident through the CLI (read, verify, replay, render), each
+/// beside the floor: `sha256sum` then `wc -l` of the same journal file, in turn, 7 rounds.
+fn cli(ctx: &mut Ctx, data: &Path, id: &str, jpath: &Path, events: usize) {
+    let bytes = std::fs::metadata(jpath).unwrap().len();
+    let mut t = [Vec::new(), Vec::new(), Vec::new()];
+    let time = |c: &mut Command| {
+        c.stdout(Stdio::null()).stderr(Stdio::null());
+        let s = Instant::now();
+        let st = c.status().unwrap();
+        assert!(st.success(), "{c:?} failed");
+        s.elapsed().as_secs_f64() * 1e3
+    };
+    for round in 0..8 {
+        let mut rec = ctx.drconsole(data);
+        rec.args(["record", "--format", "md", id]);
+        let mut rep = ctx.drconsole(data);
+        rep.args(["report", id]);
+        let floor = time(Command::new("sha256sum").arg(jpath))
+            + time(Command::new("wc").arg("-l").arg(jpath));
+        let (a, b) = (time(&mut rec), time(&mut rep));
+        // The first round warms the page cache and the binary; it is not counted.
+        if round > 0 {
+            t[0].push(a);
+            t[1].push(b);
+            t[2].push(floor);
+        }
+    }
+    let floor = median(&mut t[2]);
+    for (i, what) in ["record", "report"].into_iter().enumerate() {
+        let m = median(&mut t[i]);
+        ctx.emit(json!({
+            "bench": "cli", "command": what, "events": events, "journal_bytes": bytes,
+            "median_ms": m, "floor_ms": floor, "ratio_to_floor": m / floor, "runs": t[i].len(),
+            "floor": "sha256sum FILE; wc -l FILE",
+        }));
+    }
+}
 
-fn rss_of(ctx: &Ctx, data: &Path, id: &str, hung: &Hung) -> (f64, f64, Option<f64>) {
+/// Before and after a change, in one run: the binary at `before` and the one under test, on the
+/// same 10,000- and 100,000-event incidents, in turn (`DRC_BENCH_ONLY=compare
+/// DRC_BIN_BEFORE=...`; not part of `scripts/bench`).
+fn compare(ctx: &mut Ctx, before: &Path) {
+    let hung = hung_listeners(200);
+    let rb = runbook_with_services(&ctx.work, 200, &hung);
+    let (data, id) = incident_with_events(ctx, &rb, 10_000, "compare10k");
+    let (data100, id100) = incident_with_events(ctx, &rb, 100_000, "compare100k");
+    let jpath = drconsole::store::Store::journal_path(&data.join("incidents").join(&id)).unwrap();
+    let j100 =
+        drconsole::store::Store::journal_path(&data100.join("incidents").join(&id100)).unwrap();
+    let after = ctx.bin.clone();
+    for (label, bin) in [("before", before.to_path_buf()), ("after", after.clone())] {
+        ctx.bin = bin;
+        eprintln!("== {label}: {}", ctx.bin.display());
+        cli(ctx, &data, &id, &jpath, 10_000);
+        cli(ctx, &data100, &id100, &j100, 100_000);
+        let mut t = Vec::new();
+        for _ in 0..11 {
+            t.extend(first_frame_ms(ctx, &data, &id, &hung));
+        }
+        let r10 = rss_of(ctx, &data, &id, &hung);
+        let r100 = rss_of(ctx, &data100, &id100, &hung);
+        ctx.emit(json!({
+            "bench": "compare", "binary": label, "resume_first_frame_ms": median(&mut t),
+            "peak_rss_mb_10k": r10.peak_mb, "anon_mb_10k": r10.anon_mb,
+            "peak_rss_mb_100k": r100.peak_mb, "anon_mb_100k": r100.anon_mb,
+        }));
+    }
+    ctx.bin = after;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resume: first frame of the 10,000-event incident against a fresh one, same services.
+
+fn first_frame_ms(ctx: &Ctx, data: &Path, id: &str, hung: &Hung) -> Option<f64> {
     let mut c = ctx.drconsole(data);
     c.args(["resume", id]);
     env_for(&mut c, hung);
     let mut p = spawn(c, 120, 40);
-    let first = p.wait_until(Duration::from_secs(20), full_frame);
+    let at = p.wait_until(Duration::from_secs(20), full_frame);
+    let ms = at.map(|t| t.duration_since(p.started).as_secs_f64() * 1e3);
+    p.stop();
+    ms
+}
+
+fn resume_first_frame(ctx: &mut Ctx, data: &Path, big: &str, fresh: &str, hung: &Hung) {
+    let (mut b, mut f) = (Vec::new(), Vec::new());
+    // Interleaved, so a busy moment of the machine weighs on both alike.
+    for _ in 0..11 {
+        b.extend(first_frame_ms(ctx, data, big, hung));
+        f.extend(first_frame_ms(ctx, data, fresh, hung));
+    }
+    let (mb, mf) = (median(&mut b), median(&mut f));
+    ctx.emit(json!({
+        "bench": "resume", "services": 200, "events": 10_000, "runs": b.len(),
+        "first_frame_ms": mb, "fresh_first_frame_ms": mf, "ratio": mb / mf,
+        "min_ms": pct(&mut b, 0.0), "fresh_min_ms": pct(&mut f, 0.0),
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peak RSS: 200 services probing hung peers, resuming an incident.
+
+struct Rss {
+    peak_mb: f64,
+    now_mb: f64,
+    anon_mb: f64,
+    file_mb: f64,
+    first_ms: Option<f64>,
+}
+
+fn rss_of(ctx: &Ctx, data: &Path, id: &str, hung: &Hung) -> Rss {
+    let mut c = ctx.drconsole(data);
+    c.args(["resume", id]);
+    env_for(&mut c, hung);
+    let mut p = spawn(c, 120, 40);
+    let first = p.wait_until(Duration::from_secs(30), full_frame);
     let first_ms = first.map(|t| t.duration_since(p.started).as_secs_f64() * 1e3);
     // Several probe rounds (2 s interval, 1 s timeout) against peers that never answer.
     let _ = p.collect_for(Duration::from_secs(8));
     let status = std::fs::read_to_string(format!("/proc/{}/status", p.child.id())).unwrap();
-    let kb = |k: &str| {
+    let mb = |k: &str| {
         status
             .lines()
             .find(|l| l.starts_with(k))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
+            .map_or(f64::NAN, |kb| kb / 1024.0)
     };
-    let (hwm, now) = (kb("VmHWM:"), kb("VmRSS:"));
+    let r = Rss {
+        peak_mb: mb("VmHWM:"),
+        now_mb: mb("VmRSS:"),
+        anon_mb: mb("RssAnon:"),
+        file_mb: mb("RssFile:"),
+        first_ms,
+    };
     eprintln!(
-        "rss detail: anon {} kB, file {} kB, threads {}",
-        kb("RssAnon:"),
-        kb("RssFile:"),
-        kb("Threads:")
+        "rss {id}: peak {:.1} MB, now {:.1} MB (anon {:.1}, file {:.1}), threads {}",
+        r.peak_mb,
+        r.now_mb,
+        r.anon_mb,
+        r.file_mb,
+        status.lines().find(|l| l.starts_with("Threads:")).unwrap_or("?")
     );
     p.stop();
-    (hwm / 1024.0, now / 1024.0, first_ms)
+    r
 }
 
-fn rss(ctx: &mut Ctx, data: &Path, id: &str, hung: &Hung) {
-    let (peak, now, first_ms) = rss_of(ctx, data, id, hung);
-    // The same 200 services on a fresh incident, to split the figure into runtime and journal.
-    let small = ctx.declare(data, Some(&ctx.work.join("runbook-200.toml")));
-    let (base_peak, _, _) = rss_of(ctx, data, &small, hung);
+// ---------------------------------------------------------------------------------------------
+// Idle bytes with live probes: the MongoDB test server and two HTTP servers (one slow and
+// flapping), every 5 s.
+
+#[path = "../tests/common/servers.rs"]
+mod servers;
+
+/// The MongoDB wire-protocol test server of `package.json`, on a free loopback port.
+fn jongodb() -> Option<(Child, String)> {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb");
+    let mut child = Command::new(bin)
+        .args(["--host=127.0.0.1", "--port=0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut out = std::io::BufReader::new(child.stdout.take()?);
+    let mut line = String::new();
+    for _ in 0..50 {
+        line.clear();
+        if std::io::BufRead::read_line(&mut out, &mut line).ok()? == 0 {
+            break;
+        }
+        if let Some(uri) = line.trim().strip_prefix("JONGODB_URI=") {
+            let uri = uri.to_string();
+            // Keep reading its output so it never blocks on a full pipe.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            return Some((child, uri));
+        }
+    }
+    let _ = child.kill();
+    None
+}
+
+fn idle_live(ctx: &mut Ctx) {
+    let Some((mut mongo, uri)) = jongodb() else {
+        ctx.emit(json!({"bench": "idle_live", "error": "jongodb not installed (npm ci)"}));
+        return;
+    };
+    let api = servers::HttpServer::start(200, "ok", Duration::ZERO);
+    let front = servers::HttpServer::start(200, "ok", Duration::from_millis(300));
+    // The slow one flaps: fast, slow (above its latency warning), failing, in turn.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flapper = {
+        let (front, stop) = (front.clone_handle(), stop.clone());
+        std::thread::spawn(move || {
+            let mut phase = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let (status, delay) = match phase % 3 {
+                    0 => (200, 300),
+                    1 => (200, 2_500),
+                    _ => (503, 800),
+                };
+                front.set_status(status);
+                front.set_delay(Duration::from_millis(delay));
+                phase += 1;
+                for _ in 0..130 {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        })
+    };
+    let rb_text = include_str!("../runbooks/shopping-system.toml")
+        .replace("interval = \"15s\"", "interval = \"5s\"")
+        .replace("interval = \"30s\"", "interval = \"5s\"");
+    let rb = ctx.work.join("runbook-live.toml");
+    std::fs::write(&rb, rb_text).unwrap();
+    let data = ctx.work.join("idle-live");
+    let id = ctx.declare(&data, Some(&rb));
+    let mut c = ctx.drconsole(&data);
+    c.args(["resume", &id])
+        .env("MONGODB_URI", format!("{uri}?directConnection=true"))
+        .env("API_HEALTH_URL", api.url())
+        .env("FRONTEND_URL", front.url());
+    let mut p = spawn(c, 120, 40);
+    p.wait_until(Duration::from_secs(10), full_frame).expect("first frame");
+    let idle = measure_idle(&mut p, Duration::from_secs(6), ctx.idle_secs);
+    let screen = p.parser.screen().contents();
+    p.stop();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = flapper.join();
+    let _ = mongo.kill();
+    let _ = mongo.wait();
+    let events = drconsole::store::read_events(
+        &drconsole::store::Store::journal_path(&data.join("incidents").join(&id)).unwrap(),
+    )
+    .map(|(e, _)| e.len())
+    .unwrap_or(0);
     ctx.emit(json!({
-        "bench": "rss", "services": 200, "events": 10_000, "peak_rss_mb": peak,
-        "rss_mb": now, "first_frame_ms": first_ms, "peak_rss_mb_fresh_incident": base_peak,
+        "bench": "idle_live", "size": "120x40", "secs": ctx.idle_secs, "services": 3,
+        "interval_s": 5, "bytes_per_sec": idle.bytes_per_sec,
+        "per_sec_median": idle.per_sec_median, "min_bytes_per_sec": idle.min_per_sec,
+        "ratio_to_min": idle.bytes_per_sec / idle.min_per_sec, "frames": idle.frames,
+        "journal_events": events,
+        "probes": "mongodb (jongodb), http 200 at once, http flapping 0.3 s / 2.5 s / 503",
+    }));
+    std::fs::write(ctx.work.join("idle-live-screen.txt"), screen).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys on a slow disk: every fsync delayed 100 ms by the LD_PRELOAD shim of the tests.
+
+fn shim(work: &Path) -> Option<PathBuf> {
+    let so = work.join("slow_fsync.so");
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/slow_fsync.c");
+    let out = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(src)
+        .arg("-ldl")
+        .output()
+        .ok()?;
+    out.status.success().then_some(so)
+}
+
+fn keys_slow_disk(ctx: &mut Ctx) {
+    let Some(so) = shim(&ctx.work) else {
+        ctx.emit(json!({"bench": "keys_slow_disk", "error": "no C compiler (cc) for the shim"}));
+        return;
+    };
+    let data = ctx.work.join("slow-disk");
+    let id = ctx.declare(&data, None);
+    let mut c = ctx.drconsole(&data);
+    c.args(["resume", &id]).env("LD_PRELOAD", &so).env("DRC_TEST_FSYNC_DELAY_MS", "100");
+    let mut p = spawn(c, 120, 40);
+    p.wait_until(Duration::from_secs(10), full_frame).expect("first frame");
+    let _ = p.collect_for(Duration::from_secs(1));
+    let contents = |p: &Pty| p.parser.screen().contents();
+    let (mut nav, mut note) = (Vec::new(), Vec::new());
+    let mut timeouts = 0;
+    let mut pending_seen = 0;
+    let ms = |t: Option<Instant>, t0: Instant| {
+        t.map(|t| t.saturating_duration_since(t0).as_secs_f64() * 1e3)
+    };
+    for round in 0..25 {
+        // `n`, the text, Enter: each key until the screen shows what it did.
+        let t0 = Instant::now();
+        p.send(b"n");
+        let opened = p.wait_until(Duration::from_secs(2), |p| contents(p).contains("Enter 保存"));
+        match ms(opened, t0) {
+            Some(v) => note.push(v),
+            None => timeouts += 1,
+        }
+        let text = format!("slow {round:02}");
+        for i in 1..=text.len() {
+            let t0 = Instant::now();
+            p.send(&text.as_bytes()[i - 1..i]);
+            let typed = format!("{}▏", &text[..i]);
+            match ms(p.wait_until(Duration::from_secs(2), |p| contents(p).contains(&typed)), t0) {
+                Some(v) => note.push(v),
+                None => timeouts += 1,
+            }
+        }
+        let t0 = Instant::now();
+        p.send(b"\r");
+        let closed = p.wait_until(Duration::from_secs(2), |p| !contents(p).contains("Enter 保存"));
+        match ms(closed, t0) {
+            Some(v) => note.push(v),
+            None => timeouts += 1,
+        }
+        if contents(&p).contains("保存中") {
+            pending_seen += 1;
+        }
+        // j/k while the note waits for its fsync.
+        for k in 0..4 {
+            let before = selection(&p);
+            let t0 = Instant::now();
+            p.send(if k % 2 == 0 { b"j" } else { b"k" });
+            let moved = p.wait_until(Duration::from_secs(2), |p| {
+                selection(p) != before && selection(p).is_some()
+            });
+            match ms(moved, t0) {
+                Some(v) => nav.push(v),
+                None => timeouts += 1,
+            }
+            let _ = p.collect_for(Duration::from_millis(20 + (k * 23 % 40) as u64));
+        }
+    }
+    let saved = p.wait_until(Duration::from_secs(30), |p| contents(p).contains("已保存")).is_some();
+    // One more note on its own: how long until the timeline shows it (only durable events
+    // are there): the shim's delay, proof that it was in force.
+    let _ = p.collect_for(Duration::from_secs(1));
+    p.send(b"n");
+    let _ = p.wait_until(Duration::from_secs(2), |p| contents(p).contains("Enter 保存"));
+    p.send(b"last");
+    let _ = p.wait_until(Duration::from_secs(2), |p| contents(p).contains("last▏"));
+    let t0 = Instant::now();
+    p.send(b"\r");
+    let durable_ms =
+        ms(p.wait_until(Duration::from_secs(10), |p| contents(p).contains("备注: last")), t0);
+    p.stop();
+    let journal = drconsole::store::Store::journal_path(&data.join("incidents").join(&id)).unwrap();
+    let notes = drconsole::store::read_events(&journal)
+        .map(|(e, _)| {
+            e.iter()
+                .filter(|e| matches!(&e.kind, drconsole::incident::EventKind::Note { text } if text.starts_with("slow ")))
+                .count()
+        })
+        .unwrap_or(0);
+    ctx.emit(json!({
+        "bench": "keys_slow_disk", "fsync_delay_ms": 100, "size": "120x40",
+        "jk_keys": nav.len(), "jk_p50_ms": pct(&mut nav, 50.0), "jk_p99_ms": pct(&mut nav, 99.0),
+        "jk_max_ms": pct(&mut nav, 100.0),
+        "note_keys": note.len(), "note_p50_ms": pct(&mut note, 50.0),
+        "note_p99_ms": pct(&mut note, 99.0), "note_max_ms": pct(&mut note, 100.0),
+        "timeouts": timeouts, "notes_shown_pending": pending_seen, "saved_shown": saved,
+        "notes_in_journal": notes, "notes_typed": 25, "last_note_saved_after_ms": durable_ms,
     }));
 }
 
@@ -633,17 +995,32 @@ fn main() {
     if want("journal") {
         journal(&mut ctx);
     }
-    if only.split(',').any(|x| x == "rss-fresh") {
-        // Diagnosis only: 200 services on a fresh incident.
+    if only.split(',').any(|x| x == "resume") {
+        // While working on start-up: the resume and RSS figures alone, on an incident written
+        // on a RAM disk.
         let hung = hung_listeners(200);
-        let data = ctx.work.join("fresh");
         let rb = runbook_with_services(&ctx.work, 200, &hung);
-        let id = ctx.declare(&data, Some(&rb));
-        let r = rss_of(&ctx, &data, &id, &hung);
-        eprintln!("fresh incident, 200 services: peak {} MB, now {} MB", r.0, r.1);
+        let (data, id) = incident_with_events(&mut ctx, &rb, 10_000, "resume10k");
+        let fresh = ctx.declare(&data, Some(&rb));
+        resume_first_frame(&mut ctx, &data, &id, &fresh, &hung);
+        let r10 = rss_of(&ctx, &data, &id, &hung);
+        let r0 = rss_of(&ctx, &data, &fresh, &hung);
+        eprintln!("rss 10k {:.1} MB, fresh {:.1} MB", r10.peak_mb, r0.peak_mb);
+    }
+    if let (true, Some(before)) = (
+        only.split(',').any(|x| x == "compare"),
+        std::env::var_os("DRC_BIN_BEFORE").map(PathBuf::from),
+    ) {
+        compare(&mut ctx, &before);
+    }
+    if want("slowdisk") {
+        keys_slow_disk(&mut ctx);
     }
     if want("idle") {
         idle_drconsole(&mut ctx);
+    }
+    if want("idlelive") {
+        idle_live(&mut ctx);
     }
     if want("others") {
         let script = ctx.work.join("health.sh");

@@ -141,8 +141,9 @@ fn journal_parent(path: &Path) -> &Path {
 /// An incident's journal opened for appending.
 pub struct Opened {
     pub sink: JournalSink,
-    /// Every event, in journal order.
-    pub events: Vec<Event>,
+    /// Every event, in journal order, each decoded straight into the allocation the incident
+    /// keeps (no second copy of a long journal's events while it is replayed).
+    pub events: Vec<Arc<Event>>,
     /// Entries this version could not read, a torn tail that was cut: for the operator.
     pub warnings: Vec<String>,
 }
@@ -477,12 +478,13 @@ impl Store {
         let path = Store::journal_path(&dir)?;
         // Decode each entry as it is read: holding every entry's parsed JSON first took tens of
         // MB for a long journal (see BENCHMARKS.md, peak RSS).
-        let mut events: Vec<Event> = Vec::new();
+        let mut events: Vec<Arc<Event>> = Vec::new();
         let mut warnings = Vec::new();
-        let opened = Journal::open_each(&path, &mut |e| {
-            let d = decode::decode(e.seq, e.payload, events.last().map(|e| e.at));
+        let decode = |f: &journal::Frame<'_>| decode::decode_alone(f.seq, f.payload);
+        let opened = Journal::open_mapped(&path, &decode, &mut |_, d| {
+            let d = d.settle(events.last().map(|e| &**e));
             warnings.extend(d.warning);
-            events.push(d.event);
+            events.push(Arc::new(d.event));
             Ok(())
         });
         let (mut journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
@@ -533,11 +535,13 @@ impl Store {
 pub fn verify_runbook_copy(dir: &Path, journal: &Path) -> Result<String, String> {
     use sha2::Digest;
     let rb_path = dir.join(RUNBOOK_FILE);
-    let first = journal::read_entries(journal)
-        .map_err(|e| format!("{}: {e}", journal.display()))?
-        .into_iter()
-        .next()
-        .map(|e| decode::decode(e.seq, e.payload, None).event);
+    let mut first = None;
+    journal::read_each(journal, |f| {
+        if first.is_none() {
+            first = Some(decode::decode(f.seq, f.payload, None).event);
+        }
+    })
+    .map_err(|e| format!("{}: {e}", journal.display()))?;
     let Some(Event { kind: EventKind::Declared(decl), .. }) = first else {
         return Err(format!("{}: the first entry is not a declaration", journal.display()));
     };
@@ -610,10 +614,34 @@ fn describe_open_error(path: &Path, e: JournalError) -> String {
 /// Read every event without opening for append (list, record, report), with a warning for
 /// each entry this version cannot read (see [`decode`]).
 pub fn read_events(path: &Path) -> Result<(Vec<Event>, Vec<String>), String> {
-    let entries = journal::read_entries(path).map_err(|e| e.to_string())?;
+    let r = read_journal(path)?;
+    let events = r.events.into_iter().map(Arc::unwrap_or_clone).collect();
+    Ok((events, r.warnings))
+}
+
+/// A journal read whole: its events, the warnings about entries this version cannot read,
+/// and the chain's head.
+pub struct ReadJournal {
+    pub events: Vec<Arc<Event>>,
+    pub warnings: Vec<String>,
+    /// Hash of the last entry: what `verify` says of the same bytes.
+    pub head: String,
+}
+
+/// [`read_events`] and the chain's head in one pass over the file: each line is checked
+/// (checksum, hash, link) and its payload decoded from the file's bytes, once, many lines at
+/// a time on two threads when there are two cores.
+pub fn read_journal(path: &Path) -> Result<ReadJournal, String> {
+    let mut events: Vec<Arc<Event>> = Vec::new();
     let mut warnings = Vec::new();
-    let events = decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
-    Ok((events, warnings))
+    let decode = |f: &journal::Frame<'_>| decode::decode_alone(f.seq, f.payload);
+    let end = journal::read_mapped(path, decode, |_, d| {
+        let d = d.settle(events.last().map(|e| &**e));
+        warnings.extend(d.warning);
+        events.push(Arc::new(d.event));
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(ReadJournal { events, warnings, head: end.head })
 }
 
 fn summarize(dir: &Path, events: &[Event]) -> Option<Summary> {
@@ -695,7 +723,7 @@ impl JournalSink {
     fn decode_entries(&self, entries: Vec<journal::Entry>) -> Vec<Event> {
         let mut warnings = Vec::new();
         let events =
-            decode::decode_all(entries.into_iter().map(|e| (e.seq, e.payload)), &mut warnings);
+            decode::decode_all(entries.iter().map(|e| (e.seq, e.payload.as_str())), &mut warnings);
         if let Some(w) = warnings.pop() {
             self.set_problem(Some(w));
         }

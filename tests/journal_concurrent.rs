@@ -35,19 +35,19 @@ fn writer_child() {
     // Keep polling until every parent entry has been seen (the parent writes 150 regardless).
     let deadline = Instant::now() + std::time::Duration::from_secs(30);
     let from_parent =
-        |seen: &[Entry]| seen.iter().filter(|e| e.payload["writer"] == "parent").count();
+        |seen: &[Entry]| seen.iter().filter(|e| e.value()["writer"] == "parent").count();
     while from_parent(&seen) < PER_WRITER as usize && Instant::now() < deadline {
         seen.extend(j.poll().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let parent: Vec<u64> = seen
         .iter()
-        .filter(|e| e.payload["writer"] == "parent")
-        .map(|e| e.payload["i"].as_u64().unwrap())
+        .filter(|e| e.value()["writer"] == "parent")
+        .map(|e| e.value()["i"].as_u64().unwrap())
         .collect();
     // `seen` mixes the first handle's polls with a second handle's replay, so dedupe by seq.
     let mut seqs: Vec<u64> =
-        seen.iter().filter(|e| e.payload["writer"] == "parent").map(|e| e.seq).collect();
+        seen.iter().filter(|e| e.value()["writer"] == "parent").map(|e| e.seq).collect();
     seqs.sort_unstable();
     seqs.dedup();
     assert_eq!(seqs.len() as u64, PER_WRITER, "child saw every parent entry: {parent:?}");
@@ -63,7 +63,7 @@ fn check_all_present_once(path: &Path, writers: &[&str]) -> Vec<Entry> {
     let keys: HashSet<(String, u64)> = entries
         .iter()
         .map(|e| {
-            (e.payload["writer"].as_str().unwrap().to_string(), e.payload["i"].as_u64().unwrap())
+            (e.value()["writer"].as_str().unwrap().to_string(), e.value()["i"].as_u64().unwrap())
         })
         .collect();
     assert_eq!(keys.len(), entries.len(), "every entry exactly once");
@@ -141,8 +141,8 @@ fn two_processes_append_to_one_journal() {
     check_all_present_once(&path, &["parent", "child"]);
     let from_child: Vec<u64> = seen
         .iter()
-        .filter(|e| e.payload["writer"] == "child")
-        .map(|e| e.payload["i"].as_u64().unwrap())
+        .filter(|e| e.value()["writer"] == "child")
+        .map(|e| e.value()["i"].as_u64().unwrap())
         .collect();
     assert_eq!(from_child, (0..PER_WRITER).collect::<Vec<_>>(), "poll saw every child entry once");
     assert_eq!(j.len(), 2 * PER_WRITER);

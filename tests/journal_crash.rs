@@ -107,7 +107,7 @@ fn kill_9_never_loses_an_acknowledged_entry() {
 
         // A handle open the whole time (the console) sees exactly what the child wrote.
         for e in live.poll().unwrap() {
-            assert_eq!(e.payload, payload_for(e.seq), "round {round}: polled");
+            assert_eq!(e.value(), payload_for(e.seq), "round {round}: polled");
         }
         assert!(live.len() >= max_ack, "round {round}: live handle misses acked entries");
 
@@ -141,7 +141,7 @@ fn kill_9_never_loses_an_acknowledged_entry() {
         assert!(again.recovery.is_none(), "round {round}");
         for (i, e) in again.entries.iter().enumerate() {
             assert_eq!(e.seq, i as u64 + 1, "round {round}");
-            assert_eq!(e.payload, payload_for(e.seq), "round {round}: not what was attempted");
+            assert_eq!(e.value(), payload_for(e.seq), "round {round}: not what was attempted");
         }
         assert_eq!(again.entries.last(), Some(&appended), "round {round}");
     }

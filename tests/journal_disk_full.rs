@@ -29,7 +29,7 @@ fn journal_with(n: u64) -> (tempfile::TempDir, PathBuf, Journal) {
 }
 
 fn payloads(path: &Path) -> Vec<serde_json::Value> {
-    Journal::open(path).unwrap().entries.into_iter().map(|e| e.payload).collect()
+    Journal::open(path).unwrap().entries.into_iter().map(|e| e.value()).collect()
 }
 
 #[test]

@@ -11,38 +11,16 @@ use std::process::Command;
 
 use common::tmux::Tmux;
 
-const SHIM: &str = r#"
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <unistd.h>
-static void delay(void) {
-    const char *ms = getenv("DRC_TEST_FSYNC_DELAY_MS");
-    if (ms) usleep((useconds_t)atoi(ms) * 1000);
-}
-int fsync(int fd) {
-    static int (*real)(int);
-    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    delay();
-    return real(fd);
-}
-int fdatasync(int fd) {
-    static int (*real)(int);
-    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    delay();
-    return real(fd);
-}
-"#;
+/// The shim's source, shared with the pty bench (key latency on a slow disk).
+const SHIM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/slow_fsync.c");
 
 /// Build the shim with the machine's C compiler.
 fn shim(dir: &Path) -> PathBuf {
-    let src = dir.join("slow_fsync.c");
     let so = dir.join("slow_fsync.so");
-    std::fs::write(&src, SHIM).unwrap();
     let out = Command::new("cc")
         .args(["-shared", "-fPIC", "-o"])
         .arg(&so)
-        .arg(&src)
+        .arg(SHIM)
         .arg("-ldl")
         .output()
         .expect("cc (gcc) is needed to build the slow-fsync shim");

@@ -20,7 +20,7 @@ use crate::incident::decide::{decide, Command};
 use crate::incident::session::IncidentSession;
 use crate::incident::sink::{EventSink, SinkFactory, SubmitError};
 use crate::incident::worker::Outcome;
-use crate::incident::{apply, Actor, Declaration, Event, EventKind, Incident, Stamper};
+use crate::incident::{apply_shared, Actor, Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::model::Lang;
 use crate::runbook::Loaded;
 use crate::theme::Theme;
@@ -140,13 +140,13 @@ impl App {
 
     /// Continue an incident from its events (resume, or the other process's declaration).
     pub fn attach(&mut self, events: &[Event], sink: Box<dyn EventSink>) -> Result<(), String> {
-        self.attach_owned(events.to_vec(), sink)
+        self.attach_owned(events.iter().cloned().map(Arc::new).collect(), sink)
     }
 
     /// [`App::attach`] taking the events, so a long journal is not held twice (resume).
     pub fn attach_owned(
         &mut self,
-        events: Vec<Event>,
+        events: Vec<Arc<Event>>,
         sink: Box<dyn EventSink>,
     ) -> Result<(), String> {
         let session =
@@ -271,7 +271,7 @@ impl App {
         let now = self.now();
         let Some(live) = self.live.as_mut() else { return };
         for ev in &o.events {
-            apply(&mut live.inc, &self.loaded.runbook, ev);
+            apply_shared(&mut live.inc, &self.loaded.runbook, ev.clone());
         }
         live.head = o.head;
         let after = o.job.and_then(|id| live.pending.remove(&id));

@@ -336,15 +336,15 @@ pub fn list(g: &Global, json: bool) -> i32 {
 pub fn rebuild(store: &Store, id: &str) -> Result<(Incident, Loaded, String), String> {
     let dir = store.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
     let path = Store::journal_path(&dir)?;
-    let (events, warnings) = crate::store::read_events(&path)?;
-    for w in &warnings {
+    // One pass: the head is the one the read checked, and the events are moved, not copied.
+    let read = crate::store::read_journal(&path)?;
+    for w in &read.warnings {
         errln!("warning: {w}");
     }
     let loaded = store.runbook(id)?;
-    let inc = Incident::replay(&loaded.runbook, &events)
+    let inc = Incident::replay_owned(&loaded.runbook, read.events)
         .ok_or("the journal does not start with a declaration this runbook understands")?;
-    let head = journal::verify(&path).head;
-    Ok((inc, loaded, head))
+    Ok((inc, loaded, read.head))
 }
 
 /// Standard output, or `--out`: a regular file is replaced atomically, a device or a FIFO is
@@ -390,10 +390,11 @@ fn facts_for(
 pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
     match facts_for(g, id) {
         Ok((facts, inc, loaded, tz)) => {
+            // Only the format asked for is rendered.
             let body = match format {
                 Format::Html => record::html::page(&facts, &inc, &loaded.runbook, tz),
-                Format::Md => record::record(&facts, &loaded.runbook, tz).0,
-                Format::Json => record::record(&facts, &loaded.runbook, tz).1,
+                Format::Md => record::markdown(&facts, &loaded.runbook, tz),
+                Format::Json => record::json(&facts, &loaded.runbook, tz),
             };
             write_out(out.as_deref(), &body)
         }

@@ -29,7 +29,7 @@ fn runbooks() -> Vec<Loaded> {
 fn ev(at: DateTime<Utc>, kind: EventKind) -> Event {
     let who = Actor { user: "ops".into(), host: "jump1".into(), ..Actor::default() };
     let resource = kind.resource().map(str::to_string);
-    Event { at, wall: at, mono_ms: 0, who, resource, success: !kind.is_failure(), kind }
+    Event { at, wall: at, mono_ms: 0, who: who.into(), resource, success: !kind.is_failure(), kind }
 }
 
 fn declare(rb: &Runbook, level: u8, functions: &[&str]) -> Incident {
@@ -47,7 +47,7 @@ fn declare(rb: &Runbook, level: u8, functions: &[&str]) -> Incident {
         lang: rb.plan.language,
         drill: None,
     };
-    Incident::from_declared(rb, &ev(t0(), EventKind::Declared(decl))).unwrap()
+    Incident::from_declared(rb, &ev(t0(), EventKind::Declared(Box::new(decl)))).unwrap()
 }
 
 fn push(inc: &mut Incident, rb: &Runbook, at: DateTime<Utc>, kind: EventKind) {

@@ -777,7 +777,7 @@ mod tests {
             at,
             wall: at,
             mono_ms: 0,
-            who: Actor::default(),
+            who: Actor::default().into(),
             resource: None,
             success: true,
             kind,
@@ -786,7 +786,7 @@ mod tests {
 
     fn incident(l: &Loaded) -> Incident {
         let decl = declaration(l, &req(3), t0()).unwrap();
-        Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(decl))).unwrap()
+        Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(Box::new(decl)))).unwrap()
     }
 
     /// Decide, then apply what was decided, as the session does.
@@ -1020,7 +1020,8 @@ mod tests {
         r.functions = vec![l.runbook.functions[0].id.clone()];
         let decl = declaration(&l, &r, t0()).unwrap();
         let mut inc =
-            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(decl))).unwrap();
+            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(Box::new(decl))))
+                .unwrap();
         let now = t0() + chrono::Duration::minutes(5);
         let partial_steps: Vec<String> = inc.steps.iter().map(|s| s.key.clone()).collect();
         let first = partial_steps[0].clone();

@@ -23,12 +23,17 @@ pub struct Actor {
 pub struct Event {
     /// Time on the process's monotonic-anchored clock: durations between events of one session
     /// stay right even if the host clock jumps.
+    #[serde(deserialize_with = "super::decode::event_time")]
     pub at: DateTime<Utc>,
     /// The host's wall clock when the event was made, kept for the audit trail.
+    #[serde(deserialize_with = "super::decode::event_time")]
     pub wall: DateTime<Utc>,
     /// Milliseconds since the session (process) started, from a monotonic clock.
     pub mono_ms: u64,
-    pub who: Actor,
+    /// Shared: every event of one session has the same operator, and a long incident holds
+    /// tens of thousands of events (readers share one allocation among consecutive events).
+    #[serde(deserialize_with = "super::decode::shared_actor")]
+    pub who: std::sync::Arc<Actor>,
     /// The step, function or service concerned, for auditors filtering the journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -91,7 +96,9 @@ pub struct DrillInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EventKind {
-    Declared(Declaration),
+    /// Boxed: it is the largest by far and there is one per incident, while a long incident
+    /// holds tens of thousands of events (each as large as the largest kind).
+    Declared(Box<Declaration>),
     SessionStarted {
         resumed: bool,
     },
@@ -280,6 +287,43 @@ impl EventKind {
                 | EventKind::DrillExpectation { met: false, .. }
         ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
     }
+
+    /// The `type` the journal gives this kind (its serde tag), without serializing it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::Declared(_) => "declared",
+            EventKind::SessionStarted { .. } => "session-started",
+            EventKind::SessionEnded { .. } => "session-ended",
+            EventKind::SessionInterrupted { .. } => "session-interrupted",
+            EventKind::StepStarted { .. } => "step-started",
+            EventKind::StepDone { .. } => "step-done",
+            EventKind::StepSkipped { .. } => "step-skipped",
+            EventKind::StepFailed { .. } => "step-failed",
+            EventKind::Note { .. } => "note",
+            EventKind::FunctionRestored { .. } => "function-restored",
+            EventKind::TimerBreached { .. } => "timer-breached",
+            EventKind::HealthChanged { .. } => "health-changed",
+            EventKind::BackupPoint { .. } => "backup-point",
+            EventKind::Closed => "closed",
+            EventKind::Panic { .. } => "panic",
+            EventKind::NotificationSent { .. } => "notification-sent",
+            EventKind::CommsSent { .. } => "comms-sent",
+            EventKind::UpdateReminder { .. } => "update-reminder",
+            EventKind::StatusUpdateSent { .. } => "status-update-sent",
+            EventKind::DrillMessage { .. } => "drill-message",
+            EventKind::DrillDecision { .. } => "drill-decision",
+            EventKind::DrillExpectation { .. } => "drill-expectation",
+            EventKind::DrillClock { .. } => "drill-clock",
+            EventKind::StepReopened { .. } => "step-reopened",
+            EventKind::FunctionUnrestored { .. } => "function-unrestored",
+            EventKind::T0Corrected { .. } => "t0-corrected",
+            EventKind::LevelChanged { .. } => "level-changed",
+            EventKind::FunctionsChanged { .. } => "functions-changed",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::RemoteNote { .. } => "remote-note",
+            EventKind::Unreadable { .. } => "unreadable",
+        }
+    }
 }
 
 impl Actor {
@@ -349,7 +393,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
         let s = |x: &str| x.to_string();
         vec![
-            EventKind::Declared(Declaration {
+            EventKind::Declared(Box::new(Declaration {
                 incident_id: s("20261128-060000-abcd"),
                 disaster_type: s("database-failure"),
                 level: 3,
@@ -362,7 +406,7 @@ mod tests {
                 runbook_sha256: s("00"),
                 lang: Lang::En,
                 drill: Some(DrillInfo { scenario: s("x"), speed: 2.5 }),
-            }),
+            })),
             EventKind::SessionStarted { resumed: true },
             EventKind::SessionEnded { reason: s("quit") },
             EventKind::SessionInterrupted { last_event_at: t },
@@ -466,6 +510,13 @@ mod tests {
         assert_eq!(seen, (0..=30).collect::<Vec<_>>());
     }
 
+    #[test]
+    fn type_names_are_the_serialized_tags() {
+        for kind in every_kind() {
+            assert_eq!(serde_json::to_value(&kind).unwrap()["type"], kind.type_name());
+        }
+    }
+
     /// The class of bug that made an incident unreadable: a payload field named like an
     /// envelope field. Derived from the serialized variants, not from a hand-kept list.
     #[test]
@@ -491,7 +542,7 @@ mod tests {
                 at: t,
                 wall: t + chrono::Duration::seconds(3),
                 mono_ms: 12,
-                who: Actor::default(),
+                who: Actor::default().into(),
                 resource: kind.resource().map(str::to_string),
                 success: !kind.is_failure(),
                 kind,

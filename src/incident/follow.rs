@@ -34,7 +34,7 @@ pub struct Follower {
     dir: Option<PathBuf>,
     tail: Tail,
     pointer_seen: Stamp,
-    prev_at: Option<DateTime<Utc>>,
+    prev: Option<Event>,
 }
 
 impl Follower {
@@ -43,13 +43,13 @@ impl Follower {
         let pointer_seen = stamp(&dir.join(POINTER_FILE));
         let path = Store::journal_path(dir)?;
         let tail = Tail::open(&path).map_err(|e| e.to_string())?;
-        Ok(Follower { dir: Some(dir.to_path_buf()), tail, pointer_seen, prev_at: None })
+        Ok(Follower { dir: Some(dir.to_path_buf()), tail, pointer_seen, prev: None })
     }
 
     /// A journal file on its own (no pointer to follow).
     pub fn open_file(path: &Path) -> Result<Follower, String> {
         let tail = Tail::open(path).map_err(|e| e.to_string())?;
-        Ok(Follower { dir: None, tail, pointer_seen: None, prev_at: None })
+        Ok(Follower { dir: None, tail, pointer_seen: None, prev: None })
     }
 
     /// Entries appended since the last look, with their lines as written. When the pointer
@@ -75,9 +75,9 @@ impl Follower {
         let lines = self.poll_lines()?;
         let mut out = Vec::with_capacity(lines.len());
         for l in lines {
-            let d = decode::decode(l.entry.seq, l.entry.payload, self.prev_at);
+            let d = decode::decode(l.entry.seq, l.entry.payload.as_str(), self.prev.as_ref());
             warnings.extend(d.warning);
-            self.prev_at = Some(d.event.at);
+            self.prev = Some(d.event.clone());
             out.push(d.event);
         }
         Ok(out)
@@ -163,6 +163,7 @@ pub fn channel(source: ViewSource) -> (Viewer, Feed) {
 impl Feed {
     /// Hand events (in journal order) to the viewer; false once it is gone.
     pub fn send(&self, events: Vec<Event>, alarm: Option<String>, head: String) -> bool {
+        let events = events.into_iter().map(Arc::new).collect();
         let o = Outcome { job: None, result: Ok(()), events, alarm, head: Some(head) };
         let sent = self.tx.send(o).is_ok();
         self.wake.notify_one();

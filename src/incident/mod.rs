@@ -14,7 +14,7 @@ pub mod timers;
 pub mod worker;
 
 pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, RemoteAuthor, TeamMember};
-pub use state::{apply, Incident, StepState, StepStatus};
+pub use state::{apply, apply_shared, Incident, StepState, StepStatus};
 
 use clock::Clock;
 
@@ -31,7 +31,7 @@ impl Stamper {
             at: self.clock.now(),
             wall: chrono::Utc::now(),
             mono_ms: self.clock.mono_ms(),
-            who: self.actor.clone(),
+            who: self.actor.clone().into(),
             resource: kind.resource().map(str::to_string),
             success: !kind.is_failure(),
             kind,

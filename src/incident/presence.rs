@@ -10,9 +10,14 @@ use crate::runbook::model::Lang;
 
 /// The writing consoles with the incident open, other than the process `me` on `host`,
 /// oldest session first.
-pub fn open_consoles<'a>(events: &'a [Event], host: &str, me: u32) -> Vec<&'a Actor> {
+pub fn open_consoles<'a, E: std::borrow::Borrow<Event>>(
+    events: &'a [E],
+    host: &str,
+    me: u32,
+) -> Vec<&'a Actor> {
     let mut open: BTreeMap<(&str, u32), (usize, &Actor)> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
+        let e: &Event = e.borrow();
         let key = (e.who.host.as_str(), e.who.pid);
         match e.kind {
             EventKind::SessionStarted { .. } => {
@@ -100,13 +105,13 @@ mod tests {
             at: t,
             wall: t,
             mono_ms: 0,
-            who: Actor {
+            who: std::sync::Arc::new(Actor {
                 user: format!("u{pid}"),
                 host: host.to_string(),
                 tty: Some(format!("/dev/pts/{pid}")),
                 pid,
                 ssh_client: None,
-            },
+            }),
             resource: None,
             success: true,
             kind,

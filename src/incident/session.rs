@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::decide::{decide, Command, Refusal};
 use super::sink::{EventSink, SubmitError};
-use super::state::apply;
+use super::state::{apply, apply_shared};
 use super::{Declaration, Event, EventKind, Incident, Stamper};
 use crate::runbook::Loaded;
 
@@ -32,7 +32,7 @@ impl IncidentSession {
         if loaded.runbook.track_for_level(decl.level).is_none() {
             return Err("the declaration names a level this runbook does not define".into());
         }
-        let ev = stamper.stamp(EventKind::Declared(decl));
+        let ev = stamper.stamp(EventKind::Declared(Box::new(decl)));
         let mut first = None;
         let written = sink.transact(&mut |foreign| {
             first = foreign.into_iter().next();
@@ -53,11 +53,11 @@ impl IncidentSession {
     }
 
     /// Continue an incident from the events its journal holds.
-    pub fn resume(
+    pub fn resume<E: Into<Arc<Event>>>(
         loaded: Arc<Loaded>,
         sink: Box<dyn EventSink>,
         stamper: Stamper,
-        events: Vec<Event>,
+        events: Vec<E>,
     ) -> Result<IncidentSession, String> {
         let inc = Incident::replay_owned(&loaded.runbook, events)
             .ok_or("the journal does not start with a declaration this runbook understands")?;
@@ -85,8 +85,8 @@ impl IncidentSession {
         let inc = &mut self.inc;
         let stamper = &self.stamper;
         let written = self.sink.transact(&mut |foreign| {
-            for ev in &foreign {
-                apply(inc, rb, ev);
+            for ev in foreign {
+                apply_shared(inc, rb, Arc::new(ev));
             }
             let now = stamper.clock.now();
             let kinds = decide(inc, rb, &cmd, now)?;
@@ -101,10 +101,11 @@ impl IncidentSession {
     /// Apply what other processes appended since the last look; how many events that was.
     pub fn poll(&mut self) -> usize {
         let foreign = self.sink.poll_foreign();
-        for ev in &foreign {
-            apply(&mut self.inc, &self.loaded.runbook, ev);
+        let n = foreign.len();
+        for ev in foreign {
+            apply_shared(&mut self.inc, &self.loaded.runbook, Arc::new(ev));
         }
-        foreign.len()
+        n
     }
 
     pub fn alarm(&self) -> Option<String> {

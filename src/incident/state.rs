@@ -1,6 +1,7 @@
 //! The in-memory incident and the pure function that applies an event to it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -107,8 +108,9 @@ pub struct Incident {
     pub backup_point: Option<DateTime<Utc>>,
     /// Last known health per service, as journaled transitions.
     pub health: BTreeMap<String, HealthMark>,
-    /// Every event, in journal order.
-    pub events: Vec<Event>,
+    /// Every event, in journal order. Shared, not copied, between the journal writer's
+    /// session and the console's copy of the incident (a long incident held them twice).
+    pub events: Vec<Arc<Event>>,
     /// Failed test iterations of the test -> adjust -> re-test loop.
     pub test_failures: u32,
     /// Notifications, messages sent and status-update reminders (§7).
@@ -122,7 +124,7 @@ impl Incident {
         let EventKind::Declared(decl) = &ev.kind else { return None };
         let (track_kind, track_name, steps, timers, overall_budget) = plan_for(rb, decl)?;
         Some(Incident {
-            decl: decl.clone(),
+            decl: Declaration::clone(decl),
             track_kind,
             track_name,
             steps,
@@ -135,7 +137,7 @@ impl Incident {
             withdrawn: None,
             backup_point: None,
             health: BTreeMap::new(),
-            events: vec![ev.clone()],
+            events: vec![Arc::new(ev.clone())],
             test_failures: 0,
             comms: crate::comms::CommsLog::default(),
         })
@@ -194,25 +196,30 @@ impl Incident {
     }
 
     /// [`Incident::replay`] that keeps the events themselves instead of copies (resume: a long
-    /// journal's events were held twice).
-    pub fn replay_owned(rb: &Runbook, events: Vec<Event>) -> Option<Incident> {
+    /// journal's events were held twice). Given events already shared (`Arc<Event>`, as the
+    /// journal readers decode them), none is moved or copied.
+    pub fn replay_owned<E: Into<Arc<Event>>>(
+        rb: &Runbook,
+        events: impl IntoIterator<Item = E>,
+    ) -> Option<Incident> {
         let mut it = events.into_iter();
-        let first = it.next()?;
+        let first: Arc<Event> = it.next()?.into();
         let mut inc = Incident::from_declared(rb, &first)?;
-        inc.events.reserve(it.len());
+        inc.events = vec![first];
+        inc.events.reserve(it.size_hint().0);
         for ev in it {
-            apply_state(&mut inc, rb, &ev);
-            inc.events.push(ev);
+            apply_shared(&mut inc, rb, ev.into());
         }
         Some(inc)
     }
 
     /// Rebuild an incident from its whole event list (resume, records, reports).
-    pub fn replay(rb: &Runbook, events: &[Event]) -> Option<Incident> {
+    /// Events held or shared (`&[Event]`, or another incident's `&[Arc<Event>]`).
+    pub fn replay<E: std::borrow::Borrow<Event>>(rb: &Runbook, events: &[E]) -> Option<Incident> {
         let (first, rest) = events.split_first()?;
-        let mut inc = Incident::from_declared(rb, first)?;
+        let mut inc = Incident::from_declared(rb, first.borrow())?;
         for ev in rest {
-            apply(&mut inc, rb, ev);
+            apply(&mut inc, rb, ev.borrow());
         }
         Some(inc)
     }
@@ -247,7 +254,14 @@ impl Incident {
 /// written with another runbook version) is kept on the timeline and otherwise ignored.
 pub fn apply(inc: &mut Incident, rb: &Runbook, ev: &Event) {
     apply_state(inc, rb, ev);
-    inc.events.push(ev.clone());
+    inc.events.push(Arc::new(ev.clone()));
+}
+
+/// [`apply`] keeping `ev` itself on the timeline, shared with whoever else holds it (the
+/// journal writer and the console apply the same events).
+pub fn apply_shared(inc: &mut Incident, rb: &Runbook, ev: Arc<Event>) {
+    apply_state(inc, rb, &ev);
+    inc.events.push(ev);
 }
 
 /// [`apply`] without keeping a copy of the event on the timeline.
@@ -485,8 +499,11 @@ fn plan_for(rb: &Runbook, decl: &Declaration) -> Option<Plan> {
 
 /// On resume: the session that never ended, if its process is gone. A session whose process
 /// still runs on this host is another live console, not an interruption.
-pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>> {
-    let last_session = events.iter().rev().find(|e| {
+pub fn interrupted_session<E: std::borrow::Borrow<Event>>(
+    events: &[E],
+    host: &str,
+) -> Option<DateTime<Utc>> {
+    let last_session = events.iter().map(E::borrow).rev().find(|e| {
         matches!(
             e.kind,
             EventKind::SessionStarted { .. }
@@ -498,7 +515,7 @@ pub fn interrupted_session(events: &[Event], host: &str) -> Option<DateTime<Utc>
         return None;
     }
     let alive = last_session.who.host == host && super::presence::alive(last_session.who.pid);
-    (!alive).then(|| events.last().map(|e| e.at).unwrap_or(last_session.at))
+    (!alive).then(|| events.last().map(|e| e.borrow().at).unwrap_or(last_session.at))
 }
 
 /// A new incident id: UTC date and time plus four hex digits, `DRILL-` in front for exercises.

@@ -29,8 +29,9 @@ enum Job {
 pub struct Outcome {
     pub job: Option<JobId>,
     pub result: Result<(), SubmitError>,
-    /// Applied by the writer, in journal order: the console applies exactly these.
-    pub events: Vec<Event>,
+    /// Applied by the writer, in journal order: the console applies exactly these (the same
+    /// allocations: each event is held once, whoever shows it).
+    pub events: Vec<Arc<Event>>,
     pub alarm: Option<String>,
     pub head: Option<String>,
 }
@@ -162,7 +163,7 @@ fn outcome(
     s: &IncidentSession,
     job: Option<JobId>,
     result: Result<(), SubmitError>,
-    events: Vec<Event>,
+    events: Vec<Arc<Event>>,
 ) -> Outcome {
     Outcome { job, result, events, alarm: s.alarm(), head: s.head() }
 }

@@ -6,13 +6,13 @@
 //! fail over to a second continuation of its own), and whatever the pointer does not name is
 //! missing from the record.
 
-use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use super::fs::{parent_dir, FileLock};
-use super::handle::{absorb, Journal};
+use super::handle::Journal;
 use super::scan::Chain;
+use super::stream::walk_file;
 
 /// What identifies one state of the pointer file; `None` when it cannot be examined.
 fn stamp(pointer: &Path) -> Option<(u64, u64, i64, i64)> {
@@ -52,37 +52,34 @@ impl Journal {
     }
 
     fn switch_to(&mut self, target: &Path, owner: u32) -> Result<(), String> {
-        let mut file = crate::files::open_regular(target, true).map_err(|e| e.to_string())?;
+        let file = crate::files::open_regular(target, true).map_err(|e| e.to_string())?;
         let meta = file.metadata().map_err(|e| e.to_string())?;
         if meta.uid() != owner {
             return Err(format!("it belongs to uid {}, not to uid {owner}", meta.uid()));
         }
         let lock = FileLock::exclusive(&file).map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        file.read_to_end(&mut buf).map_err(|e| e.to_string())?;
         let (my_seq, my_head) = (self.chain.last_seq, self.chain.head.clone());
         let mut extends = my_seq == 0;
         let mut newer = Vec::new();
-        let a = absorb(&buf, 0, &Chain::genesis(), 0, &mut |e| {
-            if e.seq == my_seq {
-                extends = e.hash == my_head;
-            }
-            if e.seq > my_seq {
-                newer.push(e);
-            }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())?;
+        let a =
+            walk_file(&file, target, (0, u64::MAX), &Chain::genesis(), 0, &|_| (), &mut |f, ()| {
+                if f.seq == my_seq {
+                    extends = f.hash == my_head;
+                }
+                if f.seq > my_seq {
+                    newer.push(f.to_entry());
+                }
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
         if !extends {
             return Err(format!("it does not hold this journal's entry {my_seq}"));
         }
         drop(lock);
         // An unfinished tail after `good_end` is cut by the next append, under the lock.
-        buf.truncate(a.good_end);
         let old = std::mem::replace(&mut self.path, target.to_path_buf());
         self.file = file;
-        self.offset = a.good_end as u64;
-        self.written = buf;
+        self.offset = a.good_end;
         self.count = a.count;
         self.chain = a.chain;
         self.base_dir = parent_dir(target).to_path_buf();

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::canonical;
 use super::error::JournalError;
-use super::Entry;
+use super::{Entry, Payload};
 
 /// Largest `json` part of one line. A declared length above this is treated as damage, so a
 /// corrupted length field can never make a reader allocate or wait for gigabytes.
@@ -24,11 +24,15 @@ const MAX_LEN_DIGITS: usize = 7; // 1048576
 const CRC_DIGITS: usize = 8;
 
 pub fn entry_hash(prev: &str, seq: u64, payload: &[u8]) -> String {
+    hex::encode(entry_digest(prev, seq, payload))
+}
+
+fn entry_digest(prev: &str, seq: u64, payload: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(seq.to_be_bytes());
     h.update(payload);
-    hex::encode(h.finalize())
+    h.finalize().into()
 }
 
 /// Builds the entry that follows `prev` with number `seq`, and its line.
@@ -38,10 +42,10 @@ pub fn encode(
     payload: serde_json::Value,
 ) -> Result<(Entry, Vec<u8>), JournalError> {
     let payload_bytes = canonical::to_vec(&payload);
-    // The entry carries the payload as a reader of the file will see it: serde_json's float
-    // parsing may differ from the value passed in by one ULP, and a value nested deeper than
-    // serde_json's recursion limit could be written but never read back.
-    let payload: serde_json::Value = serde_json::from_slice(&payload_bytes)
+    drop(payload);
+    // A value nested deeper than serde_json's recursion limit could be written but never read
+    // back. The entry carries the bytes written, so it is what a reader of the file sees.
+    serde_json::from_slice::<serde_json::Value>(&payload_bytes)
         .map_err(|e| JournalError::Payload(format!("it would not read back: {e}")))?;
     let hash = entry_hash(prev, seq, &payload_bytes);
     let mut json =
@@ -54,22 +58,62 @@ pub fn encode(
     let mut line = format!("{} {:08x} ", json.len(), crc32fast::hash(&json)).into_bytes();
     line.extend_from_slice(&json);
     line.push(b'\n');
+    // Canonical JSON of a value is UTF-8 text.
+    let payload = String::from_utf8(payload_bytes)
+        .map(Payload::from)
+        .map_err(|e| JournalError::Payload(e.to_string()))?;
     Ok((Entry { seq, prev: prev.to_string(), hash, payload }, line))
 }
 
-/// A well-framed line. Whether it links onto the chain is checked separately.
+/// A well-framed line, borrowed from the buffer it was read from: reading a journal copies
+/// nothing per line until a caller asks for an owned [`Entry`]. Whether it links onto the
+/// chain is checked separately.
 #[derive(Debug, Clone)]
-pub struct Frame {
-    pub entry: Entry,
+pub struct Frame<'a> {
+    pub seq: u64,
+    /// The previous entry's hash, as written (64 lowercase hex digits).
+    pub prev: &'a str,
+    /// This entry's hash, as written (64 lowercase hex digits).
+    pub hash: &'a str,
+    /// The payload exactly as written (and hashed), checked to be UTF-8 text. Not parsed
+    /// here: the reader that gives it meaning parses it once.
+    pub payload: &'a str,
     /// Bytes of the whole line including its newline.
     pub line_len: usize,
-    /// The hash recomputed from the line's prev, seq and payload bytes.
-    pub computed_hash: String,
+    /// The whole line as written, newline included.
+    pub line: &'a [u8],
+}
+
+impl Frame<'_> {
+    /// The hash of the line's prev, seq and payload bytes, recomputed (the costly part of
+    /// checking a line: readers may work it out for many lines at once, see `stream`).
+    pub fn digest(&self) -> [u8; 32] {
+        entry_digest(self.prev, self.seq, self.payload.as_bytes())
+    }
+
+    /// Whether the hash written on the line is `digest`, the one its contents give.
+    pub fn hash_is(&self, digest: &[u8; 32]) -> bool {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let text = self.hash.as_bytes();
+        text.len() == 64
+            && text.chunks_exact(2).zip(digest).all(|(pair, byte)| {
+                pair == [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]
+            })
+    }
+
+    pub fn to_entry(&self) -> Entry {
+        Entry {
+            seq: self.seq,
+            prev: self.prev.to_string(),
+            hash: self.hash.to_string(),
+            payload: Payload::from(self.payload.to_string()),
+        }
+    }
 }
 
 #[derive(Debug)]
-pub enum Parsed {
-    Frame(Frame),
+pub enum Parsed<'a> {
+    Frame(Frame<'a>),
     /// Everything present is a plausible start of a line but it is not finished: a write in
     /// progress, or one cut short by a crash.
     Incomplete,
@@ -78,7 +122,7 @@ pub enum Parsed {
 }
 
 /// Parses the line at the start of `buf`. Never panics, whatever `buf` holds.
-pub fn parse(buf: &[u8]) -> Parsed {
+pub fn parse(buf: &[u8]) -> Parsed<'_> {
     // Counting stops one past the limit so a long run of digits costs nothing extra.
     let digits = buf.iter().take(MAX_LEN_DIGITS + 1).take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
@@ -126,10 +170,14 @@ pub fn parse(buf: &[u8]) -> Parsed {
         return Parsed::Invalid("checksum mismatch: the line's bytes were changed".into());
     }
     match parse_body(body) {
-        Ok((entry, payload_bytes)) => {
-            let computed_hash = entry_hash(&entry.prev, entry.seq, payload_bytes);
-            Parsed::Frame(Frame { entry, line_len: body_end + 1, computed_hash })
-        }
+        Ok((seq, prev, hash, payload)) => Parsed::Frame(Frame {
+            seq,
+            prev,
+            hash,
+            payload,
+            line_len: body_end + 1,
+            line: buf.get(..body_end + 1).unwrap_or_default(),
+        }),
         Err(reason) => Parsed::Invalid(reason),
     }
 }
@@ -138,8 +186,10 @@ fn is_lower_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
-/// Reads the fixed layout; returns the entry and the payload's bytes as written.
-fn parse_body(body: &[u8]) -> Result<(Entry, &[u8]), String> {
+/// Reads the fixed layout: seq, prev, hash and the payload's bytes as written. The payload is
+/// only checked to be UTF-8 text (the file is text); what it says is for the reader that
+/// gives it meaning, which parses it once (see `incident::decode`).
+fn parse_body(body: &[u8]) -> Result<(u64, &str, &str, &str), String> {
     let bad = |what: &str| format!("the entry's JSON is malformed ({what})");
     let rest = body.strip_prefix(br#"{"seq":"#).ok_or_else(|| bad("seq"))?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -155,18 +205,20 @@ fn parse_body(body: &[u8]) -> Result<(Entry, &[u8]), String> {
     let rest = rest.strip_prefix(br#"","hash":""#).ok_or_else(|| bad("hash"))?;
     let (hash, rest) = take_hash(rest).ok_or_else(|| bad("hash"))?;
     let rest = rest.strip_prefix(br#"","payload":"#).ok_or_else(|| bad("payload"))?;
-    let payload_bytes = rest.strip_suffix(b"}").ok_or_else(|| bad("closing brace"))?;
-    let payload: serde_json::Value =
-        serde_json::from_slice(payload_bytes).map_err(|e| bad(&format!("payload: {e}")))?;
-    Ok((Entry { seq, prev, hash, payload }, payload_bytes))
+    let payload = rest.strip_suffix(b"}").ok_or_else(|| bad("closing brace"))?;
+    if payload.is_empty() {
+        return Err(bad("payload: empty"));
+    }
+    let payload = std::str::from_utf8(payload).map_err(|e| bad(&format!("payload: {e}")))?;
+    Ok((seq, prev, hash, payload))
 }
 
-fn take_hash(buf: &[u8]) -> Option<(String, &[u8])> {
+fn take_hash(buf: &[u8]) -> Option<(&str, &[u8])> {
     let hex = buf.get(..64)?;
     if !hex.iter().all(|&b| is_lower_hex(b)) {
         return None;
     }
-    Some((String::from_utf8(hex.to_vec()).ok()?, &buf[64..]))
+    Some((std::str::from_utf8(hex).ok()?, &buf[64..]))
 }
 
 #[cfg(test)]
@@ -174,7 +226,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn frame(buf: &[u8]) -> Frame {
+    fn frame(buf: &[u8]) -> Frame<'_> {
         match parse(buf) {
             Parsed::Frame(f) => f,
             other => panic!("expected a frame, got {other:?}"),
@@ -191,9 +243,10 @@ mod tests {
         let json_part = text.splitn(3, ' ').nth(2).unwrap().trim_end();
         assert_eq!(text.split(' ').next().unwrap(), json_part.len().to_string());
         let f = frame(&line);
-        assert_eq!(f.entry, entry);
+        assert_eq!(f.to_entry(), entry);
         assert_eq!(f.line_len, line.len());
-        assert_eq!(f.computed_hash, entry.hash);
+        assert!(f.hash_is(&f.digest()));
+        assert_eq!(hex::encode(f.digest()), entry.hash);
         assert_eq!(
             entry.hash,
             entry_hash(GENESIS, 1, r#"{"kind":"note","text":"数据库 down"}"#.as_bytes())
@@ -249,8 +302,37 @@ mod tests {
     #[test]
     fn the_entry_holds_the_payload_as_read_back() {
         let v = json!(-3.315641150660578e259);
-        let (entry, line) = encode(1, GENESIS, v).unwrap();
-        assert_eq!(frame(&line).entry, entry);
+        let (entry, line) = encode(1, GENESIS, v.clone()).unwrap();
+        assert_eq!(frame(&line).to_entry(), entry);
+        assert_eq!(entry.value(), v);
+    }
+
+    #[test]
+    fn a_frame_borrows_the_payload_bytes_as_written() {
+        let (_, line) = encode(2, GENESIS, json!({"b": 1.5, "a": "x"})).unwrap();
+        let f = frame(&line);
+        assert_eq!(f.payload, r#"{"a":"x","b":1.5}"#);
+        assert_eq!(f.prev, GENESIS);
+        assert_eq!(f.seq, 2);
+    }
+
+    #[test]
+    fn a_payload_that_is_not_utf8_is_not_a_frame() {
+        let payload = b"{\"a\":\"\xff\"}";
+        let json = [
+            &br#"{"seq":1,"prev":""#[..],
+            GENESIS.as_bytes(),
+            br#"","hash":""#,
+            entry_hash(GENESIS, 1, payload).as_bytes(),
+            br#"","payload":"#,
+            payload,
+            b"}",
+        ]
+        .concat();
+        let mut line = format!("{} {:08x} ", json.len(), crc32fast::hash(&json)).into_bytes();
+        line.extend_from_slice(&json);
+        line.push(b'\n');
+        assert!(matches!(parse(&line), Parsed::Invalid(_)));
     }
 
     #[test]

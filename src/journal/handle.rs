@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::FileExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::error::JournalError;
-use super::frame;
+use super::frame::{self, Frame};
 use super::fs::{
     create_private_dirs, create_private_file, fsync_dir, parent_dir, write_new_beside, FileLock,
 };
 use super::scan::{classify_end, scan_each, Chain, End};
+use super::stream::walk_file;
 use super::{Entry, Fault, Opened, Recovery};
 
 #[derive(Debug)]
@@ -26,11 +27,10 @@ pub struct Journal {
     pub(super) file: File,
     /// End of the last entry we know of in `file`.
     pub(super) offset: u64,
-    /// Every entry's line exactly as written, end to end (the file's good bytes, no copy per
-    /// line), to rewrite into a fresh file after a failure. The parsed entries are not kept:
-    /// they go to the caller on open and on each append.
-    pub(super) written: Vec<u8>,
-    /// Number of entries in `written`.
+    /// Number of entries in `file` up to `offset`. Their bytes are not kept in memory (a long
+    /// journal is tens of MB): a fail-over copies them from `file`, checked against `chain`
+    /// (see `failover`). The parsed entries are not kept either: they go to the caller on open
+    /// and on each append.
     pub(super) count: u64,
     pub(super) chain: Chain,
     /// Entries other processes appended that `poll` has not returned yet.
@@ -67,7 +67,7 @@ pub(super) fn absorb(
     base: u64,
     chain: &Chain,
     lines_before: u64,
-    each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
+    each: &mut dyn FnMut(&Frame<'_>) -> Result<(), JournalError>,
 ) -> Result<Absorbed, JournalError> {
     let mut chain = chain.clone();
     let mut count = 0u64;
@@ -81,7 +81,7 @@ pub(super) fn absorb(
         chain.advance(&f);
         count += 1;
         off += f.line_len;
-        each(f.entry)
+        each(&f)
     })?;
     let torn = match classify_end(buf, good_end, tail, base) {
         End::Clean => None,
@@ -110,21 +110,13 @@ fn base_name(path: &Path) -> OsString {
 }
 
 impl Journal {
-    fn from_parts(
-        path: &Path,
-        file: File,
-        offset: u64,
-        written: Vec<u8>,
-        count: u64,
-        chain: Chain,
-    ) -> Journal {
+    fn from_parts(path: &Path, file: File, offset: u64, count: u64, chain: Chain) -> Journal {
         Journal {
             path: path.to_path_buf(),
             base_name: base_name(path),
             base_dir: parent_dir(path).to_path_buf(),
             file,
             offset,
-            written,
             count,
             chain,
             queued: Vec::new(),
@@ -152,7 +144,7 @@ impl Journal {
         })?;
         file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
         fsync_dir(dir).map_err(|e| JournalError::io("sync directory", dir, e))?;
-        Ok(Journal::from_parts(path, file, 0, Vec::new(), 0, Chain::genesis()))
+        Ok(Journal::from_parts(path, file, 0, 0, Chain::genesis()))
     }
 
     /// Opens a journal and replays it. An unfinished or damaged last line (nothing valid after
@@ -160,43 +152,50 @@ impl Journal {
     /// nothing is cut.
     pub fn open(path: &Path) -> Result<Opened, JournalError> {
         let mut entries = Vec::new();
-        let (journal, recovery) = Journal::open_each(path, &mut |e| {
-            entries.push(e);
+        let (journal, recovery) = Journal::open_each(path, &mut |f| {
+            entries.push(f.to_entry());
             Ok(())
         })?;
         Ok(Opened { journal, entries, recovery })
     }
 
-    /// [`Journal::open`], handing each entry to `each` as it is read instead of returning them
-    /// all: a caller that converts entries to its own types never holds every parsed payload
-    /// at once (for a 10,000-entry journal, tens of MB). An error from `each` ends the open.
+    /// [`Journal::open`], handing each entry to `each` as it is read, checked and linked, as a
+    /// frame borrowed from the bytes read: a caller that converts entries to its own types
+    /// parses each payload once and never holds a second copy of the journal. An error from
+    /// `each` ends the open.
     pub fn open_each(
         path: &Path,
-        each: &mut dyn FnMut(Entry) -> Result<(), JournalError>,
+        each: &mut dyn FnMut(&Frame<'_>) -> Result<(), JournalError>,
+    ) -> Result<(Journal, Option<Recovery>), JournalError> {
+        Journal::open_mapped(path, &|_| (), &mut |f, ()| each(f))
+    }
+
+    /// [`Journal::open_each`] with `map` (decoding a payload, say) worked out for many lines at
+    /// once, on two threads when there are two cores, before `each` gets each line and its
+    /// result in order (see `stream::walk_file`).
+    pub fn open_mapped<T: Send>(
+        path: &Path,
+        map: &(dyn Fn(&Frame<'_>) -> T + Sync),
+        each: &mut dyn FnMut(&Frame<'_>, T) -> Result<(), JournalError>,
     ) -> Result<(Journal, Option<Recovery>), JournalError> {
         // Never a FIFO (it would block the read for ever), a device or a symbolic link.
-        let mut file = crate::files::open_regular(path, true)
+        let file = crate::files::open_regular(path, true)
             .map_err(|e| JournalError::io("open", path, e))?;
         // Under the lock, so we never mistake another process's write in progress for a torn
         // tail and cut it.
         let lock = FileLock::exclusive(&file).map_err(|e| JournalError::io("lock", path, e))?;
-        let mut buf = Vec::new();
-        file.read_to_end(&mut buf).map_err(|e| JournalError::io("read", path, e))?;
-        let a = absorb(&buf, 0, &Chain::genesis(), 0, each)?;
+        let a = walk_file(&file, path, (0, u64::MAX), &Chain::genesis(), 0, map, each)?;
         let mut recovery = None;
-        if let Some(reason) = a.torn {
-            let good_end = a.good_end as u64;
-            let cut = buf.get(a.good_end..).unwrap_or_default();
-            let saved_to = write_new_beside(path, &format!("torn-{good_end}"), cut).ok();
+        if let Some((reason, cut)) = a.torn {
+            let good_end = a.good_end;
+            let saved_to = write_new_beside(path, &format!("torn-{good_end}"), &cut).ok();
             file.set_len(good_end).map_err(|e| JournalError::io("truncate", path, e))?;
             file.sync_all().map_err(|e| JournalError::io("sync", path, e))?;
-            let bytes_cut = buf.len() as u64 - good_end;
+            let bytes_cut = cut.len() as u64;
             recovery = Some(Recovery { offset: good_end, bytes_cut, reason, saved_to });
         }
         drop(lock);
-        // The good bytes are the lines as written: keep them as they are.
-        buf.truncate(a.good_end);
-        let mut journal = Journal::from_parts(path, file, a.good_end as u64, buf, a.count, a.chain);
+        let mut journal = Journal::from_parts(path, file, a.good_end, a.count, a.chain);
         journal.recoveries.extend(recovery.clone());
         Ok((journal, recovery))
     }
@@ -271,7 +270,7 @@ impl Journal {
             match self.write_and_sync(&line) {
                 Ok(()) => {
                     self.offset += line.len() as u64;
-                    self.commit(entry.clone(), line);
+                    self.commit(&entry);
                     return Ok(entry);
                 }
                 Err(e) => {
@@ -288,14 +287,12 @@ impl Journal {
     fn append_after_failure(&mut self, entry: Entry, line: Vec<u8>) -> Result<Entry, JournalError> {
         let reason = self.abandoned.clone().unwrap_or_default();
         self.fail_over(&reason, &line)?;
-        self.commit(entry.clone(), line);
+        self.commit(&entry);
         Ok(entry)
     }
 
-    pub(super) fn commit(&mut self, entry: Entry, line: Vec<u8>) {
-        let f = frame::Frame { line_len: line.len(), computed_hash: entry.hash.clone(), entry };
-        self.chain.advance(&f);
-        self.written.extend_from_slice(&line);
+    pub(super) fn commit(&mut self, entry: &Entry) {
+        self.chain.advance_to(entry.seq, &entry.hash);
         self.count += 1;
     }
 
@@ -340,12 +337,11 @@ impl Journal {
             .read_exact_at(&mut buf, self.offset)
             .map_err(|e| JournalError::io("read", &self.path, e))?;
         let mut new = Vec::new();
-        let a = absorb(&buf, self.offset, &self.chain, self.count, &mut |e| {
-            new.push(e);
+        let a = absorb(&buf, self.offset, &self.chain, self.count, &mut |f| {
+            new.push(f.to_entry());
             Ok(())
         })?;
         self.queued.append(&mut new);
-        self.written.extend_from_slice(buf.get(..a.good_end).unwrap_or_default());
         self.offset += a.good_end as u64;
         self.count += a.count;
         self.chain = a.chain;

@@ -1,7 +1,8 @@
 //! The incident journal: an append-only, crash-safe, tamper-evident file of JSON payloads.
 //!
-//! Storage only: payloads are opaque `serde_json::Value`s; the incident layer gives them
-//! meaning.
+//! Storage only: payloads are JSON the caller gives (a `serde_json::Value`, written in
+//! canonical form) and are handed back as the bytes written, unparsed; the incident layer
+//! gives them meaning and parses each once.
 //!
 //! # File format
 //!
@@ -45,19 +46,20 @@ mod handle;
 mod pointer;
 mod read;
 mod scan;
+mod stream;
 mod tail;
 mod verify;
 
 pub use canonical::to_vec as canonical_json;
 pub use error::JournalError;
 pub use failover::continuations;
-pub use frame::{GENESIS, MAX_ENTRY_BYTES};
+pub use frame::{Frame, GENESIS, MAX_ENTRY_BYTES};
 pub use fs::{
     atomic_write, check_private_dir, create_private_dirs, ensure_private_dir, euid, free_space,
 };
 pub use handle::Journal;
 pub use pointer::{create as create_pointer, read as read_pointer, POINTER_BYTES};
-pub use read::read_entries;
+pub use read::{read_each, read_entries, read_mapped, ReadEnd};
 pub use tail::{Line, LineChain, Tail};
 pub use verify::{verify, verify_anchored, Broken, VerifyReport};
 
@@ -67,7 +69,37 @@ pub struct Entry {
     pub seq: u64,
     pub prev: String,
     pub hash: String,
-    pub payload: serde_json::Value,
+    /// The payload's bytes exactly as written (and hashed), unparsed.
+    pub payload: Payload,
+}
+
+impl Entry {
+    /// The payload as a JSON value (`Null` if it is not JSON), for readers that want a tree.
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(self.payload.as_str()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// A payload as written: UTF-8 text, canonical JSON when this program wrote it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Payload(Box<str>);
+
+impl Payload {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Payload {
+    fn from(text: String) -> Payload {
+        Payload(text.into_boxed_str())
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// A journal opened for appending, with everything it already held.

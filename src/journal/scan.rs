@@ -2,39 +2,24 @@
 
 use super::frame::{self, Frame, Parsed};
 
-/// The good frames at the start of a buffer, and what stopped the walk.
-pub struct Scan {
-    pub frames: Vec<Frame>,
-    /// Offset (within the buffer) just past the last good frame.
-    pub good_end: usize,
-    pub tail: Tail,
-}
-
+/// What stopped a scan: the end of the buffer, or bytes that are not a line.
 #[derive(Debug)]
 pub enum Tail {
     /// The buffer ends exactly after a frame.
     Clean,
     /// The rest of the buffer is the unfinished start of a line.
     Incomplete,
-    /// The bytes at `good_end` are not a line.
+    /// The bytes at the end of the good frames are not a line.
     Invalid(String),
 }
 
-pub fn scan(buf: &[u8]) -> Scan {
-    let mut frames = Vec::new();
-    let Ok((good_end, tail)) = scan_each(buf, |f| {
-        frames.push(f);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    Scan { frames, good_end, tail }
-}
-
-/// Like [`scan`], handing each good frame to `each` as soon as it is parsed, so a caller can
-/// turn a long journal into its own types without holding every parsed payload at once. Stops
-/// at the first error `each` returns.
-pub fn scan_each<E>(
-    buf: &[u8],
-    mut each: impl FnMut(Frame) -> Result<(), E>,
+/// Walks the good frames at the start of `buf`, handing each to `each` as soon as it is
+/// parsed (borrowed from `buf`), so a caller can turn a long journal into its own types
+/// without holding every frame at once. Returns the offset just past the last good frame and
+/// what stopped the walk; stops at the first error `each` returns.
+pub fn scan_each<'a, E>(
+    buf: &'a [u8],
+    mut each: impl FnMut(Frame<'a>) -> Result<(), E>,
 ) -> Result<(usize, Tail), E> {
     let mut pos = 0;
     let tail = loop {
@@ -128,29 +113,38 @@ impl Chain {
 
     /// Why `f` cannot follow, in plain words; `None` when it links.
     pub fn link_error(&self, f: &Frame) -> Option<String> {
-        let e = &f.entry;
+        self.link_error_with(f, &f.digest())
+    }
+
+    /// [`Chain::link_error`] with the line's digest already worked out.
+    pub fn link_error_with(&self, f: &Frame, digest: &[u8; 32]) -> Option<String> {
         let want = self.last_seq + 1;
-        if e.seq != want {
-            return Some(format!("expected seq {want} here but the line has seq {}", e.seq));
+        if f.seq != want {
+            return Some(format!("expected seq {want} here but the line has seq {}", f.seq));
         }
-        if e.hash != f.computed_hash {
+        if !f.hash_is(digest) {
             return Some(format!(
                 "seq {}: the hash does not match the entry's contents (edited after it was \
                  written, checksum recomputed)",
-                e.seq
+                f.seq
             ));
         }
-        if e.prev != self.head {
+        if f.prev != self.head {
             return Some(format!(
                 "seq {}: prev does not match the hash of seq {} (an entry was replaced)",
-                e.seq, self.last_seq
+                f.seq, self.last_seq
             ));
         }
         None
     }
 
     pub fn advance(&mut self, f: &Frame) {
-        self.last_seq = f.entry.seq;
-        self.head.clone_from(&f.entry.hash);
+        self.advance_to(f.seq, f.hash);
+    }
+
+    pub fn advance_to(&mut self, seq: u64, hash: &str) {
+        self.last_seq = seq;
+        self.head.clear();
+        self.head.push_str(hash);
     }
 }

@@ -95,8 +95,8 @@ impl Tail {
         let want = usize::try_from(len - self.offset).unwrap_or(usize::MAX).min(CHUNK);
         let buf = self.read_at_most(want)?;
         let mut entries = Vec::new();
-        let a = absorb(&buf, self.offset, &self.chain, self.lines, &mut |e| {
-            entries.push(e);
+        let a = absorb(&buf, self.offset, &self.chain, self.lines, &mut |f| {
+            entries.push(f.to_entry());
             Ok(())
         })?;
         let good = buf.get(..a.good_end).unwrap_or_default();
@@ -224,7 +224,7 @@ impl LineChain {
             return Err(why);
         }
         self.chain.advance(&f);
-        Ok(f.entry)
+        Ok(f.to_entry())
     }
 
     pub fn head(&self) -> &str {

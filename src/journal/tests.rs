@@ -59,7 +59,7 @@ fn reopen_replays_and_continues_the_chain() {
     let mut o = Journal::open(&path).unwrap();
     assert!(o.recovery.is_none());
     assert_eq!(o.entries.len(), 5);
-    assert_eq!(o.entries[4].payload, json!({"i": 4, "f": 4.1}));
+    assert_eq!(o.entries[4].value(), json!({"i": 4, "f": 4.1}));
     assert_eq!(o.journal.head(), head);
     let e = o.journal.append(json!("six")).unwrap();
     assert_eq!((e.seq, e.prev.as_str()), (6, head.as_str()));
@@ -398,7 +398,7 @@ fn a_second_writer_follows_the_pointer_when_the_first_fails_over() {
     // A sees B's entry and writes where the pointer says, not into the abandoned file.
     let seen = a.poll().unwrap();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].payload, json!("b, after its fsync failed"));
+    assert_eq!(seen[0].value(), json!("b, after its fsync failed"));
     assert_eq!(a.path(), cont);
     assert!(a.degraded().unwrap().contains("Another process moved the journal"));
     a.append(json!("a, after following")).unwrap();
@@ -406,4 +406,74 @@ fn a_second_writer_follows_the_pointer_when_the_first_fails_over() {
     let r = verify(&cont);
     assert!(r.is_ok() && r.entries == 3, "{r:?}");
     assert_eq!(verify(&path).entries, 1, "the old file is not written again");
+}
+
+#[test]
+fn lines_longer_than_a_read_and_across_reads_are_read_whole() {
+    let (_d, path, mut j) = new_journal();
+    // Lines that straddle the 256 KiB reads, one longer than a read, then small ones.
+    let mut want = Vec::new();
+    for i in 0..40 {
+        let v = json!({"i": i, "pad": "字".repeat(if i == 7 { 150_000 } else { 3_000 + i * 17 })});
+        j.append(v.clone()).unwrap();
+        want.push(v);
+    }
+    let head = j.head().to_string();
+    drop(j);
+    let cut_from = fs::metadata(&path).unwrap().len();
+    append_bytes(&path, b"123 00000000 {\"seq\":41");
+    let end = read_each(&path, |_| {}).unwrap();
+    assert_eq!((end.entries, end.head.as_str()), (40, head.as_str()));
+    let got: Vec<_> = read_entries(&path).unwrap().iter().map(Entry::value).collect();
+    assert_eq!(got, want);
+    let o = Journal::open(&path).unwrap();
+    assert_eq!(o.entries.len(), 40);
+    assert_eq!(o.recovery.unwrap().offset, cut_from, "the unfinished line is cut");
+}
+
+#[test]
+fn damage_far_from_the_end_is_damage_whatever_the_read_size() {
+    let (_d, path, mut j) = new_journal();
+    for i in 0..300 {
+        j.append(json!({"i": i, "pad": "x".repeat(2_000)})).unwrap();
+    }
+    drop(j);
+    let mut bytes = fs::read(&path).unwrap();
+    // Line 5 loses its newline; 295 good lines (~600 KB, several reads) follow it.
+    let fifth_end = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(4).unwrap().0;
+    bytes[fifth_end] = b' ';
+    fs::write(&path, &bytes).unwrap();
+    match Journal::open(&path) {
+        Err(JournalError::Corrupt { line: 5, reason, .. }) => {
+            assert!(reason.contains("complete entries follow"), "{reason}");
+        }
+        other => panic!("expected Corrupt at line 5, got {other:?}"),
+    }
+    assert_eq!(fs::read(&path).unwrap(), bytes, "nothing cut");
+}
+
+#[test]
+fn a_journal_changed_in_place_is_not_copied_into_a_continuation() {
+    use std::os::unix::fs::FileExt;
+    let (_d, path, mut j) = new_journal();
+    for i in 0..3 {
+        j.append(json!({"i": i})).unwrap();
+    }
+    // Another program edits entry 2 in place (same file, checksum and all), unseen until a
+    // fail-over has to copy the entries: they no longer end in the head this journal knows.
+    let text = fs::read_to_string(&path).unwrap();
+    let at = text.find(r#"{"i":1}"#).unwrap() + 5;
+    fs::OpenOptions::new().write(true).open(&path).unwrap().write_all_at(b"7", at as u64).unwrap();
+    let edited = fs::read(&path).unwrap();
+    j.inject_fault(Fault::FailNextSync);
+    match j.append(json!({"i": 3})) {
+        Err(JournalError::Unwritable(why)) => {
+            assert!(why.contains("NOT recorded") && why.contains("changed in place"), "{why}");
+        }
+        other => panic!("expected Unwritable, got {other:?}"),
+    }
+    assert!(continuations(&path).is_empty(), "no continuation that would not verify");
+    let mut kept = edited.clone();
+    kept.truncate(text.len());
+    assert_eq!(fs::read(&path).unwrap(), kept, "the edited file is left as evidence");
 }

@@ -81,7 +81,7 @@ fn verify_bytes(buf: &[u8], anchor: Option<&str>) -> VerifyReport {
             Parsed::Frame(f) => {
                 if chain.link_error(&f).is_some() {
                     let reason = describe_link_error(&chain, &f, buf, pos + f.line_len, line);
-                    let broken = Broken { line, seq: Some(f.entry.seq), reason };
+                    let broken = Broken { line, seq: Some(f.seq), reason };
                     return report(&chain, Some(broken), None, anchor_seq);
                 }
                 chain.advance(&f);
@@ -132,7 +132,7 @@ fn describe_link_error(
     line: u64,
 ) -> String {
     let want = chain.last_seq + 1;
-    let got = f.entry.seq;
+    let got = f.seq;
     if got == want {
         return format!(
             "line {line}: {}",
@@ -161,7 +161,7 @@ fn find_seq_later(buf: &[u8], mut pos: usize, seq: u64, mut line: u64) -> Option
     while let Some(rest) = buf.get(pos..).filter(|r| !r.is_empty()) {
         line += 1;
         let Parsed::Frame(f) = frame::parse(rest) else { return None };
-        if f.entry.seq == seq {
+        if f.seq == seq {
             return Some(line);
         }
         pos += f.line_len;

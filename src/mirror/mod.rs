@@ -325,7 +325,7 @@ impl Mirror {
 
     fn document(&self, l: &Line) -> Document {
         let e = &l.entry;
-        let event = Bson::try_from(e.payload.clone()).unwrap_or(Bson::Null);
+        let event = Bson::try_from(e.value()).unwrap_or(Bson::Null);
         doc! {
             "_id": event_id(&self.incident_id, e.seq),
             "incident": &self.incident_id,

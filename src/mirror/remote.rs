@@ -25,7 +25,7 @@ pub struct Follow {
     client: Client,
     incident: String,
     chain: LineChain,
-    prev_at: Option<DateTime<Utc>>,
+    prev: Option<Event>,
 }
 
 /// Why following the mirror stopped.
@@ -97,9 +97,9 @@ impl Follow {
                     entry.seq
                 )));
             }
-            let decoded = decode::decode(entry.seq, entry.payload, self.prev_at);
+            let decoded = decode::decode(entry.seq, entry.payload.as_str(), self.prev.as_ref());
             warnings.extend(decoded.warning);
-            self.prev_at = Some(decoded.event.at);
+            self.prev = Some(decoded.event.clone());
             out.push(decoded.event);
         }
         Ok(out)
@@ -131,12 +131,8 @@ impl Follow {
 /// runbook to use when the mirror has no copy of the declared one (only if it is the same).
 pub async fn open(uri: &str, incident: &str, local: Option<Loaded>) -> Result<Opened, String> {
     let client = connect(uri, "drconsole-view").await?;
-    let mut follow = Follow {
-        client,
-        incident: incident.to_string(),
-        chain: LineChain::default(),
-        prev_at: None,
-    };
+    let mut follow =
+        Follow { client, incident: incident.to_string(), chain: LineChain::default(), prev: None };
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     loop {

@@ -19,7 +19,16 @@ pub fn file_stem(at: DateTime<Utc>, incident_id: &str) -> String {
 /// The response record in both forms, made safe to show (`safe_text`): it quotes notes, names
 /// and runbook text, and is printed to terminals as well as saved.
 pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (String, String) {
-    let md = crate::safe_text::visible(&response::markdown(f, rb, tz)).into_owned();
+    (markdown(f, rb, tz), json(f, rb, tz))
+}
+
+/// The record as Markdown, made safe to show.
+pub fn markdown(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String {
+    crate::safe_text::visible(&response::markdown(f, rb, tz)).into_owned()
+}
+
+/// The record as JSON: the form's fields and the facts, made safe to show.
+pub fn json(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String {
     let json = serde_json::to_string_pretty(&serde_json::json!({
         "kind": "response-record",
         "title": rb.forms.record.title,
@@ -31,5 +40,5 @@ pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (Stri
         "facts": f,
     }))
     .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    (md, crate::safe_text::json(&json).into_owned())
+    crate::safe_text::json(&json).into_owned()
 }

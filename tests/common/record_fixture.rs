@@ -107,7 +107,7 @@ impl Builder {
             lang: rb.plan.language,
             drill: None,
         };
-        self.emit(EventKind::Declared(decl));
+        self.emit(EventKind::Declared(Box::new(decl)));
         self.emit(EventKind::SessionStarted { resumed: false });
     }
 

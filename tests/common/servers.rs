@@ -73,6 +73,20 @@ impl HttpServer {
     pub fn set_status(&self, status: u16) {
         self.status.store(status, Ordering::SeqCst);
     }
+
+    pub fn set_delay(&self, delay: Duration) {
+        self.delay_ms.store(delay.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// Another handle on the same server, to change its answers from another thread.
+    pub fn clone_handle(&self) -> HttpServer {
+        HttpServer {
+            port: self.port,
+            status: self.status.clone(),
+            delay_ms: self.delay_ms.clone(),
+            body: self.body.clone(),
+        }
+    }
 }
 
 fn answer(mut conn: TcpStream, status: &AtomicU16, delay_ms: &AtomicU64, body: &Mutex<String>) {
