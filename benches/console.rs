@@ -19,6 +19,7 @@ use ratatui::Terminal;
 fn actor() -> Actor {
     Actor {
         user: "ops".into(),
+        name: None,
         ssh_client: None,
         host: "jump1".into(),
         tty: Some("/dev/pts/3".into()),

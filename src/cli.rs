@@ -55,6 +55,10 @@ pub struct Global {
     /// or trace [env: DRCONSOLE_LOG; default: info].
     #[arg(long, global = true, value_name = "LEVEL", value_parser = ["off", "error", "warn", "info", "debug", "trace"])]
     pub log_level: Option<String>,
+    /// Your name, on every event you make and in the record (default: DRCONSOLE_OPERATOR, the
+    /// config's `operator`, then the login).
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +154,27 @@ pub enum Command {
         /// Why (goes on the timeline and into the record).
         #[arg(long, required = true)]
         reason: String,
+    },
+    /// Hand command of an incident over to someone: journaled with both names, shown in every
+    /// console's header, and in the record's team section.
+    Handover {
+        /// Incident id or a unique prefix (default: the pinned or only open incident).
+        #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::incident_ids))]
+        incident: Option<String>,
+        /// The new incident commander.
+        #[arg(value_name = "NAME")]
+        to: String,
+    },
+    /// Give a step to someone other than the runbook's role holder.
+    Assign {
+        /// Incident id or a unique prefix (default: the pinned or only open incident).
+        #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::incident_ids))]
+        incident: Option<String>,
+        /// The step id (see `drconsole runbook show`).
+        step: String,
+        /// Who owns it now.
+        #[arg(value_name = "NAME")]
+        owner: String,
     },
     /// Pin the incident that commands without an id mean, for this user (DRCONSOLE_INCIDENT
     /// does the same for one shell); with no ID, print the pinned one.

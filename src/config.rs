@@ -31,6 +31,9 @@ pub struct ConfigFile {
     pub targets: BTreeMap<String, String>,
     #[serde(default)]
     pub journal: JournalConfig,
+    /// The operator's name on this host when neither `--as` nor `DRCONSOLE_OPERATOR` is given.
+    #[serde(default, deserialize_with = "crate::incident::operator::deserialize_checked")]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

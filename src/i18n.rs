@@ -116,6 +116,12 @@ pub struct Ui {
     pub budget: &'static str,
     pub used: &'static str,
     pub rpo_unknown: &'static str,
+    /// Header label of the incident commander.
+    pub commander: &'static str,
+    pub handover_prompt: &'static str,
+    pub owner_prompt: &'static str,
+    /// Before the names Tab cycles through in the hand-over and owner dialogs.
+    pub tab_picks: &'static str,
     pub closed: &'static str,
     pub level: &'static str,
     pub declare_title: &'static str,
@@ -203,6 +209,10 @@ pub const UI_ZH: Ui = Ui {
     used: "已用",
     rpo_unknown: "未知备份点",
     closed: "已关闭",
+    commander: "指挥",
+    handover_prompt: "移交指挥权给",
+    owner_prompt: "该步骤改由谁负责",
+    tab_picks: "Tab 选择: ",
     level: "级别",
     declare_title: "声明事件",
     f_type: "灾难类型",
@@ -230,8 +240,8 @@ pub const UI_ZH: Ui = Ui {
     help_title: "按键帮助",
     help: &[
         ("↑↓ j k", "在窗格内移动"),
-        ("Tab / Shift-Tab", "切换窗格"),
-        ("← → h l", "切换窗格"),
+        ("Tab ⇧Tab ← → l", "切换窗格"),
+        ("h a", "移交指挥权 · 指定所选步骤的负责人"),
         ("Enter", "展开/收起步骤(子步骤、检查清单、命令)"),
         ("s", "开始步骤"),
         ("y", "复制该步骤的命令到剪贴板(OSC 52,不执行)"),
@@ -308,6 +318,10 @@ pub const UI_EN: Ui = Ui {
     used: "used",
     rpo_unknown: "backup point unknown",
     closed: "CLOSED",
+    commander: "IC",
+    handover_prompt: "Hand command over to",
+    owner_prompt: "Give this step to",
+    tab_picks: "Tab picks: ",
     level: "L",
     declare_title: "Declare an incident",
     f_type: "Disaster type",
@@ -336,8 +350,8 @@ pub const UI_EN: Ui = Ui {
     help_title: "Keys",
     help: &[
         ("↑↓ j k", "move within the pane"),
-        ("Tab / Shift-Tab", "next / previous pane"),
-        ("← → h l", "previous / next pane"),
+        ("Tab ⇧Tab ← → l", "next / previous pane"),
+        ("h a", "hand over command · give the selected step an owner"),
         ("Enter", "expand a step (sub-steps, checklist, commands)"),
         ("s", "start the step"),
         ("y", "copy the step's commands to your clipboard (OSC 52; never run)"),
@@ -451,6 +465,10 @@ pub struct RecordWords {
     pub services: &'static str,
     pub declared_at: &'static str,
     pub t0: &'static str,
+    pub commander: &'static str,
+    pub reporter: &'static str,
+    pub operator: &'static str,
+    pub owner_of: &'static str,
 }
 
 pub const RECORD_ZH: RecordWords = RecordWords {
@@ -494,6 +512,10 @@ pub const RECORD_ZH: RecordWords = RecordWords {
     services: "服务",
     declared_at: "声明时间",
     t0: "T0(故障开始)",
+    commander: "事件指挥",
+    reporter: "报告人",
+    operator: "控制台操作",
+    owner_of: "负责步骤",
 };
 
 pub const RECORD_EN: RecordWords = RecordWords {
@@ -537,6 +559,10 @@ pub const RECORD_EN: RecordWords = RecordWords {
     services: "services",
     declared_at: "declared at",
     t0: "T0 (outage began)",
+    commander: "incident commander",
+    reporter: "reporter",
+    operator: "console operator",
+    owner_of: "owner of step",
 };
 
 pub fn record_words(lang: Lang) -> &'static RecordWords {

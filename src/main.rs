@@ -33,6 +33,13 @@ fn run(cli: Cli) -> i32 {
             return exit::USAGE;
         }
     };
+    match drconsole::incident::operator::choose(g.operator.as_deref(), config.operator.as_deref()) {
+        Ok(name) => drconsole::incident::operator::set(name),
+        Err(e) => {
+            drconsole::errln!("error: {e}");
+            return exit::USAGE;
+        }
+    }
     let runbook_path = g.runbook.clone().or(config.runbook.clone());
     let (level, level_warning) = drconsole::log::level(g.log_level.as_deref());
     if let Some(w) = level_warning {
@@ -91,6 +98,16 @@ fn run(cli: Cli) -> i32 {
             g,
             incident.as_deref(),
             drconsole::incident::decide::Command::Withdraw { reason },
+        ),
+        Some(Command::Handover { incident, to }) => cmd::incident::correct(
+            g,
+            incident.as_deref(),
+            drconsole::incident::decide::Command::HandOver { to },
+        ),
+        Some(Command::Assign { incident, step, owner }) => cmd::incident::correct(
+            g,
+            incident.as_deref(),
+            drconsole::incident::decide::Command::AssignOwner { step, owner },
         ),
         Some(Command::Use { id, clear }) => cmd::incident::use_cmd(g, id.as_deref(), clear),
         Some(Command::Resume { id }) => cmd::console::resume(g, &config, id.as_deref()),

@@ -248,12 +248,47 @@ fn navigation_between_and_within_panes() {
         h.key(KeyCode::Tab);
         assert_eq!(h.app.view.focus, want);
     }
-    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Left);
     assert_eq!(h.app.view.focus, Pane::Health);
     h.key(KeyCode::Char('?'));
     assert_eq!(h.app.view.modal, Some(Modal::Help));
     h.key(KeyCode::Esc);
     assert_eq!(h.app.view.modal, None);
+}
+
+/// `h` hands command over (Tab picks a person of the incident, or a name is typed), `a` gives
+/// the selected step to someone; both are journaled with the names and shown at once.
+#[test]
+fn h_hands_command_over_and_a_gives_a_step_to_someone() {
+    let mut h = harness();
+    h.declare_default();
+    assert_eq!(h.app.inc().unwrap().commander(), "张三");
+    assert!(h.screen(80, 24).contains("IC 张三") || h.screen(80, 24).contains("指挥 张三"));
+    h.key(KeyCode::Char('h'));
+    assert!(matches!(h.app.view.modal, Some(Modal::Input { .. })));
+    assert!(h.screen(80, 24).contains("Tab"), "the dialog names who Tab picks");
+    // Tab skips the commander: the next person of the incident is the reporter or a role.
+    h.key(KeyCode::Tab);
+    let Some(Modal::Input { text, .. }) = h.app.view.modal.clone() else { panic!("no input") };
+    assert!(!text.is_empty() && text != "张三", "{text}");
+    // Typed instead: clear and give it to someone not in the runbook.
+    h.ctrl('u');
+    h.keys("Li Wei");
+    h.key(KeyCode::Enter);
+    h.advance(0);
+    assert_eq!(h.app.inc().unwrap().commander(), "Li Wei");
+    assert!(h.screen(80, 24).contains("Li Wei"));
+    assert!(h.events().iter().any(|e| matches!(&e.kind,
+        EventKind::HandedOver { from, to } if from == "张三" && to == "Li Wei")));
+    // `a` on the second step.
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('a'));
+    h.keys("王小明");
+    h.key(KeyCode::Enter);
+    h.advance(0);
+    let inc = h.app.inc().unwrap();
+    assert_eq!(inc.owners.get("assess-scope").map(String::as_str), Some("王小明"));
+    assert!(h.screen(100, 30).contains("王小明"), "the steps pane shows the new owner");
 }
 
 #[test]

@@ -115,16 +115,16 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
         &md,
         &[
             "声明事件",
-            "控制台恢复会话",
+            "加入,恢复会话",
             "开始: 启动灾难恢复团队",
             "完成: 启动灾难恢复团队",
             "备注: 备份已确认可用",
             "备注: DBA 开始恢复",
             "开始: 评估灾难范围和影响",
             "上次会话未正常退出",
-            "控制台恢复会话",
+            "加入,恢复会话",
             "完成: 评估灾难范围和影响",
-            "控制台会话结束 (quit)",
+            "离开 (quit)",
         ],
     );
     assert!(md.contains("进行中(事件未关闭)"), "quitting does not close the incident");
@@ -166,7 +166,7 @@ fn record_after(how: &str) {
     }
     let md = newest_record(&data, &id);
     eprintln!("{how}");
-    assert_in_order(&md, &["完成: 启动灾难恢复团队", "控制台会话结束"]);
+    assert_in_order(&md, &["完成: 启动灾难恢复团队", "离开 ("]);
     // A lost terminal is a normal exit, never a panic (writing to the dead tty was one).
     assert!(!md.contains("程序崩溃"), "{how}: {md}");
     assert_eq!(records(&data, &id, "json").len(), 1, "{how}: a JSON record too");

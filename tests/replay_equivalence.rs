@@ -18,7 +18,7 @@ use drconsole::store::{JournalSink, Store};
 use proptest::prelude::*;
 
 fn actor(user: &str, pid: u32) -> Actor {
-    Actor { user: user.into(), ssh_client: None, host: "jump1".into(), tty: None, pid }
+    Actor { user: user.into(), name: None, ssh_client: None, host: "jump1".into(), tty: None, pid }
 }
 
 #[derive(Debug, Clone)]

@@ -89,6 +89,10 @@ impl App {
                     }
                 }
                 KeyCode::Enter => self.submit_input(kind, text),
+                KeyCode::Tab if kind.picks_people() => {
+                    let text = self.next_person(&text, kind == InputKind::HandOver);
+                    self.view.modal = Some(Modal::Input { kind, text });
+                }
                 KeyCode::Backspace => {
                     pop_char(&mut text);
                     self.view.modal = Some(Modal::Input { kind, text });
@@ -131,6 +135,10 @@ impl App {
                 return;
             }
             InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
+            InputKind::HandOver => self.submit_then(Command::HandOver { to: text }, After::Saved),
+            InputKind::Owner { step } => {
+                self.submit_then(Command::AssignOwner { step, owner: text }, After::Saved)
+            }
             InputKind::Reason { cmd } => self.submit_then(with_reason(*cmd, &text), After::Saved),
             InputKind::CorrectT0 => {
                 self.ask_reason(Command::CorrectT0 { t0: text, reason: String::new() });
@@ -179,6 +187,19 @@ impl App {
         }
     }
 
+    /// The person after `typed` among the incident's people (the first when `typed` is none
+    /// of them): Tab in the hand-over (which skips the commander) and owner dialogs.
+    fn next_person(&self, typed: &str, skip_commander: bool) -> String {
+        let Some(inc) = self.inc() else { return typed.to_string() };
+        let people: Vec<String> =
+            inc.people().into_iter().filter(|p| !skip_commander || p != inc.commander()).collect();
+        let next = match people.iter().position(|p| p == typed.trim()) {
+            Some(i) => people.get(i + 1).or(people.first()),
+            None => people.first(),
+        };
+        next.cloned().unwrap_or_else(|| typed.to_string())
+    }
+
     pub(super) fn ui(&self) -> &'static crate::i18n::Ui {
         crate::i18n::ui(self.lang)
     }
@@ -191,7 +212,17 @@ impl App {
             KeyCode::Char('?') => self.view.modal = Some(Modal::Help),
             KeyCode::Char('q') => self.view.modal = Some(Modal::ConfirmQuit),
             KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => self.view.focus = focus.next(),
-            KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => self.view.focus = focus.prev(),
+            KeyCode::BackTab | KeyCode::Left => self.view.focus = focus.prev(),
+            KeyCode::Char('h') => {
+                self.view.modal =
+                    Some(Modal::Input { kind: InputKind::HandOver, text: String::new() })
+            }
+            KeyCode::Char('a') => {
+                if let Some(step) = self.selected_step_key() {
+                    let kind = InputKind::Owner { step };
+                    self.view.modal = Some(Modal::Input { kind, text: String::new() });
+                }
+            }
             KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
             KeyCode::PageDown => self.move_selection(10),

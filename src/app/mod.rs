@@ -117,7 +117,8 @@ impl App {
             })
             .collect();
         let mut view = ViewState::new(health);
-        view.declare = Some(DeclareForm::new(&loaded.runbook, &actor.user));
+        view.declare = Some(DeclareForm::new(&loaded.runbook, actor.label()));
+        view.me = Some(actor.clone());
         let tz = *chrono::Local::now().offset();
         App {
             loaded,

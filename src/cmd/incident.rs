@@ -245,9 +245,15 @@ pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    let done = match &cmd {
+        Command::HandOver { to } => format!("{id}: command handed over to {}", to.trim()),
+        Command::AssignOwner { step, owner } => format!("{id}: {step} now owned by {}", owner.trim()),
+        Command::Withdraw { .. } => format!("withdrew {id}"),
+        _ => format!("corrected {id}"),
+    };
     match submit_once(&mut session, cmd) {
         Ok(()) => {
-            outln!("corrected {id} (head {})", session.head().unwrap_or_default());
+            outln!("{done} (head {})", session.head().unwrap_or_default());
             exit::OK
         }
         Err((code, e)) => {

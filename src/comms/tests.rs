@@ -349,9 +349,9 @@ fn sent_events_round_trip_and_reach_the_b1_record() {
         let facts = crate::record::collect(&inc, rb, min(10), utc8(), None);
         let w = crate::i18n::record_words(rb.plan.language);
         let internal =
-            crate::record::response::field_value("internal-notifications", &facts, rb, w, utc8());
+            crate::record::response::field_value("internal-notifications", &facts, w, utc8());
         let external =
-            crate::record::response::field_value("external-notifications", &facts, rb, w, utc8());
+            crate::record::response::field_value("external-notifications", &facts, w, utc8());
         assert!(internal.contains("Zhang San") && internal.contains("bridge open"), "{internal}");
         assert!(internal.contains(&rb.notifications[0].stage), "{internal}");
         assert!(!internal.contains("50%"), "a status update is not a §7.1 notification");

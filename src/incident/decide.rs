@@ -70,6 +70,15 @@ pub enum Command {
     Withdraw {
         reason: String,
     },
+    /// Pass command of the incident to another person.
+    HandOver {
+        to: String,
+    },
+    /// Give a step to another owner than the runbook's role holder.
+    AssignOwner {
+        step: String,
+        owner: String,
+    },
     /// Undo this console's own last step or restore action, within [`UNDO_WINDOW_SECS`].
     Undo {
         host: String,
@@ -127,6 +136,10 @@ pub enum Refusal {
     NotRestored,
     SameLevel,
     NothingToUndo,
+    /// A person's name that cannot be used (empty, too long, control characters).
+    BadName(String),
+    AlreadyCommander(String),
+    AlreadyOwner(String),
     /// A failed test's adjust steps are not finished: re-test after them (or override).
     AdjustPending(Vec<String>),
     /// Allowed, but only once the operator says yes: ask, then submit [`Command::Confirmed`].
@@ -218,6 +231,11 @@ impl Refusal {
             Refusal::NothingToUndo => {
                 format!("nothing of this console's to undo in the last {UNDO_WINDOW_SECS}s")
             }
+            Refusal::BadName(e) => e.clone(),
+            Refusal::AlreadyCommander(n) if zh => format!("{n} 已是事件指挥"),
+            Refusal::AlreadyCommander(n) => format!("{n} is the incident commander already"),
+            Refusal::AlreadyOwner(n) if zh => format!("该步骤已由 {n} 负责"),
+            Refusal::AlreadyOwner(n) => format!("{n} owns that step already"),
             Refusal::AdjustPending(steps) if zh => format!(
                 "测试失败后需先完成调整步骤: {}(或用 O 说明原因后跳过)",
                 steps.join("、")
@@ -545,6 +563,24 @@ fn decide_as(
             text(reason)?;
             vec![EventKind::Withdrawn { reason: reason.clone() }]
         }
+        Command::HandOver { to } => {
+            open()?;
+            let to = super::operator::check(to).map_err(Refusal::BadName)?;
+            let from = inc.commander().to_string();
+            if to == from {
+                return Err(Refusal::AlreadyCommander(to));
+            }
+            vec![EventKind::HandedOver { from, to }]
+        }
+        Command::AssignOwner { step: key, owner } => {
+            open()?;
+            step(key)?;
+            let owner = super::operator::check(owner).map_err(Refusal::BadName)?;
+            if inc.owners.get(key) == Some(&owner) {
+                return Err(Refusal::AlreadyOwner(owner));
+            }
+            vec![EventKind::OwnerAssigned { step: key.clone(), owner }]
+        }
         Command::Undo { host, pid } => {
             open()?;
             undo(inc, host, *pid, now).ok_or(Refusal::NothingToUndo)?
@@ -629,6 +665,8 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         | EventKind::LevelChanged { .. }
         | EventKind::FunctionsChanged { .. }
         | EventKind::Withdrawn { .. } => Some("correction"),
+        EventKind::HandedOver { .. } => Some("handed-over"),
+        EventKind::OwnerAssigned { .. } => Some("owner-assigned"),
         _ => None,
     }
 }
@@ -986,6 +1024,46 @@ mod tests {
         // Another console's action is not ours to undo.
         let other = Command::Undo { host: "elsewhere".into(), pid: 9 };
         assert_eq!(run(&l, &mut inc, other, now), Err(Refusal::NothingToUndo));
+    }
+
+    #[test]
+    fn command_passes_by_hand_over_and_owners_by_assignment() {
+        let l = loaded();
+        let mut inc = incident(&l);
+        let now = t0() + chrono::Duration::minutes(5);
+        // The declaration's coordinator commands first (the runbook's: 张三).
+        assert_eq!(inc.commander(), "张三");
+        let hand = |to: &str| Command::HandOver { to: to.into() };
+        assert_eq!(
+            run(&l, &mut inc, hand("张三"), now),
+            Err(Refusal::AlreadyCommander("张三".into()))
+        );
+        assert!(matches!(run(&l, &mut inc, hand("  "), now), Err(Refusal::BadName(_))));
+        assert!(matches!(run(&l, &mut inc, hand("a\u{1b}[2J"), now), Err(Refusal::BadName(_))));
+        let k = run(&l, &mut inc, hand(" Li Wei "), now).unwrap();
+        assert_eq!(k, vec![EventKind::HandedOver { from: "张三".into(), to: "Li Wei".into() }]);
+        assert_eq!(inc.commander(), "Li Wei");
+        assert_eq!(inc.commanders.len(), 2);
+        assert_eq!(inc.commanders[1].since, now);
+
+        let key = inc.steps[1].key.clone();
+        let assign = |o: &str| Command::AssignOwner { step: key.clone(), owner: o.into() };
+        run(&l, &mut inc, assign("王五"), now).unwrap();
+        assert_eq!(inc.owners.get(&key).map(String::as_str), Some("王五"));
+        assert_eq!(
+            run(&l, &mut inc, assign("王五"), now),
+            Err(Refusal::AlreadyOwner("王五".into()))
+        );
+        let nosuch = Command::AssignOwner { step: "nope".into(), owner: "x".into() };
+        assert_eq!(run(&l, &mut inc, nosuch, now), Err(Refusal::UnknownStep("nope".into())));
+        // Neither is something a caller may record directly, nor allowed once withdrawn.
+        let raw = EventKind::HandedOver { from: "a".into(), to: "b".into() };
+        assert!(matches!(
+            run(&l, &mut inc, Command::Record(raw), now),
+            Err(Refusal::NotRecordable(_))
+        ));
+        run(&l, &mut inc, Command::Withdraw { reason: "drill typo".into() }, now).unwrap();
+        assert_eq!(run(&l, &mut inc, hand("bob"), now), Err(Refusal::Closed));
     }
 
     #[test]

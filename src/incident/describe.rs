@@ -49,20 +49,35 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             let who = &ev.who;
             let from =
                 who.ssh_client.as_deref().map(|c| format!(" via SSH {c}")).unwrap_or_default();
+            let (name, tty) = (who.label(), who.short_tty().unwrap_or("-"));
+            let login = format!("{}@{}{from}", who.user, who.host);
             match (zh, resumed) {
-                (true, true) => format!("控制台恢复会话 ({}@{}{from})", who.user, who.host),
-                (true, false) => format!("控制台会话开始 ({}@{}{from})", who.user, who.host),
-                (false, true) => format!("console resumed ({}@{}{from})", who.user, who.host),
-                (false, false) => {
-                    format!("console session started ({}@{}{from})", who.user, who.host)
-                }
+                (true, true) => format!("{name} 的控制台 ({tty}) 加入,恢复会话 ({login})"),
+                (true, false) => format!("{name} 的控制台 ({tty}) 加入 ({login})"),
+                (false, true) => format!("console of {name} on {tty} joined, resuming ({login})"),
+                (false, false) => format!("console of {name} on {tty} joined ({login})"),
             }
         }
         EventKind::SessionEnded { reason } => {
+            let (name, tty) = (ev.who.label(), ev.who.short_tty().unwrap_or("-"));
             if zh {
-                format!("控制台会话结束 ({reason})")
+                format!("{name} 的控制台 ({tty}) 离开 ({reason})")
             } else {
-                format!("console session ended ({reason})")
+                format!("console of {name} on {tty} left ({reason})")
+            }
+        }
+        EventKind::HandedOver { from, to } => {
+            if zh {
+                format!("指挥权移交: {from} → {to}")
+            } else {
+                format!("command handed over: {from} → {to}")
+            }
+        }
+        EventKind::OwnerAssigned { step, owner } => {
+            if zh {
+                format!("步骤负责人: {} 改由 {owner} 负责", step_label(rb, step))
+            } else {
+                format!("owner of {}: now {owner}", step_label(rb, step))
             }
         }
         EventKind::SessionInterrupted { last_event_at } => {

@@ -9,7 +9,12 @@ use crate::runbook::model::Lang;
 /// Who did it, from where. Filled once per process from the environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Actor {
+    /// The login.
     pub user: String,
+    /// The operator's name (`--as`, `DRCONSOLE_OPERATOR`, the config's `operator`), when one
+    /// was given: several people share a login on a jump host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Client address from `SSH_CONNECTION`, when the operator is on SSH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_client: Option<String>,
@@ -237,6 +242,16 @@ pub enum EventKind {
     Withdrawn {
         reason: String,
     },
+    /// Command of the incident passed from one person to another (`h`, `drconsole handover`).
+    HandedOver {
+        from: String,
+        to: String,
+    },
+    /// A step's owner is now this person instead of the runbook's role holder.
+    OwnerAssigned {
+        step: String,
+        owner: String,
+    },
     /// A well-framed journal entry this version cannot read (a newer version's event, a field
     /// it does not know): kept on the timeline and in the record, ignored by the state. Made
     /// only by the decoder, never read from a journal and never appended to one.
@@ -321,6 +336,8 @@ impl EventKind {
             EventKind::FunctionsChanged { .. } => "functions-changed",
             EventKind::Withdrawn { .. } => "withdrawn",
             EventKind::RemoteNote { .. } => "remote-note",
+            EventKind::HandedOver { .. } => "handed-over",
+            EventKind::OwnerAssigned { .. } => "owner-assigned",
             EventKind::Unreadable { .. } => "unreadable",
         }
     }
@@ -338,7 +355,25 @@ impl Actor {
         let ssh_client = std::env::var("SSH_CONNECTION")
             .ok()
             .and_then(|s| s.split_whitespace().next().map(str::to_string));
-        Actor { user, ssh_client, host: hostname(), tty: tty_name(), pid: std::process::id() }
+        Actor {
+            user,
+            name: super::operator::chosen(),
+            ssh_client,
+            host: hostname(),
+            tty: tty_name(),
+            pid: std::process::id(),
+        }
+    }
+
+    /// Who this is, as people are named on screen and in the record: the operator's name,
+    /// else the login.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.user)
+    }
+
+    /// The terminal without `/dev/`, e.g. `pts/3`.
+    pub fn short_tty(&self) -> Option<&str> {
+        self.tty.as_deref().map(|t| t.strip_prefix("/dev/").unwrap_or(t))
     }
 }
 
@@ -453,6 +488,8 @@ mod tests {
             EventKind::LevelChanged { level: 2, reason: s("r") },
             EventKind::FunctionsChanged { functions: vec![s("auth")], reason: s("r") },
             EventKind::Withdrawn { reason: s("r") },
+            EventKind::HandedOver { from: s("张三"), to: s("Li Wei") },
+            EventKind::OwnerAssigned { step: s("a"), owner: s("Li Wei") },
             EventKind::RemoteNote {
                 text: s("n"),
                 remote: RemoteAuthor {
@@ -499,6 +536,8 @@ mod tests {
             EventKind::FunctionsChanged { .. } => 28,
             EventKind::Withdrawn { .. } => 29,
             EventKind::RemoteNote { .. } => 30,
+            EventKind::HandedOver { .. } => 31,
+            EventKind::OwnerAssigned { .. } => 32,
         }
     }
 
@@ -507,7 +546,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=30).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=32).collect::<Vec<_>>());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod describe;
 pub mod event;
 pub mod follow;
+pub mod operator;
 pub mod presence;
 pub mod session;
 pub mod sink;

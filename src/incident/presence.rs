@@ -69,7 +69,7 @@ pub fn alive(pid: u32) -> bool {
 
 /// How a console is named on screen: who, and on which terminal (and host, when not this one).
 pub fn console_name(a: &Actor, host: &str, lang: Lang) -> String {
-    let tty = a.tty.as_deref().map(|t| t.strip_prefix("/dev/").unwrap_or(t));
+    let tty = a.short_tty();
     let place = match (tty, a.host == host) {
         (Some(t), true) => t.to_string(),
         (Some(t), false) => format!("{}:{t}", a.host),
@@ -77,8 +77,8 @@ pub fn console_name(a: &Actor, host: &str, lang: Lang) -> String {
         (None, false) => format!("{} pid {}", a.host, a.pid),
     };
     match (lang, tty.is_some()) {
-        (Lang::En, true) => format!("{} on {place}", a.user),
-        _ => format!("{} ({place})", a.user),
+        (Lang::En, true) => format!("{} on {place}", a.label()),
+        _ => format!("{} ({place})", a.label()),
     }
 }
 
@@ -110,6 +110,7 @@ mod tests {
                 host: host.to_string(),
                 tty: Some(format!("/dev/pts/{pid}")),
                 pid,
+                name: None,
                 ssh_client: None,
             }),
             resource: None,

@@ -115,6 +115,18 @@ pub struct Incident {
     pub test_failures: u32,
     /// Notifications, messages sent and status-update reminders (§7).
     pub comms: crate::comms::CommsLog,
+    /// Who commanded the incident, from when: the declaration's coordinator first, then one
+    /// term per hand-over. Never empty.
+    pub commanders: Vec<Term>,
+    /// Steps whose owner was reassigned, by step key (kept across a level change).
+    pub owners: BTreeMap<String, String>,
+}
+
+/// One person's time in command of the incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub person: String,
+    pub since: DateTime<Utc>,
 }
 
 impl Incident {
@@ -140,7 +152,43 @@ impl Incident {
             events: vec![Arc::new(ev.clone())],
             test_failures: 0,
             comms: crate::comms::CommsLog::default(),
+            commanders: vec![Term {
+                person: if decl.coordinator.trim().is_empty() {
+                    ev.who.label().to_string()
+                } else {
+                    decl.coordinator.clone()
+                },
+                since: ev.at,
+            }],
+            owners: BTreeMap::new(),
         })
+    }
+
+    /// The incident commander now.
+    pub fn commander(&self) -> &str {
+        self.commanders.last().map(|t| t.person.as_str()).unwrap_or_default()
+    }
+
+    /// Everyone named in the incident, each once, in the order they appear: commanders, the
+    /// coordinator, the reporter, the team, step owners, and operators who gave a name. For
+    /// choosing whom to hand over to or give a step to.
+    pub fn people(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let named = self.events.iter().filter_map(|e| e.who.name.as_deref());
+        let all = self
+            .commanders
+            .iter()
+            .map(|t| t.person.as_str())
+            .chain([self.decl.coordinator.as_str(), self.decl.reporter.as_str()])
+            .chain(self.decl.team.iter().map(|m| m.person.as_str()))
+            .chain(self.owners.values().map(String::as_str))
+            .chain(named);
+        for p in all {
+            if !p.trim().is_empty() && !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
+        out
     }
 
     /// When the clocks stopped: closed, or withdrawn.
@@ -399,6 +447,12 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             if inc.withdrawn.is_none() {
                 inc.withdrawn = Some((at, reason.clone()));
             }
+        }
+        EventKind::HandedOver { to, .. } => {
+            inc.commanders.push(Term { person: to.clone(), since: at });
+        }
+        EventKind::OwnerAssigned { step, owner } => {
+            inc.owners.insert(step.clone(), owner.clone());
         }
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(

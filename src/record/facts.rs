@@ -33,6 +33,15 @@ pub struct TimelineRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub name: String,
+    /// Role titles and steps owned, in the runbook's words.
+    pub roles: Vec<String>,
+    /// Times in command: from, and until (none while still in command).
+    pub command: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct StepRow {
     pub number: String,
     pub key: String,
@@ -83,6 +92,9 @@ pub struct Facts {
     pub reporter: String,
     pub coordinator: String,
     pub team: Vec<(String, String)>,
+    /// Everyone who held a role, each once: the runbook roles, the reporter, the terms in
+    /// command (hand-overs), steps given to them, and named console operators.
+    pub people: Vec<Person>,
     pub affected_functions: Vec<String>,
     pub affected_services: Vec<String>,
     pub expected_recovery: Option<DateTime<Utc>>,
@@ -147,6 +159,52 @@ pub fn local(t: DateTime<Utc>, tz: FixedOffset) -> String {
     )
 }
 
+/// Each person once, with every role they held; command terms end at the next hand-over.
+fn people(inc: &Incident, rb: &Runbook) -> Vec<Person> {
+    let w = crate::i18n::record_words(inc.decl.lang);
+    let mut out: Vec<Person> = Vec::new();
+    fn entry<'a>(out: &'a mut Vec<Person>, name: &str) -> &'a mut Person {
+        let i = match out.iter().position(|p| p.name == name) {
+            Some(i) => i,
+            None => {
+                out.push(Person { name: name.to_string(), roles: Vec::new(), command: Vec::new() });
+                out.len() - 1
+            }
+        };
+        &mut out[i]
+    }
+    let role = |out: &mut Vec<Person>, name: &str, title: String| {
+        if name.trim().is_empty() {
+            return;
+        }
+        let p = entry(out, name);
+        if !p.roles.contains(&title) {
+            p.roles.push(title);
+        }
+    };
+    let title = |id: &str| rb.role(id).map(|r| r.title.clone()).unwrap_or_else(|| id.to_string());
+    for (i, t) in inc.commanders.iter().enumerate() {
+        let until = inc.commanders.get(i + 1).map(|n| n.since).or(inc.ended_at());
+        entry(&mut out, &t.person).command.push((t.since, until));
+    }
+    role(&mut out, &inc.decl.coordinator, title("coordinator"));
+    for m in &inc.decl.team {
+        role(&mut out, &m.person, title(&m.role));
+    }
+    role(&mut out, &inc.decl.reporter, w.reporter.to_string());
+    for (step, person) in &inc.owners {
+        let id = step.split('@').next().unwrap_or(step);
+        let name = rb.step(id).map(|t| t.step.title.clone()).unwrap_or_else(|| step.clone());
+        role(&mut out, person, format!("{} {name}", w.owner_of));
+    }
+    for e in &inc.events {
+        if let Some(n) = &e.who.name {
+            role(&mut out, n, w.operator.to_string());
+        }
+    }
+    out
+}
+
 pub fn collect(
     inc: &Incident,
     rb: &Runbook,
@@ -189,10 +247,13 @@ pub fn collect(
                 number: num,
                 key: s.key.clone(),
                 title: ts.map(|t| t.step.title.clone()).unwrap_or_else(|| s.id.clone()),
-                owner: ts
-                    .and_then(|t| rb.role(&t.step.owner))
-                    .map(|r| r.title.clone())
-                    .unwrap_or_default(),
+                owner: match inc.owners.get(&s.key) {
+                    Some(person) => person.clone(),
+                    None => ts
+                        .and_then(|t| rb.role(&t.step.owner))
+                        .map(|r| r.title.clone())
+                        .unwrap_or_default(),
+                },
                 status: status_word(s.status),
                 spent_secs: s.spent_at(end).num_seconds(),
                 reason: s.reason.clone(),
@@ -207,9 +268,15 @@ pub fn collect(
         .map(|ev| TimelineRow {
             at: ev.at,
             local: local(ev.at, tz),
-            who: match &ev.who.ssh_client {
-                Some(c) => format!("{}@{} ({c})", ev.who.user, ev.who.host),
-                None => format!("{}@{}", ev.who.user, ev.who.host),
+            who: {
+                let login = match &ev.who.ssh_client {
+                    Some(c) => format!("{}@{} ({c})", ev.who.user, ev.who.host),
+                    None => format!("{}@{}", ev.who.user, ev.who.host),
+                };
+                match &ev.who.name {
+                    Some(n) => format!("{n} — {login}"),
+                    None => login,
+                }
             },
             kind: ev.kind.type_name().to_string(),
             text: describe(ev, rb, lang),
@@ -277,6 +344,7 @@ pub fn collect(
                 )
             })
             .collect(),
+        people: people(inc, rb),
         affected_functions: functions_all.iter().map(|f| name_of(f)).collect(),
         affected_services: services
             .iter()

@@ -319,7 +319,7 @@ pub fn page(f: &Facts, inc: &Incident, rb: &Runbook, tz: FixedOffset) -> String 
             b,
             "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
             escape(&field.label),
-            escape(&field_value(&field.id, f, rb, r, tz))
+            escape(&field_value(&field.id, f, r, tz))
         );
     }
     b.push_str("</table>\n</section>\n");

@@ -35,7 +35,7 @@ pub fn json(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String 
         "fields": rb.forms.record.fields.iter().map(|field| serde_json::json!({
             "id": field.id,
             "label": field.label,
-            "value": response::field_value(&field.id, f, rb, crate::i18n::record_words(f.lang), tz),
+            "value": response::field_value(&field.id, f, crate::i18n::record_words(f.lang), tz),
         })).collect::<Vec<_>>(),
         "facts": f,
     }))

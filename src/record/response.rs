@@ -11,7 +11,7 @@ use crate::i18n::{self, RecordWords};
 use crate::runbook::model::Runbook;
 
 /// The value of one B.1 field, by its id (see `runbook::forms::RECORD_FIELDS`).
-pub fn field_value(id: &str, f: &Facts, rb: &Runbook, w: &RecordWords, tz: FixedOffset) -> String {
+pub fn field_value(id: &str, f: &Facts, w: &RecordWords, tz: FixedOffset) -> String {
     let join = |v: &[String]| if v.is_empty() { w.none_recorded.to_string() } else { v.join(", ") };
     match id {
         "date-time" => {
@@ -54,9 +54,19 @@ pub fn field_value(id: &str, f: &Facts, rb: &Runbook, w: &RecordWords, tz: Fixed
             _ => format!("{} ({} {})", w.rpo_unknown, w.rpo, secs(f.rpo.target_secs)),
         },
         "team" => {
-            let mut v = vec![format!("{}: {}", rb_role_title(rb, "coordinator", w), f.coordinator)];
-            v.extend(f.team.iter().map(|(role, person)| format!("{role}: {person}")));
-            v.join("; ")
+            let people: Vec<String> = f
+                .people
+                .iter()
+                .map(|p| {
+                    let mut held = p.roles.clone();
+                    held.extend(p.command.iter().map(|(from, until)| {
+                        let until = until.map(|u| local(u, tz)).unwrap_or_default();
+                        format!("{} {}–{until}", w.commander, local(*from, tz))
+                    }));
+                    format!("{} ({})", p.name, held.join(", "))
+                })
+                .collect();
+            people.join("; ")
         }
         "initial-measures" => {
             let first: Vec<String> = f
@@ -85,10 +95,6 @@ pub fn field_value(id: &str, f: &Facts, rb: &Runbook, w: &RecordWords, tz: Fixed
         },
         _ => w.blank.to_string(),
     }
-}
-
-fn rb_role_title(rb: &Runbook, id: &str, w: &RecordWords) -> String {
-    rb.role(id).map(|r| r.title.clone()).unwrap_or_else(|| w.owner.to_string())
 }
 
 fn outcome_row(o: &Outcome, w: &RecordWords) -> String {
@@ -128,7 +134,7 @@ pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
     }
     o.push('\n');
     for field in &form.fields {
-        let _ = writeln!(o, "- **{}**: {}", field.label, field_value(&field.id, f, rb, w, tz));
+        let _ = writeln!(o, "- **{}**: {}", field.label, field_value(&field.id, f, w, tz));
     }
 
     let _ = writeln!(o, "\n## {}\n", w.rto_section);

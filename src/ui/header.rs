@@ -41,7 +41,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         .unwrap_or(&inc.decl.disaster_type);
     let since_t0 = timers::hms(inc.closed_at.unwrap_or(ctx.now) - inc.decl.t0);
     let mut parts: Vec<(Span, u8)> = vec![
-        (Span::styled(format!(" {} ", inc.id()), th.header), 1),
+        // The id yields first at 80 columns: the commander matters more mid-incident.
+        (Span::styled(format!(" {} ", inc.id()), th.header), 3),
         (
             Span::styled(
                 format!("{}{} {} ", ui.level, inc.decl.level, visible_line(dtype)),
@@ -50,6 +51,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             0,
         ),
         (Span::styled(format!("T0+{since_t0} "), th.header), 0),
+        (
+            Span::styled(format!("{} {} ", ui.commander, visible_line(inc.commander())), th.header),
+            1,
+        ),
     ];
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, th.header);

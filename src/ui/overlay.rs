@@ -8,6 +8,7 @@ use ratatui::Frame;
 use super::text::{fit, truncate, wrap};
 use super::view::{InputKind, Modal};
 use super::Ctx;
+use crate::safe_text::visible_line;
 
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -62,6 +63,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::CorrectT0 => ui.correct_t0_prompt,
                 InputKind::Level => ui.level_prompt,
                 InputKind::Functions => ui.functions_prompt,
+                InputKind::HandOver => ui.handover_prompt,
+                InputKind::Owner { .. } => ui.owner_prompt,
             };
             let rect = centered(area, 70, 8);
             let inner_w = rect.width.saturating_sub(4) as usize;
@@ -75,7 +78,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
             while lines.len() < 3 {
                 lines.push(Line::from(""));
             }
-            lines.push(Line::from(Span::styled(ui.input_keys, ctx.theme.muted)));
+            let hint = match ctx.inc {
+                Some(inc) if kind.picks_people() => {
+                    let names = inc.people().join(" · ");
+                    truncate(&visible_line(&format!("{}{names}", ui.tab_picks)), inner_w)
+                }
+                _ => ui.input_keys.to_string(),
+            };
+            lines.push(Line::from(Span::styled(hint, ctx.theme.muted)));
             dialog(f, ctx, rect, prompt, lines);
         }
         Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),

@@ -68,6 +68,19 @@ pub enum InputKind {
     Level,
     /// The affected functions, by id, comma-separated (then a reason).
     Functions,
+    /// Whom to hand command over to (Tab cycles through the people of the incident).
+    HandOver,
+    /// Whom to give a step to.
+    Owner {
+        step: String,
+    },
+}
+
+impl InputKind {
+    /// Whether Tab fills in the next person of the incident.
+    pub fn picks_people(&self) -> bool {
+        matches!(self, InputKind::HandOver | InputKind::Owner { .. })
+    }
 }
 
 /// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
@@ -150,6 +163,8 @@ pub struct ViewState {
     pub read_only: bool,
     /// Bytes for the terminal itself (OSC 52 clipboard), written by the loop after a frame.
     pub outbox: Vec<String>,
+    /// This console's operator: the timeline marks what others did with their name and tty.
+    pub me: Option<crate::incident::Actor>,
 }
 
 impl ViewState {
@@ -172,6 +187,7 @@ impl ViewState {
             notice: None,
             read_only: false,
             outbox: Vec::new(),
+            me: None,
         }
     }
 

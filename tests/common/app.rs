@@ -16,6 +16,7 @@ use ratatui::Terminal;
 pub fn actor() -> Actor {
     Actor {
         user: "ops".into(),
+        name: None,
         ssh_client: None,
         host: "jump1".into(),
         tty: Some("/dev/pts/3".into()),

@@ -14,6 +14,7 @@ pub const SCRIPT_NOTE: &str = "<script>alert(1)</script> 主库磁盘损坏, 改
 pub fn actor() -> Actor {
     Actor {
         user: "ops".into(),
+        name: None,
         ssh_client: Some("127.0.0.1".into()),
         host: "jump1".into(),
         tty: Some("/dev/pts/3".into()),
