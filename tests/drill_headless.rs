@@ -235,7 +235,8 @@ fn scripted_operator_gets_per_function_met_and_breached() {
         assert_eq!(state(f), "not-restored", "{f}");
     }
     assert_eq!(card.result, "failure", "{:?}", card.result_reasons);
-    assert_eq!(card.overall.as_ref().unwrap().state, "breached");
+    // Closed with four functions down: the overall RTO was not met by restoring, late or not.
+    assert_eq!(card.overall.as_ref().unwrap().state, "not-restored");
     assert_eq!(
         card.function_outcomes.iter().find(|o| o.id == "checkout").unwrap().actual_secs,
         5400
@@ -261,7 +262,7 @@ fn scripted_operator_gets_per_function_met_and_breached() {
         "## 实际RTO和RPO值",
         "| 用户认证 | 4h | 5h | 超时 |",
         "| 下单支付 | 4h | 1h30m | 达标 |",
-        "| 总体RTO | 8h | 9h | 超时 |",
+        "| 总体RTO | 8h | 9h | 未恢复 |",
         "| 1 | 启动灾难恢复团队，指定协调员 | 完成 | 10m |",
         "| 用户认证 恢复 ≤ T+4h | 未达成预期 |",
         "## 发现的问题和缺陷\n\n________ (待填写)",

@@ -213,3 +213,160 @@ fn a_mirror_copy_that_breaks_the_chain_is_refused() {
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("entry 2 fails the hash chain"), "{said}");
 }
+
+fn sha256(path: &Path) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// Wait for `text` on a screen; how long it took.
+fn seen_within(t: &Tmux, text: &str) -> Duration {
+    let started = Instant::now();
+    t.wait_text(text, 20);
+    started.elapsed()
+}
+
+/// #12's whole story on one incident: Alice and Bob each run a console, Carol watches with
+/// `view` on the same host and Li Wei with `view --mongodb` on another. Alice completes a step
+/// by mistake and hands command to Bob; Bob reopens the step with a reason; Li Wei's note
+/// arrives through the inbox; Bob closes with every function still down. The observers see it
+/// all and write nothing; the record names both commanders with their times, the reopen and
+/// its reason, and the functions not restored at close as not restored.
+#[test]
+fn hand_over_between_two_consoles_watched_here_and_from_another_host() {
+    let Some(uri) = common::mongodb_uri("hand_over_between_two_consoles") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let owner = host(tmp.path(), "host1", Some(&uri));
+    let other = host(tmp.path(), "host2", None);
+    let o = drc(
+        &owner.config,
+        &owner.data,
+        &["declare", "--type", "database-failure", "--level", "3", "--coordinator", "Alice"],
+        &[("DRCONSOLE_OPERATOR", "Alice")],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let id = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    let path = journal(&owner, &id);
+
+    let a = console(tmp.path(), &owner, &format!("--as Alice resume {id}"));
+    a.wait_text("IC Alice", 15);
+    let b = console(tmp.path(), &owner, &format!("--as Bob resume {id}"));
+    b.wait_text("IC Alice", 15);
+    let b_tty = b.pane_tty().trim_start_matches("/dev/").to_string();
+    a.wait_text(&format!("also open by Bob on {b_tty}"), 10);
+    let v = console(tmp.path(), &owner, &format!("--as Carol view {id}"));
+    v.wait_text("following the journal", 10);
+    let viewer_pid = v.program_pid();
+    let r = console(tmp.path(), &other, &format!("--as 'Li Wei' view --mongodb {uri} {id}"));
+    r.wait_text("chain verified to #", 20);
+
+    // Alice completes step 1 by mistake (it asks: never started), then hands over to Bob.
+    a.keys(&["d"]);
+    a.wait_text("never started", 5);
+    a.keys(&["y"]);
+    println!("viewer saw Alice's step in {:?}", seen_within(&v, "done: 启动灾难恢复团队"));
+    a.keys(&["h"]);
+    a.wait_text("Hand command over to", 5);
+    a.type_text("Bob");
+    a.keys(&["Enter"]);
+    println!("viewer saw the hand-over in {:?}", seen_within(&v, "· command handed over"));
+    v.wait_text("IC Bob", 5);
+    b.wait_text("IC Bob", 5);
+    // On Bob's screen, Alice's actions carry her name and terminal.
+    let a_tty = a.pane_tty().trim_start_matches("/dev/").to_string();
+    b.wait_text(&format!("Alice {a_tty} · done: 启动灾难恢复团队"), 5);
+
+    // Bob reopens the step Alice completed by mistake.
+    b.keys(&["o"]);
+    b.wait_text("Reason", 5);
+    b.type_text("completed by mistake");
+    b.keys(&["Enter"]);
+    let took = seen_within(&v, &format!("Bob {b_tty} · correction"));
+    println!("viewer saw Bob's reopen in {took:?}");
+
+    // A note from the other host reaches the owner's journal through the inbox.
+    let note = drc(
+        &other.config,
+        &other.data,
+        &["note", "--mongodb", &uri, &id, "DNS moved to the standby site"],
+        &[("DRCONSOLE_OPERATOR", "Li Wei")],
+    );
+    assert!(note.status.success(), "{}", text(&note));
+    v.wait_text("note from Li Wei", 20);
+
+    // Bob closes (step 11) with every function still down: the question lists them.
+    b.keys(&["j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "d"]);
+    b.wait_text("declare recovery complete and close?", 5);
+    b.keys(&["y"]);
+    v.wait_text("recovery declared complete", 10);
+
+    for w in [&a, &b] {
+        w.keys(&["q", "y"]);
+        assert_eq!(w.exit_code(15), 0, "{}", w.screen());
+    }
+    let sha = sha256(&path);
+    let entries = drconsole::journal::read_entries(&path).unwrap();
+    // The remote viewer has every entry, chain checked.
+    r.wait_text(&format!("chain verified to #{}", entries.len()), 30);
+    let rs = r.screen();
+    assert!(rs.contains("IC Bob"), "{rs}");
+    std::thread::sleep(Duration::from_secs(2));
+    for o in [&v, &r] {
+        o.keys(&["q"]);
+        assert_eq!(o.exit_code(10), 0, "{}", o.screen());
+    }
+    assert_eq!(sha256(&path), sha, "an observer changed the journal");
+    let evs = events(&owner, &id);
+    assert!(evs.iter().all(|e| e.who.pid != viewer_pid), "the viewer journaled something");
+    let names: Vec<Option<&str>> = evs.iter().map(|e| e.who.name.as_deref()).collect();
+    assert!(names.contains(&Some("Alice")) && names.contains(&Some("Bob")), "{names:?}");
+    assert!(evs.iter().any(|e| matches!(&e.kind,
+        EventKind::HandedOver { from, to } if from == "Alice" && to == "Bob")
+        && e.who.name.as_deref() == Some("Alice")));
+    assert!(evs.iter().any(|e| matches!(&e.kind, EventKind::RemoteNote { .. })));
+
+    let rec = drc(&owner.config, &owner.data, &["record", &id], &[]);
+    assert!(rec.status.success(), "{}", text(&rec));
+    let md = String::from_utf8(rec.stdout).unwrap();
+    let team = md.lines().find(|l| l.contains("响应团队")).unwrap_or_default().to_string();
+    // Alice: coordinator and commander until the hand-over; Bob: commander from it to close.
+    let term = |who: &str| {
+        let at = team.find(&format!("{who} (")).unwrap_or_else(|| panic!("{who}: {team}"));
+        team[at..].split(';').next().unwrap().to_string()
+    };
+    let (alice, bob) = (term("Alice"), term("Bob"));
+    assert!(alice.contains("DR协调员") && alice.contains("事件指挥 "), "{alice}");
+    assert!(bob.contains("事件指挥 ") && bob.contains("控制台操作"), "{bob}");
+    let until = |t: &str| {
+        t.split("事件指挥 ")
+            .nth(1)
+            .unwrap()
+            .split(['–', ',', ')'])
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let from = |t: &str| {
+        t.split("事件指挥 ").nth(1).unwrap().split('–').next().unwrap().trim().to_string()
+    };
+    assert_eq!(until(&alice), from(&bob), "Alice's term ends when Bob's begins: {team}");
+    assert!(!until(&bob).is_empty(), "Bob's term ends at the close: {team}");
+    assert_eq!(team.matches("Alice (").count(), 1, "each person once: {team}");
+    assert!(
+        md.contains("重新打开步骤 启动灾难恢复团队，指定协调员 (原因: completed by mistake)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("张三 (DR协调员)"),
+        "the declared coordinator replaces the runbook's: {team}"
+    );
+    assert!(md.contains("指挥权移交: Alice → Bob"), "{md}");
+    let rto: Vec<&str> =
+        md.lines().filter(|l| l.starts_with("| ") && l.contains("未恢复")).collect();
+    assert!(rto.len() >= 8, "every function, and so the overall RTO, not restored:\n{md}");
+    assert!(
+        !md.lines().any(|l| l.starts_with("| ") && l.contains("达标") && l.contains("用户认证")),
+        "{md}"
+    );
+}

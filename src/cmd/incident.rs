@@ -247,7 +247,9 @@ pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
     };
     let done = match &cmd {
         Command::HandOver { to } => format!("{id}: command handed over to {}", to.trim()),
-        Command::AssignOwner { step, owner } => format!("{id}: {step} now owned by {}", owner.trim()),
+        Command::AssignOwner { step, owner } => {
+            format!("{id}: {step} now owned by {}", owner.trim())
+        }
         Command::Withdraw { .. } => format!("withdrew {id}"),
         _ => format!("corrected {id}"),
     };

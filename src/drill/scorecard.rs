@@ -262,6 +262,7 @@ pub(super) fn outcome_word(r: &RecordWords, w: &Words, state: &str) -> String {
         "met" => r.met.to_string(),
         "breached" => r.breached.to_string(),
         "running" => r.running.to_string(),
+        "not-restored" => r.not_restored.to_string(),
         "missed" => w.missed.to_string(),
         "not-reached" => w.not_reached.to_string(),
         other => other.to_string(),

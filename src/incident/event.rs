@@ -414,7 +414,8 @@ fn tty_name() -> Option<String> {
     std::fs::read_link("/proc/self/fd/0")
         .ok()
         .map(|p| p.display().to_string())
-        .filter(|p| p.starts_with("/dev/"))
+        // A terminal, not whatever stdin is (`/dev/null` under cron or a test runner).
+        .filter(|p| p.starts_with("/dev/pts/") || p.starts_with("/dev/tty"))
 }
 
 #[cfg(test)]

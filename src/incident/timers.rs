@@ -84,8 +84,17 @@ pub fn function_countdown(inc: &Incident, t: &FunctionTimer, now: DateTime<Utc>)
     c
 }
 
+/// The overall RTO runs until the incident ends; ended with a function still down, it was not
+/// met, whatever the clock says (closing is not restoring).
 pub fn overall_countdown(inc: &Incident, now: DateTime<Utc>) -> Option<Countdown> {
-    inc.overall_budget.map(|b| Countdown::compute(inc.decl.t0, b, inc.ended_at(), now))
+    inc.overall_budget.map(|b| {
+        let mut c = Countdown::compute(inc.decl.t0, b, inc.ended_at(), now);
+        let down = inc.timers.iter().any(|t| t.restored_at.is_none());
+        if inc.ended_at().is_some() && down {
+            c.phase = Phase::NotRestored;
+        }
+        c
+    })
 }
 
 /// Timers that ran out and have no breach event yet: `Some(function)` or `None` for the

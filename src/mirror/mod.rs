@@ -314,7 +314,19 @@ impl Mirror {
             let c = coll.clone();
             match bounded(async move { c.insert_many(batch).await }).await {
                 Ok(_) => {}
-                Err(e) if is_duplicate(&e) => {}
+                // Another console mirroring the same journal inserted some of these first. A
+                // batch insert stops at the first duplicate (servers differ on whether
+                // `ordered: false` goes on), so the rest go one by one.
+                Err(e) if is_duplicate(&e) => {
+                    for l in self.backlog.iter().take(n) {
+                        let (c, d) = (coll.clone(), self.document(l));
+                        match bounded(async move { c.insert_one(d).await }).await {
+                            Ok(_) => {}
+                            Err(e) if is_duplicate(&e) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
                 Err(e) => return Err(e),
             }
             self.backlog.drain(..n);

@@ -189,6 +189,10 @@ fn people(inc: &Incident, rb: &Runbook) -> Vec<Person> {
     }
     role(&mut out, &inc.decl.coordinator, title("coordinator"));
     for m in &inc.decl.team {
+        // The declaration names the coordinator; the runbook's holder of that role is not it.
+        if m.role == "coordinator" && !inc.decl.coordinator.trim().is_empty() {
+            continue;
+        }
         role(&mut out, &m.person, title(&m.role));
     }
     role(&mut out, &inc.decl.reporter, w.reporter.to_string());
