@@ -104,3 +104,61 @@ fn the_health_pane_shows_live_state_and_transitions_reach_the_timeline() {
     t.keys(&["q", "y"]);
     assert_eq!(t.exit_code(5), 0);
 }
+
+/// #12 item 7: a service that was DOWN when the console quit and is UP when it is resumed
+/// shows DOWN until the first probe answers, and that recovery is in the record (the first
+/// result of a process used to be "UNKNOWN → UP at start-up", journaled as nothing).
+#[test]
+fn a_recovery_while_no_console_ran_is_journaled_on_resume() {
+    let api = HttpServer::start(500, "down", Duration::ZERO);
+    let tmp = tempfile::tempdir().unwrap();
+    let rb = fast_runbook(tmp.path());
+    let data = tmp.path().join("data");
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    let args = |api: &str| {
+        format!(
+            "--data-dir {} --runbook {} --target mongodb=mongodb://{closed} --target api={api} --target frontend=http://{closed}/ --lang en",
+            data.display(),
+            rb.display(),
+        )
+    };
+    let t = Tmux::start(tmp.path(), 100, 30, &args(&api.url()), &[]);
+    t.wait_text("declare", 10);
+    t.keys(&["Enter"]);
+    t.wait_text("api UNKNOWN → DOWN", 15);
+    t.keys(&["q", "y"]);
+    assert_eq!(t.exit_code(5), 0);
+
+    api.set_status(200);
+    let r = Tmux::start(tmp.path(), 100, 30, &format!("{} resume", args(&api.url())), &[]);
+    let s = r.wait_text("joined, resuming", 10);
+    // Before the probe answers, or after: either way never a blank UNKNOWN for api.
+    assert!(!s.contains("api       UNKNOWN"), "{s}");
+    r.wait_text("api DOWN → UP", 15);
+    r.keys(&["q", "y"]);
+    assert_eq!(r.exit_code(5), 0);
+    let id =
+        std::fs::read_dir(data.join("incidents")).unwrap().next().unwrap().unwrap().file_name();
+    let events =
+        drconsole::store::read_events(&data.join("incidents").join(&id).join("journal.drj"))
+            .unwrap()
+            .0;
+    let api_changes: Vec<(String, String)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            drconsole::incident::EventKind::HealthChanged { service, from, to, .. }
+                if service == "api" =>
+            {
+                Some((from.to_string(), to.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        api_changes,
+        [("UNKNOWN".to_string(), "DOWN".to_string()), ("DOWN".to_string(), "UP".to_string())]
+    );
+}

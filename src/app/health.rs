@@ -20,14 +20,28 @@ impl App {
             self.statuses.push(st.clone());
         }
         self.view.host_cut_off = crate::probe::host_cut_off(&self.statuses);
-        if let Some(t) = update.transition {
-            let startup_up = t.from == Health::Unknown && t.to == Health::Up;
-            if !startup_up && self.inc().is_some() {
+        // Against what the journal last says, not against this process's previous result: a
+        // service already DOWN when the incident was declared, or one that recovered while no
+        // console ran (journaled DOWN, UP at resume), is a change the record must show. A
+        // service first seen UP with nothing journaled says nothing worth recording.
+        if let Some(inc) = self.inc() {
+            let journaled = inc.health.get(&st.id).map(|m| m.state.clone());
+            let to = st.state.to_string();
+            let change = match &journaled {
+                Some(last) => *last != to,
+                None => !matches!(st.state, Health::Unknown | Health::Up),
+            };
+            if change {
+                // Nothing journaled yet: from what this process saw (UP before the declaration).
+                let (seen, detail) = match update.transition {
+                    Some(t) => (Some(t.from.to_string()), t.detail),
+                    None => (None, st.detail.clone()),
+                };
                 self.emit(EventKind::HealthChanged {
-                    service: t.service,
-                    from: t.from.to_string(),
-                    to: t.to.to_string(),
-                    detail: t.detail,
+                    service: st.id.clone(),
+                    from: journaled.or(seen).unwrap_or_else(|| Health::Unknown.to_string()),
+                    to,
+                    detail,
                 });
             }
         }

@@ -600,6 +600,13 @@ fn decide_as(
             if let Some(what) = decided_only(kind) {
                 return Err(Refusal::NotRecordable(what));
             }
+            // A change to the state the journal already has is none: two consoles probing the
+            // same service, or a result that arrived before the last one was written.
+            if let EventKind::HealthChanged { service, to, .. } = kind {
+                if inc.health.get(service).is_some_and(|m| m.state == *to) {
+                    return Ok(Vec::new());
+                }
+            }
             vec![kind.clone()]
         }
     })
