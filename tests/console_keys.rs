@@ -248,7 +248,7 @@ fn navigation_between_and_within_panes() {
         h.key(KeyCode::Tab);
         assert_eq!(h.app.view.focus, want);
     }
-    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Left);
     assert_eq!(h.app.view.focus, Pane::Health);
     h.key(KeyCode::Char('?'));
     assert_eq!(h.app.view.modal, Some(Modal::Help));

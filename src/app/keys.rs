@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::keymap::{self, Action, Scope};
 use super::{After, App, QuitReason};
 use crate::incident::clock::parse_local_time as parse_t0;
 use crate::incident::decide::{decide, declaration, Command, DeclareRequest, Refusal};
@@ -17,7 +18,7 @@ impl App {
         }
         self.dirty = true;
         // In raw mode Ctrl-C arrives as a key, not as SIGINT; it means the same.
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        if keymap::action_in(Scope::Any, &key) == Some(Action::Interrupt) {
             self.end(QuitReason::Interrupt);
             return;
         }
@@ -58,12 +59,19 @@ impl App {
         let Some(modal) = self.view.modal.take() else { return };
         match modal {
             Modal::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Char('?') | KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter
-                ) {
-                    self.view.modal = Some(Modal::Help);
-                }
+                let scroll = self.view.help_scroll;
+                let scroll = match keymap::action_in(Scope::Help, &key) {
+                    Some(Action::CloseHelp) => return,
+                    Some(Action::HelpDown) => scroll + 1,
+                    Some(Action::HelpUp) => scroll.saturating_sub(1),
+                    Some(Action::HelpPageDown) => scroll + 10,
+                    Some(Action::HelpPageUp) => scroll.saturating_sub(10),
+                    _ => scroll,
+                };
+                // Bounded here by the help's length; the overlay clamps again to what fits.
+                let most = crate::ui::help_rows(self.lang, self.is_drilling());
+                self.view.help_scroll = scroll.min(most);
+                self.view.modal = Some(Modal::Help);
             }
             Modal::ConfirmQuit => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.end(QuitReason::Quit),
@@ -78,30 +86,32 @@ impl App {
                 _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
-            Modal::Input { kind, mut text } => match key.code {
-                KeyCode::Esc => {
-                    // Leaving a field of the comms dialog goes back to the dialog.
-                    if let InputKind::TemplateField { comms, .. }
-                    | InputKind::CommsChannel { comms }
-                    | InputKind::SavePath { comms } = kind
-                    {
-                        self.view.modal = Some(Modal::Comms(comms));
+            Modal::Input { kind, mut text } => {
+                match (keymap::action_in(Scope::Input, &key), key.code) {
+                    (Some(Action::InputCancel), _) => {
+                        // Leaving a field of the comms dialog goes back to the dialog.
+                        if let InputKind::TemplateField { comms, .. }
+                        | InputKind::CommsChannel { comms }
+                        | InputKind::SavePath { comms } = kind
+                        {
+                            self.view.modal = Some(Modal::Comms(comms));
+                        }
                     }
+                    (Some(Action::InputSave), _) => self.submit_input(kind, text),
+                    (Some(Action::InputClear), _) => {
+                        self.view.modal = Some(Modal::Input { kind, text: String::new() });
+                    }
+                    (_, KeyCode::Backspace) => {
+                        pop_char(&mut text);
+                        self.view.modal = Some(Modal::Input { kind, text });
+                    }
+                    (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        text.push(c);
+                        self.view.modal = Some(Modal::Input { kind, text });
+                    }
+                    _ => self.view.modal = Some(Modal::Input { kind, text }),
                 }
-                KeyCode::Enter => self.submit_input(kind, text),
-                KeyCode::Backspace => {
-                    pop_char(&mut text);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.view.modal = Some(Modal::Input { kind, text: String::new() });
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    text.push(c);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                _ => self.view.modal = Some(Modal::Input { kind, text }),
-            },
+            }
         }
     }
 
@@ -184,60 +194,75 @@ impl App {
     }
 
     fn main_key(&mut self, key: KeyEvent) {
+        let drilling = self.is_drilling();
+        match keymap::main_action(self.view.focus, false, drilling, &key) {
+            Some(action) => self.run_action(action),
+            None => self.dirty = false,
+        }
+    }
+
+    /// Do what a key of the main screen means (see [`keymap::BINDINGS`]).
+    pub(super) fn run_action(&mut self, action: Action) {
         let now = self.now();
         let ui = self.ui();
         let focus = self.view.focus;
-        match key.code {
-            KeyCode::Char('?') => self.view.modal = Some(Modal::Help),
-            KeyCode::Char('q') => self.view.modal = Some(Modal::ConfirmQuit),
-            KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => self.view.focus = focus.next(),
-            KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => self.view.focus = focus.prev(),
-            KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
-            KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
-            KeyCode::PageDown => self.move_selection(10),
-            KeyCode::PageUp => self.move_selection(-10),
-            KeyCode::Char('n') => {
+        match action {
+            Action::Interrupt => self.end(QuitReason::Interrupt),
+            Action::Help => {
+                self.view.help_scroll = 0;
+                self.view.modal = Some(Modal::Help);
+            }
+            Action::Quit => self.view.modal = Some(Modal::ConfirmQuit),
+            Action::NextPane => self.view.focus = focus.next(),
+            Action::PrevPane => self.view.focus = focus.prev(),
+            Action::Down => self.move_selection(1),
+            Action::Up => self.move_selection(-1),
+            Action::PageDown => self.move_selection(10),
+            Action::PageUp => self.move_selection(-10),
+            Action::Note => {
                 self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
             }
-            KeyCode::Char('c') => self.open_comms(),
-            KeyCode::Char('u') => {
+            Action::Comms => self.open_comms(),
+            Action::Undo => {
                 let who = &self.stamper.actor;
                 let cmd = Command::Undo { host: who.host.clone(), pid: who.pid };
                 self.submit_then(cmd, After::Saved);
             }
-            KeyCode::Char('o') => {
+            Action::Reopen => {
                 if let Some(step) = self.selected_step_key() {
                     self.ask_reason(Command::ReopenStep { step, reason: String::new() });
                 }
             }
-            KeyCode::Char('R') => {
+            Action::Unrestore => {
                 let function = self.inc().and_then(|i| i.timers.get(self.view.timer_sel));
                 if let Some(function) = function.map(|t| t.id.clone()) {
                     self.ask_reason(Command::UnrestoreFunction { function, reason: String::new() });
                 }
             }
-            KeyCode::Char('W') => self.ask_reason(Command::Withdraw { reason: String::new() }),
-            KeyCode::Char('O') => {
+            Action::Withdraw => self.ask_reason(Command::Withdraw { reason: String::new() }),
+            Action::OverrideRetest => {
                 if let Some(step) = self.selected_step_key() {
                     self.ask_reason(Command::OverrideRetest { step, reason: String::new() });
                 }
             }
-            KeyCode::Char(c @ ('T' | 'L' | 'A')) => {
-                let kind = match c {
-                    'T' => InputKind::CorrectT0,
-                    'L' => InputKind::Level,
+            Action::CorrectT0 | Action::Level | Action::Functions => {
+                let kind = match action {
+                    Action::CorrectT0 => InputKind::CorrectT0,
+                    Action::Level => InputKind::Level,
                     _ => InputKind::Functions,
                 };
                 self.view.modal = Some(Modal::Input { kind, text: String::new() });
             }
-            KeyCode::Char('y') if focus == Pane::Steps => self.copy_step_commands(),
+            Action::Copy => self.copy_step_commands(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
-            KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
-            KeyCode::Char('b') => {
+            Action::DrillPause => self.drill_key('P'),
+            Action::DrillNext => self.drill_key('N'),
+            Action::DrillInject => self.drill_key('I'),
+            Action::Backup => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })
             }
-            KeyCode::Char('r') => {
+            Action::Restore => {
                 if focus != Pane::Timers {
                     self.view.focus = Pane::Timers;
                     self.view.flash(ui.select_function, false, now);
@@ -245,20 +270,52 @@ impl App {
                     self.restore_selected();
                 }
             }
-            KeyCode::Enter if focus == Pane::Steps => {
+            Action::Detail => {
                 if let Some(key) = self.selected_step_key() {
                     if !self.view.expanded.remove(&key) {
                         self.view.expanded.insert(key);
                     }
                 }
             }
-            KeyCode::Char(c @ ('s' | 'd' | 'x' | 'f')) => {
+            Action::NextActionable => self.jump_actionable(true),
+            Action::PrevActionable => self.jump_actionable(false),
+            Action::Start | Action::Done | Action::Skip | Action::Fail => {
                 if focus != Pane::Steps {
                     self.view.focus = Pane::Steps;
                 }
-                self.step_action(c);
+                self.step_action(action);
             }
-            _ => self.dirty = false,
+            // The detail view's keys (wired where the detail view is).
+            Action::DetailDown
+            | Action::DetailUp
+            | Action::DetailPageDown
+            | Action::DetailPageUp
+            | Action::NextCommand
+            | Action::PrevCommand
+            | Action::CopyCommand
+            | Action::CloseDetail => {}
+            // Dialog keys never reach the main screen.
+            Action::InputSave
+            | Action::InputCancel
+            | Action::InputClear
+            | Action::HelpDown
+            | Action::HelpUp
+            | Action::HelpPageDown
+            | Action::HelpPageUp
+            | Action::CloseHelp => self.dirty = false,
+        }
+    }
+
+    /// `]` / `[`: the next (previous) step that is neither done nor skipped, wrapping never.
+    fn jump_actionable(&mut self, forward: bool) {
+        let Some(inc) = self.inc() else { return };
+        let open =
+            |i: &usize| !matches!(inc.steps[*i].status, StepStatus::Done | StepStatus::Skipped);
+        let cur = self.view.step_sel;
+        let found =
+            if forward { (cur + 1..inc.steps.len()).find(open) } else { (0..cur).rev().find(open) };
+        if let Some(i) = found {
+            self.view.step_sel = i;
         }
     }
 
@@ -390,28 +447,30 @@ impl App {
 
     /// A step key: the rules (see `crate::incident::decide`) say whether it may happen; a
     /// reason or a confirmation is asked only for what is allowed.
-    fn step_action(&mut self, c: char) {
+    fn step_action(&mut self, action: Action) {
         let Some(inc) = self.inc() else { return };
         let Some(step) = inc.steps.get(self.view.step_sel) else { return };
         let key = step.key.clone();
         let placeholder = String::from("-");
-        match c {
-            's' => self.act(Command::StartStep { step: key }),
-            'd' => self.act(Command::CompleteStep { step: key }),
-            'x' if self.caught_up()
-                && self.allowed(&Command::SkipStep {
-                    step: key.clone(),
-                    reason: placeholder.clone(),
-                }) =>
+        match action {
+            Action::Start => self.act(Command::StartStep { step: key }),
+            Action::Done => self.act(Command::CompleteStep { step: key }),
+            Action::Skip
+                if self.caught_up()
+                    && self.allowed(&Command::SkipStep {
+                        step: key.clone(),
+                        reason: placeholder.clone(),
+                    }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Skip { step: key }, text: String::new() })
             }
-            'f' if self.caught_up()
-                && self.allowed(&Command::FailStep {
-                    step: key.clone(),
-                    reason: placeholder.clone(),
-                }) =>
+            Action::Fail
+                if self.caught_up()
+                    && self.allowed(&Command::FailStep {
+                        step: key.clone(),
+                        reason: placeholder.clone(),
+                    }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Fail { step: key }, text: String::new() })

@@ -4,6 +4,7 @@
 mod comms;
 pub mod crash;
 mod health;
+pub mod keymap;
 mod keys;
 mod live;
 mod observe;

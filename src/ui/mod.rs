@@ -7,6 +7,7 @@ mod declare_view;
 mod footer;
 mod header;
 mod health;
+mod help;
 mod overlay;
 mod steps;
 pub mod text;
@@ -29,6 +30,8 @@ use view::{Pane, ViewState};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+pub use help::line_count as help_rows;
 
 /// Everything a frame is drawn from.
 pub struct Ctx<'a> {

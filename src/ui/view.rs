@@ -131,6 +131,8 @@ pub struct ViewState {
     pub timeline_offset: usize,
     pub expanded: BTreeSet<String>,
     pub modal: Option<Modal>,
+    /// Lines the `?` help is scrolled down.
+    pub help_scroll: usize,
     pub flash: Option<Flash>,
     /// A persistent alarm, e.g. the journal switched files after a failed fsync.
     pub banner: Option<String>,
@@ -162,6 +164,7 @@ impl ViewState {
             timeline_offset: 0,
             expanded: BTreeSet::new(),
             modal: None,
+            help_scroll: 0,
             flash: None,
             banner: None,
             pending: 0,
