@@ -86,7 +86,9 @@ fn start_done_skip_fail_and_time_spent() {
     let inc = h.app.inc().unwrap();
     assert_eq!(inc.steps[0].status, StepStatus::Done);
     assert_eq!(inc.steps[0].spent.num_seconds(), 300);
-    assert_eq!(h.app.view.step_sel, 1, "selection moves to the next step");
+    assert_eq!(h.app.view.step_sel, 0, "the cursor stays on the step acted on");
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.app.view.step_sel, 1, "] goes to the next step not done");
 
     // Skipping asks for a reason; an empty reason saves nothing.
     h.key(KeyCode::Char('x'));

@@ -33,9 +33,11 @@ fn level3(lang: Lang) -> Harness {
     h.key(KeyCode::Char('s'));
     h.advance(600);
     h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char(']'));
     h.key(KeyCode::Char('s'));
     h.advance(900);
     h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char(']'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('n'));
     h.keys(match lang {
@@ -168,5 +170,67 @@ fn every_pane_is_on_screen_from_80x24_to_250x70_without_overlap() {
             assert!(s.contains("· 12 "), "step 12 at {w}x{hgt}:\n{s}");
             assert!(s.contains("22:37:00"), "the reports timer at {w}x{hgt}:\n{s}");
         }
+    }
+}
+
+/// Each row of the screen with the columns drawn in reverse video, as `row | rev a-b c-d`.
+fn reverse_map(h: &Harness, w: u16, hgt: u16) -> Vec<String> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hgt)).unwrap();
+    t.draw(|f| h.app.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..hgt)
+        .map(|y| {
+            let rev: Vec<u16> = (0..w)
+                .filter(|x| {
+                    buf[(*x, y)].modifier.contains(ratatui::style::Modifier::REVERSED)
+                })
+                .collect();
+            let mut runs: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < rev.len() {
+                let start = rev[i];
+                while i + 1 < rev.len() && rev[i + 1] == rev[i] + 1 {
+                    i += 1;
+                }
+                runs.push(format!("{start}-{}", rev[i]));
+                i += 1;
+            }
+            runs.join(" ")
+        })
+        .collect()
+}
+
+/// The selection is a marker column and reverse video, the same in every theme: in `mono`
+/// (what NO_COLOR gives) it is as visible as in colour.
+#[test]
+fn mono_theme_selection() {
+    let mut h = level3(Lang::En);
+    h.app.theme = drconsole::theme::Theme::builtin("mono").unwrap();
+    h.app.view.step_sel = 2;
+    let screen = h.screen(80, 24);
+    let rev = reverse_map(&h, 80, 24);
+    let annotated: String = screen
+        .lines()
+        .zip(&rev)
+        .map(|(line, r)| format!("{:<80}|{r}\n", line))
+        .collect();
+    let id = h.app.inc().unwrap().decl.incident_id.clone();
+    let annotated = annotated.replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]));
+    insta::assert_snapshot!("selection_mono_en_80x24", annotated);
+    let selected = screen.lines().nth(4).unwrap();
+    assert!(selected.starts_with(">▶  3 "), "{selected}");
+    // Steps pane rows (2..14, the left 48 columns): the same cells reversed in every theme.
+    let steps_rev = |h: &Harness| -> Vec<String> {
+        reverse_map(h, 80, 24)[2..14]
+            .iter()
+            .map(|r| r.split(' ').filter(|run| run.starts_with("0-")).collect())
+            .collect()
+    };
+    let mono = steps_rev(&h);
+    assert_eq!(mono[2], "0-47", "{mono:?}");
+    for name in ["dark", "light", "high-contrast"] {
+        h.app.theme = drconsole::theme::Theme::builtin(name).unwrap();
+        assert_eq!(steps_rev(&h), mono, "theme {name}");
+        assert!(h.screen(80, 24).lines().nth(4).unwrap().starts_with(">▶  3 "));
     }
 }

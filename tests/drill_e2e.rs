@@ -24,7 +24,7 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
 
     // The first four steps, then the database restore is under way.
     for _ in 0..4 {
-        t.keys(&["s", "d"]);
+        t.keys(&["s", "d", "]"]);
     }
     t.wait_text("恢复步骤 4/12", 5);
     t.keys(&["s"]);
@@ -54,10 +54,12 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     t.wait_for("seven restored functions", 10, |s| s.matches('✓').count() >= 12);
 
     // Recovery complete: step 11 (declare-complete) asks first.
-    t.keys(&["d"]); // back to the steps pane; step 6 was never started: it asks
+    // `]` goes back to the steps pane, on step 6; it was never started: `d` asks.
+    t.keys(&["]", "d"]);
     t.wait_text("尚未开始", 5);
     t.keys(&["y"]);
     t.wait_text("恢复步骤 6/12", 5);
+    t.keys(&["]"]);
     for _ in 0..4 {
         t.keys(&["j"]);
     }

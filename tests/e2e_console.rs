@@ -27,7 +27,8 @@ fn declare_complete_two_steps_note_in_chinese_skip_and_quit() {
 
     t.keys(&["s", "d"]);
     t.wait_text("恢复步骤 1/12", 5);
-    t.keys(&["s", "d"]);
+    // The cursor stays on a finished step; `]` goes to the next one not done.
+    t.keys(&["]", "s", "d"]);
     let s = t.wait_text("恢复步骤 2/12", 5);
     assert!(s.contains("✓  1 启动灾难恢复团队"), "{s}");
     assert!(s.contains("✓  2 评估灾难范围和影响"), "{s}");
@@ -40,7 +41,7 @@ fn declare_complete_two_steps_note_in_chinese_skip_and_quit() {
     let s = t.wait_text("备注: 主库已切换到备用节点", 5);
     assert!(!s.contains("Enter 保存"), "the dialog closed: {s}");
 
-    t.keys(&["x"]);
+    t.keys(&["]", "x"]);
     t.wait_text("跳过原因", 5);
     t.type_text("已有现成计划");
     t.keys(&["Enter"]);

@@ -254,6 +254,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some(Hint { keys: "d", zh: "完成", en: "done", at: &[(STEPS, 2)] }),
     },
     Binding {
+        keys: &[(k(']'), A::NextActionable), (k('['), A::PrevActionable)],
+        label: "] [",
+        scope: Scope::Any,
+        zh: "跳到下一个 / 上一个尚未完成或跳过的步骤",
+        en: "jump to the next / previous step not yet done or skipped",
+        hint: Some(Hint { keys: "]", zh: "下一步", en: "next", at: &[(STEPS, 7)] }),
+    },
+    Binding {
         keys: &[(k('x'), A::Skip)],
         label: "x",
         scope: Scope::Any,
@@ -385,14 +393,6 @@ pub const BINDINGS: &[Binding] = &[
         zh: "打开/关闭所选步骤的详情(子步骤、检查清单、命令)",
         en: "open / close the selected step's detail (sub-steps, checklist, commands)",
         hint: Some(Hint { keys: "Enter", zh: "详情", en: "detail", at: &[(STEPS, 3)] }),
-    },
-    Binding {
-        keys: &[(k(']'), A::NextActionable), (k('['), A::PrevActionable)],
-        label: "] [",
-        scope: STEPS,
-        zh: "跳到下一个 / 上一个未完成的步骤",
-        en: "jump to the next / previous step not yet done or skipped",
-        hint: Some(Hint { keys: "]", zh: "下一步", en: "next", at: &[(STEPS, 7)] }),
     },
     Binding {
         keys: &[(k('y'), A::Copy)],

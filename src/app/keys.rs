@@ -80,7 +80,7 @@ impl App {
             },
             Modal::Confirm { question, cmd } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.submit_and_move_on(Command::Confirmed(cmd))
+                    self.submit_then(Command::Confirmed(cmd), After::Saved);
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
@@ -165,8 +165,8 @@ impl App {
                 return;
             }
             InputKind::Skip { step } => {
-                self.submit_and_move_on(Command::SkipStep { step, reason: text });
-                true
+                // The cursor stays on the step acted on (the one cursor rule; `]` moves on).
+                self.submit_then(Command::SkipStep { step, reason: text }, After::Saved)
             }
             InputKind::Fail { step } => {
                 self.submit_then(Command::FailStep { step, reason: text }, After::Saved)
@@ -277,8 +277,10 @@ impl App {
                     }
                 }
             }
-            Action::NextActionable => self.jump_actionable(true),
-            Action::PrevActionable => self.jump_actionable(false),
+            Action::NextActionable | Action::PrevActionable => {
+                self.view.focus = Pane::Steps;
+                self.jump_actionable(action == Action::NextActionable);
+            }
             Action::Start | Action::Done | Action::Skip | Action::Fail => {
                 if focus != Pane::Steps {
                     self.view.focus = Pane::Steps;
@@ -373,38 +375,14 @@ impl App {
         let Some(inc) = self.inc() else { return };
         let now = self.now();
         match decide(inc, &self.loaded.runbook, &cmd, now) {
-            Ok(_) => self.submit_and_move_on(cmd),
+            Ok(_) => {
+                self.submit_then(cmd, After::Saved);
+            }
             Err(Refusal::Confirm(q)) => {
                 let question = q.message(self.lang);
                 self.view.modal = Some(Modal::Confirm { question, cmd: Box::new(cmd) });
             }
             Err(r) => self.view.flash(r.message(self.lang), true, now),
-        }
-    }
-
-    /// Submit; after finishing a step the cursor moves on at once (the next key is meant for
-    /// the next step, even while this one is still being written).
-    fn submit_and_move_on(&mut self, cmd: Command) {
-        let after = after_for(&cmd);
-        let moved = match (&after, finished_step(&cmd), self.inc()) {
-            (After::SavedAdvance, Some(key), Some(inc)) => {
-                let at = inc.steps.iter().position(|s| s.key == key);
-                at.map(|i| {
-                    inc.steps
-                        .iter()
-                        .enumerate()
-                        .skip(i + 1)
-                        .find(|(_, s)| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
-                        .map_or(i, |(j, _)| j)
-                })
-            }
-            _ => None,
-        };
-        let after = if moved.is_some() { After::Saved } else { after };
-        if self.submit_then(cmd, after) {
-            if let Some(i) = moved {
-                self.view.step_sel = i;
-            }
         }
     }
 
@@ -645,23 +623,5 @@ fn with_reason(cmd: Command, why: &str) -> Command {
         Command::Withdraw { .. } => Command::Withdraw { reason },
         Command::OverrideRetest { step, .. } => Command::OverrideRetest { step, reason },
         other => other,
-    }
-}
-
-/// The step a command finishes, if it does.
-fn finished_step(cmd: &Command) -> Option<String> {
-    match cmd {
-        Command::CompleteStep { step } | Command::SkipStep { step, .. } => Some(step.clone()),
-        Command::Confirmed(inner) => finished_step(inner),
-        _ => None,
-    }
-}
-
-/// What the screen does once `cmd` is durable.
-fn after_for(cmd: &Command) -> After {
-    match cmd {
-        Command::CompleteStep { .. } | Command::SkipStep { .. } => After::SavedAdvance,
-        Command::Confirmed(inner) => after_for(inner),
-        _ => After::Saved,
     }
 }

@@ -142,6 +142,24 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     footer::render(f, ctx, foot);
 }
 
+/// The marker of the selected row, in a column of its own.
+pub const MARK: &str = ">";
+
+/// How a row looks, selected or not, the same in every theme (`mono` and NO_COLOR too): the
+/// selected row has the marker and, while its pane has the focus, reverse video (a row already
+/// reversed, like a breach, is un-reversed); in another pane it is underlined.
+pub fn select(selected: bool, focused: bool, base: Style) -> (&'static str, Style) {
+    use ratatui::style::Modifier;
+    match (selected, focused) {
+        (true, true) if base.add_modifier.contains(Modifier::REVERSED) => {
+            (MARK, base.remove_modifier(Modifier::REVERSED))
+        }
+        (true, true) => (MARK, base.add_modifier(Modifier::REVERSED)),
+        (true, false) => (MARK, base.add_modifier(Modifier::UNDERLINED)),
+        (false, _) => (" ", base),
+    }
+}
+
 /// A style for a health state word.
 pub fn health_style(ctx: &Ctx, state: &str) -> Style {
     match state {

@@ -79,28 +79,21 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         } else {
             format_signed(spent)
         };
-        let title_w = w.saturating_sub(2 + 3 + owner_w + spent_w + 2);
+        let title_w = w.saturating_sub(1 + 2 + 3 + owner_w + spent_w + 2);
+        let (mark, style) = super::select(selected, focused, status_style(ctx, s));
         let text = format!(
-            "{} {} {} {} {}",
+            "{mark}{} {} {} {} {}",
             symbol(s),
             num,
             fit(&title, title_w),
             fit(owner, owner_w),
             fit_right(&spent_text, spent_w)
         );
-        let mut style = status_style(ctx, s);
-        if selected {
-            style = if focused {
-                ctx.theme.selection
-            } else {
-                style.add_modifier(Modifier::UNDERLINED)
-            };
-        }
         lines.push(Line::from(Span::styled(fit(&text, w), style)));
         if let Some(reason) = &s.reason {
             if matches!(s.status, StepStatus::Skipped | StepStatus::Failed) {
                 lines.push(Line::from(Span::styled(
-                    truncate(&format!("      ↳ {reason}"), w),
+                    truncate(&format!("       ↳ {reason}"), w),
                     ctx.theme.muted,
                 )));
             }
@@ -121,7 +114,7 @@ fn expansion(ctx: &Ctx, s: &StepState, w: usize, lines: &mut Vec<Line<'static>>)
     let ui = ctx.ui();
     let Some(ts) = ctx.rb.step(&s.id) else { return };
     let step = ts.step;
-    let indent = "      ";
+    let indent = "       ";
     let push = |lines: &mut Vec<Line<'static>>, text: String, style: Style| {
         lines.push(Line::from(Span::styled(truncate(&format!("{indent}{text}"), w), style)));
     };

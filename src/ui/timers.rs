@@ -83,14 +83,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let time_w = 9;
     // Narrow panes drop the bar and keep the names readable.
     let bar_w = if w >= 44 { (w / 4).min(16) } else { 0 };
-    let name_w = w.saturating_sub(2 + 1 + time_w + 1 + bar_w).min(24);
+    let name_w = w.saturating_sub(1 + 2 + 1 + time_w + 1 + bar_w).min(24);
     let focused = ctx.view.focus == Pane::Timers && ctx.view.modal.is_none();
     let mut lines: Vec<Line> = Vec::new();
 
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, ctx.theme.text).add_modifier(Modifier::BOLD);
         lines.push(Line::from(vec![
-            Span::raw("  "),
+            Span::raw("   "),
             Span::styled(fit(ui.overall, name_w), style),
             Span::raw(" "),
             Span::styled(fit(&countdown_text(&c), time_w), style),
@@ -102,14 +102,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         let Some(func) = ctx.rb.function(&t.id) else { continue };
         let c = timers::function_countdown(inc, t, ctx.now);
         let state = rollup(ctx, &func.services);
-        let mut style = phase_style(ctx, c.phase, ctx.theme.text);
-        if i == ctx.view.timer_sel {
-            style = if focused {
-                ctx.theme.selection
-            } else {
-                style.add_modifier(Modifier::UNDERLINED)
-            };
-        }
+        let selected = i == ctx.view.timer_sel;
+        let (mark, style) =
+            super::select(selected, focused, phase_style(ctx, c.phase, ctx.theme.text));
+        let (_, symbol_style) = super::select(selected, focused, health_style(ctx, state));
         let restored = t.restored_at.is_some();
         let text = if restored {
             format!("✓ {}", timers::format_signed(c.elapsed))
@@ -117,7 +113,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             countdown_text(&c)
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", health_symbol(state)), health_style(ctx, state)),
+            Span::styled(mark, style),
+            Span::styled(format!("{} ", health_symbol(state)), symbol_style),
             Span::styled(fit(&func.name, name_w), style),
             Span::styled(" ", style),
             Span::styled(fit(&text, time_w), style),
