@@ -16,7 +16,7 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
     let s = t.wait_text("DRILL ×120", 10);
     assert!(s.contains("恢复步骤 0/12"), "{s}");
-    assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
+    assert!(s.contains("P 暂停  N 下一注入  I 注入"), "{s}");
 
     // T+2m is one real second away.
     let s = t.wait_text("mongodb UP → DOWN", 10);
