@@ -110,6 +110,12 @@ pub struct Ui {
     pub overall: &'static str,
     pub restored: &'static str,
     pub breached: &'static str,
+    /// Before how long past its budget a clock stopped: "breached by 17s".
+    pub breached_by: &'static str,
+    /// Before the nearest function deadline in the header.
+    pub nearest: &'static str,
+    /// After the count of functions past their RTO, in the header.
+    pub functions_breached: &'static str,
     pub met: &'static str,
     pub missed: &'static str,
     pub not_restored: &'static str,
@@ -189,6 +195,9 @@ pub const UI_ZH: Ui = Ui {
     overall: "总体RTO",
     restored: "已恢复",
     breached: "已超时",
+    breached_by: "超时",
+    nearest: "最近",
+    functions_breached: "个功能已超时",
     met: "达标",
     missed: "超时",
     not_restored: "未恢复",
@@ -266,6 +275,9 @@ pub const UI_EN: Ui = Ui {
     overall: "Overall RTO",
     restored: "restored",
     breached: "BREACHED",
+    breached_by: "breached by",
+    nearest: "next",
+    functions_breached: "functions breached",
     met: "met",
     missed: "missed",
     not_restored: "not restored",

@@ -181,9 +181,7 @@ fn reverse_map(h: &Harness, w: u16, hgt: u16) -> Vec<String> {
     (0..hgt)
         .map(|y| {
             let rev: Vec<u16> = (0..w)
-                .filter(|x| {
-                    buf[(*x, y)].modifier.contains(ratatui::style::Modifier::REVERSED)
-                })
+                .filter(|x| buf[(*x, y)].modifier.contains(ratatui::style::Modifier::REVERSED))
                 .collect();
             let mut runs: Vec<String> = Vec::new();
             let mut i = 0;
@@ -209,11 +207,8 @@ fn mono_theme_selection() {
     h.app.view.step_sel = 2;
     let screen = h.screen(80, 24);
     let rev = reverse_map(&h, 80, 24);
-    let annotated: String = screen
-        .lines()
-        .zip(&rev)
-        .map(|(line, r)| format!("{:<80}|{r}\n", line))
-        .collect();
+    let annotated: String =
+        screen.lines().zip(&rev).map(|(line, r)| format!("{:<80}|{r}\n", line)).collect();
     let id = h.app.inc().unwrap().decl.incident_id.clone();
     let annotated = annotated.replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]));
     insta::assert_snapshot!("selection_mono_en_80x24", annotated);
@@ -232,5 +227,81 @@ fn mono_theme_selection() {
         h.app.theme = drconsole::theme::Theme::builtin(name).unwrap();
         assert_eq!(steps_rev(&h), mono, "theme {name}");
         assert!(h.screen(80, 24).lines().nth(4).unwrap().starts_with(">▶  3 "));
+    }
+}
+
+/// Restore the function at `index` of the timers pane, saying yes if the console asks.
+fn restore(h: &mut Harness, index: usize) {
+    h.app.view.focus = drconsole::ui::view::Pane::Timers;
+    h.app.view.timer_sel = index;
+    h.key(KeyCode::Char('r'));
+    if matches!(h.app.view.modal, Some(drconsole::ui::view::Modal::Confirm { .. })) {
+        h.key(KeyCode::Char('y'));
+    }
+}
+
+/// User authentication (RTO 4h) restored 17 s after its deadline: ✗ and by how much, never ✓
+/// and never "4h17s"; the header counts the functions still past their RTO.
+#[test]
+fn restored_after_breach_timer_row() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = harness_with(runbook(lang), Some(lang));
+        h.declare_default();
+        h.advance(4 * 3600 + 17);
+        restore(&mut h, 0);
+        h.app.view.flash = None;
+        let narrow = h.screen(80, 24);
+        let by = match lang {
+            Lang::Zh => "用户认证",
+            Lang::En => "User auth",
+        };
+        let row = narrow.lines().find(|l| l.contains(by)).expect("the auth row").to_string();
+        let by = match lang {
+            Lang::Zh => "✗ 超时 17s",
+            Lang::En => "✗ breached by 17s",
+        };
+        assert!(row.contains(by), "{row}");
+        assert!(!narrow.contains("4h17s"), "{narrow}");
+        snap!(h, format!("timers_restored_after_breach_{}_80x24", tag(lang)), 80, 24);
+        let wide = h.screen(160, 48);
+        assert!(wide.contains("✗ 4h00m17s"), "{wide}");
+        let header = wide.lines().next().unwrap();
+        // Cart and checkout (4h too) ran out with it and are not restored.
+        let breached = match lang {
+            Lang::Zh => "✗ 2 个功能已超时",
+            Lang::En => "✗ 2 functions breached",
+        };
+        assert!(header.contains(breached), "{header}");
+        snap!(h, format!("timers_restored_after_breach_{}_160x48", tag(lang)), 160, 48);
+    }
+}
+
+/// A closed incident says CLOSED, not LIVE, with its final durations.
+#[test]
+fn closed_incident_header() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = harness_with(runbook(lang), Some(lang));
+        h.declare_default();
+        h.advance(3600 + 5);
+        for i in 0..7 {
+            restore(&mut h, i);
+        }
+        h.advance(600);
+        let idx =
+            h.app.inc().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
+        h.app.view.focus = drconsole::ui::view::Pane::Steps;
+        h.app.view.step_sel = idx;
+        h.key(KeyCode::Char('d'));
+        h.key(KeyCode::Char('y'));
+        assert!(h.app.inc().unwrap().closed_at.is_some());
+        // The clocks stopped: later, the header is the same.
+        h.advance(3600);
+        h.app.view.flash = None;
+        let screen = h.screen(80, 24);
+        let header = screen.lines().next().unwrap();
+        assert!(!header.contains("LIVE"), "{header}");
+        assert!(header.contains("T0+01:10:05"), "{header}");
+        assert!(header.contains("RTO ✓ 1h10m05s"), "{header}");
+        snap!(h, format!("closed_header_{}_80x24", tag(lang)), 80, 24);
     }
 }

@@ -23,8 +23,10 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     assert!(s.contains("mongodb   DOWN"), "{s}");
 
     // The first four steps, then the database restore is under way.
-    for _ in 0..4 {
-        t.keys(&["s", "d", "]"]);
+    for done in 1..=4 {
+        t.keys(&["s", "d"]);
+        t.wait_text(&format!("恢复步骤 {done}/12"), 10);
+        t.keys(&["]"]);
     }
     t.wait_text("恢复步骤 4/12", 5);
     t.keys(&["s"]);

@@ -136,7 +136,7 @@ impl App {
             ViewSource::Mirror => {
                 let ago = |t: chrono::DateTime<chrono::Utc>| {
                     let secs = (self.now() - t).num_seconds().max(0).unsigned_abs();
-                    crate::runbook::duration::format(std::time::Duration::from_secs(secs))
+                    crate::duration_text::compact(std::time::Duration::from_secs(secs))
                 };
                 let newest = s.newest_at.map(ago).unwrap_or_else(|| "-".to_string());
                 let mut lag = match s.behind {

@@ -67,8 +67,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
             ctx.theme.muted,
         )));
         for note in &h.notes {
-            lines
-                .push(Line::from(Span::styled(truncate(&format!("   {note}"), w), ctx.theme.muted)));
+            lines.push(Line::from(Span::styled(
+                truncate(&format!("   {note}"), w),
+                ctx.theme.muted,
+            )));
         }
     }
     if let Some(m) = &ctx.view.mirror {

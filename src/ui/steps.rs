@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::text::{fit, fit_right, truncate, width};
 use super::view::Pane;
 use super::Ctx;
-use crate::incident::timers::format_signed;
+use crate::duration_text;
 use crate::incident::{Incident, StepState, StepStatus};
 
 pub fn symbol(s: &StepState) -> &'static str {
@@ -77,7 +77,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         let spent_text = if spent.is_zero() && s.status == StepStatus::Pending {
             String::new()
         } else {
-            format_signed(spent)
+            duration_text::signed(spent)
         };
         let title_w = w.saturating_sub(1 + 2 + 3 + owner_w + spent_w + 2);
         let (mark, style) = super::select(selected, focused, status_style(ctx, s));

@@ -61,6 +61,16 @@ pub fn fit_right(s: &str, cells: usize) -> String {
     format!("{}{t}", " ".repeat(pad))
 }
 
+/// `label` then `figures` in `w` cells: the label is cut so the figures stay whole (a number
+/// cut to "(55…" says nothing).
+pub fn label_figures(label: &str, figures: &str, w: usize) -> String {
+    let fw = width(figures);
+    if fw + 2 > w {
+        return truncate(figures, w);
+    }
+    format!("{} {figures}", truncate(label, w - fw - 1))
+}
+
 fn is_word_char(g: &str) -> bool {
     g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric()
 }
@@ -160,6 +170,14 @@ mod tests {
         assert_eq!(wrap("ab\ncd", 10), vec!["ab", "cd"]);
         assert_eq!(wrap("make payment now", 10), vec!["make", "payment", "now"]);
         assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
+    }
+
+    #[test]
+    fn figures_stay_whole_and_the_label_gives_way() {
+        let t = label_figures("Monthly budget used", "4h00m38s/43m (555%)", 31);
+        assert_eq!(t, "Monthly bu… 4h00m38s/43m (555%)");
+        assert_eq!(width(&t), 31);
+        assert_eq!(label_figures("RPO 4h:", "3h ✓", 40), "RPO 4h: 3h ✓");
     }
 
     #[test]
