@@ -148,6 +148,7 @@ pub struct Ui {
     pub confirm_quit: &'static str,
     pub confirm_close: &'static str,
     pub help_title: &'static str,
+    pub step_detail: &'static str,
     /// Leads the footer of an observer (`drconsole view`); the keys come from `app::keymap`.
     pub read_only_lead: &'static str,
     pub too_small: &'static str,
@@ -230,6 +231,7 @@ pub const UI_ZH: Ui = Ui {
     confirm_quit: "退出控制台? 事件保持打开,可用 resume 继续。 y 退出 / n 取消",
     confirm_close: "宣布恢复完成并关闭事件? y 确认 / n 取消",
     help_title: "按键帮助",
+    step_detail: "步骤详情",
     read_only_lead: "只读 · ",
     too_small: "终端太小",
     retest: "待重新测试",
@@ -311,6 +313,7 @@ pub const UI_EN: Ui = Ui {
         "Quit the console? The incident stays open; `resume` continues it. y quit / n cancel",
     confirm_close: "Declare recovery complete and close the incident? y confirm / n cancel",
     help_title: "Keys",
+    step_detail: "Step detail",
     read_only_lead: "read-only · ",
     too_small: "terminal too small",
     retest: "re-test",

@@ -108,16 +108,6 @@ fn main_screen_level3() {
 }
 
 #[test]
-fn expanded_step_shows_sub_procedure_and_command() {
-    for lang in [Lang::Zh, Lang::En] {
-        let mut h = level3(lang);
-        h.app.view.step_sel = 4;
-        h.key(KeyCode::Enter);
-        snap!(h, format!("expanded_{}_160x48", tag(lang)), 160, 48);
-    }
-}
-
-#[test]
 fn help_overlay() {
     for lang in [Lang::Zh, Lang::En] {
         let mut h = level3(lang);
@@ -303,5 +293,57 @@ fn closed_incident_header() {
         assert!(header.contains("T0+01:10:05"), "{header}");
         assert!(header.contains("RTO ✓ 1h10m05s"), "{header}");
         snap!(h, format!("closed_header_{}_80x24", tag(lang)), 80, 24);
+    }
+}
+
+/// The step whose detail is longest, and that detail laid out at `w`x`h`.
+fn longest_step(h: &Harness, w: u16, hgt: u16) -> (usize, usize) {
+    let inc = h.app.inc().unwrap();
+    let ctx = h.app.ctx();
+    let area = ratatui::layout::Rect::new(0, 1, w, hgt - 2);
+    inc.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let doc = drconsole::ui::detail::layout(&ctx, inc, &s.key, area).unwrap();
+            (i, doc.body.len())
+        })
+        .max_by_key(|(_, len)| *len)
+        .unwrap()
+}
+
+/// Enter on the longest step: its full title, owner and detail pinned; every checklist item
+/// and command reachable by scrolling; commands wrapped between arguments, one `$` each.
+#[test]
+fn detail_view_of_the_longest_step() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = level3(lang);
+        let (idx, len) = longest_step(&h, 80, 24);
+        h.app.view.step_sel = idx;
+        h.key(KeyCode::Enter);
+        assert!(h.app.view.detail_open());
+        let top = h.screen(80, 24);
+        snap!(h, format!("detail_{}_80x24", tag(lang)), 80, 24);
+        let step = &h.app.inc().unwrap().steps[idx];
+        let title = h.app.loaded.runbook.step(&step.id).unwrap().step.title.clone();
+        let first_line: String = title.chars().take(12).collect();
+        assert!(top.contains(&first_line), "the full title is pinned:\n{top}");
+        // Scroll to the end: the head stays, the last line of the body shows.
+        for _ in 0..len {
+            h.key(KeyCode::Char('j'));
+        }
+        let end = h.screen(80, 24);
+        assert!(end.contains(&first_line), "the title stays pinned:\n{end}");
+        assert!(end.contains(&format!("-{len}/{len}")), "{end}");
+        snap!(h, format!("detail_end_{}_80x24", tag(lang)), 80, 24);
+        for screen in [&top, &end] {
+            for line in screen.lines() {
+                assert!(!line.trim_start_matches(['>', ' ']).starts_with("$ $"), "{line}");
+                assert!(unicode_width::UnicodeWidthStr::width(line) <= 80, "{line}");
+            }
+        }
+        h.key(KeyCode::Esc);
+        assert!(!h.app.view.detail_open());
+        assert!(h.screen(80, 24).contains("RTO"));
     }
 }

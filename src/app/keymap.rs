@@ -367,7 +367,18 @@ pub const BINDINGS: &[Binding] = &[
         zh: "显示/关闭本帮助",
         en: "show / hide this help",
         // The footer always keeps this one, last.
-        hint: Some(Hint { keys: "?", zh: "帮助", en: "help", at: everywhere!(u8::MAX) }),
+        hint: Some(Hint {
+            keys: "?",
+            zh: "帮助",
+            en: "help",
+            at: &[
+                (STEPS, u8::MAX),
+                (TIMERS, u8::MAX),
+                (TIMELINE, u8::MAX),
+                (HEALTH, u8::MAX),
+                (Scope::Detail, u8::MAX),
+            ],
+        }),
     },
     Binding {
         keys: &[(k('q'), A::Quit)],
@@ -718,6 +729,8 @@ mod tests {
                 }
             }
         }
+        let detail = hints(Scope::Detail, false, false, Lang::Zh);
+        assert_eq!(detail.last().map(String::as_str), Some("? 帮助"));
         let steps = hints(STEPS, false, false, Lang::En);
         assert_eq!(steps[0], "s start");
         assert_eq!(steps.last().map(String::as_str), Some("? help"));

@@ -9,7 +9,7 @@ use crate::incident::decide::{decide, declaration, Command, DeclareRequest, Refu
 use crate::incident::{EventKind, StepStatus};
 use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
-use crate::ui::view::{InputKind, Modal, Pane};
+use crate::ui::view::{Detail, InputKind, Modal, Pane};
 
 impl App {
     pub fn on_key(&mut self, key: KeyEvent) {
@@ -195,9 +195,13 @@ impl App {
 
     fn main_key(&mut self, key: KeyEvent) {
         let drilling = self.is_drilling();
-        match keymap::main_action(self.view.focus, false, drilling, &key) {
+        match keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key) {
             Some(action) => self.run_action(action),
             None => self.dirty = false,
+        }
+        // The detail view belongs to the steps pane: leaving the pane closes it.
+        if self.view.focus != Pane::Steps {
+            self.view.detail = None;
         }
     }
 
@@ -271,12 +275,21 @@ impl App {
                 }
             }
             Action::Detail => {
-                if let Some(key) = self.selected_step_key() {
-                    if !self.view.expanded.remove(&key) {
-                        self.view.expanded.insert(key);
-                    }
+                if let Some(step) = self.selected_step_key() {
+                    self.view.detail = Some(Detail { step, scroll: 0, command: 0 });
                 }
             }
+            Action::CloseDetail => self.view.detail = None,
+            Action::DetailDown => self.detail_scroll(1),
+            Action::DetailUp => self.detail_scroll(-1),
+            Action::DetailPageDown | Action::DetailPageUp => {
+                let page = self.detail_doc().map_or(10, |d| d.rows.saturating_sub(1).max(1));
+                let page = page as i64;
+                self.detail_scroll(if action == Action::DetailPageDown { page } else { -page });
+            }
+            Action::NextCommand => self.detail_command(1),
+            Action::PrevCommand => self.detail_command(-1),
+            Action::CopyCommand => self.copy_detail_command(),
             Action::NextActionable | Action::PrevActionable => {
                 self.view.focus = Pane::Steps;
                 self.jump_actionable(action == Action::NextActionable);
@@ -287,15 +300,6 @@ impl App {
                 }
                 self.step_action(action);
             }
-            // The detail view's keys (wired where the detail view is).
-            Action::DetailDown
-            | Action::DetailUp
-            | Action::DetailPageDown
-            | Action::DetailPageUp
-            | Action::NextCommand
-            | Action::PrevCommand
-            | Action::CopyCommand
-            | Action::CloseDetail => {}
             // Dialog keys never reach the main screen.
             Action::InputSave
             | Action::InputCancel
@@ -324,7 +328,6 @@ impl App {
     /// Put the selected step's commands (its own and its sub-procedure's) on the operator's
     /// clipboard over OSC 52, which also works over SSH. Nothing is ever run.
     fn copy_step_commands(&mut self) {
-        let now = self.now();
         let rb = &self.loaded.runbook;
         let Some(step) = self.inc().and_then(|i| i.steps.get(self.view.step_sel)) else {
             return;
@@ -334,6 +337,13 @@ impl App {
         if let Some(sub) = ts.step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
             cmds.extend(sub.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.as_str())));
         }
+        let cmds: Vec<String> = cmds.into_iter().map(str::to_string).collect();
+        self.copy_commands(&cmds);
+    }
+
+    /// Put `cmds` on the operator's clipboard (one per line); nothing is ever run.
+    fn copy_commands(&mut self, cmds: &[String]) {
+        let now = self.now();
         let zh = self.lang == crate::runbook::model::Lang::Zh;
         if cmds.is_empty() {
             let msg = if zh { "该步骤没有命令" } else { "this step has no commands" };
@@ -623,5 +633,74 @@ fn with_reason(cmd: Command, why: &str) -> Command {
         Command::Withdraw { .. } => Command::Withdraw { reason },
         Command::OverrideRetest { step, .. } => Command::OverrideRetest { step, reason },
         other => other,
+    }
+}
+
+/// The detail view: scrolling, the command cursor, and `y` on the command under it.
+impl App {
+    /// The open detail view laid out as it is drawn (same screen size, same width).
+    fn detail_doc(&self) -> Option<crate::ui::detail::Doc> {
+        let dv = self.view.detail.as_ref()?;
+        let ctx = self.ctx();
+        let area = crate::ui::detail::area(&ctx, self.view.screen.get());
+        crate::ui::detail::layout(&ctx, self.inc()?, &dv.step, area)
+    }
+
+    /// Scroll by `delta` rows. The cursor stays on a command that is on screen: one scrolled
+    /// off is replaced by the first (or last) one visible; at the end, `↓` moves the cursor on.
+    fn detail_scroll(&mut self, delta: i64) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(dv) = self.view.detail.as_mut() else { return };
+        let max = doc.max_scroll() as i64;
+        let before = dv.scroll.min(doc.max_scroll());
+        let scroll = (before as i64 + delta).clamp(0, max) as usize;
+        dv.scroll = scroll;
+        if scroll == before {
+            // Nothing left to scroll: walk the cursor instead.
+            let last = doc.commands.len().saturating_sub(1);
+            dv.command =
+                if delta > 0 { (dv.command + 1).min(last) } else { dv.command.saturating_sub(1) };
+            return;
+        }
+        let visible =
+            |c: &crate::ui::detail::CommandLines| c.first >= scroll && c.last < scroll + doc.rows;
+        if doc.commands.get(dv.command).is_some_and(visible) {
+            return;
+        }
+        let pick = if delta > 0 {
+            doc.commands.iter().position(visible)
+        } else {
+            doc.commands.iter().rposition(visible)
+        };
+        if let Some(i) = pick {
+            dv.command = i;
+        }
+    }
+
+    /// Move the cursor to the next (previous) command and scroll so it is whole on screen.
+    fn detail_command(&mut self, delta: i64) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(dv) = self.view.detail.as_mut() else { return };
+        let last = doc.commands.len().saturating_sub(1) as i64;
+        dv.command = (dv.command as i64 + delta).clamp(0, last) as usize;
+        if let Some(c) = doc.commands.get(dv.command) {
+            let scroll = dv.scroll.min(doc.max_scroll());
+            dv.scroll = if c.first < scroll {
+                c.first
+            } else if c.last >= scroll + doc.rows {
+                (c.last + 1 - doc.rows).min(c.first)
+            } else {
+                scroll
+            };
+        }
+    }
+
+    /// `y` in the detail view: exactly the command under the cursor, which is on screen.
+    fn copy_detail_command(&mut self) {
+        let Some(doc) = self.detail_doc() else { return };
+        let command = self.view.detail.as_ref().map_or(0, |d| d.command);
+        let cmds: Vec<String> =
+            doc.commands.get(command).map(|c| c.run.clone()).into_iter().collect();
+        self.copy_commands(&cmds);
     }
 }

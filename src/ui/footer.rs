@@ -16,7 +16,11 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         return;
     }
     // The focused pane's keys from the key table, whole hints only, `?` always last.
-    let place = crate::app::keymap::Scope::Pane(ctx.view.focus);
+    let place = if ctx.view.detail_open() {
+        crate::app::keymap::Scope::Detail
+    } else {
+        crate::app::keymap::Scope::Pane(ctx.view.focus)
+    };
     let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
     let hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
     let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };

@@ -4,6 +4,7 @@
 mod comms_view;
 pub mod declare;
 mod declare_view;
+pub mod detail;
 mod footer;
 mod header;
 mod health;
@@ -98,7 +99,13 @@ fn too_small(f: &mut Frame, ctx: &Ctx, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), rect);
 }
 
+/// Whether the line under the header is used (an alarm, or a notice).
+pub fn banner_shown(ctx: &Ctx) -> bool {
+    ctx.view.banner.is_some() || ctx.view.host_cut_off || ctx.view.notice.is_some()
+}
+
 fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    ctx.view.screen.set(area);
     let alarm = ctx.view.banner.is_some() || ctx.view.host_cut_off;
     let notice = ctx.view.notice.as_deref().filter(|_| !alarm);
     let [head, banner, body, foot] = Layout::vertical([
@@ -135,10 +142,14 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let [timers_area, health_area] =
         Layout::vertical([Constraint::Length(timers_h), Constraint::Min(4)]).areas(right);
     let right_pad = |r: Rect| Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r };
-    steps::render(f, ctx, inc, steps_area);
-    timeline::render(f, ctx, inc, timeline_area);
-    timers::render(f, ctx, inc, right_pad(timers_area));
-    health::render(f, ctx, inc, right_pad(health_area));
+    if ctx.view.detail_open() {
+        detail::render(f, ctx, inc, Rect { height: body.height, ..body });
+    } else {
+        steps::render(f, ctx, inc, steps_area);
+        timeline::render(f, ctx, inc, timeline_area);
+        timers::render(f, ctx, inc, right_pad(timers_area));
+        health::render(f, ctx, inc, right_pad(health_area));
+    }
     footer::render(f, ctx, foot);
 }
 
