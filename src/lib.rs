@@ -18,6 +18,7 @@ pub mod complete;
 pub mod config;
 pub mod doctor;
 pub mod drill;
+pub mod duration_text;
 pub mod files;
 pub mod i18n;
 pub mod incident;

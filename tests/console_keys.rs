@@ -86,7 +86,9 @@ fn start_done_skip_fail_and_time_spent() {
     let inc = h.app.inc().unwrap();
     assert_eq!(inc.steps[0].status, StepStatus::Done);
     assert_eq!(inc.steps[0].spent.num_seconds(), 300);
-    assert_eq!(h.app.view.step_sel, 1, "selection moves to the next step");
+    assert_eq!(h.app.view.step_sel, 0, "the cursor stays on the step acted on");
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.app.view.step_sel, 1, "] goes to the next step not done");
 
     // Skipping asks for a reason; an empty reason saves nothing.
     h.key(KeyCode::Char('x'));
@@ -241,9 +243,9 @@ fn navigation_between_and_within_panes() {
     h.key(KeyCode::Char('k'));
     assert_eq!(h.app.view.step_sel, 1);
     h.key(KeyCode::Enter);
-    assert!(h.app.view.expanded.contains("assess-scope"));
+    assert_eq!(h.app.view.detail.as_ref().map(|d| d.step.as_str()), Some("assess-scope"));
     h.key(KeyCode::Enter);
-    assert!(h.app.view.expanded.is_empty());
+    assert!(h.app.view.detail.is_none());
     for want in [Pane::Timers, Pane::Timeline, Pane::Health, Pane::Steps] {
         h.key(KeyCode::Tab);
         assert_eq!(h.app.view.focus, want);
@@ -318,4 +320,78 @@ fn y_copies_the_step_commands_over_osc52_and_runs_nothing() {
     h.key(KeyCode::Char('y'));
     assert!(h.app.view.outbox.is_empty());
     assert!(h.app.view.flash.as_ref().unwrap().error);
+}
+
+/// The text of an OSC 52 sequence (plain, or wrapped for tmux's passthrough).
+fn osc52_text(seq: &str) -> String {
+    use base64::Engine;
+    let start = seq.find("52;c;").expect("an OSC 52 sequence") + 5;
+    let b64: String = seq[start..].chars().take_while(|c| *c != '\x07' && *c != '\x1b').collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// In the detail view `y` copies the command under the cursor, and only it; the cursor follows
+/// what is on screen.
+#[test]
+fn y_in_the_detail_view_copies_exactly_the_command_under_the_cursor() {
+    // The English runbook with two more commands in the restore, so there is a cursor to move.
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/runbooks/shopping-system.en.toml"
+    ))
+    .unwrap();
+    let anchor = "--drop /path/to/backup'\n";
+    assert!(src.contains(anchor));
+    let extra = "\n[[procedures.steps.commands]]\nlabel = \"Check the collections\"\nrun = 'mongosh \"mongodb+srv://<cluster>.mongodb.net/<database>\" --quiet --eval \"db.getCollectionNames().forEach(c => print(c, db[c].countDocuments()))\"'\n\n[[procedures.steps.commands]]\nlabel = \"Rebuild the indexes\"\nrun = 'mongosh \"mongodb+srv://<cluster>.mongodb.net/<database>\" --eval \"db.orders.reIndex()\"'\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runbook.toml");
+    std::fs::write(&path, src.replacen(anchor, &format!("{anchor}{extra}"), 1)).unwrap();
+    let mut h = common::app::harness_with(path.to_str(), None);
+    h.declare_default();
+    let loaded = h.app.loaded.clone();
+    let rb = &loaded.runbook;
+    let runs_of = |id: &str| -> Vec<String> {
+        let step = &rb.step(id).unwrap().step;
+        let mut runs: Vec<String> = step.commands.iter().map(|c| c.run.clone()).collect();
+        if let Some(p) = step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
+            runs.extend(p.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.clone())));
+        }
+        runs
+    };
+    // The step with the most commands.
+    let (idx, runs) = h
+        .app
+        .inc()
+        .unwrap()
+        .steps
+        .iter()
+        .map(|s| runs_of(&s.id))
+        .enumerate()
+        .max_by_key(|(_, r)| r.len())
+        .unwrap();
+    assert!(runs.len() >= 2, "a step with several commands: {runs:?}");
+    h.app.view.step_sel = idx;
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs[0]);
+    // Scrolling to the end brings the cursor to the last command.
+    for _ in 0..200 {
+        h.key(KeyCode::Char('j'));
+    }
+    let screen = h.screen(80, 24);
+    h.key(KeyCode::Char('y'));
+    let copied = osc52_text(&h.app.view.outbox.pop().unwrap());
+    assert_eq!(&copied, runs.last().unwrap());
+    // What was copied is what the cursor marks on screen.
+    let first_word = copied.split(' ').next().unwrap();
+    assert!(screen.lines().any(|l| l.starts_with("> $ ") && l.contains(first_word)), "{screen}");
+    // `[` goes back one command.
+    h.key(KeyCode::Char('['));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs[runs.len() - 2]);
+    // Esc closes the view; `y` copies the whole step again.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs.join("\n"));
 }

@@ -33,9 +33,11 @@ fn level3(lang: Lang) -> Harness {
     h.key(KeyCode::Char('s'));
     h.advance(600);
     h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char(']'));
     h.key(KeyCode::Char('s'));
     h.advance(900);
     h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char(']'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('n'));
     h.keys(match lang {
@@ -106,16 +108,6 @@ fn main_screen_level3() {
 }
 
 #[test]
-fn expanded_step_shows_sub_procedure_and_command() {
-    for lang in [Lang::Zh, Lang::En] {
-        let mut h = level3(lang);
-        h.app.view.step_sel = 4;
-        h.key(KeyCode::Enter);
-        snap!(h, format!("expanded_{}_160x48", tag(lang)), 160, 48);
-    }
-}
-
-#[test]
 fn help_overlay() {
     for lang in [Lang::Zh, Lang::En] {
         let mut h = level3(lang);
@@ -168,5 +160,190 @@ fn every_pane_is_on_screen_from_80x24_to_250x70_without_overlap() {
             assert!(s.contains("· 12 "), "step 12 at {w}x{hgt}:\n{s}");
             assert!(s.contains("22:37:00"), "the reports timer at {w}x{hgt}:\n{s}");
         }
+    }
+}
+
+/// Each row of the screen with the columns drawn in reverse video, as `row | rev a-b c-d`.
+fn reverse_map(h: &Harness, w: u16, hgt: u16) -> Vec<String> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hgt)).unwrap();
+    t.draw(|f| h.app.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..hgt)
+        .map(|y| {
+            let rev: Vec<u16> = (0..w)
+                .filter(|x| buf[(*x, y)].modifier.contains(ratatui::style::Modifier::REVERSED))
+                .collect();
+            let mut runs: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < rev.len() {
+                let start = rev[i];
+                while i + 1 < rev.len() && rev[i + 1] == rev[i] + 1 {
+                    i += 1;
+                }
+                runs.push(format!("{start}-{}", rev[i]));
+                i += 1;
+            }
+            runs.join(" ")
+        })
+        .collect()
+}
+
+/// The selection is a marker column and reverse video, the same in every theme: in `mono`
+/// (what NO_COLOR gives) it is as visible as in colour.
+#[test]
+fn mono_theme_selection() {
+    let mut h = level3(Lang::En);
+    h.app.theme = drconsole::theme::Theme::builtin("mono").unwrap();
+    h.app.view.step_sel = 2;
+    let screen = h.screen(80, 24);
+    let rev = reverse_map(&h, 80, 24);
+    let annotated: String =
+        screen.lines().zip(&rev).map(|(line, r)| format!("{:<80}|{r}\n", line)).collect();
+    let id = h.app.inc().unwrap().decl.incident_id.clone();
+    let annotated = annotated.replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]));
+    insta::assert_snapshot!("selection_mono_en_80x24", annotated);
+    let selected = screen.lines().nth(4).unwrap();
+    assert!(selected.starts_with(">▶  3 "), "{selected}");
+    // Steps pane rows (2..14, the left 48 columns): the same cells reversed in every theme.
+    let steps_rev = |h: &Harness| -> Vec<String> {
+        reverse_map(h, 80, 24)[2..14]
+            .iter()
+            .map(|r| r.split(' ').filter(|run| run.starts_with("0-")).collect())
+            .collect()
+    };
+    let mono = steps_rev(&h);
+    assert_eq!(mono[2], "0-47", "{mono:?}");
+    for name in ["dark", "light", "high-contrast"] {
+        h.app.theme = drconsole::theme::Theme::builtin(name).unwrap();
+        assert_eq!(steps_rev(&h), mono, "theme {name}");
+        assert!(h.screen(80, 24).lines().nth(4).unwrap().starts_with(">▶  3 "));
+    }
+}
+
+/// Restore the function at `index` of the timers pane, saying yes if the console asks.
+fn restore(h: &mut Harness, index: usize) {
+    h.app.view.focus = drconsole::ui::view::Pane::Timers;
+    h.app.view.timer_sel = index;
+    h.key(KeyCode::Char('r'));
+    if matches!(h.app.view.modal, Some(drconsole::ui::view::Modal::Confirm { .. })) {
+        h.key(KeyCode::Char('y'));
+    }
+}
+
+/// User authentication (RTO 4h) restored 17 s after its deadline: ✗ and by how much, never ✓
+/// and never "4h17s"; the header counts the functions still past their RTO.
+#[test]
+fn restored_after_breach_timer_row() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = harness_with(runbook(lang), Some(lang));
+        h.declare_default();
+        h.advance(4 * 3600 + 17);
+        restore(&mut h, 0);
+        h.app.view.flash = None;
+        let narrow = h.screen(80, 24);
+        let by = match lang {
+            Lang::Zh => "用户认证",
+            Lang::En => "User auth",
+        };
+        let row = narrow.lines().find(|l| l.contains(by)).expect("the auth row").to_string();
+        let by = match lang {
+            Lang::Zh => "✗ 超时 17s",
+            Lang::En => "✗ breached by 17s",
+        };
+        assert!(row.contains(by), "{row}");
+        assert!(!narrow.contains("4h17s"), "{narrow}");
+        snap!(h, format!("timers_restored_after_breach_{}_80x24", tag(lang)), 80, 24);
+        let wide = h.screen(160, 48);
+        assert!(wide.contains("✗ 4h00m17s"), "{wide}");
+        let header = wide.lines().next().unwrap();
+        // Cart and checkout (4h too) ran out with it and are not restored.
+        let breached = match lang {
+            Lang::Zh => "✗ 2 个功能已超时",
+            Lang::En => "✗ 2 functions breached",
+        };
+        assert!(header.contains(breached), "{header}");
+        snap!(h, format!("timers_restored_after_breach_{}_160x48", tag(lang)), 160, 48);
+    }
+}
+
+/// A closed incident says CLOSED, not LIVE, with its final durations.
+#[test]
+fn closed_incident_header() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = harness_with(runbook(lang), Some(lang));
+        h.declare_default();
+        h.advance(3600 + 5);
+        for i in 0..7 {
+            restore(&mut h, i);
+        }
+        h.advance(600);
+        let idx =
+            h.app.inc().unwrap().steps.iter().position(|s| s.id == "declare-complete").unwrap();
+        h.app.view.focus = drconsole::ui::view::Pane::Steps;
+        h.app.view.step_sel = idx;
+        h.key(KeyCode::Char('d'));
+        h.key(KeyCode::Char('y'));
+        assert!(h.app.inc().unwrap().closed_at.is_some());
+        // The clocks stopped: later, the header is the same.
+        h.advance(3600);
+        h.app.view.flash = None;
+        let screen = h.screen(80, 24);
+        let header = screen.lines().next().unwrap();
+        assert!(!header.contains("LIVE"), "{header}");
+        assert!(header.contains("T0+01:10:05"), "{header}");
+        assert!(header.contains("RTO ✓ 1h10m05s"), "{header}");
+        snap!(h, format!("closed_header_{}_80x24", tag(lang)), 80, 24);
+    }
+}
+
+/// The step whose detail is longest, and that detail laid out at `w`x`h`.
+fn longest_step(h: &Harness, w: u16, hgt: u16) -> (usize, usize) {
+    let inc = h.app.inc().unwrap();
+    let ctx = h.app.ctx();
+    let area = ratatui::layout::Rect::new(0, 1, w, hgt - 2);
+    inc.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let doc = drconsole::ui::detail::layout(&ctx, inc, &s.key, area).unwrap();
+            (i, doc.body.len())
+        })
+        .max_by_key(|(_, len)| *len)
+        .unwrap()
+}
+
+/// Enter on the longest step: its full title, owner and detail pinned; every checklist item
+/// and command reachable by scrolling; commands wrapped between arguments, one `$` each.
+#[test]
+fn detail_view_of_the_longest_step() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = level3(lang);
+        let (idx, len) = longest_step(&h, 80, 24);
+        h.app.view.step_sel = idx;
+        h.key(KeyCode::Enter);
+        assert!(h.app.view.detail_open());
+        let top = h.screen(80, 24);
+        snap!(h, format!("detail_{}_80x24", tag(lang)), 80, 24);
+        let step = &h.app.inc().unwrap().steps[idx];
+        let title = h.app.loaded.runbook.step(&step.id).unwrap().step.title.clone();
+        let first_line: String = title.chars().take(12).collect();
+        assert!(top.contains(&first_line), "the full title is pinned:\n{top}");
+        // Scroll to the end: the head stays, the last line of the body shows.
+        for _ in 0..len {
+            h.key(KeyCode::Char('j'));
+        }
+        let end = h.screen(80, 24);
+        assert!(end.contains(&first_line), "the title stays pinned:\n{end}");
+        assert!(end.contains(&format!("-{len}/{len}")), "{end}");
+        snap!(h, format!("detail_end_{}_80x24", tag(lang)), 80, 24);
+        for screen in [&top, &end] {
+            for line in screen.lines() {
+                assert!(!line.trim_start_matches(['>', ' ']).starts_with("$ $"), "{line}");
+                assert!(unicode_width::UnicodeWidthStr::width(line) <= 80, "{line}");
+            }
+        }
+        h.key(KeyCode::Esc);
+        assert!(!h.app.view.detail_open());
+        assert!(h.screen(80, 24).contains("RTO"));
     }
 }

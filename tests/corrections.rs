@@ -83,7 +83,7 @@ fn reopen_and_undo_in_the_console() {
     t.wait_text("LIVE", 10);
     t.keys(&["s", "d"]);
     t.wait_text("恢复步骤 1/12", 5);
-    // Undo the `d`: step 1 is pending again (the cursor moved on; undo needs no selection).
+    // Undo the `d`: step 1 is pending again (undo needs no selection).
     t.keys(&["u"]);
     t.wait_text("恢复步骤 0/12", 5);
     // Done again (the step is pending now: it asks, `y`), then reopened with a reason.

@@ -16,15 +16,17 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
     let s = t.wait_text("DRILL ×120", 10);
     assert!(s.contains("恢复步骤 0/12"), "{s}");
-    assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
+    assert!(s.contains("P 暂停  N 下一注入  I 注入"), "{s}");
 
     // T+2m is one real second away.
     let s = t.wait_text("mongodb UP → DOWN", 10);
     assert!(s.contains("mongodb   DOWN"), "{s}");
 
     // The first four steps, then the database restore is under way.
-    for _ in 0..4 {
+    for done in 1..=4 {
         t.keys(&["s", "d"]);
+        t.wait_text(&format!("恢复步骤 {done}/12"), 10);
+        t.keys(&["]"]);
     }
     t.wait_text("恢复步骤 4/12", 5);
     t.keys(&["s"]);
@@ -54,10 +56,12 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     t.wait_for("seven restored functions", 10, |s| s.matches('✓').count() >= 12);
 
     // Recovery complete: step 11 (declare-complete) asks first.
-    t.keys(&["d"]); // back to the steps pane; step 6 was never started: it asks
+    // `]` goes back to the steps pane, on step 6; it was never started: `d` asks.
+    t.keys(&["]", "d"]);
     t.wait_text("尚未开始", 5);
     t.keys(&["y"]);
     t.wait_text("恢复步骤 6/12", 5);
+    t.keys(&["]"]);
     for _ in 0..4 {
         t.keys(&["j"]);
     }

@@ -102,6 +102,8 @@ impl Drill {
         self.key('s');
         self.run_to(to);
         self.key('d');
+        // The cursor stays on the step acted on; `]` moves to the next one not done.
+        self.key(']');
     }
 
     /// Mark the function at `index` of the timers pane restored.
@@ -365,7 +367,7 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
     let top = s.lines().next().unwrap();
     assert!(top.starts_with(" DRILL ×120 "), "{top}");
     assert!(top.contains("T0+00:12:00"), "{top}");
-    assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
+    assert!(s.contains("P 暂停  N 下一注入  I 注入"), "{s}");
 
     let mut en = drill("api-outage-en", Some(Lang::En));
     en.run_to(12 * 60);
@@ -375,8 +377,13 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
     let top = s.lines().next().unwrap();
     assert!(top.starts_with(" DRILL ×120 "), "{top}");
     assert!(top.contains("T0+00:12:00"), "{top}");
-    assert!(s.contains("P pause N next inject I inject"), "{s}");
+    assert!(s.contains("P pause  N next inject  I inject"), "{s}");
     en.key('?');
-    let help = en.screen(80, 24);
+    // The help scrolls at 80x24; the facilitator's keys are a group of their own.
+    let mut help = String::new();
+    for _ in 0..6 {
+        help.push_str(&en.screen(80, 24));
+        en.app.on_key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::PageDown));
+    }
     assert!(help.contains("drill: fire the next inject now"), "{help}");
 }

@@ -27,7 +27,8 @@ fn declare_complete_two_steps_note_in_chinese_skip_and_quit() {
 
     t.keys(&["s", "d"]);
     t.wait_text("恢复步骤 1/12", 5);
-    t.keys(&["s", "d"]);
+    // The cursor stays on a finished step; `]` goes to the next one not done.
+    t.keys(&["]", "s", "d"]);
     let s = t.wait_text("恢复步骤 2/12", 5);
     assert!(s.contains("✓  1 启动灾难恢复团队"), "{s}");
     assert!(s.contains("✓  2 评估灾难范围和影响"), "{s}");
@@ -40,7 +41,7 @@ fn declare_complete_two_steps_note_in_chinese_skip_and_quit() {
     let s = t.wait_text("备注: 主库已切换到备用节点", 5);
     assert!(!s.contains("Enter 保存"), "the dialog closed: {s}");
 
-    t.keys(&["x"]);
+    t.keys(&["]", "x"]);
     t.wait_text("跳过原因", 5);
     t.type_text("已有现成计划");
     t.keys(&["Enter"]);
@@ -127,4 +128,64 @@ fn closing_the_terminal_ends_the_program_within_two_seconds() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// The text of the last OSC 52 sequence in `raw` (plain, or wrapped for tmux's passthrough).
+fn last_osc52(raw: &[u8]) -> Option<String> {
+    use base64::Engine;
+    let raw = String::from_utf8_lossy(raw);
+    let start = raw.rfind("52;c;")? + 5;
+    let b64: String = raw[start..].chars().take_while(|c| *c != '\x07' && *c != '\x1b').collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// #14 "Done when": open step 5's detail, scroll to its last command, `y` inside tmux: the
+/// clipboard gets exactly that command. (The OSC 52 payload the pane receives is checked here;
+/// tmux's own paste buffer is the copy path's business, see `console_comms`/copy tests.)
+#[test]
+fn detail_view_y_in_tmux_copies_exactly_the_last_command_of_step_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(dir.path(), "");
+    t.wait_text("声明事件", 10);
+    t.keys(&["Enter"]);
+    t.wait_text("LIVE", 5);
+    t.keys(&["j", "j", "j", "j", "Enter"]);
+    t.wait_text("步骤详情", 5);
+    t.wait_text("5. 恢复数据库", 5);
+    for _ in 0..40 {
+        t.keys(&["j"]);
+    }
+    let s = t.wait_text("$ mongorestore", 5);
+    let runbook = drconsole::runbook::load::builtin().unwrap();
+    let step = runbook.runbook.step("restore-database").map(|s| s.step.clone());
+    let last = match step.as_ref().and_then(|s| s.procedure.as_deref()) {
+        Some(p) => runbook
+            .runbook
+            .procedure(p)
+            .unwrap()
+            .steps
+            .iter()
+            .flat_map(|s| s.commands.iter())
+            .last()
+            .unwrap()
+            .run
+            .clone(),
+        None => step.unwrap().commands.last().unwrap().run.clone(),
+    };
+    assert!(s.lines().any(|l| l.starts_with("> $ mongorestore")), "the cursor is on it:\n{s}");
+    t.keys(&["y"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let copied = loop {
+        if let Some(c) = last_osc52(&t.raw()) {
+            break c;
+        }
+        assert!(std::time::Instant::now() < deadline, "no OSC 52 reached the pane");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(copied, last);
+    t.keys(&["q"]);
+    t.wait_text("y 退出", 5);
+    t.keys(&["y"]);
+    assert_eq!(t.exit_code(5), 0);
 }

@@ -85,7 +85,7 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
     }
     // The running console picks them up within a second.
     t.wait_text("DBA 开始恢复", 3);
-    t.keys(&["s"]);
+    t.keys(&["]", "s"]);
     t.wait_text("开始: 评估灾难范围和影响", 5);
 
     let pid = t.program_pid();

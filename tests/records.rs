@@ -18,6 +18,7 @@ fn record_carries_every_b1_field_timeline_outcomes_and_skips() {
     h.key(KeyCode::Char('s'));
     h.advance(600);
     h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char(']'));
     h.key(KeyCode::Char('x'));
     h.keys("已由值班经理评估");
     h.key(KeyCode::Enter);

@@ -109,7 +109,7 @@ fn in_tmux_the_right_pane_stays_in_place_beside_emoji_notes() {
         let unset = [("MONGODB_URI", ""), ("API_HEALTH_URL", ""), ("FRONTEND_URL", "")];
         let args = format!("--data-dir {} resume", data.display());
         let t = common::tmux::Tmux::start(tmp.path(), 80, 24, &args, &unset);
-        let s = t.wait_text("joined, resuming", 10);
+        let s = t.wait_text("joined", 10);
         s.lines().map(str::to_string).collect()
     };
     let (with_emoji, with_plain) = (screen("emoji", &emoji), screen("plain", &plain));

@@ -2,13 +2,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::keymap::{self, Action, Scope};
 use super::{After, App, QuitReason};
 use crate::incident::clock::parse_local_time as parse_t0;
 use crate::incident::decide::{decide, declaration, Command, DeclareRequest, Refusal};
 use crate::incident::{EventKind, StepStatus};
 use crate::ui::declare::{DeclareForm, Field};
 use crate::ui::text::pop_char;
-use crate::ui::view::{InputKind, Modal, Pane};
+use crate::ui::view::{Detail, InputKind, Modal, Pane};
 
 impl App {
     pub fn on_key(&mut self, key: KeyEvent) {
@@ -17,7 +18,7 @@ impl App {
         }
         self.dirty = true;
         // In raw mode Ctrl-C arrives as a key, not as SIGINT; it means the same.
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        if keymap::action_in(Scope::Any, &key) == Some(Action::Interrupt) {
             self.end(QuitReason::Interrupt);
             return;
         }
@@ -58,12 +59,19 @@ impl App {
         let Some(modal) = self.view.modal.take() else { return };
         match modal {
             Modal::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Char('?') | KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter
-                ) {
-                    self.view.modal = Some(Modal::Help);
-                }
+                let scroll = self.view.help_scroll;
+                let scroll = match keymap::action_in(Scope::Help, &key) {
+                    Some(Action::CloseHelp) => return,
+                    Some(Action::HelpDown) => scroll + 1,
+                    Some(Action::HelpUp) => scroll.saturating_sub(1),
+                    Some(Action::HelpPageDown) => scroll + 10,
+                    Some(Action::HelpPageUp) => scroll.saturating_sub(10),
+                    _ => scroll,
+                };
+                // Bounded here by the help's length; the overlay clamps again to what fits.
+                let most = crate::ui::help_rows(self.lang, self.is_drilling());
+                self.view.help_scroll = scroll.min(most);
+                self.view.modal = Some(Modal::Help);
             }
             Modal::ConfirmQuit => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.end(QuitReason::Quit),
@@ -72,40 +80,43 @@ impl App {
             },
             Modal::Confirm { question, cmd } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.submit_and_move_on(Command::Confirmed(cmd))
+                    self.submit_then(Command::Confirmed(cmd), After::Saved);
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
                 _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
-            Modal::Input { kind, mut text } => match key.code {
-                KeyCode::Esc => {
-                    // Leaving a field of the comms dialog goes back to the dialog.
-                    if let InputKind::TemplateField { comms, .. }
-                    | InputKind::CommsChannel { comms }
-                    | InputKind::SavePath { comms } = kind
-                    {
-                        self.view.modal = Some(Modal::Comms(comms));
+            Modal::Input { kind, mut text } => {
+                match (keymap::action_in(Scope::Input, &key), key.code) {
+                    (Some(Action::InputCancel), _) => {
+                        // Leaving a field of the comms dialog goes back to the dialog.
+                        if let InputKind::TemplateField { comms, .. }
+                        | InputKind::CommsChannel { comms }
+                        | InputKind::SavePath { comms } = kind
+                        {
+                            self.view.modal = Some(Modal::Comms(comms));
+                        }
                     }
+                    (Some(Action::InputSave), _) => self.submit_input(kind, text),
+                    (Some(Action::InputClear), _) => {
+                        self.view.modal = Some(Modal::Input { kind, text: String::new() });
+                    }
+                    // The hand-over and owner dialogs: the next person of the incident.
+                    (_, KeyCode::Tab) if kind.picks_people() => {
+                        let text = self.next_person(&text, kind == InputKind::HandOver);
+                        self.view.modal = Some(Modal::Input { kind, text });
+                    }
+                    (_, KeyCode::Backspace) => {
+                        pop_char(&mut text);
+                        self.view.modal = Some(Modal::Input { kind, text });
+                    }
+                    (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        text.push(c);
+                        self.view.modal = Some(Modal::Input { kind, text });
+                    }
+                    _ => self.view.modal = Some(Modal::Input { kind, text }),
                 }
-                KeyCode::Enter => self.submit_input(kind, text),
-                KeyCode::Tab if kind.picks_people() => {
-                    let text = self.next_person(&text, kind == InputKind::HandOver);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                KeyCode::Backspace => {
-                    pop_char(&mut text);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.view.modal = Some(Modal::Input { kind, text: String::new() });
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    text.push(c);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                _ => self.view.modal = Some(Modal::Input { kind, text }),
-            },
+            }
         }
     }
 
@@ -163,8 +174,8 @@ impl App {
                 return;
             }
             InputKind::Skip { step } => {
-                self.submit_and_move_on(Command::SkipStep { step, reason: text });
-                true
+                // The cursor stays on the step acted on (the one cursor rule; `]` moves on).
+                self.submit_then(Command::SkipStep { step, reason: text }, After::Saved)
             }
             InputKind::Fail { step } => {
                 self.submit_then(Command::FailStep { step, reason: text }, After::Saved)
@@ -205,70 +216,89 @@ impl App {
     }
 
     fn main_key(&mut self, key: KeyEvent) {
+        let drilling = self.is_drilling();
+        match keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key) {
+            Some(action) => self.run_action(action),
+            None => self.dirty = false,
+        }
+        // The detail view belongs to the steps pane: leaving the pane closes it.
+        if self.view.focus != Pane::Steps {
+            self.view.detail = None;
+        }
+    }
+
+    /// Do what a key of the main screen means (see [`keymap::BINDINGS`]).
+    pub(super) fn run_action(&mut self, action: Action) {
         let now = self.now();
         let ui = self.ui();
         let focus = self.view.focus;
-        match key.code {
-            KeyCode::Char('?') => self.view.modal = Some(Modal::Help),
-            KeyCode::Char('q') => self.view.modal = Some(Modal::ConfirmQuit),
-            KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => self.view.focus = focus.next(),
-            KeyCode::BackTab | KeyCode::Left => self.view.focus = focus.prev(),
-            KeyCode::Char('h') => {
+        match action {
+            Action::Interrupt => self.end(QuitReason::Interrupt),
+            Action::Help => {
+                self.view.help_scroll = 0;
+                self.view.modal = Some(Modal::Help);
+            }
+            Action::Quit => self.view.modal = Some(Modal::ConfirmQuit),
+            Action::NextPane => self.view.focus = focus.next(),
+            Action::PrevPane => self.view.focus = focus.prev(),
+            Action::Down => self.move_selection(1),
+            Action::Up => self.move_selection(-1),
+            Action::PageDown => self.move_selection(10),
+            Action::PageUp => self.move_selection(-10),
+            Action::Note => {
+                self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
+            }
+            Action::HandOver => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::HandOver, text: String::new() })
             }
-            KeyCode::Char('a') => {
+            Action::AssignOwner => {
                 if let Some(step) = self.selected_step_key() {
                     let kind = InputKind::Owner { step };
                     self.view.modal = Some(Modal::Input { kind, text: String::new() });
                 }
             }
-            KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
-            KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
-            KeyCode::PageDown => self.move_selection(10),
-            KeyCode::PageUp => self.move_selection(-10),
-            KeyCode::Char('n') => {
-                self.view.modal = Some(Modal::Input { kind: InputKind::Note, text: String::new() })
-            }
-            KeyCode::Char('c') => self.open_comms(),
-            KeyCode::Char('u') => {
+            Action::Comms => self.open_comms(),
+            Action::Undo => {
                 let who = &self.stamper.actor;
                 let cmd = Command::Undo { host: who.host.clone(), pid: who.pid };
                 self.submit_then(cmd, After::Saved);
             }
-            KeyCode::Char('o') => {
+            Action::Reopen => {
                 if let Some(step) = self.selected_step_key() {
                     self.ask_reason(Command::ReopenStep { step, reason: String::new() });
                 }
             }
-            KeyCode::Char('R') => {
+            Action::Unrestore => {
                 let function = self.inc().and_then(|i| i.timers.get(self.view.timer_sel));
                 if let Some(function) = function.map(|t| t.id.clone()) {
                     self.ask_reason(Command::UnrestoreFunction { function, reason: String::new() });
                 }
             }
-            KeyCode::Char('W') => self.ask_reason(Command::Withdraw { reason: String::new() }),
-            KeyCode::Char('O') => {
+            Action::Withdraw => self.ask_reason(Command::Withdraw { reason: String::new() }),
+            Action::OverrideRetest => {
                 if let Some(step) = self.selected_step_key() {
                     self.ask_reason(Command::OverrideRetest { step, reason: String::new() });
                 }
             }
-            KeyCode::Char(c @ ('T' | 'L' | 'A')) => {
-                let kind = match c {
-                    'T' => InputKind::CorrectT0,
-                    'L' => InputKind::Level,
+            Action::CorrectT0 | Action::Level | Action::Functions => {
+                let kind = match action {
+                    Action::CorrectT0 => InputKind::CorrectT0,
+                    Action::Level => InputKind::Level,
                     _ => InputKind::Functions,
                 };
                 self.view.modal = Some(Modal::Input { kind, text: String::new() });
             }
-            KeyCode::Char('y') if focus == Pane::Steps => self.copy_step_commands(),
+            Action::Copy => self.copy_step_commands(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
-            KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
-            KeyCode::Char('b') => {
+            Action::DrillPause => self.drill_key('P'),
+            Action::DrillNext => self.drill_key('N'),
+            Action::DrillInject => self.drill_key('I'),
+            Action::Backup => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })
             }
-            KeyCode::Char('r') => {
+            Action::Restore => {
                 if focus != Pane::Timers {
                     self.view.focus = Pane::Timers;
                     self.view.flash(ui.select_function, false, now);
@@ -276,27 +306,60 @@ impl App {
                     self.restore_selected();
                 }
             }
-            KeyCode::Enter if focus == Pane::Steps => {
-                if let Some(key) = self.selected_step_key() {
-                    if !self.view.expanded.remove(&key) {
-                        self.view.expanded.insert(key);
-                    }
+            Action::Detail => {
+                if let Some(step) = self.selected_step_key() {
+                    self.view.detail = Some(Detail { step, scroll: 0, command: 0 });
                 }
             }
-            KeyCode::Char(c @ ('s' | 'd' | 'x' | 'f')) => {
+            Action::CloseDetail => self.view.detail = None,
+            Action::DetailDown => self.detail_scroll(1),
+            Action::DetailUp => self.detail_scroll(-1),
+            Action::DetailPageDown | Action::DetailPageUp => {
+                let page = self.detail_doc().map_or(10, |d| d.rows.saturating_sub(1).max(1));
+                let page = page as i64;
+                self.detail_scroll(if action == Action::DetailPageDown { page } else { -page });
+            }
+            Action::NextCommand => self.detail_command(1),
+            Action::PrevCommand => self.detail_command(-1),
+            Action::CopyCommand => self.copy_detail_command(),
+            Action::NextActionable | Action::PrevActionable => {
+                self.view.focus = Pane::Steps;
+                self.jump_actionable(action == Action::NextActionable);
+            }
+            Action::Start | Action::Done | Action::Skip | Action::Fail => {
                 if focus != Pane::Steps {
                     self.view.focus = Pane::Steps;
                 }
-                self.step_action(c);
+                self.step_action(action);
             }
-            _ => self.dirty = false,
+            // Dialog keys never reach the main screen.
+            Action::InputSave
+            | Action::InputCancel
+            | Action::InputClear
+            | Action::HelpDown
+            | Action::HelpUp
+            | Action::HelpPageDown
+            | Action::HelpPageUp
+            | Action::CloseHelp => self.dirty = false,
+        }
+    }
+
+    /// `]` / `[`: the next (previous) step that is neither done nor skipped, wrapping never.
+    fn jump_actionable(&mut self, forward: bool) {
+        let Some(inc) = self.inc() else { return };
+        let open =
+            |i: &usize| !matches!(inc.steps[*i].status, StepStatus::Done | StepStatus::Skipped);
+        let cur = self.view.step_sel;
+        let found =
+            if forward { (cur + 1..inc.steps.len()).find(open) } else { (0..cur).rev().find(open) };
+        if let Some(i) = found {
+            self.view.step_sel = i;
         }
     }
 
     /// Put the selected step's commands (its own and its sub-procedure's) on the operator's
     /// clipboard over OSC 52, which also works over SSH. Nothing is ever run.
     fn copy_step_commands(&mut self) {
-        let now = self.now();
         let rb = &self.loaded.runbook;
         let Some(step) = self.inc().and_then(|i| i.steps.get(self.view.step_sel)) else {
             return;
@@ -306,6 +369,13 @@ impl App {
         if let Some(sub) = ts.step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
             cmds.extend(sub.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.as_str())));
         }
+        let cmds: Vec<String> = cmds.into_iter().map(str::to_string).collect();
+        self.copy_commands(&cmds);
+    }
+
+    /// Put `cmds` on the operator's clipboard (one per line); nothing is ever run.
+    fn copy_commands(&mut self, cmds: &[String]) {
+        let now = self.now();
         let zh = self.lang == crate::runbook::model::Lang::Zh;
         if cmds.is_empty() {
             let msg = if zh { "该步骤没有命令" } else { "this step has no commands" };
@@ -347,38 +417,14 @@ impl App {
         let Some(inc) = self.inc() else { return };
         let now = self.now();
         match decide(inc, &self.loaded.runbook, &cmd, now) {
-            Ok(_) => self.submit_and_move_on(cmd),
+            Ok(_) => {
+                self.submit_then(cmd, After::Saved);
+            }
             Err(Refusal::Confirm(q)) => {
                 let question = q.message(self.lang);
                 self.view.modal = Some(Modal::Confirm { question, cmd: Box::new(cmd) });
             }
             Err(r) => self.view.flash(r.message(self.lang), true, now),
-        }
-    }
-
-    /// Submit; after finishing a step the cursor moves on at once (the next key is meant for
-    /// the next step, even while this one is still being written).
-    fn submit_and_move_on(&mut self, cmd: Command) {
-        let after = after_for(&cmd);
-        let moved = match (&after, finished_step(&cmd), self.inc()) {
-            (After::SavedAdvance, Some(key), Some(inc)) => {
-                let at = inc.steps.iter().position(|s| s.key == key);
-                at.map(|i| {
-                    inc.steps
-                        .iter()
-                        .enumerate()
-                        .skip(i + 1)
-                        .find(|(_, s)| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
-                        .map_or(i, |(j, _)| j)
-                })
-            }
-            _ => None,
-        };
-        let after = if moved.is_some() { After::Saved } else { after };
-        if self.submit_then(cmd, after) {
-            if let Some(i) = moved {
-                self.view.step_sel = i;
-            }
         }
     }
 
@@ -421,28 +467,30 @@ impl App {
 
     /// A step key: the rules (see `crate::incident::decide`) say whether it may happen; a
     /// reason or a confirmation is asked only for what is allowed.
-    fn step_action(&mut self, c: char) {
+    fn step_action(&mut self, action: Action) {
         let Some(inc) = self.inc() else { return };
         let Some(step) = inc.steps.get(self.view.step_sel) else { return };
         let key = step.key.clone();
         let placeholder = String::from("-");
-        match c {
-            's' => self.act(Command::StartStep { step: key }),
-            'd' => self.act(Command::CompleteStep { step: key }),
-            'x' if self.caught_up()
-                && self.allowed(&Command::SkipStep {
-                    step: key.clone(),
-                    reason: placeholder.clone(),
-                }) =>
+        match action {
+            Action::Start => self.act(Command::StartStep { step: key }),
+            Action::Done => self.act(Command::CompleteStep { step: key }),
+            Action::Skip
+                if self.caught_up()
+                    && self.allowed(&Command::SkipStep {
+                        step: key.clone(),
+                        reason: placeholder.clone(),
+                    }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Skip { step: key }, text: String::new() })
             }
-            'f' if self.caught_up()
-                && self.allowed(&Command::FailStep {
-                    step: key.clone(),
-                    reason: placeholder.clone(),
-                }) =>
+            Action::Fail
+                if self.caught_up()
+                    && self.allowed(&Command::FailStep {
+                        step: key.clone(),
+                        reason: placeholder.clone(),
+                    }) =>
             {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Fail { step: key }, text: String::new() })
@@ -620,20 +668,71 @@ fn with_reason(cmd: Command, why: &str) -> Command {
     }
 }
 
-/// The step a command finishes, if it does.
-fn finished_step(cmd: &Command) -> Option<String> {
-    match cmd {
-        Command::CompleteStep { step } | Command::SkipStep { step, .. } => Some(step.clone()),
-        Command::Confirmed(inner) => finished_step(inner),
-        _ => None,
+/// The detail view: scrolling, the command cursor, and `y` on the command under it.
+impl App {
+    /// The open detail view laid out as it is drawn (same screen size, same width).
+    fn detail_doc(&self) -> Option<crate::ui::detail::Doc> {
+        let dv = self.view.detail.as_ref()?;
+        let ctx = self.ctx();
+        let area = crate::ui::detail::area(&ctx, self.view.screen.get());
+        crate::ui::detail::layout(&ctx, self.inc()?, &dv.step, area)
     }
-}
 
-/// What the screen does once `cmd` is durable.
-fn after_for(cmd: &Command) -> After {
-    match cmd {
-        Command::CompleteStep { .. } | Command::SkipStep { .. } => After::SavedAdvance,
-        Command::Confirmed(inner) => after_for(inner),
-        _ => After::Saved,
+    /// Scroll by `delta` rows. The cursor stays on a command that is on screen: one scrolled
+    /// off is replaced by the first (or last) one visible; at the end, `↓` moves the cursor on.
+    fn detail_scroll(&mut self, delta: i64) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(dv) = self.view.detail.as_mut() else { return };
+        let max = doc.max_scroll() as i64;
+        let before = dv.scroll.min(doc.max_scroll());
+        let scroll = (before as i64 + delta).clamp(0, max) as usize;
+        dv.scroll = scroll;
+        if scroll == before {
+            // Nothing left to scroll: walk the cursor instead.
+            let last = doc.commands.len().saturating_sub(1);
+            dv.command =
+                if delta > 0 { (dv.command + 1).min(last) } else { dv.command.saturating_sub(1) };
+            return;
+        }
+        let visible =
+            |c: &crate::ui::detail::CommandLines| c.first >= scroll && c.last < scroll + doc.rows;
+        if doc.commands.get(dv.command).is_some_and(visible) {
+            return;
+        }
+        let pick = if delta > 0 {
+            doc.commands.iter().position(visible)
+        } else {
+            doc.commands.iter().rposition(visible)
+        };
+        if let Some(i) = pick {
+            dv.command = i;
+        }
+    }
+
+    /// Move the cursor to the next (previous) command and scroll so it is whole on screen.
+    fn detail_command(&mut self, delta: i64) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(dv) = self.view.detail.as_mut() else { return };
+        let last = doc.commands.len().saturating_sub(1) as i64;
+        dv.command = (dv.command as i64 + delta).clamp(0, last) as usize;
+        if let Some(c) = doc.commands.get(dv.command) {
+            let scroll = dv.scroll.min(doc.max_scroll());
+            dv.scroll = if c.first < scroll {
+                c.first
+            } else if c.last >= scroll + doc.rows {
+                (c.last + 1 - doc.rows).min(c.first)
+            } else {
+                scroll
+            };
+        }
+    }
+
+    /// `y` in the detail view: exactly the command under the cursor, which is on screen.
+    fn copy_detail_command(&mut self) {
+        let Some(doc) = self.detail_doc() else { return };
+        let command = self.view.detail.as_ref().map_or(0, |d| d.command);
+        let cmds: Vec<String> =
+            doc.commands.get(command).map(|c| c.run.clone()).into_iter().collect();
+        self.copy_commands(&cmds);
     }
 }

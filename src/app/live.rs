@@ -21,8 +21,6 @@ pub enum After {
     Nothing,
     /// Say "saved".
     Saved,
-    /// Say "saved" and move to the step to look at next.
-    SavedAdvance,
     /// The clock's breaches and reminders: say so when a reminder was journaled.
     Tick,
     /// A note from the operations MongoDB's inbox (its entry's id): mark the entry taken.

@@ -4,6 +4,7 @@
 mod comms;
 pub mod crash;
 mod health;
+pub mod keymap;
 mod keys;
 mod live;
 mod observe;
@@ -282,12 +283,6 @@ impl App {
         self.after_events(&o.result, after.as_ref());
         match (o.result, after) {
             (Ok(()), Some(After::Saved)) => self.view.flash(self.ui().saved, false, now),
-            (Ok(()), Some(After::SavedAdvance)) => {
-                self.view.flash(self.ui().saved, false, now);
-                if let Some(i) = self.inc().and_then(Incident::current_step) {
-                    self.view.step_sel = i;
-                }
-            }
             (Ok(()), Some(After::Tick)) => {
                 if o.events.iter().any(|e| matches!(e.kind, EventKind::UpdateReminder { .. })) {
                     self.view.flash(self.ui().update_due, true, now);

@@ -1,9 +1,9 @@
 //! Observers and the other consoles: the read-only mode of `drconsole view`, who else has the
 //! incident open, and notes arriving through the operations MongoDB's inbox.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{After, App, Live, QuitReason};
+use super::{keymap, After, App, Live, QuitReason};
 use crate::incident::decide::Command;
 use crate::incident::follow::{ViewSource, ViewStatus, Viewer};
 use crate::incident::presence;
@@ -11,11 +11,6 @@ use crate::incident::sink::SubmitError;
 use crate::incident::{Event, Incident};
 use crate::mirror::InboxDone;
 use crate::runbook::model::Lang;
-
-/// Keys that change the incident (or open a dialog only to do so): an observer is told it is
-/// read-only instead.
-const CHANGING_KEYS: &[char] =
-    &['s', 'd', 'x', 'f', 'r', 'n', 'b', 'u', 'o', 'R', 'W', 'T', 'L', 'A', 'P', 'N', 'I'];
 
 impl App {
     /// Show an incident read-only: `events` as read so far, then whatever `viewer` reports.
@@ -71,12 +66,12 @@ impl App {
                 self.end(QuitReason::Quit);
                 true
             }
-            KeyCode::Char(c)
-                if CHANGING_KEYS.contains(&c) && !key.modifiers.contains(KeyModifiers::CONTROL) =>
-            {
-                self.refuse_if_read_only()
-            }
-            _ => false,
+            // Keys that change the incident (or open a dialog only to do so), as the key table
+            // marks them; the facilitator's keys too, drill or not.
+            _ => match keymap::main_action(self.view.focus, false, true, key) {
+                Some(a) if a.changes_incident() => self.refuse_if_read_only(),
+                _ => false,
+            },
         }
     }
 
@@ -141,7 +136,7 @@ impl App {
             ViewSource::Mirror => {
                 let ago = |t: chrono::DateTime<chrono::Utc>| {
                     let secs = (self.now() - t).num_seconds().max(0).unsigned_abs();
-                    crate::runbook::duration::format(std::time::Duration::from_secs(secs))
+                    crate::duration_text::compact(std::time::Duration::from_secs(secs))
                 };
                 let newest = s.newest_at.map(ago).unwrap_or_else(|| "-".to_string());
                 let mut lag = match s.behind {

@@ -208,7 +208,7 @@ pub fn listing(
     for l in &rb.levels {
         let every = l
             .update_every
-            .map(|d| format!("every {}", crate::runbook::duration::format(d.0)))
+            .map(|d| format!("every {}", crate::duration_text::compact(d.0)))
             .unwrap_or_else(|| "none".to_string());
         let _ = writeln!(o, "  level {}  {every}", l.level);
     }

@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use crate::i18n;
-use crate::runbook::duration;
 use crate::runbook::model::{Lang, Runbook, TrackKind};
 
 pub fn outline(rb: &Runbook, lang: Lang) -> String {
@@ -18,7 +17,7 @@ pub fn outline(rb: &Runbook, lang: Lang) -> String {
         l.availability,
         rb.plan.availability_target,
         l.monthly_budget,
-        duration::format(rb.plan.availability_target.monthly_budget())
+        crate::duration_text::compact(rb.plan.availability_target.monthly_budget())
     );
 
     let _ = writeln!(o, "\n{}", l.levels);

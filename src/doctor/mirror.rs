@@ -73,7 +73,7 @@ pub fn clock_check(offset: chrono::Duration, rtt: chrono::Duration) -> Check {
     let ms = offset.num_milliseconds();
     let words = format!(
         "this host is {} {} the mirror server (round trip {} ms)",
-        crate::probe::format_duration(Duration::from_millis(ms.unsigned_abs())),
+        crate::duration_text::compact(Duration::from_millis(ms.unsigned_abs())),
         if ms > 0 { "behind" } else { "ahead of" },
         rtt.num_milliseconds()
     );

@@ -148,7 +148,7 @@ pub fn clipboard(env: &TermEnv, tmux_option: &dyn Fn(&str) -> Option<String>) ->
             NAME,
             "inside GNU screen, which does not pass the clipboard sequence on",
             "run the console outside screen (or in tmux with allow-passthrough on); the \
-             commands can still be copied from the expanded step",
+             commands can still be copied from the step's detail view (Enter)",
         );
     }
     if env.term.as_deref().is_some_and(|t| t == "linux" || t.starts_with("vt")) {

@@ -139,7 +139,7 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
         }
         EventKind::TimerBreached { function, budget_secs } => {
             let budget =
-                crate::runbook::duration::format(std::time::Duration::from_secs(*budget_secs));
+                crate::duration_text::compact(std::time::Duration::from_secs(*budget_secs));
             let what = match function {
                 Some(f) => function_label(rb, f),
                 None => {
@@ -327,7 +327,7 @@ pub fn expectation_text(
     lang: Lang,
 ) -> String {
     let zh = lang == Lang::Zh;
-    let by = crate::runbook::duration::format(std::time::Duration::from_secs(by_secs));
+    let by = crate::duration_text::compact(std::time::Duration::from_secs(by_secs));
     match (kind, zh) {
         ("function", true) => format!("{} 恢复 ≤ T+{by}", function_label(rb, target)),
         ("function", false) => format!("{} restored by T+{by}", function_label(rb, target)),

@@ -159,25 +159,6 @@ pub fn after_secs(t: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
     after(t, Duration::from_secs(secs))
 }
 
-/// `-1h02m`, `3h59m59s`, `0s`: signed, compact, for countdowns.
-pub fn format_signed(d: chrono::Duration) -> String {
-    let neg = d < chrono::Duration::zero();
-    let secs = d.num_seconds().unsigned_abs();
-    let s = crate::runbook::duration::format(Duration::from_secs(secs));
-    if neg {
-        format!("-{s}")
-    } else {
-        s
-    }
-}
-
-/// `HH:MM:SS` (hours may exceed 24), for clocks that tick every second.
-pub fn hms(d: chrono::Duration) -> String {
-    let neg = d < chrono::Duration::zero();
-    let s = d.num_seconds().unsigned_abs();
-    format!("{}{:02}:{:02}:{:02}", if neg { "-" } else { "" }, s / 3600, (s % 3600) / 60, s % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,21 +200,6 @@ mod tests {
             assert_eq!(c.phase, phase, "now {now} budget {budget} stop {stop:?}");
             assert_eq!(c.remaining().num_seconds(), remaining, "now {now} budget {budget}");
             assert_eq!(c.stopped, stop.is_some());
-        }
-    }
-
-    #[test]
-    fn signed_formats() {
-        for (secs, signed, clock) in [
-            (0, "0s", "00:00:00"),
-            (59, "59s", "00:00:59"),
-            (3600, "1h", "01:00:00"),
-            (-3720, "-1h2m", "-01:02:00"),
-            (90061, "25h1m1s", "25:01:01"),
-        ] {
-            let d = chrono::Duration::seconds(secs);
-            assert_eq!(format_signed(d), signed);
-            assert_eq!(hms(d), clock);
         }
     }
 

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use super::words::format_duration;
 use super::Health;
+use crate::duration_text::compact;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
@@ -40,7 +40,7 @@ impl Attempt {
     }
 
     pub fn timed_out(timeout: Duration) -> Self {
-        Attempt::down(format!("timed out after {}", format_duration(timeout)))
+        Attempt::down(format!("timed out after {}", compact(timeout)))
     }
 
     pub fn with_raw(mut self, raw: Option<String>) -> Self {
@@ -58,7 +58,7 @@ impl Attempt {
         if let (Health::Up, Some(lat), Some(warn)) = (self.health, self.latency, warn) {
             if lat > warn {
                 self.health = Health::Degraded;
-                self.detail = format!("slow: {} > {}", format_duration(lat), format_duration(warn));
+                self.detail = format!("slow: {} > {}", compact(lat), compact(warn));
             }
         }
         self

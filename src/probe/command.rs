@@ -8,8 +8,9 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 use tokio::time::Instant;
 
-use super::words::{describe_io, format_duration, one_line};
+use super::words::{describe_io, one_line};
 use super::{Attempt, OUTPUT_LIMIT};
+use crate::duration_text::compact;
 
 const LINE_MAX: usize = 160;
 
@@ -60,7 +61,7 @@ pub async fn attempt(program: &str, args: &[String], timeout: Duration) -> Attem
             // The child itself is killed when it is dropped (kill_on_drop); this takes the rest
             // of its process group with it.
             kill_group(pid);
-            Attempt::down(format!("timed out after {} (killed)", format_duration(timeout)))
+            Attempt::down(format!("timed out after {} (killed)", compact(timeout)))
         }
     }
 }

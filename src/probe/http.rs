@@ -8,8 +8,9 @@ use std::time::Duration;
 use reqwest::{Client, Method, StatusCode};
 use tokio::time::Instant;
 
-use super::words::{format_duration, io_cause, lower_first, one_line};
+use super::words::{io_cause, lower_first, one_line};
 use super::{Attempt, OUTPUT_LIMIT};
+use crate::duration_text::compact;
 use crate::runbook::model::Service;
 
 /// Backstop past reqwest's own timeout, in case a layer below ignores it.
@@ -109,7 +110,7 @@ impl HttpProber {
     /// reqwest's own Display quotes the URL; build the words from the cause instead.
     fn words(&self, e: &reqwest::Error) -> String {
         if e.is_timeout() {
-            return format!("timed out after {}", format_duration(self.timeout));
+            return format!("timed out after {}", compact(self.timeout));
         }
         if let Some(io) = io_cause(e) {
             return io;

@@ -28,4 +28,4 @@ pub use health::{host_cut_off, Health, ProbeUpdate, ServiceStatus, Transition, H
 pub use resolve::{merge_overrides, resolve, ResolvedService};
 pub use scheduler::{probe_once, spawn, Monitors, ProbeSet};
 pub use scrub::scrub;
-pub use words::{format_duration, format_latency};
+pub use words::format_latency;

@@ -16,8 +16,9 @@ use mongodb::Client;
 use tokio::task::{AbortHandle, JoinHandle};
 use tokio::time::Instant;
 
-use super::words::{describe_io, format_duration, one_line};
+use super::words::{describe_io, one_line};
 use super::Attempt;
+use crate::duration_text::compact;
 
 /// Room past the driver's own timeouts so that its precise error ("connection refused")
 /// arrives before our blunt one ("timed out").
@@ -62,7 +63,7 @@ impl MongoProber {
             if !handle.is_finished() {
                 return Attempt::down(format!(
                     "server not answering: the previous check is still waiting after {}",
-                    format_duration(since.elapsed())
+                    compact(since.elapsed())
                 ));
             }
             self.hung = None;
@@ -171,7 +172,7 @@ impl MongoProber {
 
     fn failure(&self, what: &str, e: CallError) -> String {
         match e {
-            CallError::TimedOut => format!("timed out after {}", format_duration(self.timeout)),
+            CallError::TimedOut => format!("timed out after {}", compact(self.timeout)),
             CallError::Panicked => format!("{what} failed inside the driver"),
             CallError::Driver(e) => match &*e.kind {
                 ErrorKind::Command(c) => {
@@ -222,7 +223,7 @@ fn selection_words(message: &str, timeout: Duration) -> String {
     } else if m.contains("authentication") || m.contains("auth failed") {
         "authentication failed".into()
     } else if m.contains("timed out") || m.contains("timedout") || m.contains("deadline") {
-        format!("timed out after {}", format_duration(timeout))
+        format!("timed out after {}", compact(timeout))
     } else if m.contains("dns") || m.contains("failed to lookup") || m.contains("name resolution") {
         "host not found".into()
     } else if m.contains("reset") {
@@ -230,7 +231,7 @@ fn selection_words(message: &str, timeout: Duration) -> String {
     } else {
         // Selection gave up before any server said what was wrong: it accepted and stayed
         // silent, or the network swallowed the packets.
-        format!("timed out after {}: no server answered", format_duration(timeout))
+        format!("timed out after {}: no server answered", compact(timeout))
     }
 }
 
@@ -299,7 +300,7 @@ fn repl_notes(status: &Document) -> Vec<String> {
             ("SECONDARY", Some(p), Some(o)) => {
                 let lag = (p - o).max(0);
                 max_lag = Some(max_lag.map_or(lag, |l| l.max(lag)));
-                let lag = format_duration(Duration::from_millis(lag.unsigned_abs()));
+                let lag = compact(Duration::from_millis(lag.unsigned_abs()));
                 parts.push(format!("{name} {state} (lag {lag})"));
             }
             _ => parts.push(format!("{name} {state}")),
@@ -309,7 +310,7 @@ fn repl_notes(status: &Document) -> Vec<String> {
     if let Some(l) = max_lag {
         notes.push(format!(
             "replication lag: {} (largest)",
-            format_duration(Duration::from_millis(l.unsigned_abs()))
+            compact(Duration::from_millis(l.unsigned_abs()))
         ));
     }
     notes
@@ -324,7 +325,7 @@ fn server_notes(status: &Document) -> Vec<String> {
     };
     let mut parts = Vec::new();
     if let Some(up) = num(status, "uptime") {
-        parts.push(format!("uptime {}", format_duration(Duration::from_secs(up.max(0) as u64))));
+        parts.push(format!("uptime {}", compact(Duration::from_secs(up.max(0) as u64))));
     }
     if let Ok(c) = status.get_document("connections") {
         if let (Some(cur), Some(avail)) = (num(c, "current"), num(c, "available")) {

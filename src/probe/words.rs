@@ -4,28 +4,13 @@ use std::error::Error;
 use std::io;
 use std::time::Duration;
 
-/// "2s", "1.2s", "350ms", "1m30s".
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    if ms % 1000 == 0 {
-        return crate::runbook::duration::format(d);
-    }
-    if ms < 60_000 {
-        return format!("{:.1}s", d.as_secs_f64());
-    }
-    crate::runbook::duration::format(Duration::from_secs(d.as_secs()))
-}
-
 /// A latency: fractions of a millisecond matter on a LAN, seconds matter on a bad day.
 pub fn format_latency(d: Duration) -> String {
     let us = d.as_micros();
     if us < 10_000 {
         format!("{:.1}ms", us as f64 / 1000.0)
     } else {
-        format_duration(d)
+        crate::duration_text::compact(d)
     }
 }
 
@@ -106,10 +91,6 @@ mod tests {
     #[test]
     fn durations_read_naturally() {
         let ms = Duration::from_millis;
-        assert_eq!(format_duration(ms(2000)), "2s");
-        assert_eq!(format_duration(ms(1200)), "1.2s");
-        assert_eq!(format_duration(ms(350)), "350ms");
-        assert_eq!(format_duration(ms(90_000)), "1m30s");
         assert_eq!(format_latency(Duration::from_micros(420)), "0.4ms");
         assert_eq!(format_latency(ms(35)), "35ms");
         assert_eq!(format_latency(ms(1500)), "1.5s");

@@ -8,7 +8,6 @@ use crate::i18n;
 use crate::incident::describe::describe;
 use crate::incident::timers::{self, Phase};
 use crate::incident::{EventKind, Incident, StepStatus};
-use crate::runbook::duration;
 use crate::runbook::model::{Lang, Runbook};
 
 #[derive(Debug, Clone, Serialize)]
@@ -380,11 +379,11 @@ pub fn collect(
 }
 
 pub fn secs(s: u64) -> String {
-    duration::format(std::time::Duration::from_secs(s))
+    crate::duration_text::compact(std::time::Duration::from_secs(s))
 }
 
 pub fn signed_secs(s: i64) -> String {
-    timers::format_signed(chrono::Duration::try_seconds(s).unwrap_or(chrono::Duration::MAX))
+    crate::duration_text::signed(chrono::Duration::try_seconds(s).unwrap_or(chrono::Duration::MAX))
 }
 
 #[cfg(test)]

@@ -46,26 +46,9 @@ pub fn parse(text: &str) -> Result<Duration, String> {
 /// with it could leave the calendar.
 pub const MAX: Duration = Duration::from_secs(3653 * 24 * 3600);
 
-/// Short human form used on screen and in records: "1h30m", "45m", "12s".
-pub fn format(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 impl fmt::Display for Dur {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format(self.0))
+        f.write_str(&crate::duration_text::compact(self.0))
     }
 }
 
@@ -95,7 +78,7 @@ impl<'de> Deserialize<'de> for Dur {
 
 impl Serialize for Dur {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(self.0))
+        s.serialize_str(&crate::duration_text::compact(self.0))
     }
 }
 
@@ -132,10 +115,11 @@ mod tests {
     }
 
     #[test]
-    fn formats_compactly() {
-        assert_eq!(format(Duration::from_secs(5400)), "1h30m");
-        assert_eq!(format(Duration::from_secs(0)), "0s");
-        assert_eq!(format(Duration::from_secs(3600)), "1h");
-        assert_eq!(format(Duration::from_secs(61)), "1m1s");
+    fn a_duration_written_back_reads_the_same() {
+        for secs in [5400, 0, 3600, 61, 4 * 3600 + 17] {
+            let d = Duration::from_secs(secs);
+            assert_eq!(parse(&Dur(d).to_string()), Ok(d), "{secs}s");
+        }
+        assert_eq!(Dur(Duration::from_secs(61)).to_string(), "1m01s");
     }
 }

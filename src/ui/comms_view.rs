@@ -57,7 +57,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, cv: &CommsView) {
                 lines.push(Line::from(Span::styled(fit(&text, w), style)));
             }
             if let Some(u) = comms::update_status(inc, rb, ctx.now) {
-                let left = crate::incident::timers::format_signed((u.due_at - ctx.now).abs());
+                let left = crate::duration_text::signed((u.due_at - ctx.now).abs());
                 let text = if u.overdue {
                     format!("{}: {} {left}", ui.next_update, ui.overdue)
                 } else {

@@ -5,7 +5,6 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::text::fit;
-use super::view::Pane;
 use super::Ctx;
 
 pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
@@ -16,28 +15,16 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         f.render_widget(Paragraph::new(fit(&format!(" {}", flash.text), w)).style(style), area);
         return;
     }
-    if ctx.view.read_only {
-        let keys = match ctx.lang {
-            crate::runbook::model::Lang::Zh => {
-                "只读 · ↑↓ 选择 Tab 窗格 Enter 展开 y 复制命令 c 通知预览 ? 帮助 q 退出"
-            }
-            crate::runbook::model::Lang::En => {
-                "read-only · ↑↓ select Tab pane ⏎ expand y copy commands c comms ? help q quit"
-            }
-        };
-        f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
-        return;
-    }
-    let keys = match ctx.view.focus {
-        Pane::Steps => ui.keys_steps,
-        Pane::Timers => ui.keys_timers,
-        Pane::Timeline => ui.keys_timeline,
-        Pane::Health => ui.keys_health,
+    // The focused pane's keys from the key table, whole hints only, `?` always last.
+    let place = if ctx.view.detail_open() {
+        crate::app::keymap::Scope::Detail
+    } else {
+        crate::app::keymap::Scope::Pane(ctx.view.focus)
     };
-    // In a drill the facilitator's keys come first; the pane's keys follow as room allows.
-    let drill = if ctx.inc.is_some_and(|i| i.is_drill()) { ui.keys_drill } else { "" };
-    f.render_widget(
-        Paragraph::new(fit(&format!(" {drill}{keys}"), w)).style(ctx.theme.muted),
-        area,
-    );
+    let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
+    let hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
+    let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };
+    let room = w.saturating_sub(1 + super::text::width(lead));
+    let keys = crate::app::keymap::footer_line(&hints, room);
+    f.render_widget(Paragraph::new(fit(&format!(" {lead}{keys}"), w)).style(ctx.theme.muted), area);
 }

@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use super::text::width;
 use super::Ctx;
+use crate::duration_text;
 use crate::incident::timers::{self, Phase};
 use crate::incident::Incident;
 use crate::safe_text::visible_line;
@@ -15,6 +16,7 @@ use crate::safe_text::visible_line;
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let ui = ctx.ui();
     let th = ctx.theme;
+    let closed = inc.closed_at.is_some();
     let badge = if ctx.view.read_only {
         // An observer: nothing typed here changes the incident.
         Span::styled(" VIEW ", th.warn.add_modifier(ratatui::style::Modifier::REVERSED))
@@ -29,8 +31,20 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
                 _ => None,
             })
             .unwrap_or(false);
-        let state = if paused { "⏸".to_string() } else { format!("×{}", d.speed) };
+        let state = if closed {
+            ui.closed.to_string()
+        } else if paused {
+            "⏸".to_string()
+        } else {
+            format!("×{}", d.speed)
+        };
         Span::styled(format!(" DRILL {state} "), th.drill)
+    } else if closed {
+        // Over: nothing here is live any more, and the clocks below are final.
+        Span::styled(
+            format!(" {} ", ui.closed),
+            th.warn.add_modifier(ratatui::style::Modifier::REVERSED),
+        )
     } else {
         Span::styled(" LIVE ", th.live)
     };
@@ -39,7 +53,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         .disaster_type(&inc.decl.disaster_type)
         .map(|d| d.name.as_str())
         .unwrap_or(&inc.decl.disaster_type);
-    let since_t0 = timers::hms(inc.closed_at.unwrap_or(ctx.now) - inc.decl.t0);
+    let since_t0 = duration_text::clock(inc.closed_at.unwrap_or(ctx.now) - inc.decl.t0);
     let mut parts: Vec<(Span, u8)> = vec![
         // The id yields first at 80 columns: the commander matters more mid-incident.
         (Span::styled(format!(" {} ", inc.id()), th.header), 3),
@@ -50,7 +64,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             ),
             0,
         ),
-        (Span::styled(format!("T0+{since_t0} "), th.header), 0),
+        // Time since T0 yields before the commander (the RTO countdown says how late it is),
+        // except in a drill, where it is the game clock the facilitator runs.
+        (Span::styled(format!("T0+{since_t0} "), th.header), if inc.is_drill() { 0 } else { 2 }),
         (
             Span::styled(format!("{} {} ", ui.commander, visible_line(inc.commander())), th.header),
             1,
@@ -59,28 +75,33 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, th.header);
         let label = match c.phase {
-            Phase::Met | Phase::Missed | Phase::NotRestored => {
-                format!("RTO {} ", timers::format_signed(c.elapsed))
+            Phase::Met => format!("RTO ✓ {} ", duration_text::signed(c.elapsed)),
+            Phase::Missed | Phase::NotRestored => {
+                format!("RTO ✗ {} ", duration_text::signed(c.elapsed))
             }
-            _ => format!("RTO {} ", timers::hms(c.remaining())),
+            _ => format!("RTO {} ", duration_text::clock(c.remaining())),
         };
         parts.push((Span::styled(label, style), 0));
     }
+    if let Some(part) = functions_part(ctx, inc) {
+        parts.push((part, 0));
+    }
     let rpo = timers::rpo_status(inc);
     let rpo_text = match (rpo.window, rpo.met()) {
-        (Some(w), Some(true)) => format!("RPO {} ✓{} ", fmt_std(rpo.rpo), timers::format_signed(w)),
-        (Some(w), _) => format!("RPO {} ✗{} ", fmt_std(rpo.rpo), timers::format_signed(w)),
+        (Some(w), Some(true)) => format!("RPO {} ✓{} ", fmt_std(rpo.rpo), duration_text::signed(w)),
+        (Some(w), _) => format!("RPO {} ✗{} ", fmt_std(rpo.rpo), duration_text::signed(w)),
         (None, _) => format!("RPO {} ? ", fmt_std(rpo.rpo)),
     };
     let rpo_style = if rpo.met() == Some(false) { th.breached } else { th.header };
     parts.push((Span::styled(rpo_text, rpo_style), 2));
-    if inc.closed_at.is_some() {
+    if closed && ctx.view.read_only {
         parts.push((Span::styled(format!(" {} ", ui.closed), th.warn), 0));
     }
 
     // Drop the least important parts until the bar fits; the badge always stays.
     let avail = (area.width as usize).saturating_sub(width(&badge.content) + 1);
-    while parts.iter().map(|(s, _)| width(&s.content)).sum::<usize>() > avail {
+    // Each part ends with a space; the last one's may fall off the edge.
+    while parts.iter().map(|(s, _)| width(&s.content)).sum::<usize>().saturating_sub(1) > avail {
         let Some(drop) = parts.iter().enumerate().max_by_key(|(_, (_, p))| *p).map(|(i, _)| i)
         else {
             break;
@@ -96,7 +117,36 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
 }
 
 fn fmt_std(d: std::time::Duration) -> String {
-    crate::runbook::duration::format(d)
+    duration_text::compact(d)
+}
+
+/// Beside the overall RTO, the business functions: how many are past their RTO, or else the
+/// deadline nearest to running out. Nothing once the incident is over.
+fn functions_part(ctx: &Ctx, inc: &Incident) -> Option<Span<'static>> {
+    if inc.ended_at().is_some() {
+        return None;
+    }
+    let ui = ctx.ui();
+    let running: Vec<_> = inc
+        .timers
+        .iter()
+        .filter(|t| t.restored_at.is_none())
+        .map(|t| (t, timers::function_countdown(inc, t, ctx.now)))
+        .collect();
+    let breached = running.iter().filter(|(_, c)| c.phase == Phase::Breached).count();
+    if breached > 0 {
+        let text = format!("✗ {breached} {} ", ui.functions_breached);
+        return Some(Span::styled(text, ctx.theme.breached));
+    }
+    let (t, c) = running.iter().min_by_key(|(_, c)| c.remaining())?;
+    let name = ctx.rb.function(&t.id).map(|f| f.name.as_str()).unwrap_or(&t.id);
+    let text = format!(
+        "{}: {} {} ",
+        ui.nearest,
+        super::text::truncate(&visible_line(name), 12),
+        duration_text::clock(c.remaining())
+    );
+    Some(Span::styled(text, phase_style(ctx, c.phase, ctx.theme.header)))
 }
 
 pub fn phase_style(ctx: &Ctx, phase: Phase, base: Style) -> Style {

@@ -39,20 +39,17 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     for (i, h) in ctx.view.health.iter().enumerate() {
         let state_style = health_style(ctx, &h.state);
-        let mut name_style = ctx.theme.text.add_modifier(Modifier::BOLD);
-        if i == ctx.view.health_sel {
-            name_style = if focused {
-                ctx.theme.selection
-            } else {
-                name_style.add_modifier(Modifier::UNDERLINED)
-            };
-        }
+        let selected = i == ctx.view.health_sel;
+        let (mark, name_style) =
+            super::select(selected, focused, ctx.theme.text.add_modifier(Modifier::BOLD));
+        let (_, state_sel) = super::select(selected, focused, state_style);
         let latency = h.latency_ms.map(|ms| format!("{ms}ms")).unwrap_or_else(|| "-".to_string());
-        let spark_w = w.saturating_sub(2 + 10 + 9 + 7).min(20);
+        let spark_w = w.saturating_sub(1 + 2 + 10 + 9 + 7).min(20);
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", health_symbol(&h.state)), state_style),
+            Span::styled(mark, name_style),
+            Span::styled(format!("{} ", health_symbol(&h.state)), state_sel),
             Span::styled(fit(&h.id, 10), name_style),
-            Span::styled(fit(&h.state, 9), state_style),
+            Span::styled(fit(&h.state, 9), state_sel),
             Span::styled(fit(&latency, 7), ctx.theme.text),
             Span::styled(sparkline(&h.history, spark_w), ctx.theme.accent),
         ]));
@@ -66,12 +63,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
             h.detail.clone()
         };
         lines.push(Line::from(Span::styled(
-            truncate(&format!("  {since}{detail}"), w),
+            truncate(&format!("   {since}{detail}"), w),
             ctx.theme.muted,
         )));
         for note in &h.notes {
-            lines
-                .push(Line::from(Span::styled(truncate(&format!("  {note}"), w), ctx.theme.muted)));
+            lines.push(Line::from(Span::styled(
+                truncate(&format!("   {note}"), w),
+                ctx.theme.muted,
+            )));
         }
     }
     if let Some(m) = &ctx.view.mirror {

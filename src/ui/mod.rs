@@ -4,9 +4,11 @@
 mod comms_view;
 pub mod declare;
 mod declare_view;
+pub mod detail;
 mod footer;
 mod header;
 mod health;
+mod help;
 mod overlay;
 mod steps;
 pub mod text;
@@ -29,6 +31,8 @@ use view::{Pane, ViewState};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+pub use help::line_count as help_rows;
 
 /// Everything a frame is drawn from.
 pub struct Ctx<'a> {
@@ -95,7 +99,13 @@ fn too_small(f: &mut Frame, ctx: &Ctx, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), rect);
 }
 
+/// Whether the line under the header is used (an alarm, or a notice).
+pub fn banner_shown(ctx: &Ctx) -> bool {
+    ctx.view.banner.is_some() || ctx.view.host_cut_off || ctx.view.notice.is_some()
+}
+
 fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    ctx.view.screen.set(area);
     let alarm = ctx.view.banner.is_some() || ctx.view.host_cut_off;
     let notice = ctx.view.notice.as_deref().filter(|_| !alarm);
     let [head, banner, body, foot] = Layout::vertical([
@@ -132,11 +142,33 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let [timers_area, health_area] =
         Layout::vertical([Constraint::Length(timers_h), Constraint::Min(4)]).areas(right);
     let right_pad = |r: Rect| Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r };
-    steps::render(f, ctx, inc, steps_area);
-    timeline::render(f, ctx, inc, timeline_area);
-    timers::render(f, ctx, inc, right_pad(timers_area));
-    health::render(f, ctx, inc, right_pad(health_area));
+    if ctx.view.detail_open() {
+        detail::render(f, ctx, inc, Rect { height: body.height, ..body });
+    } else {
+        steps::render(f, ctx, inc, steps_area);
+        timeline::render(f, ctx, inc, timeline_area);
+        timers::render(f, ctx, inc, right_pad(timers_area));
+        health::render(f, ctx, inc, right_pad(health_area));
+    }
     footer::render(f, ctx, foot);
+}
+
+/// The marker of the selected row, in a column of its own.
+pub const MARK: &str = ">";
+
+/// How a row looks, selected or not, the same in every theme (`mono` and NO_COLOR too): the
+/// selected row has the marker and, while its pane has the focus, reverse video (a row already
+/// reversed, like a breach, is un-reversed); in another pane it is underlined.
+pub fn select(selected: bool, focused: bool, base: Style) -> (&'static str, Style) {
+    use ratatui::style::Modifier;
+    match (selected, focused) {
+        (true, true) if base.add_modifier.contains(Modifier::REVERSED) => {
+            (MARK, base.remove_modifier(Modifier::REVERSED))
+        }
+        (true, true) => (MARK, base.add_modifier(Modifier::REVERSED)),
+        (true, false) => (MARK, base.add_modifier(Modifier::UNDERLINED)),
+        (false, _) => (" ", base),
+    }
 }
 
 /// A style for a health state word.

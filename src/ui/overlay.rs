@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::text::{fit, truncate, wrap};
+use super::text::{truncate, wrap};
 use super::view::{InputKind, Modal};
 use super::Ctx;
 use crate::safe_text::visible_line;
@@ -25,29 +25,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let Some(modal) = &ctx.view.modal else { return };
     let ui = ctx.ui();
     match modal {
-        Modal::Help => {
-            // A drill adds the facilitator's keys.
-            let drill = if ctx.inc.is_some_and(|i| i.is_drill()) { ui.help_drill } else { &[] };
-            let rows = (ui.help.len() + drill.len()) as u16 + 2;
-            let rect = centered(area, 72, rows + 2);
-            let key_w = 18;
-            let lines: Vec<Line> = ui
-                .help
-                .iter()
-                .chain(drill)
-                .map(|(k, v)| {
-                    Line::from(vec![
-                        Span::styled(fit(k, key_w), ctx.theme.accent),
-                        Span::styled(truncate(v, rect.width as usize - key_w - 3), ctx.theme.text),
-                    ])
-                })
-                .chain(std::iter::once(Line::from(Span::styled(
-                    truncate(ui.commands_note, rect.width as usize - 3),
-                    ctx.theme.muted,
-                ))))
-                .collect();
-            dialog(f, ctx, rect, ui.help_title, lines);
-        }
+        Modal::Help => super::help::render(f, ctx, area),
         Modal::Input { kind, text } => {
             let prompt = match kind {
                 InputKind::Note => ui.note,

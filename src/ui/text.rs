@@ -61,6 +61,16 @@ pub fn fit_right(s: &str, cells: usize) -> String {
     format!("{}{t}", " ".repeat(pad))
 }
 
+/// `label` then `figures` in `w` cells: the label is cut so the figures stay whole (a number
+/// cut to "(55…" says nothing).
+pub fn label_figures(label: &str, figures: &str, w: usize) -> String {
+    let fw = width(figures);
+    if fw + 2 > w {
+        return truncate(figures, w);
+    }
+    format!("{} {figures}", truncate(label, w - fw - 1))
+}
+
 fn is_word_char(g: &str) -> bool {
     g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric()
 }
@@ -99,6 +109,37 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// Wrap at spaces: a word goes whole to the next line when it does not fit, and only a word
+/// longer than a whole line is broken (by [`wrap`]). For prose and for commands, whose
+/// arguments must not be split.
+pub fn wrap_words(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(2);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let para = visible_line(para.strip_suffix('\r').unwrap_or(para));
+        let mut line = String::new();
+        for word in para.split(' ') {
+            let sep = usize::from(!line.is_empty());
+            if clusters_width(&line) + sep + clusters_width(word) <= max {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            } else if clusters_width(word) <= max {
+                lines.push(std::mem::replace(&mut line, word.to_string()));
+            } else {
+                let joined =
+                    if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                let mut pieces = wrap(&joined, max);
+                line = pieces.pop().unwrap_or_default();
+                lines.extend(pieces);
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Remove the last grapheme cluster (a whole flag or emoji, one CJK character) for backspace
 /// in text inputs.
 pub fn pop_char(s: &mut String) {
@@ -129,6 +170,25 @@ mod tests {
         assert_eq!(wrap("ab\ncd", 10), vec!["ab", "cd"]);
         assert_eq!(wrap("make payment now", 10), vec!["make", "payment", "now"]);
         assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
+    }
+
+    #[test]
+    fn figures_stay_whole_and_the_label_gives_way() {
+        let t = label_figures("Monthly budget used", "4h00m38s/43m (555%)", 31);
+        assert_eq!(t, "Monthly bu… 4h00m38s/43m (555%)");
+        assert_eq!(width(&t), 31);
+        assert_eq!(label_figures("RPO 4h:", "3h ✓", 40), "RPO 4h: 3h ✓");
+    }
+
+    #[test]
+    fn word_wrap_moves_whole_words_and_breaks_only_overlong_ones() {
+        assert_eq!(
+            wrap_words("templates (copy, save, send)", 12),
+            vec!["templates", "(copy, save,", "send)"]
+        );
+        assert_eq!(wrap_words("a re-test now", 9), vec!["a re-test", "now"]);
+        assert_eq!(wrap_words("abcdefghijkl x", 5), vec!["abcde", "fghij", "kl x"]);
+        assert_eq!(wrap_words("数据库故障 恢复", 6), vec!["数据库", "故障", "恢复"]);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! What the screen shows besides the incident itself: focus, selections, open dialogs, and the
 //! latest health of each service. Changed only by the key handler and the app loop.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 
 use super::declare::DeclareForm;
@@ -112,6 +110,15 @@ pub enum Modal {
     Comms(CommsView),
 }
 
+/// The open detail view: which step, how far its body is scrolled, and which of its commands
+/// is under the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub step: String,
+    pub scroll: usize,
+    pub command: usize,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
     pub text: String,
@@ -142,8 +149,13 @@ pub struct ViewState {
     pub health_sel: usize,
     /// Lines scrolled up from the newest timeline entry (0 follows the newest).
     pub timeline_offset: usize,
-    pub expanded: BTreeSet<String>,
+    /// The detail view of a step, while it is open (Enter in the steps pane).
+    pub detail: Option<Detail>,
+    /// The size of the last frame drawn, so keys that scroll know how much is on screen.
+    pub screen: std::cell::Cell<ratatui::layout::Rect>,
     pub modal: Option<Modal>,
+    /// Lines the `?` help is scrolled down.
+    pub help_scroll: usize,
     pub flash: Option<Flash>,
     /// A persistent alarm, e.g. the journal switched files after a failed fsync.
     pub banner: Option<String>,
@@ -175,8 +187,10 @@ impl ViewState {
             timer_sel: 0,
             health_sel: 0,
             timeline_offset: 0,
-            expanded: BTreeSet::new(),
+            detail: None,
+            screen: std::cell::Cell::new(ratatui::layout::Rect::new(0, 0, 80, 24)),
             modal: None,
+            help_scroll: 0,
             flash: None,
             banner: None,
             pending: 0,
@@ -189,6 +203,11 @@ impl ViewState {
             outbox: Vec::new(),
             me: None,
         }
+    }
+
+    /// The detail view is on screen: open, with the steps pane focused.
+    pub fn detail_open(&self) -> bool {
+        self.detail.is_some() && self.focus == Pane::Steps
     }
 
     pub fn flash(&mut self, text: impl Into<String>, error: bool, now: DateTime<Utc>) {
