@@ -44,6 +44,7 @@ fn a_template_is_filled_copied_over_osc52_and_recorded_as_sent() {
             }
         };
         let mut h = harness_with(rb, Some(lang));
+        h.app.in_tmux = false;
         h.declare_default();
         h.key(KeyCode::Char('c'));
         let stages = h.app.loaded.runbook.notifications.len();
@@ -80,6 +81,19 @@ fn a_template_is_filled_copied_over_osc52_and_recorded_as_sent() {
             .expect("BEL");
         let decoded = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
         assert_eq!(String::from_utf8(decoded).unwrap(), after.text);
+        // The terminal never says whether it took the text: the message says it was sent, and
+        // the text is shown whole; Esc goes back to the preview, not out of the dialog.
+        let sent = match lang {
+            Lang::Zh => "已发送到终端剪贴板 (OSC 52)",
+            Lang::En => "sent to terminal clipboard (OSC 52)",
+        };
+        assert_eq!(h.app.view.flash.as_ref().unwrap().text, sent);
+        match &h.app.view.modal {
+            Some(Modal::Copied(c)) => assert_eq!(c.text, after.text),
+            other => panic!("expected the copied text, got {other:?}"),
+        }
+        h.key(KeyCode::Esc);
+        assert!(matches!(&h.app.view.modal, Some(Modal::Comms(cv)) if cv.preview.is_some()));
         // Record it as sent: the exact text goes into the journal.
         h.key(KeyCode::Char('s'));
         h.keys("sms");

@@ -15,10 +15,6 @@ impl App {
         self.view.modal = Some(Modal::Comms(CommsView::default()));
     }
 
-    fn zh(&self) -> bool {
-        self.lang == crate::runbook::model::Lang::Zh
-    }
-
     /// Operator fields of a template, in order of use.
     fn operator_fields(&self, template: usize) -> Vec<(String, String)> {
         let rb = &self.loaded.runbook;
@@ -43,7 +39,6 @@ impl App {
     }
 
     pub(super) fn comms_key(&mut self, key: KeyEvent, mut cv: CommsView) {
-        let now = self.now();
         let rb = &self.loaded.runbook;
         let stages = rb.notifications.len();
         let items = stages + rb.templates.len();
@@ -92,23 +87,10 @@ impl App {
                     None => self.view.modal = Some(Modal::Comms(cv)),
                 }
             }
-            (Some(_), KeyCode::Char('y')) => {
-                if let Some(f) = self.filled(&cv) {
-                    match comms::osc52_for_terminal(&f.text) {
-                        Ok(seq) => {
-                            self.view.outbox.push(seq);
-                            let msg = if self.zh() {
-                                "已复制到剪贴板 (OSC 52)"
-                            } else {
-                                "copied to your clipboard (OSC 52)"
-                            };
-                            self.view.flash(msg, false, now);
-                        }
-                        Err(e) => self.view.flash(e.to_string(), true, now),
-                    }
-                }
-                self.view.modal = Some(Modal::Comms(cv));
-            }
+            (Some(_), KeyCode::Char('y')) => match self.filled(&cv) {
+                Some(f) => self.copy_out(f.text, Some(Modal::Comms(cv))),
+                None => self.view.modal = Some(Modal::Comms(cv)),
+            },
             (Some(_), KeyCode::Char('w')) => {
                 self.view.modal = Some(Modal::Input {
                     kind: InputKind::SavePath { comms: cv },

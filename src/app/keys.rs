@@ -78,6 +78,7 @@ impl App {
                 _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
+            Modal::Copied(cv) => self.copied_key(key, cv),
             Modal::Input { kind, mut text } => match key.code {
                 KeyCode::Esc => {
                     // Leaving a field of the comms dialog goes back to the dialog.
@@ -86,6 +87,8 @@ impl App {
                     | InputKind::SavePath { comms } = kind
                     {
                         self.view.modal = Some(Modal::Comms(comms));
+                    } else if let InputKind::SaveCopied { copied } = kind {
+                        self.view.modal = Some(Modal::Copied(copied));
                     }
                 }
                 KeyCode::Enter => self.submit_input(kind, text),
@@ -115,6 +118,8 @@ impl App {
             self.view.flash(self.ui().empty_text, true, now);
             if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
                 self.view.modal = Some(Modal::Comms(comms));
+            } else if let InputKind::SaveCopied { copied } = kind {
+                self.view.modal = Some(Modal::Copied(copied));
             }
             return;
         }
@@ -128,6 +133,10 @@ impl App {
             | InputKind::CommsChannel { .. }
             | InputKind::SavePath { .. }) => {
                 self.comms_input(k, text);
+                return;
+            }
+            InputKind::SaveCopied { copied } => {
+                self.save_copied(copied, &text);
                 return;
             }
             InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
@@ -262,8 +271,8 @@ impl App {
         }
     }
 
-    /// Put the selected step's commands (its own and its sub-procedure's) on the operator's
-    /// clipboard over OSC 52, which also works over SSH. Nothing is ever run.
+    /// Copy the selected step's commands (its own and its sub-procedure's) out of the console
+    /// (see `copy_out`). Nothing is ever run.
     fn copy_step_commands(&mut self) {
         let now = self.now();
         let rb = &self.loaded.runbook;
@@ -275,24 +284,12 @@ impl App {
         if let Some(sub) = ts.step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
             cmds.extend(sub.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.as_str())));
         }
-        let zh = self.lang == crate::runbook::model::Lang::Zh;
         if cmds.is_empty() {
-            let msg = if zh { "该步骤没有命令" } else { "this step has no commands" };
-            self.view.flash(msg, true, now);
+            self.view.flash(crate::i18n::copy_words(self.lang).no_commands, true, now);
             return;
         }
-        match crate::comms::osc52_for_terminal(&cmds.join("\n")) {
-            Ok(seq) => {
-                self.view.outbox.push(seq);
-                let msg = if zh {
-                    "命令已复制到剪贴板 (OSC 52),未执行"
-                } else {
-                    "commands copied to your clipboard (OSC 52); nothing was run"
-                };
-                self.view.flash(msg, false, now);
-            }
-            Err(e) => self.view.flash(e.to_string(), true, now),
-        }
+        let text = cmds.join("\n");
+        self.copy_out(text, None);
     }
 
     /// The rules are checked on what is durable: an action still being written (`s` just

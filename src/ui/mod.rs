@@ -2,6 +2,7 @@
 //! mutates state or touches the network or disk.
 
 mod comms_view;
+mod copied_view;
 pub mod declare;
 mod declare_view;
 mod footer;
@@ -25,6 +26,7 @@ use crate::i18n::{self, Ui};
 use crate::incident::Incident;
 use crate::runbook::model::{Lang, Runbook};
 use crate::theme::Theme;
+pub use copied_view::copied_rows;
 use view::{Pane, ViewState};
 
 pub const MIN_WIDTH: u16 = 80;

@@ -68,6 +68,23 @@ pub enum InputKind {
     Level,
     /// The affected functions, by id, comma-separated (then a reason).
     Functions,
+    /// A file to write a copied text to (from the copy overlay, which it returns to).
+    SaveCopied {
+        copied: CopiedView,
+    },
+}
+
+/// A text just sent to the clipboard, shown whole where the terminal's answer cannot be known:
+/// the operator can select it with the mouse or write it to a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopiedView {
+    pub text: String,
+    /// Why it is shown (the first line of the overlay).
+    pub why: String,
+    /// Rows scrolled down.
+    pub scroll: usize,
+    /// The dialog it was copied from, shown again when this one closes.
+    pub back: Option<Box<Modal>>,
 }
 
 /// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
@@ -97,6 +114,8 @@ pub enum Modal {
         cmd: Box<crate::incident::decide::Command>,
     },
     Comms(CommsView),
+    /// A copied text in full (see `CopiedView`).
+    Copied(CopiedView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +169,9 @@ pub struct ViewState {
     pub read_only: bool,
     /// Bytes for the terminal itself (OSC 52 clipboard), written by the loop after a frame.
     pub outbox: Vec<String>,
+    /// Texts for tmux's paste buffer, loaded by the loop (`tmux load-buffer -`), which reports
+    /// back through `App::on_tmux_buffer`.
+    pub to_tmux: Vec<String>,
 }
 
 impl ViewState {
@@ -172,6 +194,7 @@ impl ViewState {
             notice: None,
             read_only: false,
             outbox: Vec::new(),
+            to_tmux: Vec::new(),
         }
     }
 
