@@ -79,32 +79,45 @@ impl App {
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Copied(cv) => self.copied_key(key, cv),
-            Modal::Input { kind, mut text } => match key.code {
-                KeyCode::Esc => {
-                    // Leaving a field of the comms dialog goes back to the dialog.
-                    if let InputKind::TemplateField { comms, .. }
-                    | InputKind::CommsChannel { comms }
-                    | InputKind::SavePath { comms } = kind
-                    {
-                        self.view.modal = Some(Modal::Comms(comms));
-                    } else if let InputKind::SaveCopied { copied } = kind {
-                        self.view.modal = Some(Modal::Copied(copied));
+            Modal::Input { mut kind, mut text } => {
+                // An offered channel is replaced by what is typed, like the form's "now".
+                if let InputKind::CommsChannel { offered, .. } = &mut kind {
+                    if std::mem::take(offered) && matches!(key.code, KeyCode::Char(_)) {
+                        text.clear();
                     }
                 }
-                KeyCode::Enter => self.submit_input(kind, text),
-                KeyCode::Backspace => {
-                    pop_char(&mut text);
-                    self.view.modal = Some(Modal::Input { kind, text });
+                self.input_key(key, kind, text);
+            }
+        }
+    }
+
+    fn input_key(&mut self, key: KeyEvent, kind: InputKind, mut text: String) {
+        match key.code {
+            KeyCode::Esc => {
+                // Leaving a field of the comms dialog goes back to the dialog.
+                if let InputKind::TemplateField { comms, .. }
+                | InputKind::Notified { comms, .. }
+                | InputKind::CommsChannel { comms, .. }
+                | InputKind::SavePath { comms } = kind
+                {
+                    self.view.modal = Some(Modal::Comms(comms));
+                } else if let InputKind::SaveCopied { copied } = kind {
+                    self.view.modal = Some(Modal::Copied(copied));
                 }
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.view.modal = Some(Modal::Input { kind, text: String::new() });
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    text.push(c);
-                    self.view.modal = Some(Modal::Input { kind, text });
-                }
-                _ => self.view.modal = Some(Modal::Input { kind, text }),
-            },
+            }
+            KeyCode::Enter => self.submit_input(kind, text),
+            KeyCode::Backspace => {
+                pop_char(&mut text);
+                self.view.modal = Some(Modal::Input { kind, text });
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.view.modal = Some(Modal::Input { kind, text: String::new() });
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                self.view.modal = Some(Modal::Input { kind, text });
+            }
+            _ => self.view.modal = Some(Modal::Input { kind, text }),
         }
     }
 
@@ -116,7 +129,10 @@ impl App {
             && !matches!(kind, InputKind::TemplateField { .. } | InputKind::Functions)
         {
             self.view.flash(self.ui().empty_text, true, now);
-            if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
+            if let InputKind::CommsChannel { comms, .. }
+            | InputKind::SavePath { comms }
+            | InputKind::Notified { comms, .. } = kind
+            {
                 self.view.modal = Some(Modal::Comms(comms));
             } else if let InputKind::SaveCopied { copied } = kind {
                 self.view.modal = Some(Modal::Copied(copied));

@@ -93,6 +93,9 @@ pub struct App {
     view_why: Option<String>,
     /// The console runs inside tmux (`$TMUX`): a copy also goes into tmux's paste buffer.
     pub in_tmux: bool,
+    /// What the operator typed into message fields, kept while the console runs so that
+    /// closing the communications dialog loses nothing.
+    comms_values: std::collections::BTreeMap<String, String>,
 }
 
 impl App {
@@ -139,6 +142,7 @@ impl App {
             drill: None,
             view_why: None,
             in_tmux: crate::comms::osc52::in_tmux(),
+            comms_values: Default::default(),
         }
     }
 

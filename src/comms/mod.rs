@@ -10,6 +10,7 @@ pub mod fill;
 pub mod log;
 pub mod osc52;
 pub mod stages;
+pub mod status_update;
 pub mod tmux_buffer;
 
 pub use cadence::{reminders_due, update_status, UpdateStatus};

@@ -44,6 +44,7 @@ pub enum InputKind {
     /// Who was notified for a §7.1 stage (optionally `channel: names`).
     Notified {
         stage: String,
+        comms: CommsView,
     },
     /// The value of an operator field of a template being previewed.
     TemplateField {
@@ -53,6 +54,8 @@ pub enum InputKind {
     /// The channel a previewed message went out on.
     CommsChannel {
         comms: CommsView,
+        /// The text is the channel given before, offered: typing replaces it, Enter takes it.
+        offered: bool,
     },
     /// A file to save a previewed message to.
     SavePath {
@@ -87,12 +90,14 @@ pub struct CopiedView {
     pub back: Option<Box<Modal>>,
 }
 
-/// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
-/// opens its filled preview.
+/// The communications dialog: the §7.1 stages, then the §7.2 templates, then the built-in
+/// internal status update (`crate::comms::status_update`); Enter on a template opens its
+/// filled preview.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommsView {
     pub sel: usize,
-    /// Index of the template being previewed.
+    /// Index of the template being previewed; one past the runbook's templates is the
+    /// built-in status update.
     pub preview: Option<usize>,
     /// Operator values typed so far, by field id.
     pub values: std::collections::BTreeMap<String, String>,
