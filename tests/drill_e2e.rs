@@ -14,7 +14,14 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let data = dir.path().join("data");
     let args = format!("--data-dir {} drill mongodb-cluster-failure --speed 120", data.display());
     let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
-    let s = t.wait_text("DRILL ×120", 10);
+    // The briefing first; the game clock stands until Enter.
+    let s = t.wait_text("演练简报", 10);
+    assert!(s.contains("演练目标") && s.contains("T0+00:00:00"), "{s}");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(!t.screen().contains("mongodb UP → DOWN"), "nothing happens before the start");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the briefing closed", 10, |s| !s.contains("演练简报"));
+    assert!(s.contains("DRILL ×120"), "{s}");
     assert!(s.contains("恢复步骤 0/12"), "{s}");
     assert!(s.contains("P 暂停 N 下一注入 I 注入"), "{s}");
 
@@ -27,6 +34,11 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
         t.keys(&["s", "d"]);
     }
     t.wait_text("恢复步骤 4/12", 5);
+    // The decision at T+10m is shown whole and stops the game until it is closed.
+    let s = t.wait_text("2. 立即从每日备份恢复到新 M10 集群", 20);
+    assert!(s.contains("1. 等待自动故障转移 15 分钟"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the decision closed", 5, |s| !s.contains("2. 立即从每日备份"));
     t.keys(&["s"]);
     // The scenario's restore lands at T+1h10m: 35 real seconds at 120x.
     let s = t.wait_text("mongodb DOWN → UP", 60);

@@ -39,6 +39,8 @@ impl App {
         } else {
             self.main_key(key);
         }
+        // A dialog opened or closed: a drill's game clock follows (`pause-on-dialog`).
+        self.drill_sync_pause();
     }
 
     /// Bracketed paste goes into whatever text is being typed.
@@ -79,6 +81,7 @@ impl App {
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Copied(cv) => self.copied_key(key, cv),
+            Modal::Drill(sheet) => self.drill_sheet_key(key.code, sheet),
             Modal::Input { mut kind, mut text } => {
                 // An offered channel is replaced by what is typed, like the form's "now".
                 if let InputKind::CommsChannel { offered, .. } = &mut kind {
@@ -257,7 +260,7 @@ impl App {
             }
             KeyCode::Char('y') if focus == Pane::Steps => self.copy_step_commands(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
-            KeyCode::Char(c @ ('P' | 'N' | 'I')) if self.is_drilling() => self.drill_key(c),
+            KeyCode::Char(c @ ('P' | 'N' | 'I' | 'F')) if self.is_drilling() => self.drill_key(c),
             KeyCode::Char('b') => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })

@@ -150,6 +150,9 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     let actor = Actor::from_env();
     let tz = local_tz();
     let clock = Arc::new(GameClock::new(Arc::new(SystemClock::new()), speed));
+    // Stopped from the start: T0 is when the facilitator ends the briefing, not when the
+    // journal was opened.
+    clock.set_paused(true);
 
     let factory =
         super::console::sink_factory(store.clone(), loaded.clone(), actor.clone(), tz, |_, _| {});
@@ -171,6 +174,8 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     }
     tracing::info!(scenario = %name, speed, "session: drill started");
     app.drill_start();
+    // The clock stands while the facilitator reads the briefing out; Enter starts it.
+    app.drill_briefing();
 
     let rt = match super::console::runtime(1) {
         Ok(rt) => rt,

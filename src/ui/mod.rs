@@ -5,6 +5,7 @@ mod comms_view;
 mod copied_view;
 pub mod declare;
 mod declare_view;
+mod drill_view;
 mod footer;
 mod header;
 mod health;

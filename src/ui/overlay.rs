@@ -80,6 +80,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         }
         Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),
         Modal::Copied(cv) => super::copied_view::render(f, ctx, area, cv),
+        Modal::Drill(sheet) => super::drill_view::render(f, ctx, area, sheet),
         Modal::ConfirmQuit | Modal::Confirm { .. } => {
             let text = match modal {
                 Modal::Confirm { question, .. } => question.as_str(),

@@ -121,6 +121,30 @@ pub enum Modal {
     Comms(CommsView),
     /// A copied text in full (see `CopiedView`).
     Copied(CopiedView),
+    /// A drill's briefing, upcoming injects or decision (see `crate::drill::facilitator`).
+    Drill(DrillSheet),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    /// Before the game clock starts: scenario, objectives, expected actions, participants.
+    Briefing,
+    /// For the facilitator: the injects still to come, with their game times. Not journaled.
+    Injects,
+    /// A decision inject, in full.
+    Decision,
+}
+
+/// A drill's text screen, built when it opens (so drawing needs nothing but itself): a title,
+/// headed sections of lines, and the rows scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillSheet {
+    pub kind: SheetKind,
+    pub title: String,
+    pub sections: Vec<(String, Vec<String>)>,
+    /// The key hint at the bottom.
+    pub keys: String,
+    pub scroll: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
