@@ -136,3 +136,38 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let row = after.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("{list}"));
     assert!(row.contains(" drill "), "shown as a closed drill: {row}");
 }
+
+/// The game time in the header, e.g. `T0+00:02:00`.
+fn game_time(screen: &str) -> String {
+    let top = screen.lines().next().unwrap_or_default();
+    let at = top.find("T0+").expect("the game time in the header");
+    top[at..at + 11].to_string()
+}
+
+#[test]
+fn a_dialog_stops_the_game_clock_unless_the_facilitator_says_otherwise() {
+    for (flag, stands) in [("", true), ("--no-pause-on-dialog", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let args = format!(
+            "--data-dir {} drill mongodb-cluster-failure --speed 120 {flag}",
+            data.display()
+        );
+        let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
+        t.wait_text("演练简报", 30);
+        t.keys(&["Enter"]);
+        t.wait_for("the briefing closed", 10, |s| !s.contains("演练简报"));
+        t.keys(&["n"]);
+        let s = t.wait_text("Enter 保存", 5);
+        let before = game_time(&s);
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let after = game_time(&t.screen());
+        assert_eq!(before == after, stands, "{flag}: {before} then {after}");
+        t.keys(&["Escape"]);
+        t.wait_for("the note dialog closed", 10, |s| !s.contains("Enter 保存"));
+        t.keys(&["q"]);
+        t.wait_text("y 退出", 10);
+        t.keys(&["y"]);
+        assert_eq!(t.exit_code(30), 0);
+    }
+}

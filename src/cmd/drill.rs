@@ -119,7 +119,14 @@ pub fn write_scorecard(
     Ok((card, paths))
 }
 
-pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_only: bool) -> i32 {
+pub fn run(
+    g: &Global,
+    cfg: &ConfigFile,
+    spec: Option<&str>,
+    speed: f64,
+    list_only: bool,
+    no_pause_on_dialog: bool,
+) -> i32 {
     if list_only {
         return list();
     }
@@ -127,13 +134,16 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     if !(speed > 0.0 && speed <= MAX_SPEED) {
         return fail(format!("--speed {speed}: give a number above 0 and at most {MAX_SPEED}"));
     }
-    let (sc, name) = match resolve(spec, g.runbook.as_deref()) {
+    let (mut sc, name) = match resolve(spec, g.runbook.as_deref()) {
         Ok(x) => x,
         Err(lines) => {
             lines.iter().for_each(|l| errln!("error: {l}"));
             return exit::USAGE;
         }
     };
+    if no_pause_on_dialog {
+        sc.file.scenario.pause_on_dialog = false;
+    }
     if let Some(why) = run::refuse_reason() {
         return fail(why);
     }
