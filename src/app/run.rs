@@ -1,5 +1,6 @@
-//! The terminal loop: one `select!` over keys, signals, a one-second tick and (when wired)
-//! probe results. It draws only when something changed; the clocks make that once a second.
+//! The terminal loop: one `select!` over keys, signals, a one-second tick, (when wired) probe
+//! results, and tmux's answers to a copy. It draws only when something changed; the clocks make
+//! that once a second.
 
 use std::io::{self, IsTerminal};
 use std::time::Duration;
