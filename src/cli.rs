@@ -283,6 +283,10 @@ pub enum Command {
         /// List the shipped scenarios.
         #[arg(long)]
         list: bool,
+        /// Keep the game clock running while a dialog is open (overrides the scenario's
+        /// `pause-on-dialog`, which is on by default).
+        #[arg(long)]
+        no_pause_on_dialog: bool,
     },
     /// Check whether this host can run the console well: terminal, colours, clipboard, data
     /// folder, config and runbook, every service's target, the MongoDB mirror and the clock.

@@ -101,6 +101,46 @@ pub fn impact(lang: Lang, i: Impact) -> &'static str {
     }
 }
 
+/// Words of copying text out of the console (`y`): what is known to have worked, and what
+/// cannot be known.
+pub struct CopyWords {
+    /// tmux took the text into its paste buffer (it said so).
+    pub tmux: &'static str,
+    /// While tmux is being asked.
+    pub tmux_asking: &'static str,
+    /// The OSC 52 sequence went to the terminal, which never answers whether it took it.
+    pub osc52: &'static str,
+    pub tmux_failed: &'static str,
+    pub overlay_keys: &'static str,
+    pub no_commands: &'static str,
+}
+
+pub const COPY_ZH: CopyWords = CopyWords {
+    tmux: "已复制到 tmux 缓冲区 (前缀键 ])",
+    tmux_asking: "正在复制到 tmux 缓冲区…",
+    osc52: "已发送到终端剪贴板 (OSC 52)",
+    tmux_failed: "tmux 缓冲区复制失败",
+    overlay_keys: "终端是否接收无法确认:可用鼠标选择下方文本 · w 写入文件 · ↑↓ 滚动 · Esc 关闭",
+    no_commands: "该步骤没有命令",
+};
+
+pub const COPY_EN: CopyWords = CopyWords {
+    tmux: "copied to tmux buffer (prefix ])",
+    tmux_asking: "copying to tmux buffer…",
+    osc52: "sent to terminal clipboard (OSC 52)",
+    tmux_failed: "tmux buffer failed",
+    overlay_keys: "whether the terminal took it cannot be known: select the text below with the \
+                   mouse · w write to a file · ↑↓ scroll · Esc close",
+    no_commands: "this step has no commands",
+};
+
+pub fn copy_words(lang: Lang) -> &'static CopyWords {
+    match lang {
+        Lang::Zh => &COPY_ZH,
+        Lang::En => &COPY_EN,
+    }
+}
+
 /// Words of the full-screen console.
 pub struct Ui {
     pub steps: &'static str,

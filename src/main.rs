@@ -127,8 +127,8 @@ fn run(cli: Cli) -> i32 {
             &config,
             cmd::comms::CommsArgs { template, incident, set, channel, list },
         ),
-        Some(Command::Drill { scenario, speed, list }) => {
-            cmd::drill::run(g, &config, scenario.as_deref(), speed, list)
+        Some(Command::Drill { scenario, speed, list, no_pause_on_dialog }) => {
+            cmd::drill::run(g, &config, scenario.as_deref(), speed, list, no_pause_on_dialog)
         }
         Some(Command::Doctor { json }) => cmd::doctor::run(g, &config, None, json),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),

@@ -311,11 +311,14 @@ fn t0_can_be_set_earlier_than_the_declaration() {
 #[test]
 fn y_copies_the_step_commands_over_osc52_and_runs_nothing() {
     let mut h = harness();
+    h.app.in_tmux = false;
     h.declare_default();
     h.app.view.step_sel = 4; // restore the database (§5.3): mongorestore
     h.key(KeyCode::Char('y'));
     let seq = h.app.view.outbox.pop().expect("an OSC 52 sequence");
-    assert!(seq.starts_with("\x1b]52;c;") || seq.starts_with("\x1bPtmux;"), "{seq:?}");
+    assert!(seq.starts_with("\x1b]52;c;"), "{seq:?}");
+    assert!(h.app.view.to_tmux.is_empty(), "not inside tmux: tmux is not asked");
+    h.key(KeyCode::Esc);
     h.app.view.step_sel = 0; // no commands
     h.key(KeyCode::Char('y'));
     assert!(h.app.view.outbox.is_empty());
@@ -371,10 +374,13 @@ fn y_in_the_detail_view_copies_exactly_the_command_under_the_cursor() {
         .max_by_key(|(_, r)| r.len())
         .unwrap();
     assert!(runs.len() >= 2, "a step with several commands: {runs:?}");
+    // Outside tmux each `y` also shows the copied text (Esc goes back to the detail view).
+    h.app.in_tmux = false;
     h.app.view.step_sel = idx;
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('y'));
     assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs[0]);
+    h.key(KeyCode::Esc);
     // Scrolling to the end brings the cursor to the last command.
     for _ in 0..200 {
         h.key(KeyCode::Char('j'));
@@ -383,6 +389,7 @@ fn y_in_the_detail_view_copies_exactly_the_command_under_the_cursor() {
     h.key(KeyCode::Char('y'));
     let copied = osc52_text(&h.app.view.outbox.pop().unwrap());
     assert_eq!(&copied, runs.last().unwrap());
+    h.key(KeyCode::Esc);
     // What was copied is what the cursor marks on screen.
     let first_word = copied.split(' ').next().unwrap();
     assert!(screen.lines().any(|l| l.starts_with("> $ ") && l.contains(first_word)), "{screen}");
@@ -390,8 +397,56 @@ fn y_in_the_detail_view_copies_exactly_the_command_under_the_cursor() {
     h.key(KeyCode::Char('['));
     h.key(KeyCode::Char('y'));
     assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs[runs.len() - 2]);
+    h.key(KeyCode::Esc);
     // Esc closes the view; `y` copies the whole step again.
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('y'));
     assert_eq!(osc52_text(&h.app.view.outbox.pop().unwrap()), runs.join("\n"));
+}
+
+#[test]
+fn y_outside_tmux_says_only_sent_and_shows_the_text_to_select_or_save() {
+    let mut h = harness();
+    h.app.in_tmux = false;
+    h.declare_default();
+    h.app.view.step_sel = 4;
+    h.key(KeyCode::Char('y'));
+    let flash = h.app.view.flash.clone().unwrap();
+    assert_eq!(flash.text, "已发送到终端剪贴板 (OSC 52)");
+    assert!(!flash.text.contains("已复制"), "no copy is claimed that nobody confirmed");
+    let text = match &h.app.view.modal {
+        Some(Modal::Copied(c)) => c.text.clone(),
+        other => panic!("expected the copied text, got {other:?}"),
+    };
+    assert!(text.starts_with("mongorestore --uri="), "{text}");
+    let screen = h.screen(80, 24);
+    assert!(screen.lines().any(|l| l.starts_with("mongorestore --uri=")), "{screen}");
+    // `w` writes it to a file, then the text is shown again.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cmd.txt");
+    h.key(KeyCode::Char('w'));
+    h.keys(&path.display().to_string());
+    h.key(KeyCode::Enter);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert!(matches!(h.app.view.modal, Some(Modal::Copied(_))));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.view.modal, None);
+}
+
+#[test]
+fn inside_tmux_y_waits_for_tmux_before_saying_copied() {
+    let mut h = harness();
+    h.app.in_tmux = true;
+    h.declare_default();
+    h.app.view.step_sel = 4;
+    h.key(KeyCode::Char('y'));
+    let text = h.app.view.to_tmux.pop().expect("a text for tmux's paste buffer");
+    assert!(h.app.view.outbox.pop().unwrap().starts_with("\x1bPtmux;"));
+    assert!(!h.app.view.flash.as_ref().unwrap().text.contains("已复制"));
+    h.app.on_tmux_buffer(text.clone(), Ok(()));
+    assert_eq!(h.app.view.flash.as_ref().unwrap().text, "已复制到 tmux 缓冲区 (前缀键 ])");
+    assert_eq!(h.app.view.modal, None);
+    h.app.on_tmux_buffer(text, Err("no server running".into()));
+    assert!(matches!(h.app.view.modal, Some(Modal::Copied(_))));
+    assert!(h.app.view.flash.as_ref().unwrap().text.contains("no server running"));
 }

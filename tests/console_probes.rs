@@ -162,3 +162,47 @@ fn a_recovery_while_no_console_ran_is_journaled_on_resume() {
         [("UNKNOWN".to_string(), "DOWN".to_string()), ("DOWN".to_string(), "UP".to_string())]
     );
 }
+
+/// A service that comes back while DOWN is seen UP within `interval × rise + timeout` of its
+/// return, however long it was down: the back-off while DOWN is capped at the interval. (It
+/// grew to 4 intervals, so a MongoDB back up took ~56 s to show.) The server answers 503 until
+/// it has been asked three times, long enough for any back-off to have grown, then 200.
+#[test]
+fn a_recovered_service_is_seen_up_within_interval_times_rise_plus_timeout() {
+    const INTERVAL: u64 = 3;
+    const RISE: u64 = 2;
+    const TIMEOUT: u64 = 1;
+    let steady = HttpServer::start(200, "ok", Duration::ZERO);
+    let api = HttpServer::start(503, "down", Duration::ZERO);
+    let tmp = tempfile::tempdir().unwrap();
+    let service = |id: &str, url: String| {
+        format!(
+            "[[services]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"http\"\ntarget = \"{url}\"\n\
+             interval = \"{INTERVAL}s\"\ntimeout = \"{TIMEOUT}s\"\nfall = 2\nrise = {RISE}\n\n"
+        )
+    };
+    let services = format!("{}{}", service("mongodb", steady.url()), service("api", api.url()));
+    let rb = common::runbook_with_services(tmp.path(), &services);
+    let args =
+        format!("--data-dir {} --runbook {}", tmp.path().join("data").display(), rb.display());
+    let t = Tmux::start(tmp.path(), 100, 30, &args, &[]);
+    t.wait_text("Declare", 10);
+    t.keys(&["Enter"]);
+    t.wait_text("LIVE", 10);
+    let hits = || api.hits.load(std::sync::atomic::Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while hits() < 3 {
+        assert!(Instant::now() < deadline, "the API was not probed three times in 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(t.screen().contains("api UNKNOWN → DOWN") || t.screen().contains("DOWN"));
+    api.set_status(200);
+    let back = Instant::now();
+    // The documented bound, plus one interval for the screen to catch up on a loaded machine.
+    let bound = Duration::from_secs(INTERVAL * RISE + TIMEOUT + INTERVAL);
+    t.wait_for("api DOWN → UP", bound.as_secs() + 30, |s| s.contains("api DOWN → UP"));
+    let took = back.elapsed();
+    assert!(took <= bound, "seen UP {took:?} after it came back; bound {bound:?}");
+    t.keys(&["q", "y"]);
+    assert_eq!(t.exit_code(5), 0);
+}

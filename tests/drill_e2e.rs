@@ -14,7 +14,14 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let data = dir.path().join("data");
     let args = format!("--data-dir {} drill mongodb-cluster-failure --speed 120", data.display());
     let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
-    let s = t.wait_text("DRILL ×120", 10);
+    // The briefing first; the game clock stands until Enter.
+    let s = t.wait_text("演练简报", 10);
+    assert!(s.contains("演练目标") && s.contains("T0+00:00:00"), "{s}");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(!t.screen().contains("mongodb UP → DOWN"), "nothing happens before the start");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the briefing closed", 10, |s| !s.contains("演练简报"));
+    assert!(s.contains("DRILL ×120"), "{s}");
     assert!(s.contains("恢复步骤 0/12"), "{s}");
     assert!(s.contains("P 暂停  N 下一注入  I 注入"), "{s}");
 
@@ -29,6 +36,11 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
         t.keys(&["]"]);
     }
     t.wait_text("恢复步骤 4/12", 5);
+    // The decision at T+10m is shown whole and stops the game until it is closed.
+    let s = t.wait_text("2. 立即从每日备份恢复到新 M10 集群", 20);
+    assert!(s.contains("1. 等待自动故障转移 15 分钟"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the decision closed", 5, |s| !s.contains("2. 立即从每日备份"));
     t.keys(&["s"]);
     // The scenario's restore lands at T+1h10m: 35 real seconds at 120x.
     let s = t.wait_text("mongodb DOWN → UP", 60);
@@ -127,4 +139,39 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     let after = list.split("DRILLS").nth(1).unwrap_or_else(|| panic!("no DRILLS section:\n{list}"));
     let row = after.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("{list}"));
     assert!(row.contains(" drill "), "shown as a closed drill: {row}");
+}
+
+/// The game time in the header, e.g. `T0+00:02:00`.
+fn game_time(screen: &str) -> String {
+    let top = screen.lines().next().unwrap_or_default();
+    let at = top.find("T0+").expect("the game time in the header");
+    top[at..at + 11].to_string()
+}
+
+#[test]
+fn a_dialog_stops_the_game_clock_unless_the_facilitator_says_otherwise() {
+    for (flag, stands) in [("", true), ("--no-pause-on-dialog", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let args = format!(
+            "--data-dir {} drill mongodb-cluster-failure --speed 120 {flag}",
+            data.display()
+        );
+        let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
+        t.wait_text("演练简报", 30);
+        t.keys(&["Enter"]);
+        t.wait_for("the briefing closed", 10, |s| !s.contains("演练简报"));
+        t.keys(&["n"]);
+        let s = t.wait_text("Enter 保存", 5);
+        let before = game_time(&s);
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let after = game_time(&t.screen());
+        assert_eq!(before == after, stands, "{flag}: {before} then {after}");
+        t.keys(&["Escape"]);
+        t.wait_for("the note dialog closed", 10, |s| !s.contains("Enter 保存"));
+        t.keys(&["q"]);
+        t.wait_text("y 退出", 10);
+        t.keys(&["y"]);
+        assert_eq!(t.exit_code(30), 0);
+    }
 }

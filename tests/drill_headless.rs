@@ -15,7 +15,7 @@ use drconsole::incident::clock::{Clock, FakeClock};
 use drconsole::incident::sink::{EventSink, MemorySink};
 use drconsole::incident::{Event, EventKind};
 use drconsole::runbook::model::Lang;
-use drconsole::ui::view::Pane;
+use drconsole::ui::view::{Modal, Pane, SheetKind};
 
 use common::app::{actor, start_time};
 
@@ -66,10 +66,20 @@ fn drill(name: &str, lang: Option<Lang>) -> Drill {
 impl Drill {
     /// Tick as the real loop does until the game clock reaches `game_secs` after T0.
     fn run_to(&mut self, game_secs: i64) {
+        self.read_decision();
         while self.game.game_elapsed() < Duration::seconds(game_secs) {
+            assert!(!self.game.paused(), "the game clock stands: {:?}", self.app.view.modal);
             self.base.advance(Duration::milliseconds(TICK_MS));
             self.app.tick();
             assert!(self.app.settle(std::time::Duration::from_secs(10)));
+            self.read_decision();
+        }
+    }
+
+    /// A decision inject stops the game (`pause-on-dialog`) until the players close it.
+    fn read_decision(&mut self) {
+        if matches!(&self.app.view.modal, Some(Modal::Drill(d)) if d.kind == SheetKind::Decision) {
+            self.app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         }
     }
 
@@ -386,4 +396,110 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
         en.app.on_key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::PageDown));
     }
     assert!(help.contains("drill: fire the next inject now"), "{help}");
+}
+
+/// Ticks the loop would make over `real_ms` of real time, without closing any dialog.
+fn idle(d: &mut Drill, real_ms: i64) {
+    for _ in 0..real_ms / TICK_MS {
+        d.base.advance(Duration::milliseconds(TICK_MS));
+        d.app.tick();
+        assert!(d.app.settle(std::time::Duration::from_secs(10)));
+    }
+}
+
+#[test]
+fn the_briefing_comes_before_the_clock_and_enter_starts_it() {
+    for (name, lang) in [("mongodb-cluster-failure", Lang::Zh), ("api-outage-en", Lang::En)] {
+        let mut d = drill(name, Some(lang));
+        d.app.drill_briefing();
+        let before = d.events().len();
+        let s = d.screen(80, 24);
+        insta::assert_snapshot!(format!("drill_briefing_{lang:?}_80x24"), s);
+        let (first, last) = match lang {
+            Lang::Zh => (["演练简报", "演练目标", "预期行动"], ["参与人员", "张三 (DR协调员)"]),
+            Lang::En => (
+                ["Drill briefing", "Objectives", "Expected actions"],
+                ["Participants", "Zhang San"],
+            ),
+        };
+        for w in first {
+            assert!(s.contains(w), "{w}: {s}");
+        }
+        // The rest is reached by scrolling; nothing is cut.
+        for _ in 0..40 {
+            d.key('j');
+        }
+        let s = d.screen(80, 24);
+        for w in last {
+            assert!(s.contains(w), "{w}: {s}");
+        }
+        // Minutes of reading: the game clock stands and no inject fires.
+        idle(&mut d, 60_000);
+        assert!(d.game.game_elapsed() < Duration::seconds(1), "{:?}", d.game.game_elapsed());
+        assert_eq!(d.events().len(), before);
+        d.enter();
+        assert_eq!(d.app.view.modal, None);
+        idle(&mut d, 2_000);
+        assert!(d.game.game_elapsed() >= Duration::seconds(200), "the clock runs once started");
+    }
+}
+
+#[test]
+fn f_shows_upcoming_injects_for_the_facilitator_and_journals_nothing() {
+    let mut d = drill("mongodb-cluster-failure", None);
+    d.run_to(60);
+    d.app.view.flash = None;
+    let before = d.events().len();
+    let at = d.app.now();
+    d.key('F');
+    let s = d.screen(80, 24);
+    insta::assert_snapshot!("drill_upcoming_injects_zh_80x24", s);
+    assert!(s.contains("即将到来的注入(仅供主持人,不记入日志)"), "{s}");
+    assert!(s.contains("T+00:02:00 (再过 00:01:00) 服务 mongodb → DOWN"), "{s}");
+    assert!(s.contains("T+00:10:00"), "{s}");
+    idle(&mut d, 5_000);
+    assert_eq!(d.app.now(), at, "the game waits while the facilitator reads");
+    assert_eq!(d.events().len(), before, "opening it journals nothing");
+    d.key('F');
+    assert_eq!(d.app.view.modal, None);
+    idle(&mut d, 1_000);
+    assert!(d.app.now() > at);
+}
+
+#[test]
+fn a_decision_is_shown_whole_and_dialogs_pause_only_when_the_scenario_says_so() {
+    let mut d = drill("mongodb-cluster-failure", None);
+    d.run_to(9 * 60 + 20);
+    // The loop's own ticks, until the T+10m decision opens.
+    let deadline = Duration::seconds(11 * 60);
+    while d.app.view.modal.is_none() && d.game.game_elapsed() < deadline {
+        idle(&mut d, TICK_MS);
+    }
+    let prompt = "是否等待 Atlas 自动故障转移,还是立即从备份恢复到新集群?";
+    match &d.app.view.modal {
+        Some(Modal::Drill(sheet)) => assert_eq!(sheet.kind, SheetKind::Decision),
+        other => panic!("expected the decision, got {other:?}"),
+    }
+    let s = d.screen(80, 24);
+    let flat: String = s.lines().map(|l| l.replace(['│', ' ', '·'], "")).collect();
+    assert!(flat.contains(&prompt.replace(' ', "")), "the whole prompt: {s}");
+    assert!(s.contains("2. 立即从每日备份恢复到新 M10 集群"), "{s}");
+    let at = d.app.now();
+    idle(&mut d, 3_000);
+    assert_eq!(d.app.now(), at, "the game waits while the players discuss");
+    d.enter();
+    idle(&mut d, 1_000);
+    assert!(d.app.now() > at);
+
+    // With `pause-on-dialog = false` a note being typed does not stop the game.
+    d.app.drill.as_mut().unwrap().scenario.file.scenario.pause_on_dialog = false;
+    d.key('n');
+    let at = d.app.now();
+    idle(&mut d, 1_000);
+    assert!(d.app.now() > at, "the clock runs on under the dialog");
+    d.app.drill.as_mut().unwrap().scenario.file.scenario.pause_on_dialog = true;
+    d.key('x');
+    let at = d.app.now();
+    idle(&mut d, 1_000);
+    assert_eq!(d.app.now(), at, "and stands again when the scenario says so");
 }

@@ -75,7 +75,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-key",
-        r#"error: tests/fixtures/bad-scenarios/unknown-key.toml:8:1: scenario.severity: unknown key `severity`, expected one of `title`, `description`, `runbook`, `disaster-type`, `level`, `functions`, `participants`"#,
+        r#"error: tests/fixtures/bad-scenarios/unknown-key.toml:8:1: scenario.severity: unknown key `severity`, expected one of `title`, `description`, `runbook`, `disaster-type`, `level`, `functions`, `participants`, `objectives`, `expected-actions`, `pause-on-dialog`"#,
     ),
     (
         "unknown-step",

@@ -77,6 +77,7 @@ pub enum Action {
     DrillPause,
     DrillNext,
     DrillInject,
+    DrillUpcoming,
 }
 
 impl Action {
@@ -100,6 +101,8 @@ impl Action {
                 | Level
                 | Functions
                 | Withdraw
+                | HandOver
+                | AssignOwner
                 | DrillPause
                 | DrillNext
                 | DrillInject
@@ -554,6 +557,14 @@ pub const BINDINGS: &[Binding] = &[
         zh: "演练: 添加临时注入(给参与者的消息)",
         en: "drill: add an ad-hoc inject (a message to the players)",
         hint: Some(Hint { keys: "I", zh: "注入", en: "inject", at: everywhere!(0) }),
+    },
+    Binding {
+        keys: &[(k('F'), A::DrillUpcoming)],
+        label: "F",
+        scope: Scope::Drill,
+        zh: "演练: 查看即将到来的注入(仅主持人,不记录)",
+        en: "drill: the upcoming injects and their game times (facilitator; not journaled)",
+        hint: None,
     },
 ];
 

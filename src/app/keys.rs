@@ -40,6 +40,8 @@ impl App {
         } else {
             self.main_key(key);
         }
+        // A dialog opened or closed: a drill's game clock follows (`pause-on-dialog`).
+        self.drill_sync_pause();
     }
 
     /// Bracketed paste goes into whatever text is being typed.
@@ -86,37 +88,52 @@ impl App {
                 _ => self.view.modal = Some(Modal::Confirm { question, cmd }),
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
-            Modal::Input { kind, mut text } => {
-                match (keymap::action_in(Scope::Input, &key), key.code) {
-                    (Some(Action::InputCancel), _) => {
-                        // Leaving a field of the comms dialog goes back to the dialog.
-                        if let InputKind::TemplateField { comms, .. }
-                        | InputKind::CommsChannel { comms }
-                        | InputKind::SavePath { comms } = kind
-                        {
-                            self.view.modal = Some(Modal::Comms(comms));
-                        }
+            Modal::Copied(cv) => self.copied_key(key, cv),
+            Modal::Drill(sheet) => self.drill_sheet_key(key.code, sheet),
+            Modal::Input { mut kind, mut text } => {
+                // An offered channel is replaced by what is typed, like the form's "now".
+                if let InputKind::CommsChannel { offered, .. } = &mut kind {
+                    if std::mem::take(offered) && matches!(key.code, KeyCode::Char(_)) {
+                        text.clear();
                     }
-                    (Some(Action::InputSave), _) => self.submit_input(kind, text),
-                    (Some(Action::InputClear), _) => {
-                        self.view.modal = Some(Modal::Input { kind, text: String::new() });
-                    }
-                    // The hand-over and owner dialogs: the next person of the incident.
-                    (_, KeyCode::Tab) if kind.picks_people() => {
-                        let text = self.next_person(&text, kind == InputKind::HandOver);
-                        self.view.modal = Some(Modal::Input { kind, text });
-                    }
-                    (_, KeyCode::Backspace) => {
-                        pop_char(&mut text);
-                        self.view.modal = Some(Modal::Input { kind, text });
-                    }
-                    (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                        text.push(c);
-                        self.view.modal = Some(Modal::Input { kind, text });
-                    }
-                    _ => self.view.modal = Some(Modal::Input { kind, text }),
+                }
+                self.input_key(key, kind, text);
+            }
+        }
+    }
+
+    fn input_key(&mut self, key: KeyEvent, kind: InputKind, mut text: String) {
+        match (keymap::action_in(Scope::Input, &key), key.code) {
+            (Some(Action::InputCancel), _) => {
+                // Leaving a field of a dialog goes back to that dialog.
+                if let InputKind::TemplateField { comms, .. }
+                | InputKind::Notified { comms, .. }
+                | InputKind::CommsChannel { comms, .. }
+                | InputKind::SavePath { comms } = kind
+                {
+                    self.view.modal = Some(Modal::Comms(comms));
+                } else if let InputKind::SaveCopied { copied } = kind {
+                    self.view.modal = Some(Modal::Copied(copied));
                 }
             }
+            (Some(Action::InputSave), _) => self.submit_input(kind, text),
+            (Some(Action::InputClear), _) => {
+                self.view.modal = Some(Modal::Input { kind, text: String::new() });
+            }
+            // The hand-over and owner dialogs: the next person of the incident.
+            (_, KeyCode::Tab) if kind.picks_people() => {
+                let text = self.next_person(&text, kind == InputKind::HandOver);
+                self.view.modal = Some(Modal::Input { kind, text });
+            }
+            (_, KeyCode::Backspace) => {
+                pop_char(&mut text);
+                self.view.modal = Some(Modal::Input { kind, text });
+            }
+            (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                self.view.modal = Some(Modal::Input { kind, text });
+            }
+            _ => self.view.modal = Some(Modal::Input { kind, text }),
         }
     }
 
@@ -128,8 +145,13 @@ impl App {
             && !matches!(kind, InputKind::TemplateField { .. } | InputKind::Functions)
         {
             self.view.flash(self.ui().empty_text, true, now);
-            if let InputKind::CommsChannel { comms } | InputKind::SavePath { comms } = kind {
+            if let InputKind::CommsChannel { comms, .. }
+            | InputKind::SavePath { comms }
+            | InputKind::Notified { comms, .. } = kind
+            {
                 self.view.modal = Some(Modal::Comms(comms));
+            } else if let InputKind::SaveCopied { copied } = kind {
+                self.view.modal = Some(Modal::Copied(copied));
             }
             return;
         }
@@ -143,6 +165,10 @@ impl App {
             | InputKind::CommsChannel { .. }
             | InputKind::SavePath { .. }) => {
                 self.comms_input(k, text);
+                return;
+            }
+            InputKind::SaveCopied { copied } => {
+                self.save_copied(copied, &text);
                 return;
             }
             InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
@@ -294,6 +320,7 @@ impl App {
             Action::DrillPause => self.drill_key('P'),
             Action::DrillNext => self.drill_key('N'),
             Action::DrillInject => self.drill_key('I'),
+            Action::DrillUpcoming => self.drill_key('F'),
             Action::Backup => {
                 self.view.modal =
                     Some(Modal::Input { kind: InputKind::Backup, text: String::new() })
@@ -357,8 +384,8 @@ impl App {
         }
     }
 
-    /// Put the selected step's commands (its own and its sub-procedure's) on the operator's
-    /// clipboard over OSC 52, which also works over SSH. Nothing is ever run.
+    /// Copy the selected step's commands (its own and its sub-procedure's) out of the console
+    /// (see `copy_out`). Nothing is ever run.
     fn copy_step_commands(&mut self) {
         let rb = &self.loaded.runbook;
         let Some(step) = self.inc().and_then(|i| i.steps.get(self.view.step_sel)) else {
@@ -373,27 +400,15 @@ impl App {
         self.copy_commands(&cmds);
     }
 
-    /// Put `cmds` on the operator's clipboard (one per line); nothing is ever run.
+    /// Copy `cmds` out of the console, one per line (see `copy_out`); nothing is ever run.
     fn copy_commands(&mut self, cmds: &[String]) {
         let now = self.now();
-        let zh = self.lang == crate::runbook::model::Lang::Zh;
         if cmds.is_empty() {
-            let msg = if zh { "该步骤没有命令" } else { "this step has no commands" };
-            self.view.flash(msg, true, now);
+            self.view.flash(crate::i18n::copy_words(self.lang).no_commands, true, now);
             return;
         }
-        match crate::comms::osc52_for_terminal(&cmds.join("\n")) {
-            Ok(seq) => {
-                self.view.outbox.push(seq);
-                let msg = if zh {
-                    "命令已复制到剪贴板 (OSC 52),未执行"
-                } else {
-                    "commands copied to your clipboard (OSC 52); nothing was run"
-                };
-                self.view.flash(msg, false, now);
-            }
-            Err(e) => self.view.flash(e.to_string(), true, now),
-        }
+        let text = cmds.join("\n");
+        self.copy_out(text, None);
     }
 
     /// The rules are checked on what is durable: an action still being written (`s` just

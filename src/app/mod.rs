@@ -2,6 +2,7 @@
 //! event sink, so tests drive it headless: feed keys, advance the clock, read state and frames.
 
 mod comms;
+mod copy;
 pub mod crash;
 mod health;
 pub mod keymap;
@@ -91,6 +92,11 @@ pub struct App {
     pub drill: Option<crate::drill::Session>,
     /// Why this console only observes, when that is not what was asked (a closed incident).
     view_why: Option<String>,
+    /// The console runs inside tmux (`$TMUX`): a copy also goes into tmux's paste buffer.
+    pub in_tmux: bool,
+    /// What the operator typed into message fields, kept while the console runs so that
+    /// closing the communications dialog loses nothing.
+    comms_values: std::collections::BTreeMap<String, String>,
 }
 
 impl App {
@@ -137,6 +143,8 @@ impl App {
             switch_to: None,
             drill: None,
             view_why: None,
+            in_tmux: crate::comms::osc52::in_tmux(),
+            comms_values: Default::default(),
         }
     }
 

@@ -1,5 +1,6 @@
-//! The terminal loop: one `select!` over keys, signals, a one-second tick and (when wired)
-//! probe results. It draws only when something changed; the clocks make that once a second.
+//! The terminal loop: one `select!` over keys, signals, a one-second tick, (when wired) probe
+//! results, and tmux's answers to a copy. It draws only when something changed; the clocks make
+//! that once a second.
 
 use std::io::{self, IsTerminal};
 use std::time::Duration;
@@ -179,6 +180,8 @@ async fn event_loop(
     // crossterm turns SIGWINCH into a resize event only while it waits on the tty itself, which
     // `spawn_event_reader` no longer lets it do: take the signal here.
     let mut sigwinch = signal(SignalKind::window_change())?;
+    // tmux's answers to `load-buffer`, from tasks so that the loop never waits on tmux.
+    let (tmux_tx, mut tmux_rx) = mpsc::unbounded_channel::<(String, Result<(), String>)>();
     loop {
         if let Some(reason) = app.quit {
             if reason == QuitReason::Switch {
@@ -202,6 +205,13 @@ async fn event_loop(
                 let mut out = io::stdout();
                 let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
             }
+        }
+        for text in app.view.to_tmux.drain(..) {
+            let tx = tmux_tx.clone();
+            tokio::spawn(async move {
+                let result = crate::comms::tmux_buffer::load_buffer(text.clone()).await;
+                let _ = tx.send((text, result));
+            });
         }
         let wake = app.writer_wake();
         tokio::select! {
@@ -239,6 +249,7 @@ async fn event_loop(
                 }
             }
             Some(update) = recv(&mut probes) => app.on_probe(update),
+            Some((text, result)) = tmux_rx.recv() => app.on_tmux_buffer(text, result),
             _ = sigint.recv() => signalled(app, QuitReason::Interrupt),
             _ = sigterm.recv() => signalled(app, QuitReason::Terminate),
             _ = sighup.recv() => signalled(app, QuitReason::Hangup),

@@ -119,7 +119,14 @@ pub fn write_scorecard(
     Ok((card, paths))
 }
 
-pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_only: bool) -> i32 {
+pub fn run(
+    g: &Global,
+    cfg: &ConfigFile,
+    spec: Option<&str>,
+    speed: f64,
+    list_only: bool,
+    no_pause_on_dialog: bool,
+) -> i32 {
     if list_only {
         return list();
     }
@@ -127,13 +134,16 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     if !(speed > 0.0 && speed <= MAX_SPEED) {
         return fail(format!("--speed {speed}: give a number above 0 and at most {MAX_SPEED}"));
     }
-    let (sc, name) = match resolve(spec, g.runbook.as_deref()) {
+    let (mut sc, name) = match resolve(spec, g.runbook.as_deref()) {
         Ok(x) => x,
         Err(lines) => {
             lines.iter().for_each(|l| errln!("error: {l}"));
             return exit::USAGE;
         }
     };
+    if no_pause_on_dialog {
+        sc.file.scenario.pause_on_dialog = false;
+    }
     if let Some(why) = run::refuse_reason() {
         return fail(why);
     }
@@ -150,6 +160,9 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     let actor = Actor::from_env();
     let tz = local_tz();
     let clock = Arc::new(GameClock::new(Arc::new(SystemClock::new()), speed));
+    // Stopped from the start: T0 is when the facilitator ends the briefing, not when the
+    // journal was opened.
+    clock.set_paused(true);
 
     let factory =
         super::console::sink_factory(store.clone(), loaded.clone(), actor.clone(), tz, |_, _| {});
@@ -171,6 +184,8 @@ pub fn run(g: &Global, cfg: &ConfigFile, spec: Option<&str>, speed: f64, list_on
     }
     tracing::info!(scenario = %name, speed, "session: drill started");
     app.drill_start();
+    // The clock stands while the facilitator reads the briefing out; Enter starts it.
+    app.drill_briefing();
 
     let rt = match super::console::runtime(1) {
         Ok(rt) => rt,

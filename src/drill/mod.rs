@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod clock;
+pub mod facilitator;
 pub mod scenario;
 pub mod scorecard;
 pub mod scorecard_html;

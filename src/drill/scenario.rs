@@ -35,10 +35,24 @@ pub struct Scenario {
     #[serde(default)]
     pub functions: Vec<String>,
     pub participants: Vec<String>,
+    /// What the exercise is meant to show or train; read out in the briefing.
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// What the players are expected to do, in words; the briefing adds the `expect` injects.
+    #[serde(default)]
+    pub expected_actions: Vec<String>,
+    /// Whether the game clock stops while a dialog is open (a decision to discuss, a note being
+    /// typed), so the exercise does not run on while people read.
+    #[serde(default = "default_true")]
+    pub pause_on_dialog: bool,
 }
 
 fn default_runbook() -> String {
     "builtin".to_string()
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// One inject. Exactly one of `service`, `message`, `decision` or `expect` says what it is; a

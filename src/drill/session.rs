@@ -31,6 +31,8 @@ pub struct Session {
     pub writer: Option<ScorecardWriter>,
     /// Files the scorecard went to, for the exit message.
     pub written: Vec<PathBuf>,
+    /// The facilitator's pause and the decisions waiting to be shown.
+    pub dialogs: super::facilitator::Dialogs,
 }
 
 impl Session {
@@ -44,6 +46,7 @@ impl Session {
             closed_handled: false,
             writer: None,
             written: Vec::new(),
+            dialogs: Default::default(),
         }
     }
 
@@ -93,6 +96,11 @@ impl App {
 
     /// Fire every inject whose game time has come; handle the end of the recovery.
     pub fn drill_tick(&mut self) {
+        self.drill_sync_pause();
+        // Nothing happens before the facilitator starts the exercise.
+        if self.drill_briefing_open() {
+            return;
+        }
         let now = self.now();
         let Some(inc) = self.inc() else { return };
         // Recovery declared complete ends the exercise: no inject fires after it.
@@ -133,8 +141,12 @@ impl App {
             }
             Action::Decision { prompt, options } => {
                 let shown = format!("{prompt} [{}]", options.join(" / "));
-                if self.emit(EventKind::DrillDecision { prompt, options }) {
+                if self.emit(EventKind::DrillDecision {
+                    prompt: prompt.clone(),
+                    options: options.clone(),
+                }) {
                     self.view.flash(shown, false, now);
+                    self.drill_show_decision(&prompt, &options);
                 }
             }
             Action::Expect(e) => {
@@ -220,21 +232,22 @@ impl App {
         }
     }
 
-    /// Facilitator keys: P pause/resume, N next inject now, I ad-hoc inject.
+    /// Facilitator keys: P pause/resume, N next inject now, I ad-hoc inject, F upcoming injects.
     pub fn drill_key(&mut self, c: char) {
         let now = self.now();
         let zh = self.lang == crate::runbook::model::Lang::Zh;
         match c {
             'P' => {
-                let Some(clock) = self.drill.as_ref().and_then(|s| s.clock.clone()) else {
-                    return;
-                };
-                let paused = !clock.paused();
+                let Some(held) = self.drill.as_ref().map(|s| !s.dialogs.held) else { return };
                 // Journal first: the pause is part of the exercise's record.
-                if self.emit(EventKind::DrillClock { paused }) {
-                    clock.set_paused(paused);
+                if self.emit(EventKind::DrillClock { paused: held }) {
+                    if let Some(s) = self.drill.as_mut() {
+                        s.dialogs.held = held;
+                    }
+                    self.drill_sync_pause();
                 }
             }
+            'F' => self.drill_upcoming(),
             'N' => {
                 let fired = self.drill_fire_next();
                 if !fired {

@@ -15,11 +15,6 @@ use super::{
 };
 use crate::runbook::model::ServiceKind;
 
-/// Backed-off intervals never exceed this many times the configured one...
-const BACKOFF_FACTOR: u32 = 4;
-/// ...nor this, unless the configured interval is itself longer.
-const BACKOFF_CAP: Duration = Duration::from_secs(60);
-
 enum Prober {
     Mongo(Box<MongoProber>),
     Http(Box<HttpProber>),
@@ -98,11 +93,16 @@ impl Monitor {
         ProbeUpdate { status: st.clone(), transition }
     }
 
-    /// How long to wait before the next attempt.
+    /// How long to wait before the next attempt: the configured interval, also while DOWN.
+    ///
+    /// A recovered service must be seen UP within `interval × rise + timeout` (the attempt in
+    /// flight when it comes back may still fail, after at most its timeout; then `rise`
+    /// successes an interval apart). Any back-off while DOWN would add to that the very delay
+    /// an incident commander is waiting through (DOWN → UP once took 56 s to show), so the
+    /// back-off is capped at the interval itself. A dead server is still not hammered: one
+    /// attempt at a time, each waiting out its timeout, then an interval.
     pub fn next_delay(&self) -> Duration {
-        backoff(self.svc.spec.interval.0, self.debouncer.state(), self.debouncer.failures(), {
-            self.svc.spec.fall.unwrap_or(DEFAULT_FALL)
-        })
+        self.svc.spec.interval.0
     }
 }
 
@@ -139,37 +139,5 @@ fn log_attempt(
             st.state
         ),
         None => {}
-    }
-}
-
-/// The configured interval while a service is serving or still being confirmed DOWN (so the
-/// fall threshold is reached promptly); once DOWN, each further failure doubles it, up to
-/// `BACKOFF_FACTOR` times or `BACKOFF_CAP`, whichever is smaller (but never below the
-/// interval). A dead server is not hammered, and recovery is still noticed within a minute.
-pub fn backoff(interval: Duration, state: Health, failures: u32, fall: u32) -> Duration {
-    if state != Health::Down || failures == 0 {
-        return interval;
-    }
-    let beyond = failures.saturating_sub(fall.max(1)).min(8);
-    let cap = interval.max((interval * BACKOFF_FACTOR).min(BACKOFF_CAP));
-    (interval * 2u32.pow(beyond + 1)).min(cap)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backs_off_only_once_down() {
-        let s = Duration::from_secs;
-        assert_eq!(backoff(s(15), Health::Up, 1, 2), s(15));
-        assert_eq!(backoff(s(15), Health::Down, 2, 2), s(30));
-        assert_eq!(backoff(s(15), Health::Down, 3, 2), s(60));
-        assert_eq!(backoff(s(15), Health::Down, 9, 2), s(60));
-        assert_eq!(backoff(s(30), Health::Down, 5, 2), s(60));
-        assert_eq!(backoff(s(120), Health::Down, 5, 2), s(120));
-        assert_eq!(backoff(s(1), Health::Down, 50, 2), s(4));
-        // Recovering: the first success clears the failure count.
-        assert_eq!(backoff(s(15), Health::Down, 0, 2), s(15));
     }
 }

@@ -20,7 +20,26 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, cv: &CommsView) {
     let rect = centered(area, area.width.saturating_sub(4).min(100), area.height.saturating_sub(2));
     let w = rect.width.saturating_sub(4) as usize;
     let mut lines: Vec<Line> = Vec::new();
+    let status_update = cv.preview == Some(rb.templates.len());
     match cv.preview.and_then(|i| rb.templates.get(i).map(|t| (i, t))) {
+        None if status_update => {
+            // Built in: nothing to fill; the text is the incident as it stands.
+            let text = comms::status_update::text(inc, rb, rb.plan.language, ctx.now, ctx.tz);
+            let room = (rect.height as usize).saturating_sub(3);
+            let rows: Vec<String> = text
+                .trim()
+                .lines()
+                .skip(cv.field_sel)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .lines()
+                .flat_map(|l| wrap(l, w))
+                .collect();
+            for l in rows.into_iter().take(room) {
+                lines.push(Line::from(Span::styled(l, ctx.theme.text)));
+            }
+            lines.push(Line::from(Span::styled(truncate(ui.preview_keys, w), ctx.theme.muted)));
+        }
         None => {
             let stages = comms::stage_statuses(inc, rb);
             for (i, st) in stages.iter().enumerate() {
@@ -56,6 +75,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, cv: &CommsView) {
                 let style = if cv.sel == i { ctx.theme.selection } else { ctx.theme.text };
                 lines.push(Line::from(Span::styled(fit(&text, w), style)));
             }
+            let i = stages.len() + rb.templates.len();
+            let text = format!("✉ {}", comms::status_update::name(rb.plan.language));
+            let style = if cv.sel == i { ctx.theme.selection } else { ctx.theme.text };
+            lines.push(Line::from(Span::styled(fit(&text, w), style)));
             if let Some(u) = comms::update_status(inc, rb, ctx.now) {
                 let left = crate::duration_text::signed((u.due_at - ctx.now).abs());
                 let text = if u.overdue {
@@ -104,6 +127,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, cv: &CommsView) {
     }
     let title = match cv.preview.and_then(|i| rb.templates.get(i)) {
         Some(t) => format!("{} · {}", ui.comms_title, t.name),
+        None if status_update => {
+            format!("{} · {}", ui.comms_title, comms::status_update::name(rb.plan.language))
+        }
         None => ui.comms_title.to_string(),
     };
     let height = rect.height.saturating_sub(2) as usize;

@@ -2,9 +2,11 @@
 //! mutates state or touches the network or disk.
 
 mod comms_view;
+mod copied_view;
 pub mod declare;
 mod declare_view;
 pub mod detail;
+mod drill_view;
 mod footer;
 mod header;
 mod health;
@@ -27,6 +29,7 @@ use crate::i18n::{self, Ui};
 use crate::incident::Incident;
 use crate::runbook::model::{Lang, Runbook};
 use crate::theme::Theme;
+pub use copied_view::copied_rows;
 use view::{Pane, ViewState};
 
 pub const MIN_WIDTH: u16 = 80;

@@ -36,7 +36,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::Notified { .. } => ui.notified_prompt,
                 InputKind::TemplateField { .. } => ui.f_field,
                 InputKind::CommsChannel { .. } => ui.channel_prompt,
-                InputKind::SavePath { .. } => ui.save_prompt,
+                InputKind::SavePath { .. } | InputKind::SaveCopied { .. } => ui.save_prompt,
                 InputKind::Reason { .. } => ui.correction_reason,
                 InputKind::CorrectT0 => ui.correct_t0_prompt,
                 InputKind::Level => ui.level_prompt,
@@ -67,6 +67,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
             dialog(f, ctx, rect, prompt, lines);
         }
         Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),
+        Modal::Copied(cv) => super::copied_view::render(f, ctx, area, cv),
+        Modal::Drill(sheet) => super::drill_view::render(f, ctx, area, sheet),
         Modal::ConfirmQuit | Modal::Confirm { .. } => {
             let text = match modal {
                 Modal::Confirm { question, .. } => question.as_str(),

@@ -42,6 +42,7 @@ pub enum InputKind {
     /// Who was notified for a §7.1 stage (optionally `channel: names`).
     Notified {
         stage: String,
+        comms: CommsView,
     },
     /// The value of an operator field of a template being previewed.
     TemplateField {
@@ -51,6 +52,8 @@ pub enum InputKind {
     /// The channel a previewed message went out on.
     CommsChannel {
         comms: CommsView,
+        /// The text is the channel given before, offered: typing replaces it, Enter takes it.
+        offered: bool,
     },
     /// A file to save a previewed message to.
     SavePath {
@@ -66,6 +69,10 @@ pub enum InputKind {
     Level,
     /// The affected functions, by id, comma-separated (then a reason).
     Functions,
+    /// A file to write a copied text to (from the copy overlay, which it returns to).
+    SaveCopied {
+        copied: CopiedView,
+    },
     /// Whom to hand command over to (Tab cycles through the people of the incident).
     HandOver,
     /// Whom to give a step to.
@@ -81,12 +88,27 @@ impl InputKind {
     }
 }
 
-/// The communications dialog: the §7.1 stages, then the §7.2 templates; Enter on a template
-/// opens its filled preview.
+/// A text just sent to the clipboard, shown whole where the terminal's answer cannot be known:
+/// the operator can select it with the mouse or write it to a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopiedView {
+    pub text: String,
+    /// Why it is shown (the first line of the overlay).
+    pub why: String,
+    /// Rows scrolled down.
+    pub scroll: usize,
+    /// The dialog it was copied from, shown again when this one closes.
+    pub back: Option<Box<Modal>>,
+}
+
+/// The communications dialog: the §7.1 stages, then the §7.2 templates, then the built-in
+/// internal status update (`crate::comms::status_update`); Enter on a template opens its
+/// filled preview.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommsView {
     pub sel: usize,
-    /// Index of the template being previewed.
+    /// Index of the template being previewed; one past the runbook's templates is the
+    /// built-in status update.
     pub preview: Option<usize>,
     /// Operator values typed so far, by field id.
     pub values: std::collections::BTreeMap<String, String>,
@@ -108,6 +130,32 @@ pub enum Modal {
         cmd: Box<crate::incident::decide::Command>,
     },
     Comms(CommsView),
+    /// A copied text in full (see `CopiedView`).
+    Copied(CopiedView),
+    /// A drill's briefing, upcoming injects or decision (see `crate::drill::facilitator`).
+    Drill(DrillSheet),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    /// Before the game clock starts: scenario, objectives, expected actions, participants.
+    Briefing,
+    /// For the facilitator: the injects still to come, with their game times. Not journaled.
+    Injects,
+    /// A decision inject, in full.
+    Decision,
+}
+
+/// A drill's text screen, built when it opens (so drawing needs nothing but itself): a title,
+/// headed sections of lines, and the rows scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillSheet {
+    pub kind: SheetKind,
+    pub title: String,
+    pub sections: Vec<(String, Vec<String>)>,
+    /// The key hint at the bottom.
+    pub keys: String,
+    pub scroll: usize,
 }
 
 /// The open detail view: which step, how far its body is scrolled, and which of its commands
@@ -177,6 +225,9 @@ pub struct ViewState {
     pub outbox: Vec<String>,
     /// This console's operator: the timeline marks what others did with their name and tty.
     pub me: Option<crate::incident::Actor>,
+    /// Texts for tmux's paste buffer, loaded by the loop (`tmux load-buffer -`), which reports
+    /// back through `App::on_tmux_buffer`.
+    pub to_tmux: Vec<String>,
 }
 
 impl ViewState {
@@ -202,6 +253,7 @@ impl ViewState {
             read_only: false,
             outbox: Vec::new(),
             me: None,
+            to_tmux: Vec::new(),
         }
     }
 

@@ -40,6 +40,8 @@ pub fn service(id: &str, kind: ServiceKind, target: &str, timeout: Duration) -> 
 /// Status and delay can be changed while it runs.
 pub struct HttpServer {
     pub port: u16,
+    /// Requests answered so far (every probe attempt that reached it).
+    pub hits: Arc<AtomicU64>,
     status: Arc<AtomicU16>,
     delay_ms: Arc<AtomicU64>,
     body: Arc<Mutex<String>>,
@@ -51,16 +53,21 @@ impl HttpServer {
         let port = listener.local_addr().unwrap().port();
         let server = HttpServer {
             port,
+            hits: Arc::new(AtomicU64::new(0)),
             status: Arc::new(AtomicU16::new(status)),
             delay_ms: Arc::new(AtomicU64::new(delay.as_millis() as u64)),
             body: Arc::new(Mutex::new(body.to_string())),
         };
         let (st, dl, bd) = (server.status.clone(), server.delay_ms.clone(), server.body.clone());
+        let hits = server.hits.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (st, dl, bd) = (st.clone(), dl.clone(), bd.clone());
-                std::thread::spawn(move || answer(conn, &st, &dl, &bd));
+                let (st, dl, bd, hits) = (st.clone(), dl.clone(), bd.clone(), hits.clone());
+                std::thread::spawn(move || {
+                    answer(conn, &st, &dl, &bd);
+                    hits.fetch_add(1, Ordering::SeqCst);
+                });
             }
         });
         server
@@ -82,6 +89,7 @@ impl HttpServer {
     pub fn clone_handle(&self) -> HttpServer {
         HttpServer {
             port: self.port,
+            hits: self.hits.clone(),
             status: self.status.clone(),
             delay_ms: self.delay_ms.clone(),
             body: self.body.clone(),

@@ -78,6 +78,11 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", "t", "-l", text]);
     }
 
+    /// The text of tmux's most recent paste buffer, exactly (empty when there is none).
+    pub fn show_buffer(&self) -> String {
+        self.tmux(&["show-buffer"])
+    }
+
     pub fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }

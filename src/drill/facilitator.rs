@@ -1,0 +1,317 @@
+//! The facilitator's side of a drill: the briefing read out before the game clock starts, the
+//! injects still to come (`F`, for the facilitator's eyes: opening it journals nothing), a
+//! decision inject shown whole, and the game clock held while a dialog is open when the
+//! scenario's `pause-on-dialog` (default on) says so.
+
+use std::collections::VecDeque;
+
+use super::scenario::{Action, Expectation, LoadedScenario};
+use crate::app::App;
+use crate::duration_text::clock as hms;
+use crate::runbook::model::{Lang, Runbook};
+use crate::ui::view::{DrillSheet, Modal, SheetKind};
+
+struct Words {
+    briefing: &'static str,
+    scenario: &'static str,
+    declared: &'static str,
+    speed: &'static str,
+    objectives: &'static str,
+    expected: &'static str,
+    by: &'static str,
+    participants: &'static str,
+    none: &'static str,
+    briefing_keys: &'static str,
+    injects: &'static str,
+    injects_keys: &'static str,
+    no_more: &'static str,
+    due: &'static str,
+    overdue: &'static str,
+    service: &'static str,
+    message: &'static str,
+    decision: &'static str,
+    check: &'static str,
+    decision_title: &'static str,
+    options: &'static str,
+    decision_keys: &'static str,
+    restored: &'static str,
+    step_done: &'static str,
+    paused: &'static str,
+}
+
+const ZH: Words = Words {
+    briefing: "演练简报",
+    scenario: "场景",
+    declared: "声明",
+    speed: "速度",
+    objectives: "演练目标",
+    expected: "预期行动",
+    by: "之前",
+    participants: "参与人员",
+    none: "(场景未写明)",
+    briefing_keys: "Enter 开始演练(启动游戏时钟) · ↑↓ 滚动",
+    injects: "即将到来的注入(仅供主持人,不记入日志)",
+    injects_keys: "↑↓ 滚动 · Esc 关闭",
+    no_more: "没有更多注入",
+    due: "再过",
+    overdue: "已到",
+    service: "服务",
+    message: "消息",
+    decision: "决策",
+    check: "检查",
+    decision_title: "演练决策",
+    options: "选项",
+    decision_keys: "Enter/Esc 关闭 · ↑↓ 滚动",
+    restored: "已恢复",
+    step_done: "已完成",
+    paused: "对话框打开时游戏时钟暂停",
+};
+
+const EN: Words = Words {
+    briefing: "Drill briefing",
+    scenario: "Scenario",
+    declared: "declared",
+    speed: "speed",
+    objectives: "Objectives",
+    expected: "Expected actions",
+    by: "by",
+    participants: "Participants",
+    none: "(not given by the scenario)",
+    briefing_keys: "Enter start the drill (starts the game clock) · ↑↓ scroll",
+    injects: "Upcoming injects (facilitator only; not journaled)",
+    injects_keys: "↑↓ scroll · Esc close",
+    no_more: "no more injects",
+    due: "in",
+    overdue: "due now",
+    service: "service",
+    message: "message",
+    decision: "decision",
+    check: "check",
+    decision_title: "Drill decision",
+    options: "Options",
+    decision_keys: "Enter/Esc close · ↑↓ scroll",
+    restored: "restored",
+    step_done: "done",
+    paused: "the game clock stops while a dialog is open",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// What an expectation asks for: "下单支付 已恢复".
+fn expected(e: &Expectation, rb: &Runbook, w: &Words) -> String {
+    match e.kind {
+        "function" => {
+            let name = rb.function(&e.target).map_or(e.target.as_str(), |f| f.name.as_str());
+            format!("{name} {}", w.restored)
+        }
+        "step" => {
+            let title = rb.step(&e.target).map_or(e.target.clone(), |s| s.step.title.clone());
+            format!("{title} {}", w.step_done)
+        }
+        _ => format!("{} {}", e.target, e.state.as_deref().unwrap_or("")),
+    }
+}
+
+/// An expectation with its deadline: "T+04:00:00 之前: 下单支付 已恢复".
+fn expectation(e: &Expectation, rb: &Runbook, w: &Words) -> String {
+    let what = expected(e, rb, w);
+    let at = format!("T+{}", hms(chrono::Duration::seconds(e.by_secs as i64)));
+    if w.by == "by" {
+        format!("{} {at}: {what}", w.by)
+    } else {
+        format!("{at} {}: {what}", w.by)
+    }
+}
+
+/// The briefing: what the facilitator reads out before starting the clock.
+pub fn briefing(sc: &LoadedScenario, speed: f64, lang: Lang) -> DrillSheet {
+    let w = words(lang);
+    let s = &sc.file.scenario;
+    let rb = &sc.runbook.runbook;
+    let dtype = rb.disaster_type(&s.disaster_type).map_or(s.disaster_type.as_str(), |d| &d.name);
+    let level = rb.level(s.level).map_or(s.level.to_string(), |l| l.name.clone());
+    let mut scenario: Vec<String> = s.description.trim().lines().map(str::to_string).collect();
+    scenario.push(format!("{}: {dtype} · {level} · {} ×{speed}", w.declared, w.speed));
+    if s.pause_on_dialog {
+        scenario.push(w.paused.to_string());
+    }
+    let or_none = |v: Vec<String>| if v.is_empty() { vec![w.none.to_string()] } else { v };
+    let mut expected = s.expected_actions.clone();
+    expected.extend(sc.file.injects.iter().filter_map(|i| match i.action() {
+        Action::Expect(e) => Some(expectation(&e, rb, w)),
+        _ => None,
+    }));
+    DrillSheet {
+        kind: SheetKind::Briefing,
+        title: format!("{} · {}", w.briefing, s.title),
+        sections: vec![
+            (w.scenario.to_string(), scenario),
+            (w.objectives.to_string(), or_none(s.objectives.clone())),
+            (w.expected.to_string(), or_none(expected)),
+            (w.participants.to_string(), or_none(s.participants.clone())),
+        ],
+        keys: w.briefing_keys.to_string(),
+        scroll: 0,
+    }
+}
+
+/// The injects from `next` on, each with its game time and how far off it is at `elapsed`
+/// game time after T0.
+pub fn upcoming(
+    sc: &LoadedScenario,
+    next: usize,
+    elapsed: chrono::Duration,
+    lang: Lang,
+) -> DrillSheet {
+    let w = words(lang);
+    let rb = &sc.runbook.runbook;
+    let lines: Vec<String> = sc
+        .file
+        .injects
+        .iter()
+        .skip(next)
+        .map(|inj| {
+            let at = chrono::Duration::seconds(inj.at.as_secs() as i64);
+            let left = at - elapsed;
+            let when = if left > chrono::Duration::zero() {
+                format!("{} {}", w.due, hms(left))
+            } else {
+                w.overdue.to_string()
+            };
+            let what = match inj.action() {
+                Action::Service { service, state, detail } => {
+                    let detail =
+                        if detail.is_empty() { String::new() } else { format!(": {detail}") };
+                    format!("{} {service} → {state}{detail}", w.service)
+                }
+                Action::Message(text) => format!("{}: {text}", w.message),
+                Action::Decision { prompt, options } => {
+                    format!("{}: {prompt} [{}]", w.decision, options.join(" / "))
+                }
+                Action::Expect(e) => format!("{}: {}", w.check, expected(&e, rb, w)),
+            };
+            format!("T+{} ({when}) {what}", hms(at))
+        })
+        .collect();
+    let lines = if lines.is_empty() { vec![w.no_more.to_string()] } else { lines };
+    DrillSheet {
+        kind: SheetKind::Injects,
+        title: w.injects.to_string(),
+        sections: vec![(String::new(), lines)],
+        keys: w.injects_keys.to_string(),
+        scroll: 0,
+    }
+}
+
+/// A decision inject, whole: its prompt and every option.
+pub fn decision(prompt: &str, options: &[String], lang: Lang) -> DrillSheet {
+    let w = words(lang);
+    let options = options.iter().enumerate().map(|(i, o)| format!("{}. {o}", i + 1)).collect();
+    DrillSheet {
+        kind: SheetKind::Decision,
+        title: w.decision_title.to_string(),
+        sections: vec![(String::new(), vec![prompt.to_string()]), (w.options.to_string(), options)],
+        keys: w.decision_keys.to_string(),
+        scroll: 0,
+    }
+}
+
+/// What a drill remembers of its dialogs.
+#[derive(Debug, Default)]
+pub struct Dialogs {
+    /// The facilitator paused the game (`P`), whatever dialogs are open.
+    pub held: bool,
+    /// Decisions that fired while another dialog was open, shown once it closes.
+    pub pending: VecDeque<DrillSheet>,
+}
+
+impl App {
+    /// Show the briefing; the game clock stands until the facilitator starts it.
+    pub fn drill_briefing(&mut self) {
+        let Some(s) = self.drill.as_ref() else { return };
+        let sheet = briefing(&s.scenario, s.speed, self.lang);
+        self.view.modal = Some(Modal::Drill(sheet));
+        self.drill_sync_pause();
+    }
+
+    /// Whether the briefing is still up (the exercise has not begun).
+    pub fn drill_briefing_open(&self) -> bool {
+        matches!(&self.view.modal, Some(Modal::Drill(d)) if d.kind == SheetKind::Briefing)
+    }
+
+    /// `F`: the injects still to come. Only the view changes: nothing is journaled, so the
+    /// record never says the players saw them.
+    pub fn drill_upcoming(&mut self) {
+        let now = self.now();
+        let Some(s) = self.drill.as_ref() else { return };
+        let elapsed = self.inc().map_or(chrono::Duration::zero(), |i| now - i.decl.t0);
+        let sheet = upcoming(&s.scenario, s.next, elapsed, self.lang);
+        self.view.modal = Some(Modal::Drill(sheet));
+        self.drill_sync_pause();
+    }
+
+    /// A decision inject fired: show it whole now, or after the dialog that is open.
+    pub(crate) fn drill_show_decision(&mut self, prompt: &str, options: &[String]) {
+        let sheet = decision(prompt, options, self.lang);
+        match (&self.view.modal, self.drill.as_mut()) {
+            (None, _) => self.view.modal = Some(Modal::Drill(sheet)),
+            (Some(_), Some(s)) => s.dialogs.pending.push_back(sheet),
+            (Some(_), None) => {}
+        }
+        self.drill_sync_pause();
+    }
+
+    pub(crate) fn drill_sheet_key(
+        &mut self,
+        code: crossterm::event::KeyCode,
+        mut sheet: DrillSheet,
+    ) {
+        use crossterm::event::KeyCode;
+        match code {
+            KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')
+                if sheet.kind != SheetKind::Briefing => {}
+            KeyCode::Char('F') if sheet.kind == SheetKind::Injects => {}
+            // The briefing ends only by starting the exercise.
+            KeyCode::Enter => {}
+            code => {
+                let delta: i64 = match code {
+                    KeyCode::Down | KeyCode::Char('j') => 1,
+                    KeyCode::Up | KeyCode::Char('k') => -1,
+                    KeyCode::PageDown => 10,
+                    KeyCode::PageUp => -10,
+                    _ => 0,
+                };
+                let rows: usize = sheet.sections.iter().map(|(_, l)| l.len() + 1).sum();
+                sheet.scroll = (sheet.scroll as i64 + delta).clamp(0, rows as i64) as usize;
+                self.view.modal = Some(Modal::Drill(sheet));
+            }
+        }
+        self.drill_sync_pause();
+    }
+
+    /// Hold the game clock while the facilitator paused it, while the briefing is up, and
+    /// while any dialog is open if the scenario says so; show a waiting decision once nothing
+    /// else is open. Called after every key and every tick.
+    pub fn drill_sync_pause(&mut self) {
+        let briefing = self.drill_briefing_open();
+        let Some(s) = self.drill.as_mut() else { return };
+        if self.view.modal.is_none() {
+            if let Some(next) = s.dialogs.pending.pop_front() {
+                self.view.modal = Some(Modal::Drill(next));
+                self.dirty = true;
+            }
+        }
+        let dialog = self.view.modal.is_some() && s.scenario.file.scenario.pause_on_dialog;
+        let hold = s.dialogs.held || briefing || dialog;
+        if let Some(clock) = &s.clock {
+            if clock.set_paused(hold) {
+                self.dirty = true;
+            }
+        }
+    }
+}
