@@ -470,7 +470,11 @@ impl App {
                     ((cur as i64 + delta).rem_euclid(len.max(1) as i64)) as usize
                 };
                 match form.field {
-                    Field::Type => form.type_idx = step(form.type_idx, rb.disaster_types.len()),
+                    Field::Type => {
+                        let previous = form.type_idx;
+                        form.type_idx = step(form.type_idx, rb.disaster_types.len());
+                        form.type_changed(rb, previous);
+                    }
                     Field::Level => {
                         let levels = DeclareForm::levels(rb);
                         let cur = levels.iter().position(|l| *l == form.level).unwrap_or(0);

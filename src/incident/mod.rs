@@ -7,6 +7,7 @@ pub mod describe;
 pub mod event;
 pub mod follow;
 pub mod presence;
+pub mod response;
 pub mod session;
 pub mod sink;
 pub mod state;

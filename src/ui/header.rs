@@ -44,13 +44,29 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         (Span::styled(format!(" {} ", inc.id()), th.header), 1),
         (
             Span::styled(
-                format!("{}{} {} ", ui.level, inc.decl.level, visible_line(dtype)),
+                format!(
+                    "{} {} ",
+                    visible_line(&ctx.rb.level_label(inc.decl.level, ui.level)),
+                    visible_line(dtype)
+                ),
                 th.header,
             ),
             0,
         ),
         (Span::styled(format!("T0+{since_t0} "), th.header), 0),
     ];
+    // The severity's acknowledge clock, until someone works a step; red once passed.
+    if let Some(r) = crate::incident::response::response(inc, ctx.rb) {
+        if r.acknowledged_at.is_none() && inc.is_open() {
+            let left = r.due - ctx.now;
+            let (text, style) = if r.breached(ctx.now) {
+                (format!("ACK {} ", timers::format_signed(left)), th.breached)
+            } else {
+                (format!("ACK {} ", timers::hms(left)), th.header)
+            };
+            parts.push((Span::styled(text, style), 1));
+        }
+    }
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, th.header);
         let label = match c.phase {

@@ -72,7 +72,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         if s.status == StepStatus::Pending && s.failures > 0 {
             title.push_str(&format!(" · {}", ui.retest));
         }
-        let owner = ctx.rb.role(&ts.step.owner).map(|r| r.title.as_str()).unwrap_or(&ts.step.owner);
+        let owner = match ts.step.owner.as_deref() {
+            Some(o) => ctx.rb.role(o).map_or(o, |r| r.title.as_str()),
+            None => "",
+        };
         let spent = s.spent_at(ctx.now);
         let spent_text = if spent.is_zero() && s.status == StepStatus::Pending {
             String::new()
