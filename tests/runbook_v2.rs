@@ -2,7 +2,9 @@
 //! response times and escalation; optional keys and `check` warnings; the whole runbook in
 //! `runbook show`; periodic procedures and `drconsole due`.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -284,4 +286,58 @@ fn due_exits_1_when_a_periodic_procedure_is_overdue_and_0_when_not() {
     // The shopping runbook has no cadence: nothing is due.
     let out = drc(&data).arg("due").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_declare_form_shows_the_scenario_and_the_severity_and_the_header_its_ack_clock() {
+    use crossterm::event::KeyCode;
+    let mut h = common::app::harness_with(Some(SAAS), None);
+    let form = h.screen(80, 24);
+    // The first scenario's symptoms, and its usual functions ticked.
+    assert!(form.contains("symptoms: Write errors from every service in the primary"), "{form}");
+    assert!(form.contains("[x]Sign-in") && form.contains("[x]Billing"), "{form}");
+    // Another scenario ticks its own functions only.
+    h.key(KeyCode::Right);
+    let form = h.screen(80, 24);
+    assert!(form.contains("◀ Single-tenant restore ▶"), "{form}");
+    assert!(form.contains("[ ]Sign-in") && form.contains("[x]Workspaces"), "{form}");
+    h.key(KeyCode::Left);
+    // The level field, from P3 down to P0: label, response time and escalation path.
+    h.key(KeyCode::Down);
+    for _ in 0..3 {
+        h.key(KeyCode::Left);
+    }
+    let form = h.screen(80, 24);
+    assert!(form.contains("◀ P0 Critical ▶"), "{form}");
+    assert!(form.contains("→ Regional database failover · respond within 15m"), "{form}");
+    assert!(form.contains("escalation: On-call engineer → Incident commander → "), "{form}");
+    h.declare_default();
+    let screen = h.screen(80, 24);
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains(" P0 Regional database failover T0+00:00:00 ACK 00:15:00"), "{header}");
+    h.advance(16 * 60);
+    let screen = h.screen(80, 24);
+    let header = screen.lines().next().unwrap().to_string();
+    assert!(header.contains("ACK -1m"), "{header}");
+    // Drawn in the theme's breached style.
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| h.app.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let col = header.find("ACK").unwrap();
+    let x = header[..col].chars().count() as u16;
+    let theme = drconsole::theme::Theme::builtin("dark").unwrap();
+    assert_eq!(buf[(x, 0)].fg, theme.breached.fg.unwrap(), "ACK is drawn as a breach");
+    let breaches = h
+        .events()
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, EventKind::TimerBreached { function: Some(f), .. }
+                if f == drconsole::incident::response::TIMER)
+        })
+        .count();
+    assert_eq!(breaches, 1);
+    // Working a step acknowledges: the clock leaves the header.
+    h.key(KeyCode::Char('s'));
+    let header = h.screen(80, 24).lines().next().unwrap().to_string();
+    assert!(!header.contains("ACK"), "{header}");
 }

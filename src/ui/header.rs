@@ -64,7 +64,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             } else {
                 (format!("ACK {} ", timers::hms(left)), th.header)
             };
-            parts.push((Span::styled(text, style), 1));
+            // Never dropped for width: at 80 columns it is what the responder must see.
+            parts.push((Span::styled(text, style), 0));
         }
     }
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
