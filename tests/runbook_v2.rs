@@ -341,3 +341,17 @@ fn the_declare_form_shows_the_scenario_and_the_severity_and_the_header_its_ack_c
     let header = h.screen(80, 24).lines().next().unwrap().to_string();
     assert!(!header.contains("ACK"), "{header}");
 }
+
+#[test]
+fn the_second_example_of_the_format_reference_is_the_saas_runbook() {
+    let doc = std::fs::read_to_string(root().join("docs/runbook-format.md")).unwrap();
+    let blocks: Vec<&str> = doc.split("```toml\n").skip(1).collect();
+    assert!(blocks.len() >= 2, "the reference has two complete examples");
+    let second = &blocks[1][..blocks[1].find("```").unwrap()];
+    assert_eq!(second, std::fs::read_to_string(root().join(SAAS)).unwrap());
+    // The first example, format 1, and the second, format 2, both load.
+    let first = &blocks[0][..blocks[0].find("\n```").unwrap() + 1];
+    let v1 = drconsole::runbook::load::from_text("first.toml", first).unwrap();
+    assert_eq!(v1.runbook.format_version(), 1);
+    assert_eq!(saas().runbook.format_version(), 2);
+}
