@@ -340,6 +340,19 @@ fn the_declare_form_shows_the_scenario_and_the_severity_and_the_header_its_ack_c
     h.key(KeyCode::Char('s'));
     let header = h.screen(80, 24).lines().next().unwrap().to_string();
     assert!(!header.contains("ACK"), "{header}");
+    // `L` takes the severity's label as well as its number.
+    h.key(KeyCode::Char('L'));
+    h.keys("p1");
+    h.key(KeyCode::Enter);
+    h.keys("fewer customers hit");
+    h.key(KeyCode::Enter);
+    let changed = h.events().iter().find_map(|e| match &e.kind {
+        EventKind::LevelChanged { level, .. } => Some(*level),
+        _ => None,
+    });
+    assert_eq!(changed, Some(1), "{}", h.screen(80, 24));
+    let header = h.screen(80, 24).lines().next().unwrap().to_string();
+    assert!(header.contains(" P1 Regional database failover"), "{header}");
 }
 
 #[test]

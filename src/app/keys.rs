@@ -137,11 +137,12 @@ impl App {
                 return;
             }
             InputKind::Level => {
-                match text.parse::<u8>() {
-                    Ok(level) => {
+                // A number, or a severity's label (P0) of a format 2 runbook.
+                match self.loaded.runbook.resolve_level(&text) {
+                    Some(level) => {
                         self.ask_reason(Command::ChangeLevel { level, reason: String::new() })
                     }
-                    Err(_) => self.view.flash(format!("\"{text}\"?"), true, now),
+                    None => self.view.flash(format!("\"{text}\"?"), true, now),
                 }
                 return;
             }
