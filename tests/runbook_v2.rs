@@ -368,3 +368,20 @@ fn the_second_example_of_the_format_reference_is_the_saas_runbook() {
     assert_eq!(v1.runbook.format_version(), 1);
     assert_eq!(saas().runbook.format_version(), 2);
 }
+
+#[test]
+fn declaring_a_scenario_without_functions_takes_the_ones_it_usually_hits() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A partial track needs affected functions; the scenario names its usual ones.
+    let out = drc(tmp.path())
+        .args(["--runbook", SAAS, "declare", "--type", "tenant-restore", "--level", "P2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out =
+        drc(tmp.path()).args(["--runbook", SAAS, "record", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let facts = v.get("facts").unwrap_or(&v);
+    assert_eq!(facts["affected_functions"], serde_json::json!(["Workspaces"]));
+    assert_eq!(facts["rpo"]["target_secs"], 24 * 3600);
+}

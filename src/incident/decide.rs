@@ -691,6 +691,11 @@ pub fn declaration(
             functions.push(f.clone());
         }
     }
+    // A scenario's usual functions stand in for none named, as the form pre-ticks them.
+    if functions.is_empty() {
+        functions =
+            rb.disaster_type(&req.disaster_type).map(|d| d.functions.clone()).unwrap_or_default();
+    }
     if functions.is_empty() && track.kind == TrackKind::Full {
         functions = rb.functions.iter().map(|f| f.id.clone()).collect();
     }
