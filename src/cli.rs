@@ -105,9 +105,10 @@ pub enum Command {
         /// Disaster type id (see `drconsole runbook show`).
         #[arg(long = "type", value_name = "ID", add = ArgValueCompleter::new(complete::disaster_types))]
         disaster_type: String,
-        /// Impact level (1 routine maintenance, 2 partial DR, 3 full DR).
+        /// Impact level (1 routine maintenance, 2 partial DR, 3 full DR), or a format 2
+        /// runbook's severity label (P0).
         #[arg(long, add = ArgValueCompleter::new(complete::levels))]
-        level: u8,
+        level: String,
         /// Affected business function ids, comma-separated (default for a full DR: all).
         #[arg(long, value_delimiter = ',', value_name = "A,B", add = ArgValueCompleter::new(complete::functions))]
         functions: Vec<String>,
@@ -204,6 +205,13 @@ pub enum Command {
         /// Follow the incident's mirror in this MongoDB instead of a local journal.
         #[arg(long, value_name = "URI")]
         mongodb: Option<String>,
+    },
+    /// Periodic procedures (format 2 `every`) that are overdue, from past incidents' and
+    /// drills' journals; exit 1 when any is (for cron).
+    Due {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
     },
     /// List incidents and drills.
     List {
@@ -374,6 +382,18 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum RunbookAction {
-    /// Print a readable outline: levels, functions and their RTOs, services, roles, steps.
-    Show,
+    /// Print the whole runbook: levels, scenarios, functions, services, team, contacts,
+    /// backups, tracks, every procedure with its steps and commands, checklists, exercises,
+    /// references.
+    Show {
+        /// `text` for people, `json` (the runbook as data, targets redacted) for tooling.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ShowFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
 }

@@ -203,5 +203,5 @@ pub fn functions(current: &OsStr) -> Vec<CompletionCandidate> {
 /// Levels of the runbook, with their names.
 pub fn levels(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(rb) = runbook() else { return Vec::new() };
-    matching(current, rb.levels.iter().map(|l| (l.level.to_string(), Some(l.name.clone()))))
+    matching(current, rb.levels.iter().map(|l| (rb.level_label(l.level, ""), Some(l.name.clone()))))
 }

@@ -27,6 +27,18 @@ pub struct Labels {
     pub on_fail: &'static str,
     pub closes: &'static str,
     pub command: &'static str,
+    pub symptoms: &'static str,
+    pub respond_within: &'static str,
+    pub escalation: &'static str,
+    pub tracks: &'static str,
+    pub procedures: &'static str,
+    pub checklists: &'static str,
+    pub contacts: &'static str,
+    pub backups: &'static str,
+    pub exercises: &'static str,
+    pub references: &'static str,
+    pub functions_hit: &'static str,
+    pub cadence: &'static str,
 }
 
 pub const ZH: Labels = Labels {
@@ -53,6 +65,18 @@ pub const ZH: Labels = Labels {
     on_fail: "失败时",
     closes: "完成即宣布恢复",
     command: "命令",
+    symptoms: "症状",
+    respond_within: "响应时限",
+    escalation: "升级路径",
+    tracks: "响应流程",
+    procedures: "恢复程序",
+    checklists: "检查清单",
+    contacts: "外部联系人",
+    backups: "备份",
+    exercises: "测试与演练",
+    references: "参考",
+    functions_hit: "通常影响",
+    cadence: "周期",
 };
 
 pub const EN: Labels = Labels {
@@ -79,6 +103,18 @@ pub const EN: Labels = Labels {
     on_fail: "on failure",
     closes: "completing it closes the incident",
     command: "command",
+    symptoms: "symptoms",
+    respond_within: "respond within",
+    escalation: "escalation",
+    tracks: "Tracks",
+    procedures: "Procedures",
+    checklists: "Checklists",
+    contacts: "Contacts",
+    backups: "Backups",
+    exercises: "Exercises",
+    references: "References",
+    functions_hit: "usually hits",
+    cadence: "due every",
 };
 
 pub fn labels(lang: Lang) -> &'static Labels {

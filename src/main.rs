@@ -48,8 +48,12 @@ fn run(cli: Cli) -> i32 {
     drconsole::log::init(drconsole::config::data_dir(g.data_dir.as_deref()), level);
     match cli.command {
         Some(Command::Check { files }) => cmd::check::run(&files),
-        Some(Command::Runbook { action: RunbookAction::Show }) => {
+        Some(Command::Runbook { action: RunbookAction::Show { format } }) => {
             match runbook::load(runbook_path.as_deref()) {
+                Ok(loaded) if format == drconsole::cli::ShowFormat::Json => {
+                    drconsole::out::print_json(&cmd::show::json(&loaded.runbook));
+                    exit::OK
+                }
                 Ok(loaded) => {
                     let lang = g.lang.map(Into::into).unwrap_or(loaded.runbook.plan.language);
                     drconsole::out::print(&cmd::show::outline(&loaded.runbook, lang));
@@ -115,6 +119,7 @@ fn run(cli: Cli) -> i32 {
             cmd::view::run(g, &config, id.as_deref(), mongodb.as_deref())
         }
         Some(Command::List { json }) => cmd::incident::list(g, json),
+        Some(Command::Due { json }) => cmd::due::run(g, &config, json),
         Some(Command::Record { id, format, out }) => {
             cmd::incident::record_cmd(g, id.as_deref(), format, out)
         }

@@ -18,6 +18,78 @@ const FIXTURES: &str = "tests/fixtures/bad-runbooks";
 /// Fixture name -> the exact first line `drconsole check` prints to stderr.
 const EXPECTED: &[(&str, &str)] = &[
     (
+        "v1-level-without-track",
+        r#"error: tests/fixtures/bad-runbooks/v1-level-without-track.toml:70:1: levels[0].track: required key is missing"#,
+    ),
+    (
+        "v2-format-unknown",
+        r#"error: tests/fixtures/bad-runbooks/v2-format-unknown.toml:1:10: format: format 3 is not known; this drconsole reads formats 1 and 2"#,
+    ),
+    (
+        "v2-key-without-format",
+        r#"error: tests/fixtures/bad-runbooks/v2-key-without-format.toml:41:9: disaster-types[0].track: a disaster type's `track` is a format 2 key; write `format = 2` at the top of the file"#,
+    ),
+    (
+        "v2-level-duplicate-label",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-duplicate-label.toml:89:9: levels[1].label: duplicate level label 'P1'"#,
+    ),
+    (
+        "v2-level-empty-label",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-empty-label.toml:79:9: levels[0].label: level 2 has an empty label"#,
+    ),
+    (
+        "v2-level-label-number",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-label-number.toml:79:9: levels[0].label: invalid type: integer `1`, expected a string"#,
+    ),
+    (
+        "v2-level-unknown-escalation-role",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-unknown-escalation-role.toml:79:30: levels[0].escalation[1]: level 2 names role 'cto', which [roles] does not define"#,
+    ),
+    (
+        "v2-level-without-track",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-without-track.toml:71:1: levels[0]: level 2 names no track and disaster type 'database-failure' names none either; give one of them a track"#,
+    ),
+    (
+        "v2-level-zero-respond-within",
+        r#"error: tests/fixtures/bad-runbooks/v2-level-zero-respond-within.toml:79:18: levels[0].respond-within: level 2 has a zero response time"#,
+    ),
+    (
+        "v2-procedure-zero-every",
+        r#"error: tests/fixtures/bad-runbooks/v2-procedure-zero-every.toml:134:9: procedures[1].every: procedure 'restore-db' has a zero cadence"#,
+    ),
+    (
+        "v2-scenario-symptoms-string",
+        r#"error: tests/fixtures/bad-runbooks/v2-scenario-symptoms-string.toml:42:12: disaster-types[0].symptoms: invalid type: string "writes fail", expected an array"#,
+    ),
+    (
+        "v2-scenario-unknown-function",
+        r#"error: tests/fixtures/bad-runbooks/v2-scenario-unknown-function.toml:42:26: disaster-types[0].functions[1]: disaster type 'database-failure' names function 'search', which [functions] does not define"#,
+    ),
+    (
+        "v2-scenario-unknown-track",
+        r#"error: tests/fixtures/bad-runbooks/v2-scenario-unknown-track.toml:42:9: disaster-types[0].track: disaster type 'database-failure' names track 'failover', which [tracks] does not define"#,
+    ),
+    (
+        "v2-scenario-zero-rto",
+        r#"error: tests/fixtures/bad-runbooks/v2-scenario-zero-rto.toml:42:7: disaster-types[0].rto: disaster type 'database-failure' has a zero RTO"#,
+    ),
+    (
+        "command-as-string",
+        r#"error: tests/fixtures/bad-runbooks/command-as-string.toml:139:13: procedures[1].steps[0].commands[0]: a command is a table with a label, not a string: write { label = "…", run = "…" }"#,
+    ),
+    (
+        "steps-before-procedures",
+        r#"error: tests/fixtures/bad-runbooks/steps-before-procedures.toml:100:1: procedures.steps[0]: [[procedures.steps]] comes before any [[procedures]]; write the [[procedures]] it belongs to above it"#,
+    ),
+    (
+        "quote-clash-in-run",
+        r#"error: tests/fixtures/bad-runbooks/quote-clash-in-run.toml:142:27: procedures[1].steps[0].commands[0].run: this " ends the string early; write the value as '''…''' so that it may hold " quotes, or escape each as \""#,
+    ),
+    (
+        "backslash-continuation",
+        r#"error: tests/fixtures/bad-runbooks/backslash-continuation.toml:142:44: procedures[1].steps[0].commands[0].run: a "…" string cannot go on to the next line with \; write a multi-line string """…""" (a \ at a line end there joins the lines) or '''…'''"#,
+    ),
+    (
         "availability-100",
         r#"error: tests/fixtures/bad-runbooks/availability-100.toml:9:23: plan.availability-target: availability target 100% must be above 0% and below 100%"#,
     ),
@@ -192,7 +264,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "missing-required-key",
-        r#"error: tests/fixtures/bad-runbooks/missing-required-key.toml:118:1: procedures[0].steps[2].owner: required key is missing"#,
+        r#"error: tests/fixtures/bad-runbooks/missing-required-key.toml:118:1: procedures[0].steps[2].title: required key is missing"#,
     ),
     (
         "missing-required-section",
@@ -268,7 +340,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-key-top-level",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unknown-language",
@@ -276,7 +348,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-section",
-        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unparsable-duration",

@@ -251,7 +251,7 @@ fn the_built_in_status_update_fills_from_the_incident() {
         };
         let mut h = harness_with(rb, Some(lang));
         h.declare_default(); // level 3, every function, T0 06:00 UTC (14:00 at UTC+8)
-        // The cursor stays on a step after `d`; `]` moves to the next one to work.
+                             // The cursor stays on a step after `d`; `]` moves to the next one to work.
         h.keys("sd]");
         h.advance(600);
         h.keys("s");

@@ -243,7 +243,9 @@ fn the_zh_runbook_encodes_the_twelve_steps_of_5_5() {
     assert_eq!(titles, FULL_RECOVERY_ZH);
     let full = rb.tracks.iter().find(|t| t.id == "full-dr").unwrap();
     assert_eq!(rb.track_steps(full, &[]).len(), 12);
-    assert_eq!(rb.track_for_level(3).map(|t| t.id.as_str()), Some("full-dr"));
+    // The plan's disaster types name no track: the level picks it (§5.2).
+    assert_eq!(rb.track_for("database-failure", 3).map(|t| t.id.as_str()), Some("full-dr"));
+    assert_eq!(rb.track_for("database-failure", 2).map(|t| t.id.as_str()), Some("partial-dr"));
 }
 
 #[test]
@@ -260,7 +262,7 @@ fn the_plan_figures_match_1_2() {
     let rb = zh();
     assert_eq!(rb.plan.rpo.as_secs(), 4 * 3600);
     assert_eq!(rb.plan.rto.as_secs(), 8 * 3600);
-    let budget = rb.plan.availability_target.monthly_budget();
+    let budget = rb.plan.availability_target.unwrap().monthly_budget();
     assert_eq!(budget.as_secs() / 60, 43, "monthly budget {budget:?}");
 }
 

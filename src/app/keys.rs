@@ -182,11 +182,12 @@ impl App {
                 return;
             }
             InputKind::Level => {
-                match text.parse::<u8>() {
-                    Ok(level) => {
+                // A number, or a severity's label (P0) of a format 2 runbook.
+                match self.loaded.runbook.resolve_level(&text) {
+                    Some(level) => {
                         self.ask_reason(Command::ChangeLevel { level, reason: String::new() })
                     }
-                    Err(_) => self.view.flash(format!("\"{text}\"?"), true, now),
+                    None => self.view.flash(format!("\"{text}\"?"), true, now),
                 }
                 return;
             }
@@ -564,7 +565,11 @@ impl App {
                     ((cur as i64 + delta).rem_euclid(len.max(1) as i64)) as usize
                 };
                 match form.field {
-                    Field::Type => form.type_idx = step(form.type_idx, rb.disaster_types.len()),
+                    Field::Type => {
+                        let previous = form.type_idx;
+                        form.type_idx = step(form.type_idx, rb.disaster_types.len());
+                        form.type_changed(rb, previous);
+                    }
                     Field::Level => {
                         let levels = DeclareForm::levels(rb);
                         let cur = levels.iter().position(|l| *l == form.level).unwrap_or(0);

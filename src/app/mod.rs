@@ -349,7 +349,8 @@ impl App {
             // what every writer has appended, so two consoles do not both journal it.
             let inc = &live.inc;
             let due = !crate::incident::timers::breaches_due(inc, now).is_empty()
-                || !crate::comms::reminders_due(inc, &self.loaded.runbook, now).is_empty();
+                || !crate::comms::reminders_due(inc, &self.loaded.runbook, now).is_empty()
+                || crate::incident::response::breach_due(inc, &self.loaded.runbook, now).is_some();
             let ticking = live.pending.values().any(|a| *a == After::Tick);
             if due && !ticking {
                 self.submit_then(Command::Tick, After::Tick);

@@ -27,6 +27,9 @@ pub fn run(files: &[PathBuf]) -> i32 {
 fn report(result: Result<runbook::Loaded, Vec<runbook::source::Diagnostic>>, name: &str) -> i32 {
     match result {
         Ok(loaded) => {
+            for w in &loaded.warnings {
+                errln!("warning: {w}");
+            }
             let rb = &loaded.runbook;
             let steps: usize = rb.procedures.iter().map(|p| p.steps.len()).sum();
             outln!(

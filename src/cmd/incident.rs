@@ -46,7 +46,8 @@ pub fn load_runbook(g: &Global, cfg: &ConfigFile) -> Result<Loaded, i32> {
 
 pub struct DeclareArgs {
     pub disaster_type: String,
-    pub level: u8,
+    /// A number or a severity label (`P0`), resolved against the runbook.
+    pub level: String,
     pub functions: Vec<String>,
     pub reporter: Option<String>,
     pub coordinator: Option<String>,
@@ -67,9 +68,14 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(e) => return fail(e),
     };
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
+    let Some(level) = loaded.runbook.resolve_level(&a.level) else {
+        let known: Vec<String> =
+            loaded.runbook.levels.iter().map(|l| loaded.runbook.level_label(l.level, "")).collect();
+        return fail(format!("--level {}: no such level; known: {}", a.level, known.join(", ")));
+    };
     let req = DeclareRequest {
         disaster_type: a.disaster_type,
-        level: a.level,
+        level,
         functions: a.functions,
         reporter: a.reporter.unwrap_or_else(|| stamper.actor.user.clone()),
         coordinator: a.coordinator,

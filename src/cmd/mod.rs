@@ -6,6 +6,7 @@ pub mod completions;
 pub mod console;
 pub mod doctor;
 pub mod drill;
+pub mod due;
 pub mod incident;
 pub mod man;
 pub mod show;

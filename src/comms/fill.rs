@@ -62,7 +62,7 @@ pub fn computed_value(
             if zh { "；" } else { "; " },
         ),
         FieldSource::ExpectedRecoveryTime => {
-            Some(local_time(crate::incident::timers::after(d.t0, rb.plan.rto.0), tz))
+            Some(local_time(crate::incident::timers::after(d.t0, rb.rto_for(&d.disaster_type)), tz))
         }
         FieldSource::DisasterType => Some(
             rb.disaster_type(&d.disaster_type)
@@ -70,9 +70,11 @@ pub fn computed_value(
                 .unwrap_or_else(|| d.disaster_type.clone()),
         ),
         FieldSource::IncidentId => Some(d.incident_id.clone()),
-        FieldSource::Level => {
-            Some(rb.level(d.level).map(|l| l.name.clone()).unwrap_or_else(|| d.level.to_string()))
-        }
+        FieldSource::Level => Some(
+            rb.level(d.level)
+                .map(|l| l.name.clone())
+                .unwrap_or_else(|| rb.level_label(d.level, "")),
+        ),
         FieldSource::DeclaredAt => {
             Some(local_time(inc.events.first().map(|e| e.at).unwrap_or(d.t0), tz))
         }

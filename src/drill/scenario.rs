@@ -255,7 +255,7 @@ fn validate(f: &ScenarioFile, rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
             ),
         );
     }
-    let track = rb.track_for_level(s.level);
+    let track = rb.track_for(&s.disaster_type, s.level);
     if track.is_none() {
         err(
             key_path!["scenario", "level"],

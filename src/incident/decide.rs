@@ -524,9 +524,11 @@ fn decide_as(
         Command::ChangeLevel { level, reason } => {
             open()?;
             text(reason)?;
-            let track = rb.track_for_level(*level).ok_or_else(|| Refusal::UnknownLevel {
-                given: *level,
-                known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+            let track = rb.track_for(&inc.decl.disaster_type, *level).ok_or_else(|| {
+                Refusal::UnknownLevel {
+                    given: *level,
+                    known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+                }
             })?;
             if *level == inc.decl.level {
                 return Err(Refusal::SameLevel);
@@ -551,8 +553,9 @@ fn decide_as(
                     set.push(f.clone());
                 }
             }
-            let partial =
-                rb.track_for_level(inc.decl.level).is_some_and(|t| t.kind == TrackKind::Partial);
+            let partial = rb
+                .track_for(&inc.decl.disaster_type, inc.decl.level)
+                .is_some_and(|t| t.kind == TrackKind::Partial);
             if partial && set.is_empty() {
                 return Err(Refusal::PartialNeedsFunction { level: inc.decl.level });
             }
@@ -594,6 +597,7 @@ fn decide_as(
                 })
                 .collect();
             due.extend(crate::comms::reminders_due(inc, rb, now));
+            due.extend(super::response::breach_due(inc, rb, now));
             due
         }
         Command::Record(kind) => {
@@ -715,10 +719,11 @@ pub fn declaration(
             known: rb.disaster_types.iter().map(|d| d.id.clone()).collect(),
         });
     }
-    let track = rb.track_for_level(req.level).ok_or_else(|| Refusal::UnknownLevel {
-        given: req.level,
-        known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
-    })?;
+    let track =
+        rb.track_for(&req.disaster_type, req.level).ok_or_else(|| Refusal::UnknownLevel {
+            given: req.level,
+            known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+        })?;
     let mut functions: Vec<String> = Vec::new();
     for f in &req.functions {
         if rb.function(f).is_none() {
@@ -730,6 +735,11 @@ pub fn declaration(
         if !functions.contains(f) {
             functions.push(f.clone());
         }
+    }
+    // A scenario's usual functions stand in for none named, as the form pre-ticks them.
+    if functions.is_empty() {
+        functions =
+            rb.disaster_type(&req.disaster_type).map(|d| d.functions.clone()).unwrap_or_default();
     }
     if functions.is_empty() && track.kind == TrackKind::Full {
         functions = rb.functions.iter().map(|f| f.id.clone()).collect();

@@ -141,6 +141,13 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             let budget =
                 crate::duration_text::compact(std::time::Duration::from_secs(*budget_secs));
             let what = match function {
+                Some(f) if f == super::response::TIMER => {
+                    if zh {
+                        "响应时限".to_string()
+                    } else {
+                        "response time".to_string()
+                    }
+                }
                 Some(f) => function_label(rb, f),
                 None => {
                     if zh {

@@ -8,6 +8,7 @@ pub mod event;
 pub mod follow;
 pub mod operator;
 pub mod presence;
+pub mod response;
 pub mod session;
 pub mod sink;
 pub mod state;

@@ -29,7 +29,7 @@ impl IncidentSession {
         stamper: Stamper,
         decl: Declaration,
     ) -> Result<IncidentSession, String> {
-        if loaded.runbook.track_for_level(decl.level).is_none() {
+        if loaded.runbook.track_for(&decl.disaster_type, decl.level).is_none() {
             return Err("the declaration names a level this runbook does not define".into());
         }
         let ev = stamper.stamp(EventKind::Declared(Box::new(decl)));

@@ -144,7 +144,7 @@ impl Incident {
             overall_budget,
             overall_breached_at: None,
             overall_breach_withdrawn: false,
-            rpo: rb.plan.rpo.0,
+            rpo: rb.rpo_for(&decl.disaster_type),
             closed_at: None,
             withdrawn: None,
             backup_point: None,
@@ -434,7 +434,7 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             inc.recheck_breaches();
         }
         EventKind::LevelChanged { level, .. } => {
-            if rb.track_for_level(*level).is_some() {
+            if rb.track_for(&inc.decl.disaster_type, *level).is_some() {
                 inc.decl.level = *level;
                 inc.replan(rb);
             }
@@ -530,7 +530,7 @@ type Plan = (TrackKind, String, Vec<StepState>, Vec<FunctionTimer>, Option<Durat
 
 /// The track, steps and clocks a declaration calls for.
 fn plan_for(rb: &Runbook, decl: &Declaration) -> Option<Plan> {
-    let track = rb.track_for_level(decl.level)?;
+    let track = rb.track_for(&decl.disaster_type, decl.level)?;
     let steps = rb
         .track_steps(track, &decl.functions)
         .into_iter()
@@ -547,7 +547,8 @@ fn plan_for(rb: &Runbook, decl: &Declaration) -> Option<Plan> {
             breach_withdrawn: false,
         })
         .collect();
-    let overall_budget = (track.kind != TrackKind::Maintenance).then_some(rb.plan.rto.0);
+    let overall_budget =
+        (track.kind != TrackKind::Maintenance).then(|| rb.rto_for(&decl.disaster_type));
     Some((track.kind, track.name.clone(), steps, timers, overall_budget))
 }
 

@@ -69,6 +69,17 @@ pub struct Rpo {
     pub met: Option<bool>,
 }
 
+impl Facts {
+    /// The level, its track and, when the severity has one, its escalation path.
+    pub fn level_line(&self) -> String {
+        let mut line = format!("{} — {}", self.level_name, self.track);
+        if !self.escalation.is_empty() {
+            line.push_str(&format!(" · {}", self.escalation.join(" → ")));
+        }
+        line
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Facts {
     pub incident_id: String,
@@ -82,6 +93,9 @@ pub struct Facts {
     pub disaster_type_name: String,
     pub level: u8,
     pub level_name: String,
+    /// The severity's escalation path (role titles, in order); empty when it has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub escalation: Vec<String>,
     pub track: String,
     pub t0: DateTime<Utc>,
     pub declared_at: DateTime<Utc>,
@@ -253,7 +267,8 @@ pub fn collect(
                 owner: match inc.owners.get(&s.key) {
                     Some(person) => person.clone(),
                     None => ts
-                        .and_then(|t| rb.role(&t.step.owner))
+                        .and_then(|t| t.step.owner.as_deref())
+                        .and_then(|o| rb.role(o))
                         .map(|r| r.title.clone())
                         .unwrap_or_default(),
                 },
@@ -329,7 +344,22 @@ pub fn collect(
             .map(|t| t.name.clone())
             .unwrap_or_else(|| d.disaster_type.clone()),
         level: d.level,
-        level_name: level.map(|l| l.name.clone()).unwrap_or_else(|| d.level.to_string()),
+        level_name: match level {
+            // A severity's own label (P0) leads, as the team says it.
+            Some(l) => match &l.label {
+                Some(label) if !l.name.contains(label.as_str()) => format!("{label} {}", l.name),
+                _ => l.name.clone(),
+            },
+            None => d.level.to_string(),
+        },
+        escalation: level
+            .map(|l| {
+                l.escalation
+                    .iter()
+                    .map(|r| rb.role(r).map_or_else(|| r.clone(), |x| x.title.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
         track: inc.track_name.clone(),
         t0: d.t0,
         declared_at: inc.events.first().map(|e| e.at).unwrap_or(d.t0),

@@ -279,7 +279,7 @@ pub fn page(f: &Facts, inc: &Incident, rb: &Runbook, tz: FixedOffset) -> String 
         (r.declared_at, local(f.declared_at, tz)),
         (hw.closed_at, f.closed_at.map(|c| local(c, tz)).unwrap_or_else(|| status.to_string())),
         (hw.duration, signed_secs(f.duration_secs)),
-        (hw.level, format!("{} — {}", f.level_name, f.track)),
+        (hw.level, f.level_line()),
         (hw.disaster_type, format!("{} ({})", f.disaster_type_name, f.disaster_type)),
         (hw.reporter, f.reporter.clone()),
         (hw.coordinator, f.coordinator.clone()),

@@ -19,7 +19,7 @@ pub fn field_value(id: &str, f: &Facts, w: &RecordWords, tz: FixedOffset) -> Str
         }
         "reporter" => f.reporter.clone(),
         "disaster-type" => format!("{} ({})", f.disaster_type_name, f.disaster_type),
-        "level" => format!("{} — {}", f.level_name, f.track),
+        "level" => f.level_line(),
         "affected-systems" => {
             format!(
                 "{}; {}: {}",

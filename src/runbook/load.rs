@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::model::Runbook;
+use super::model::{self, Runbook};
 use super::source::{diag_at, key_in_raw_text, Diagnostic, KeyPath, Seg, Source};
 use super::validate;
 
@@ -24,6 +24,8 @@ pub struct Loaded {
     pub runbook: Runbook,
     pub text: String,
     pub origin: String,
+    /// Valid but suspicious shapes, in file order; `check` prints them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Loaded {
@@ -188,7 +190,9 @@ fn schema_error(source: &Source, e: &toml::de::Error) -> Diagnostic {
     let path = span.as_ref().and_then(|s| source.path_at(s.start));
     let mut key = path.as_ref().map(|p| p.to_string());
     let mut message = toml_words(raw);
-    if let Some(field) = quoted_after(raw, "missing field `") {
+    if let Some(hint) = path.as_ref().and_then(|p| command_hint(p, raw)) {
+        message = hint;
+    } else if let Some(field) = quoted_after(raw, "missing field `") {
         // The span is the table that lacks the key; name the key itself.
         let table = span.as_ref().and_then(|s| source.table_with_span(s)).or(path);
         key = Some(table.unwrap_or_default().key(field).to_string());
@@ -202,6 +206,66 @@ fn schema_error(source: &Source, e: &toml::de::Error) -> Diagnostic {
         }
     }
     diag_at(&source.file, source.text, at, key, &message)
+}
+
+/// A command written as a plain string, where a `{ label, run }` table is expected.
+fn command_hint(path: &KeyPath, raw: &str) -> Option<String> {
+    if !raw.starts_with("invalid type: string") {
+        return None;
+    }
+    let under_commands = path.0.iter().rev().take(2).any(|s| *s == Seg::Key("commands".into()));
+    under_commands.then(|| {
+        "a command is a table with a label, not a string: write { label = \"…\", run = \"…\" }"
+            .to_string()
+    })
+}
+
+/// After the first schema error, each section and each entry of an array section is read on
+/// its own, so that one pass of `check` lists the first problem of every entry, in file order.
+fn every_schema_error(source: &Source, first: Diagnostic) -> Vec<Diagnostic> {
+    use toml::de::{DeValue, ValueDeserializer};
+    type Value<'a> = toml::Spanned<DeValue<'a>>;
+    fn one<T: DeserializeOwned>(source: &Source, v: &Value, out: &mut Vec<Diagnostic>) {
+        if let Err(e) = T::deserialize(ValueDeserializer::from(v.clone())) {
+            out.push(schema_error(source, &e));
+        }
+    }
+    fn each<T: DeserializeOwned>(source: &Source, v: &Value, out: &mut Vec<Diagnostic>) {
+        match v.get_ref() {
+            DeValue::Array(items) => items.iter().for_each(|item| one::<T>(source, item, out)),
+            _ => one::<Vec<T>>(source, v, out),
+        }
+    }
+    let mut out = vec![first];
+    for (key, v) in source.tree.get_ref().iter() {
+        let out = &mut out;
+        match key.get_ref().as_ref() {
+            "plan" => one::<model::Plan>(source, v, out),
+            "components" => each::<model::Component>(source, v, out),
+            "services" => each::<model::Service>(source, v, out),
+            "disaster-types" => each::<model::DisasterType>(source, v, out),
+            "functions" => each::<model::BusinessFunction>(source, v, out),
+            "roles" => each::<model::Role>(source, v, out),
+            "contacts" => each::<model::Contact>(source, v, out),
+            "backups" => each::<model::Backup>(source, v, out),
+            "levels" => each::<model::Level>(source, v, out),
+            "tracks" => each::<model::Track>(source, v, out),
+            "procedures" => each::<model::Procedure>(source, v, out),
+            "checklists" => each::<model::Checklist>(source, v, out),
+            "notifications" => each::<model::NotificationStage>(source, v, out),
+            "templates" => each::<model::Template>(source, v, out),
+            "fields" => each::<model::TemplateField>(source, v, out),
+            "forms" => one::<model::Forms>(source, v, out),
+            "exercises" => each::<model::Exercise>(source, v, out),
+            "references" => each::<model::Reference>(source, v, out),
+            // Unknown keys and missing sections: the whole-document error names the first.
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert(d.to_string()));
+    validate::in_file_order(&mut out);
+    out
 }
 
 /// The text between `prefix` and the next backquote, if `message` starts with `prefix`.
@@ -260,12 +324,26 @@ pub fn from_text(name: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let source = Source::parse(name, text).map_err(|d| vec![d])?;
     super::hidden_chars::check(&source).map_err(|d| vec![d])?;
     single_tables(&source).map_err(|d| vec![d])?;
-    let runbook: Runbook = deserialize(&source).map_err(|d| vec![d])?;
-    let problems = validate::validate(&runbook, &source);
-    if problems.is_empty() {
-        Ok(Loaded { runbook, text: text.to_string(), origin: name.to_string() })
+    let runbook: Runbook = match deserialize(&source) {
+        Ok(rb) => rb,
+        Err(first) => {
+            // The table TOML made of a misplaced `[[a.b]]` explains every error after it.
+            if let Some((at, message)) = super::source::array_header_before_parent(text) {
+                return Err(vec![source.at_offset(at, &message)]);
+            }
+            return Err(every_schema_error(&source, first));
+        }
+    };
+    let found = validate::validate(&runbook, &source);
+    if found.errors.is_empty() {
+        Ok(Loaded {
+            runbook,
+            text: text.to_string(),
+            origin: name.to_string(),
+            warnings: found.warnings,
+        })
     } else {
-        Err(problems)
+        Err(found.errors)
     }
 }
 

@@ -10,6 +10,11 @@ use super::percent::Percent;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Runbook {
+    /// The format version: absent means 1 (every runbook written before format 2 existed).
+    /// Format 2 adds scenario keys on disaster types, severities on levels and cadences on
+    /// procedures; see `docs/runbook-format.md`.
+    #[serde(default)]
+    pub format: Option<u8>,
     pub plan: Plan,
     #[serde(default)]
     pub components: Vec<Component>,
@@ -60,7 +65,9 @@ pub struct Plan {
     pub rpo: Dur,
     /// Overall recovery time objective for the critical systems.
     pub rto: Dur,
-    pub availability_target: Percent,
+    /// Optional: without it there is no monthly downtime budget to show.
+    #[serde(default)]
+    pub availability_target: Option<Percent>,
     #[serde(default)]
     pub objectives: Vec<String>,
 }
@@ -152,6 +159,22 @@ pub struct DisasterType {
     /// Contacts (§3.2) to involve for this type, e.g. the legal team for a breach.
     #[serde(default)]
     pub contacts: Vec<String>,
+    /// Format 2: the track this scenario runs, whatever the level; without it the level's
+    /// track applies (the plan's §5.2).
+    #[serde(default)]
+    pub track: Option<String>,
+    /// Format 2: this scenario's own RTO, replacing the plan's for its incidents.
+    #[serde(default)]
+    pub rto: Option<Dur>,
+    /// Format 2: this scenario's own RPO, replacing the plan's for its incidents.
+    #[serde(default)]
+    pub rpo: Option<Dur>,
+    /// Format 2: how the scenario shows itself, to recognise it when declaring.
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    /// Format 2: the business functions it usually hits, pre-ticked when declaring.
+    #[serde(default)]
+    pub functions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -185,7 +208,8 @@ pub struct Role {
     pub email: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
-    pub duties: String,
+    #[serde(default)]
+    pub duties: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -227,15 +251,32 @@ pub struct Backup {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Level {
+    /// Stored as a number in journals; format 2 allows 0-255 (P0 is level 0) and shows
+    /// `label` wherever the number would be shown.
     pub level: u8,
     pub name: String,
     pub description: String,
-    pub example: String,
-    pub response: String,
-    pub track: String,
+    #[serde(default)]
+    pub example: Option<String>,
+    #[serde(default)]
+    pub response: Option<String>,
+    /// The track this level runs. Format 2 may leave it out when every disaster type names
+    /// its own track.
+    #[serde(default)]
+    pub track: Option<String>,
     /// How often stakeholders get a status update at this level.
     #[serde(default)]
     pub update_every: Option<Dur>,
+    /// Format 2: the severity as the team writes it (`P0`, `SEV1`, `级别3`), shown as-is.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Format 2: how soon someone must acknowledge an incident of this severity, counted from
+    /// its declaration.
+    #[serde(default)]
+    pub respond_within: Option<Dur>,
+    /// Format 2: role ids to escalate to, in order.
+    #[serde(default)]
+    pub escalation: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -271,6 +312,10 @@ pub struct Procedure {
     pub name: String,
     #[serde(default)]
     pub section: Option<String>,
+    /// Format 2: the procedure is due again this long after it last ran (a 90-day secret
+    /// rotation, a quarterly drill); `drconsole due` lists the overdue ones.
+    #[serde(default)]
+    pub every: Option<Dur>,
     pub steps: Vec<Step>,
 }
 
@@ -279,7 +324,9 @@ pub struct Procedure {
 pub struct Step {
     pub id: String,
     pub title: String,
-    pub owner: String,
+    /// The role responsible; optional, not shown when absent.
+    #[serde(default)]
+    pub owner: Option<String>,
     #[serde(default)]
     pub detail: Option<String>,
     /// Sub-steps written inline.

@@ -20,8 +20,46 @@ impl Runbook {
         self.tracks.iter().find(|t| t.id == id)
     }
 
-    pub fn track_for_level(&self, n: u8) -> Option<&Track> {
-        self.level(n).and_then(|l| self.track(&l.track))
+    /// The track an incident of this disaster type and level runs: the disaster type's own
+    /// (format 2 scenarios), else the level's. `None` when the level is not defined.
+    pub fn track_for(&self, disaster_type: &str, level: u8) -> Option<&Track> {
+        let lv = self.level(level)?;
+        let own = self.disaster_type(disaster_type).and_then(|d| d.track.as_deref());
+        self.track(own.or(lv.track.as_deref())?)
+    }
+
+    /// The RTO that counts for an incident of this disaster type: its own, else the plan's.
+    pub fn rto_for(&self, disaster_type: &str) -> std::time::Duration {
+        self.disaster_type(disaster_type).and_then(|d| d.rto).unwrap_or(self.plan.rto).0
+    }
+
+    /// The RPO that counts for an incident of this disaster type: its own, else the plan's.
+    pub fn rpo_for(&self, disaster_type: &str) -> std::time::Duration {
+        self.disaster_type(disaster_type).and_then(|d| d.rpo).unwrap_or(self.plan.rpo).0
+    }
+
+    /// A level as the runbook names it: its label (`P0`, `SEV1`) when it has one, else
+    /// `prefix` and the number (`L3`, `级别3`).
+    pub fn level_label(&self, n: u8, prefix: &str) -> String {
+        match self.level(n).and_then(|l| l.label.as_deref()) {
+            Some(label) => label.to_string(),
+            None => format!("{prefix}{n}"),
+        }
+    }
+
+    /// A level as written on a command line: its label (`P0`, any case) or its number.
+    pub fn resolve_level(&self, given: &str) -> Option<u8> {
+        let given = given.trim();
+        self.levels
+            .iter()
+            .find(|l| l.label.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(given)))
+            .map(|l| l.level)
+            .or_else(|| given.parse().ok())
+    }
+
+    /// The format version the runbook declares; absent means 1.
+    pub fn format_version(&self) -> u8 {
+        self.format.unwrap_or(1)
     }
 
     pub fn procedure(&self, id: &str) -> Option<&Procedure> {

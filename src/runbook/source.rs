@@ -102,8 +102,11 @@ impl<'a> Source<'a> {
             Ok(tree) => Ok(Source { file: file.to_string(), text, tree }),
             Err(e) => {
                 let at = e.span().map(|s| s.start).unwrap_or(0);
+                let (at, message) = array_header_before_parent(text)
+                    .or_else(|| string_hint(text, at))
+                    .unwrap_or((at, e.message().trim_end().to_string()));
                 let key = key_in_raw_text(text, at).map(|p| p.to_string());
-                Err(diag_at(file, text, at, key, e.message().trim_end()))
+                Err(diag_at(file, text, at, key, &message))
             }
         }
     }
@@ -211,6 +214,91 @@ impl<'a> Source<'a> {
         let mut path = KeyPath::default();
         walk_table(self.tree.get_ref(), offset, &mut path, 0).then_some(path)
     }
+}
+
+/// `[[procedures.steps]]` before any `[[procedures]]`: TOML makes `procedures` a plain table
+/// there and then refuses (or mis-reads) the real `[[procedures]]` that follows. Every parent
+/// of an array of tables in a runbook is itself an array of tables, so this is always a mistake.
+pub fn array_header_before_parent(text: &str) -> Option<(usize, String)> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut offset = 0;
+    let mut in_multiline = false;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        // Headers inside a multi-line string are text, not headers.
+        if line.matches("\"\"\"").count() % 2 == 1 || line.matches("'''").count() % 2 == 1 {
+            in_multiline = !in_multiline;
+            continue;
+        }
+        let t = line.trim();
+        if in_multiline || !t.starts_with("[[") {
+            continue;
+        }
+        let Some(end) = t.find("]]") else { continue };
+        let name = split_key(&t[2..end]).join(".");
+        if let Some((parent, _)) = name.rsplit_once('.') {
+            if !seen.iter().any(|s| s == parent) {
+                let indent = line.len() - line.trim_start().len();
+                return Some((
+                    start + indent,
+                    format!(
+                        "[[{name}]] comes before any [[{parent}]]; write the [[{parent}]] it \
+                         belongs to above it"
+                    ),
+                ));
+            }
+        }
+        seen.push(name);
+    }
+    None
+}
+
+/// A syntax error inside a basic string value, said as what the author did: a `\` at the end
+/// of a line meant to continue it, or a `"` inside the command that ends the string early.
+fn string_hint(text: &str, at: usize) -> Option<(usize, String)> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let basic_value = |line: &str| {
+        let eq = line.find('=')?;
+        let value = line[eq + 1..].trim_start();
+        (value.starts_with('"') && !value.starts_with("\"\"\"")).then_some(eq)
+    };
+    for start in [prev_start, line_start] {
+        let line = text[start..].lines().next().unwrap_or("");
+        if basic_value(line).is_some() && line.trim_end().ends_with('\\') {
+            let col = line.trim_end().len() - 1;
+            return Some((
+                start + col,
+                "a \"…\" string cannot go on to the next line with \\; write a multi-line \
+                 string \"\"\"…\"\"\" (a \\ at a line end there joins the lines) or '''…'''"
+                    .to_string(),
+            ));
+        }
+    }
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let eq = basic_value(line)?;
+    // The quotes that TOML takes as the value's: the opening one and the first unescaped one.
+    let bytes = line.as_bytes();
+    let open = line[eq..].find('"')? + eq;
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    let rest = line.get(i + 1..)?.trim();
+    (rest.contains('"') && !rest.starts_with('#')).then(|| {
+        (
+            line_start + i,
+            "this \" ends the string early; write the value as '''…''' so that it may hold \" \
+             quotes, or escape each as \\\""
+                .to_string(),
+        )
+    })
 }
 
 /// How deep `path_at` descends; the loader already refuses deeper nesting.

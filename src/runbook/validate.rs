@@ -11,11 +11,27 @@ use crate::key_path;
 struct Checker<'a, 'b> {
     src: &'a Source<'b>,
     out: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Checker<'_, '_> {
     fn err(&mut self, path: KeyPath, msg: impl Into<String>) {
         self.out.push(self.src.at_path(&path, msg));
+    }
+
+    fn warn(&mut self, path: KeyPath, msg: impl Into<String>) {
+        self.warnings.push(self.src.at_path(&path, msg));
+    }
+
+    /// A format 2 key in a file that does not say `format = 2`: refused, so that a v1 reader
+    /// of the same file is never silently given less than its author wrote.
+    fn needs_v2(&mut self, v2: bool, present: bool, path: KeyPath, what: &str) {
+        if present && !v2 {
+            self.err(
+                path,
+                format!("{what} is a format 2 key; write `format = 2` at the top of the file"),
+            );
+        }
     }
 
     /// Ids must be unique within `section` and written as lowercase kebab-case.
@@ -62,8 +78,32 @@ fn is_id(s: &str) -> bool {
         && !s.starts_with('-')
 }
 
-pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
-    let mut c = Checker { src, out: Vec::new() };
+/// What `validate` found: errors refuse the runbook, warnings are printed by `check` only.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// File order, so that an author fixes a file from the top down.
+pub fn in_file_order(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| (d.line, d.column));
+}
+
+pub fn validate(rb: &Runbook, src: &Source) -> Findings {
+    let mut c = Checker { src, out: Vec::new(), warnings: Vec::new() };
+
+    let v2 = match rb.format {
+        None | Some(1) => false,
+        Some(2) => true,
+        Some(n) => {
+            c.err(
+                key_path!["format"],
+                format!("format {n} is not known; this drconsole reads formats 1 and 2"),
+            );
+            true
+        }
+    };
 
     if rb.plan.rto.0.is_zero() {
         c.err(key_path!["plan", "rto"], "the overall RTO must be longer than zero");
@@ -80,6 +120,8 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
     let procedures = c.ids("procedures", "procedure", rb.procedures.iter().map(|s| s.id.as_str()));
     let checklists = c.ids("checklists", "checklist", rb.checklists.iter().map(|s| s.id.as_str()));
     let tracks = c.ids("tracks", "track", rb.tracks.iter().map(|s| s.id.as_str()));
+    let functions =
+        rb.functions.iter().map(|f| f.id.clone()).filter(|id| is_id(id)).collect::<HashSet<_>>();
     c.ids("disaster-types", "disaster type", rb.disaster_types.iter().map(|s| s.id.as_str()));
     c.ids("backups", "backup", rb.backups.iter().map(|s| s.id.as_str()));
     c.ids("notifications", "notification", rb.notifications.iter().map(|s| s.id.as_str()));
@@ -192,8 +234,8 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
     }
 
     for (i, d) in rb.disaster_types.iter().enumerate() {
+        let who = format!("disaster type '{}'", d.id);
         for (j, ct) in d.contacts.iter().enumerate() {
-            let who = format!("disaster type '{}'", d.id);
             c.reference(
                 key_path!["disaster-types", i, "contacts", j],
                 &who,
@@ -201,6 +243,41 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
                 ct,
                 &contacts,
                 "contacts",
+            );
+        }
+        let at = |k: &str| key_path!["disaster-types", i, k];
+        c.needs_v2(v2, d.track.is_some(), at("track"), "a disaster type's `track`");
+        c.needs_v2(v2, d.rto.is_some(), at("rto"), "a disaster type's `rto`");
+        c.needs_v2(v2, d.rpo.is_some(), at("rpo"), "a disaster type's `rpo`");
+        c.needs_v2(v2, !d.symptoms.is_empty(), at("symptoms"), "a disaster type's `symptoms`");
+        c.needs_v2(v2, !d.functions.is_empty(), at("functions"), "a disaster type's `functions`");
+        if let Some(t) = &d.track {
+            c.reference(at("track"), &who, "track", t, &tracks, "tracks");
+        }
+        for (key, dur) in [("rto", d.rto), ("rpo", d.rpo)] {
+            if dur.is_some_and(|x| x.0.is_zero()) {
+                c.err(at(key), format!("{who} has a zero {}", key.to_uppercase()));
+            }
+        }
+        for (j, f) in d.functions.iter().enumerate() {
+            c.reference(
+                key_path!["disaster-types", i, "functions", j],
+                &who,
+                "function",
+                f,
+                &functions,
+                "functions",
+            );
+        }
+        // Pre-ticked functions on a track that times none of them would mislead.
+        let track = d.track.as_deref().and_then(|t| rb.track(t));
+        if !d.functions.is_empty() && track.is_some_and(|t| t.kind == TrackKind::Maintenance) {
+            c.warn(
+                at("functions"),
+                format!(
+                    "{who} names functions, but its track '{}' is maintenance, which ignores them",
+                    d.track.as_deref().unwrap_or_default()
+                ),
             );
         }
     }
@@ -236,22 +313,54 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
     }
 
     let mut levels_seen = HashSet::new();
+    let mut labels_seen = HashSet::new();
+    let untracked_types: Vec<&str> =
+        rb.disaster_types.iter().filter(|d| d.track.is_none()).map(|d| d.id.as_str()).collect();
     for (i, l) in rb.levels.iter().enumerate() {
-        if !(1..=9).contains(&l.level) {
-            c.err(
-                key_path!["levels", i, "level"],
-                format!("level {} must be between 1 and 9", l.level),
-            );
+        let at = |k: &str| key_path!["levels", i, k];
+        // Format 2 numbers levels 0-255 (P0 is level 0); format 1 keeps the plan's 1-9.
+        if !v2 && !(1..=9).contains(&l.level) {
+            c.err(at("level"), format!("level {} must be between 1 and 9", l.level));
         } else if !levels_seen.insert(l.level) {
-            c.err(key_path!["levels", i, "level"], format!("duplicate level {}", l.level));
+            c.err(at("level"), format!("duplicate level {}", l.level));
         }
-        let who = format!("level {}", l.level);
-        c.reference(key_path!["levels", i, "track"], &who, "track", &l.track, &tracks, "tracks");
+        let who = match &l.label {
+            Some(label) => format!("level '{label}'"),
+            None => format!("level {}", l.level),
+        };
+        c.needs_v2(v2, l.label.is_some(), at("label"), "a level's `label`");
+        c.needs_v2(v2, l.respond_within.is_some(), at("respond-within"), "`respond-within`");
+        c.needs_v2(v2, !l.escalation.is_empty(), at("escalation"), "`escalation`");
+        if let Some(label) = &l.label {
+            if label.trim().is_empty() {
+                c.err(at("label"), format!("level {} has an empty label", l.level));
+            } else if !labels_seen.insert(label.clone()) {
+                c.err(at("label"), format!("duplicate level label '{label}'"));
+            }
+        }
+        match &l.track {
+            Some(t) => c.reference(at("track"), &who, "track", t, &tracks, "tracks"),
+            None if !v2 => c.err(at("track"), "required key is missing"),
+            None => {
+                if let Some(d) = untracked_types.first() {
+                    c.err(
+                        key_path!["levels", i],
+                        format!(
+                            "{who} names no track and disaster type '{d}' names none either; \
+                             give one of them a track"
+                        ),
+                    );
+                }
+            }
+        }
         if l.update_every.is_some_and(|d| d.0.is_zero()) {
-            c.err(
-                key_path!["levels", i, "update-every"],
-                format!("{who} has a zero update interval"),
-            );
+            c.err(at("update-every"), format!("{who} has a zero update interval"));
+        }
+        if l.respond_within.is_some_and(|d| d.0.is_zero()) {
+            c.err(at("respond-within"), format!("{who} has a zero response time"));
+        }
+        for (j, r) in l.escalation.iter().enumerate() {
+            c.reference(key_path!["levels", i, "escalation", j], &who, "role", r, &roles, "roles");
         }
     }
 
@@ -286,6 +395,11 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
 
     let mut step_ids: HashMap<&str, ()> = HashMap::new();
     for (i, p) in rb.procedures.iter().enumerate() {
+        let every = key_path!["procedures", i, "every"];
+        c.needs_v2(v2, p.every.is_some(), every.clone(), "a procedure's `every`");
+        if p.every.is_some_and(|d| d.0.is_zero()) {
+            c.err(every, format!("procedure '{}' has a zero cadence", p.id));
+        }
         if p.steps.is_empty() {
             c.err(
                 key_path!["procedures", i, "steps"],
@@ -303,7 +417,9 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
             } else if step_ids.insert(&s.id, ()).is_some() {
                 c.err(base().key("id"), format!("duplicate step id '{}'", s.id));
             }
-            c.reference(base().key("owner"), &who, "role", &s.owner, &roles, "roles");
+            if let Some(owner) = &s.owner {
+                c.reference(base().key("owner"), &who, "role", owner, &roles, "roles");
+            }
             if let Some(cl) = &s.checklist {
                 c.reference(
                     base().key("checklist"),
@@ -407,7 +523,64 @@ pub fn validate(rb: &Runbook, src: &Source) -> Vec<Diagnostic> {
         }
     }
 
-    c.out
+    structure_warnings(&mut c, rb);
+    in_file_order(&mut c.out);
+    in_file_order(&mut c.warnings);
+    Findings { errors: c.out, warnings: c.warnings }
+}
+
+/// Shapes that are valid but probably not what the author meant.
+fn structure_warnings(c: &mut Checker, rb: &Runbook) {
+    let all_functions: Vec<String> = rb.functions.iter().map(|f| f.id.clone()).collect();
+    for (i, t) in rb.tracks.iter().enumerate() {
+        let steps = rb.track_steps(t, &all_functions);
+        if !steps.is_empty() && !steps.iter().any(|ts| ts.step.completes_recovery) {
+            c.warn(
+                key_path!["tracks", i],
+                format!(
+                    "track '{}' has no closing step (completes-recovery = true): its incidents \
+                     can only be closed by a correction",
+                    t.id
+                ),
+            );
+        }
+    }
+    let mut used: HashSet<&str> = HashSet::new();
+    for t in &rb.tracks {
+        used.extend(t.procedure.as_deref());
+        used.extend(t.finish.as_deref());
+    }
+    for f in &rb.functions {
+        used.extend(f.procedures.iter().map(String::as_str));
+    }
+    for s in rb.procedures.iter().flat_map(|p| &p.steps) {
+        used.extend(s.procedure.as_deref());
+        used.extend(s.on_fail.as_deref());
+    }
+    for (i, p) in rb.procedures.iter().enumerate() {
+        if !used.contains(p.id.as_str()) {
+            c.warn(
+                key_path!["procedures", i, "id"],
+                format!(
+                    "procedure '{}' is referenced by nothing: no track, function or step runs it",
+                    p.id
+                ),
+            );
+        }
+    }
+    let partial = rb.tracks.iter().any(|t| t.kind == TrackKind::Partial);
+    for (i, f) in rb.functions.iter().enumerate() {
+        if !partial && !f.procedures.is_empty() {
+            c.warn(
+                key_path!["functions", i, "procedures"],
+                format!(
+                    "function '{}' lists procedures, but only a partial track runs them and \
+                     this runbook has none",
+                    f.id
+                ),
+            );
+        }
+    }
 }
 
 /// The `{name}` placeholders of a template body, in order of first use.

@@ -82,12 +82,32 @@ impl DeclareForm {
         form
     }
 
-    /// A full DR affects everything; lower levels start with nothing ticked.
+    /// The functions the chosen scenario usually hits start ticked; without such a list a full
+    /// DR affects everything and lower levels start with nothing ticked.
     pub fn level_changed(&mut self, rb: &Runbook) {
+        let dtype = rb.disaster_types.get(self.type_idx);
+        if let Some(hit) = dtype.map(|d| &d.functions).filter(|f| !f.is_empty()) {
+            for (on, f) in self.functions.iter_mut().zip(&rb.functions) {
+                *on = hit.contains(&f.id);
+            }
+            return;
+        }
         let full = rb
-            .track_for_level(self.level)
+            .track_for(dtype.map_or("", |d| d.id.as_str()), self.level)
             .is_some_and(|t| t.kind == crate::runbook::model::TrackKind::Full);
         self.functions.iter_mut().for_each(|f| *f = full);
+    }
+
+    /// Another disaster type was chosen. Only a scenario that names its own functions or track
+    /// (format 2) changes the ticks: with a plan's plain disaster types the ticks stay as the
+    /// operator left them.
+    pub fn type_changed(&mut self, rb: &Runbook, previous: usize) {
+        let scenario = |i: usize| {
+            rb.disaster_types.get(i).is_some_and(|d| !d.functions.is_empty() || d.track.is_some())
+        };
+        if scenario(previous) || scenario(self.type_idx) {
+            self.level_changed(rb);
+        }
     }
 
     pub fn levels(rb: &Runbook) -> Vec<u8> {

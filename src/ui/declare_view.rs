@@ -60,19 +60,48 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
             Span::raw(" ".repeat(LABEL_W + 1)),
             Span::styled(truncate(&info, value_w), th.muted),
         ]));
+        // A scenario's symptoms, to recognise it by: one line, as much as fits.
+        if !d.symptoms.is_empty() {
+            let text = format!("{}: {}", rb_label(ctx).symptoms, d.symptoms.join(" · "));
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(LABEL_W + 1)),
+                Span::styled(truncate(&visible_line(&text), value_w), th.muted),
+            ]));
+        }
     }
     // Level, with its description and example
     if let Some(lv) = rb.level(form.level) {
+        let name = match &lv.label {
+            Some(l) if !lv.name.contains(l.as_str()) => format!("{l} {}", lv.name),
+            _ => lv.name.clone(),
+        };
         lines.push(Line::from(vec![
             label(Field::Level, ui.f_level),
-            Span::styled(format!("◀ {} ▶", lv.name), value_style(Field::Level)),
+            Span::styled(format!("◀ {name} ▶"), value_style(Field::Level)),
         ]));
-        let track = rb.track(&lv.track).map(|t| t.name.as_str()).unwrap_or("");
-        for text in [
-            lv.description.clone(),
-            format!("{} {}", ui.example, lv.example),
-            format!("→ {} · {}", lv.response, track),
-        ] {
+        let dtype = rb.disaster_types.get(form.type_idx).map_or("", |d| d.id.as_str());
+        let track = rb.track_for(dtype, form.level).map(|t| t.name.as_str()).unwrap_or("");
+        let mut texts = vec![lv.description.clone()];
+        if let Some(ex) = &lv.example {
+            texts.push(format!("{} {}", ui.example, ex));
+        }
+        let mut then = format!("→ {track}");
+        if let Some(r) = &lv.response {
+            then = format!("→ {r} · {track}");
+        }
+        if let Some(within) = lv.respond_within {
+            then.push_str(&format!(" · {} {within}", rb_label(ctx).respond_within));
+        }
+        texts.push(then);
+        if !lv.escalation.is_empty() {
+            let path: Vec<&str> = lv
+                .escalation
+                .iter()
+                .map(|r| rb.role(r).map_or(r.as_str(), |x| x.title.as_str()))
+                .collect();
+            texts.push(format!("{}: {}", rb_label(ctx).escalation, path.join(" → ")));
+        }
+        for text in texts {
             lines.push(Line::from(vec![
                 Span::raw(" ".repeat(LABEL_W + 1)),
                 Span::styled(truncate(&text, value_w), th.muted),

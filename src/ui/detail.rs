@@ -74,7 +74,11 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
     for part in wrap_words(&title, w + GUTTER) {
         head.push(Line::from(Span::styled(part, th.title)));
     }
-    let owner = ctx.rb.role(&step.owner).map(|r| r.title.as_str()).unwrap_or(&step.owner);
+    let owner = match (inc.owners.get(&s.key), step.owner.as_deref()) {
+        (Some(person), _) => person.as_str(),
+        (None, Some(o)) => ctx.rb.role(o).map_or(o, |r| r.title.as_str()),
+        (None, None) => "",
+    };
     let mut facts = format!("{}: {owner}", labels.owner);
     let spent = s.spent_at(ctx.now);
     if !(spent.is_zero() && s.status == StepStatus::Pending) {

@@ -59,7 +59,11 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         (Span::styled(format!(" {} ", inc.id()), th.header), 3),
         (
             Span::styled(
-                format!("{}{} {} ", ui.level, inc.decl.level, visible_line(dtype)),
+                format!(
+                    "{} {} ",
+                    visible_line(&ctx.rb.level_label(inc.decl.level, ui.level)),
+                    visible_line(dtype)
+                ),
                 th.header,
             ),
             0,
@@ -69,9 +73,23 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         (Span::styled(format!("T0+{since_t0} "), th.header), if inc.is_drill() { 0 } else { 2 }),
         (
             Span::styled(format!("{} {} ", ui.commander, visible_line(inc.commander())), th.header),
-            1,
+            // In a drill the nearest deadline matters more to the players.
+            if inc.is_drill() { 2 } else { 1 },
         ),
     ];
+    // The severity's acknowledge clock, until someone works a step; red once passed.
+    if let Some(r) = crate::incident::response::response(inc, ctx.rb) {
+        if r.acknowledged_at.is_none() && inc.is_open() {
+            let left = r.due - ctx.now;
+            let (text, style) = if r.breached(ctx.now) {
+                (format!("ACK {} ", duration_text::signed(left)), th.breached)
+            } else {
+                (format!("ACK {} ", duration_text::clock(left)), th.header)
+            };
+            // Never dropped for width: at 80 columns it is what the responder must see.
+            parts.push((Span::styled(text, style), 0));
+        }
+    }
     if let Some(c) = timers::overall_countdown(inc, ctx.now) {
         let style = phase_style(ctx, c.phase, th.header);
         let label = match c.phase {
@@ -84,7 +102,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         parts.push((Span::styled(label, style), 0));
     }
     if let Some(part) = functions_part(ctx, inc) {
-        parts.push((part, 0));
+        // Yields before the commander when a long type name leaves no room for both.
+        parts.push((part, 1));
     }
     let rpo = timers::rpo_status(inc);
     let rpo_text = match (rpo.window, rpo.met()) {

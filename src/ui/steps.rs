@@ -72,10 +72,11 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         if s.status == StepStatus::Pending && s.failures > 0 {
             title.push_str(&format!(" · {}", ui.retest));
         }
-        // A step given to someone (`a`) shows that person; else the runbook's role.
-        let owner = match inc.owners.get(&s.key) {
-            Some(person) => person.as_str(),
-            None => ctx.rb.role(&ts.step.owner).map(|r| r.title.as_str()).unwrap_or(&ts.step.owner),
+        // A step given to someone (`a`) shows that person; else the runbook's role, if any.
+        let owner = match (inc.owners.get(&s.key), ts.step.owner.as_deref()) {
+            (Some(person), _) => person.as_str(),
+            (None, Some(o)) => ctx.rb.role(o).map_or(o, |r| r.title.as_str()),
+            (None, None) => "",
         };
         let spent = s.spent_at(ctx.now);
         let spent_text = if spent.is_zero() && s.status == StepStatus::Pending {

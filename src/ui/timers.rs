@@ -148,8 +148,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         lines.push(Line::from(spans));
     }
 
-    if inc.overall_budget.is_some() {
-        let budget = ctx.rb.plan.availability_target.monthly_budget();
+    if let (Some(_), Some(target)) = (inc.overall_budget, ctx.rb.plan.availability_target) {
+        let budget = target.monthly_budget();
         let used = timers::availability_used(inc, ctx.now);
         let pct = used.num_seconds() as f64 * 100.0 / budget.as_secs_f64().max(1.0);
         let style = if pct >= 100.0 { ctx.theme.danger } else { ctx.theme.muted };
