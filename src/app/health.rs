@@ -25,8 +25,8 @@ impl App {
             if !startup_up && self.inc().is_some() {
                 self.emit(EventKind::HealthChanged {
                     service: t.service,
-                    from: t.from.to_string(),
-                    to: t.to.to_string(),
+                    from: t.from,
+                    to: t.to,
                     detail: t.detail,
                 });
             }
@@ -36,7 +36,7 @@ impl App {
 }
 
 pub fn fill_row(row: &mut HealthRow, st: &ServiceStatus) {
-    row.state = st.state.to_string();
+    row.state = st.state;
     row.latency_ms = st.latency.map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX));
     row.detail = st.detail.clone();
     row.notes = st.notes.clone();

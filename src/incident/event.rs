@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::probe::Health;
 use crate::runbook::model::Lang;
 
 /// Who did it, from where. Filled once per process from the environment.
@@ -140,10 +141,11 @@ pub enum EventKind {
         function: Option<String>,
         budget_secs: u64,
     },
+    /// `from` and `to` are written as `UP`, `DEGRADED`, `DOWN`, `UNKNOWN` (see [`Health`]).
     HealthChanged {
         service: String,
-        from: String,
-        to: String,
+        from: Health,
+        to: Health,
         detail: String,
     },
     /// The time of the last good backup, for the RPO. (Named `backup_at`: a payload field may
@@ -198,7 +200,7 @@ pub enum EventKind {
         kind: String,
         target: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        state: Option<String>,
+        state: Option<Health>,
         by_secs: u64,
         met: bool,
     },
@@ -285,7 +287,7 @@ impl EventKind {
                 | EventKind::Panic { .. }
                 | EventKind::Unreadable { .. }
                 | EventKind::DrillExpectation { met: false, .. }
-        ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
+        ) || matches!(self, EventKind::HealthChanged { to: Health::Down, .. })
     }
 
     /// The `type` the journal gives this kind (its serde tag), without serializing it.
@@ -419,8 +421,8 @@ mod tests {
             EventKind::TimerBreached { function: Some(s("auth")), budget_secs: 60 },
             EventKind::HealthChanged {
                 service: s("api"),
-                from: s("UP"),
-                to: s("DOWN"),
+                from: Health::Up,
+                to: Health::Down,
                 detail: s("d"),
             },
             EventKind::BackupPoint { backup_at: t, source: s("operator") },
@@ -441,7 +443,7 @@ mod tests {
             EventKind::DrillExpectation {
                 kind: s("function"),
                 target: s("auth"),
-                state: Some(s("UP")),
+                state: Some(Health::Up),
                 by_secs: 5,
                 met: true,
             },
