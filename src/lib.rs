@@ -6,6 +6,9 @@
 // Printing goes through `out` (`outln!`, `out!`, `errln!`): safe text, no panic on a closed
 // pipe or a lost terminal.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// System calls go through rustix (or std); the one C-library lookup, the user database, through
+// nix. The benchmarks, outside the library, keep theirs, each with its `// SAFETY:` comment.
+#![forbid(unsafe_code)]
 
 #[macro_use]
 pub mod out;

@@ -17,15 +17,13 @@ fn existing(dir: &Path) -> Option<PathBuf> {
 }
 
 fn uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
+    rustix::process::getuid().as_raw()
 }
 
+/// access(2): with the real user id, as the operator who runs `doctor` would write.
 fn writable(p: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else { return false };
-    // SAFETY: `c` is a valid NUL-terminated path.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+    use rustix::fs::Access;
+    rustix::fs::access(p, Access::WRITE_OK | Access::EXEC_OK).is_ok()
 }
 
 /// Existence, owner and mode of the data folder.
