@@ -29,25 +29,22 @@ fn writable(p: &Path) -> bool {
 /// Existence, owner and mode of the data folder.
 pub fn folder(dir: &Path) -> Check {
     let shown = dir.display();
-    let meta = match std::fs::metadata(dir) {
-        Ok(m) => m,
-        Err(_) => {
-            let Some(parent) = existing(dir) else {
-                return Check::fail(NAME, format!("{shown} cannot be created"), "give --data-dir");
-            };
-            if !parent.is_dir() || !writable(&parent) {
-                return Check::fail(
-                    NAME,
-                    format!("{shown} does not exist and {} is not writable", parent.display()),
-                    format!("mkdir -m 700 -p {shown} as a user who may, or give --data-dir"),
-                );
-            }
-            return Check::warn(
+    let Ok(meta) = std::fs::metadata(dir) else {
+        let Some(parent) = existing(dir) else {
+            return Check::fail(NAME, format!("{shown} cannot be created"), "give --data-dir");
+        };
+        if !parent.is_dir() || !writable(&parent) {
+            return Check::fail(
                 NAME,
-                format!("{shown} does not exist yet; the first declare creates it (0700)"),
-                format!("mkdir -m 700 -p {shown}  (so nothing is left to chance on the day)"),
+                format!("{shown} does not exist and {} is not writable", parent.display()),
+                format!("mkdir -m 700 -p {shown} as a user who may, or give --data-dir"),
             );
         }
+        return Check::warn(
+            NAME,
+            format!("{shown} does not exist yet; the first declare creates it (0700)"),
+            format!("mkdir -m 700 -p {shown}  (so nothing is left to chance on the day)"),
+        );
     };
     if !meta.is_dir() {
         return Check::fail(
