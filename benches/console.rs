@@ -58,8 +58,8 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
             1 => EventKind::StepStarted { step: steps[i / 4 % steps.len()].clone() },
             2 => EventKind::HealthChanged {
                 service: services[i % services.len()].clone(),
-                from: "UP".into(),
-                to: "DOWN".into(),
+                from: drconsole::probe::Health::Up,
+                to: drconsole::probe::Health::Down,
                 detail: "connection refused".into(),
             },
             _ => {

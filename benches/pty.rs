@@ -490,8 +490,8 @@ fn bench_event(i: usize) -> drconsole::incident::EventKind {
     if i % 3 == 0 {
         EventKind::HealthChanged {
             service: format!("bench-{}", 3 + i % 197),
-            from: "UP".into(),
-            to: "DOWN".into(),
+            from: drconsole::probe::Health::Up,
+            to: drconsole::probe::Health::Down,
             detail: "timed out after 1s".into(),
         }
     } else {

@@ -162,9 +162,8 @@ mod tests {
         let err = open_regular(&link, false).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         let fifo = dir.path().join("p");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (cwd, mode) = (rustix::fs::CWD, rustix::fs::Mode::from_raw_mode(0o600));
+        rustix::fs::mknodat(cwd, &fifo, rustix::fs::FileType::Fifo, mode, 0).unwrap();
         let err = open_regular(&fifo, true).unwrap_err();
         assert!(err.to_string().contains("FIFO"), "{err}");
         let err = open_regular(dir.path(), false).unwrap_err();

@@ -4,7 +4,7 @@
 //! Each fixture in `tests/fixtures/bad-runbooks/` is the same small valid runbook with one
 //! defect (the text files) or is not a runbook at all (empty, whitespace, binary).
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -6,6 +6,7 @@ mod common;
 
 use common::app::{harness_with, Harness};
 use crossterm::event::KeyCode;
+use drconsole::probe::Health;
 use drconsole::runbook::model::Lang;
 use drconsole::ui::view::HealthRow;
 
@@ -55,9 +56,9 @@ fn level3(lang: Lang) -> Harness {
     h.advance(3480);
     h.app.view.flash = None;
     h.app.view.health = vec![
-        row("mongodb", "DOWN", None, "connection refused", &[Some(3), Some(4), None, None]),
-        row("api", "UP", Some(42), "HTTP 200", &[Some(40), Some(45), Some(42)]),
-        row("frontend", "DEGRADED", Some(1800), "slow: 1.8s > 1s", &[Some(300), Some(1800)]),
+        row("mongodb", Health::Down, None, "connection refused", &[Some(3), Some(4), None, None]),
+        row("api", Health::Up, Some(42), "HTTP 200", &[Some(40), Some(45), Some(42)]),
+        row("frontend", Health::Degraded, Some(1800), "slow: 1.8s > 1s", &[Some(300), Some(1800)]),
     ];
     h
 }
@@ -74,11 +75,11 @@ macro_rules! snap {
     }};
 }
 
-fn row(id: &str, state: &str, ms: Option<u32>, detail: &str, hist: &[Option<u32>]) -> HealthRow {
+fn row(id: &str, state: Health, ms: Option<u32>, detail: &str, hist: &[Option<u32>]) -> HealthRow {
     HealthRow {
         id: id.into(),
         name: id.into(),
-        state: state.into(),
+        state,
         latency_ms: ms,
         detail: detail.into(),
         notes: vec![],

@@ -14,6 +14,7 @@ use drconsole::drill::{scorecard, GameClock, Session};
 use drconsole::incident::clock::{Clock, FakeClock};
 use drconsole::incident::sink::{EventSink, MemorySink};
 use drconsole::incident::{Event, EventKind};
+use drconsole::probe::Health;
 use drconsole::runbook::model::Lang;
 use drconsole::ui::view::{Modal, Pane, SheetKind};
 
@@ -102,8 +103,8 @@ impl Drill {
         self.app.inc().unwrap().decl.t0
     }
 
-    fn health(&self, id: &str) -> String {
-        self.app.view.health.iter().find(|r| r.id == id).unwrap().state.clone()
+    fn health(&self, id: &str) -> Health {
+        self.app.view.health.iter().find(|r| r.id == id).unwrap().state
     }
 
     /// Start the selected step at `from`, mark it done at `to` (game seconds).
@@ -163,7 +164,7 @@ fn matches(action: &Action, ev: &EventKind) -> bool {
         (
             Action::Service { service, state, .. },
             EventKind::HealthChanged { service: s, to, .. },
-        ) => s == service && *to == state.to_string(),
+        ) => s == service && to == state,
         (Action::Message(m), EventKind::DrillMessage { text, adhoc: false }) => m == text,
         (Action::Decision { prompt, .. }, EventKind::DrillDecision { prompt: p, .. }) => {
             p == prompt
@@ -180,18 +181,18 @@ fn injects_fire_in_order_at_their_game_times_and_drive_health_and_timers() {
     let mut d = drill("mongodb-cluster-failure", None);
     let t0 = d.t0();
     // Healthy at T0, without a journaled transition (UNKNOWN -> UP at start is not news).
-    assert_eq!(d.health("mongodb"), "UP");
+    assert_eq!(d.health("mongodb"), Health::Up);
     d.run_to(108);
-    assert_eq!(d.health("mongodb"), "UP", "nothing before T+2m");
+    assert_eq!(d.health("mongodb"), Health::Up, "nothing before T+2m");
     d.run_to(135);
-    assert_eq!(d.health("mongodb"), "DOWN");
+    assert_eq!(d.health("mongodb"), Health::Down);
     d.run_to(4188);
-    assert_eq!(d.health("mongodb"), "DOWN", "still down just before T+1h10m");
+    assert_eq!(d.health("mongodb"), Health::Down, "still down just before T+1h10m");
     d.run_to(4215);
-    assert_eq!(d.health("mongodb"), "UP");
-    assert_eq!(d.health("api"), "DEGRADED", "the API follows at T+1h15m");
+    assert_eq!(d.health("mongodb"), Health::Up);
+    assert_eq!(d.health("api"), Health::Degraded, "the API follows at T+1h15m");
     d.run_to(4 * 3600 + 30);
-    assert_eq!(d.health("api"), "UP");
+    assert_eq!(d.health("api"), Health::Up);
 
     let events = d.events();
     let injects = d.app.drill.as_ref().unwrap().scenario.file.injects.clone();
@@ -333,7 +334,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     assert_eq!(d.app.now(), paused_at, "the game clock stands still");
     assert!(d.screen(80, 24).lines().next().unwrap().contains("DRILL ⏸"));
     d.key('N'); // mongodb DOWN now, although T+2m has not come
-    assert_eq!(d.health("mongodb"), "DOWN");
+    assert_eq!(d.health("mongodb"), Health::Down);
     d.key('P');
     d.base.advance(Duration::seconds(1));
     assert_eq!(d.app.now() - paused_at, Duration::seconds(120));
@@ -362,7 +363,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     let downs = d
         .events()
         .iter()
-        .filter(|e| matches!(&e.kind, EventKind::HealthChanged { to, .. } if to == "DOWN"))
+        .filter(|e| matches!(&e.kind, EventKind::HealthChanged { to: Health::Down, .. }))
         .count();
     assert_eq!(downs, 1);
 }

@@ -154,6 +154,7 @@ fn record_after(how: &str) {
     match how {
         // SAFETY: signalling the console we started.
         "SIGHUP" => assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGHUP) }, 0),
+        // SAFETY: as above.
         "SIGTERM" => assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTERM) }, 0),
         "close" => t.kill_session(),
         _ => unreachable!(),

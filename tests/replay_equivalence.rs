@@ -13,6 +13,7 @@ use drconsole::incident::session::IncidentSession;
 use drconsole::incident::sink::EventSink;
 use drconsole::incident::{Actor, Event, EventKind, Incident, Stamper};
 use drconsole::journal::Journal;
+use drconsole::probe::Health;
 use drconsole::runbook::Loaded;
 use drconsole::store::{JournalSink, Store};
 use proptest::prelude::*;
@@ -176,10 +177,10 @@ impl World {
             Op::Health(i, s) => {
                 let services = &self.loaded.runbook.services;
                 let service = services[i % services.len()].id.clone();
-                let to = ["UP", "DOWN", "DEGRADED"][usize::from(s) % 3].to_string();
+                let to = [Health::Up, Health::Down, Health::Degraded][usize::from(s) % 3];
                 Command::Record(EventKind::HealthChanged {
                     service,
-                    from: "UNKNOWN".into(),
+                    from: Health::Unknown,
                     to,
                     detail: "probe".into(),
                 })

@@ -1,7 +1,7 @@
 //! Every shipped runbook loads, and the translations keep the exact structure of the Chinese
 //! original, so that a journal written against one language replays against the other.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

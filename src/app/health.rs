@@ -25,22 +25,21 @@ impl App {
         // console ran (journaled DOWN, UP at resume), is a change the record must show. A
         // service first seen UP with nothing journaled says nothing worth recording.
         if let Some(inc) = self.inc() {
-            let journaled = inc.health.get(&st.id).map(|m| m.state.clone());
-            let to = st.state.to_string();
-            let change = match &journaled {
-                Some(last) => *last != to,
+            let journaled = inc.health.get(&st.id).map(|m| m.state);
+            let change = match journaled {
+                Some(last) => last != st.state,
                 None => !matches!(st.state, Health::Unknown | Health::Up),
             };
             if change {
                 // Nothing journaled yet: from what this process saw (UP before the declaration).
                 let (seen, detail) = match update.transition {
-                    Some(t) => (Some(t.from.to_string()), t.detail),
+                    Some(t) => (Some(t.from), t.detail),
                     None => (None, st.detail.clone()),
                 };
                 self.emit(EventKind::HealthChanged {
                     service: st.id.clone(),
-                    from: journaled.or(seen).unwrap_or_else(|| Health::Unknown.to_string()),
-                    to,
+                    from: journaled.or(seen).unwrap_or(Health::Unknown),
+                    to: st.state,
                     detail,
                 });
             }
@@ -50,7 +49,7 @@ impl App {
 }
 
 pub fn fill_row(row: &mut HealthRow, st: &ServiceStatus) {
-    row.state = st.state.to_string();
+    row.state = st.state;
     row.latency_ms = st.latency.map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX));
     row.detail = st.detail.clone();
     row.notes = st.notes.clone();

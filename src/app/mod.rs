@@ -115,7 +115,7 @@ impl App {
             .map(|s| HealthRow {
                 id: s.id.clone(),
                 name: s.name.clone(),
-                state: "UNKNOWN".to_string(),
+                state: crate::probe::Health::Unknown,
                 latency_ms: None,
                 detail: String::new(),
                 notes: Vec::new(),
@@ -168,7 +168,7 @@ impl App {
         // Until the probes answer, show the last journaled state of each service.
         for row in &mut self.view.health {
             if let Some(mark) = inc.health.get(&row.id) {
-                row.state = mark.state.clone();
+                row.state = mark.state;
                 row.detail = mark.detail.clone();
                 row.changed_at = Some(mark.since);
             }

@@ -176,7 +176,7 @@ impl App {
             }
             if let Some(mark) = live.inc.health.get(&row.id) {
                 if row.changed_at != Some(mark.since) || row.state != mark.state {
-                    row.state = mark.state.clone();
+                    row.state = mark.state;
                     row.detail = mark.detail.clone();
                     row.changed_at = Some(mark.since);
                     row.latency_ms = None;

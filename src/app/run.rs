@@ -3,10 +3,12 @@
 //! that once a second.
 
 use std::io::{self, IsTerminal};
+use std::os::fd::AsFd;
 use std::time::Duration;
 
 use crossterm::event::Event as TermEvent;
 use crossterm::execute;
+use rustix::event::{PollFd, PollFlags};
 use tokio::signal::unix::{signal, SignalKind};
 
 use tokio::sync::mpsc;
@@ -49,13 +51,21 @@ pub fn refuse_reason() -> Option<String> {
 
 /// The terminal is gone (SSH dropped): the tty reports a hang-up or an error.
 fn tty_gone() -> bool {
+    let (stdin, stdout) = (io::stdin(), io::stdout());
     let mut fds = [
-        libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 },
-        libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 },
+        PollFd::new(&stdin, PollFlags::IN),
+        PollFd::from_borrowed_fd(stdout.as_fd(), PollFlags::empty()),
     ];
-    // SAFETY: fds is a valid array of pollfd for its length; timeout 0 never blocks.
-    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
-    rc > 0 && fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
+    let rc = rustix::event::poll(&mut fds, Some(&poll_timeout(0)));
+    matches!(rc, Ok(n) if n > 0) && fds.iter().any(|p| p.revents().intersects(HANG_UP))
+}
+
+/// What poll(2) reports for a terminal that is gone: hung up, in error, or closed.
+const HANG_UP: PollFlags = PollFlags::HUP.union(PollFlags::ERR).union(PollFlags::NVAL);
+
+fn poll_timeout(ms: i32) -> rustix::event::Timespec {
+    let ms = i64::from(ms.max(0));
+    rustix::event::Timespec { tv_sec: ms / 1000, tv_nsec: ms % 1000 * 1_000_000 }
 }
 
 /// Terminal events, read on a thread of their own. When the tty hangs up, crossterm's reader
@@ -108,19 +118,17 @@ enum Ready {
 
 /// Wait up to `ms` for input on stdin.
 fn stdin_ready(ms: i32) -> Ready {
-    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
-    // SAFETY: one valid pollfd; poll(2) only writes its revents.
-    let rc = unsafe { libc::poll(&mut fd, 1, ms) };
-    if rc < 0 {
-        return if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-            Ready::Nothing
-        } else {
-            Ready::Gone
-        };
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    match rustix::event::poll(&mut fds, Some(&poll_timeout(ms))) {
+        Ok(_) => {}
+        Err(rustix::io::Errno::INTR) => return Ready::Nothing,
+        Err(_) => return Ready::Gone,
     }
-    if fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+    let revents = fds[0].revents();
+    if revents.intersects(HANG_UP) {
         Ready::Gone
-    } else if fd.revents & libc::POLLIN != 0 {
+    } else if revents.contains(PollFlags::IN) {
         Ready::Input
     } else {
         Ready::Nothing

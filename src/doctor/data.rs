@@ -17,39 +17,34 @@ fn existing(dir: &Path) -> Option<PathBuf> {
 }
 
 fn uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
+    rustix::process::getuid().as_raw()
 }
 
+/// access(2): with the real user id, as the operator who runs `doctor` would write.
 fn writable(p: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else { return false };
-    // SAFETY: `c` is a valid NUL-terminated path.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+    use rustix::fs::Access;
+    rustix::fs::access(p, Access::WRITE_OK | Access::EXEC_OK).is_ok()
 }
 
 /// Existence, owner and mode of the data folder.
 pub fn folder(dir: &Path) -> Check {
     let shown = dir.display();
-    let meta = match std::fs::metadata(dir) {
-        Ok(m) => m,
-        Err(_) => {
-            let Some(parent) = existing(dir) else {
-                return Check::fail(NAME, format!("{shown} cannot be created"), "give --data-dir");
-            };
-            if !parent.is_dir() || !writable(&parent) {
-                return Check::fail(
-                    NAME,
-                    format!("{shown} does not exist and {} is not writable", parent.display()),
-                    format!("mkdir -m 700 -p {shown} as a user who may, or give --data-dir"),
-                );
-            }
-            return Check::warn(
+    let Ok(meta) = std::fs::metadata(dir) else {
+        let Some(parent) = existing(dir) else {
+            return Check::fail(NAME, format!("{shown} cannot be created"), "give --data-dir");
+        };
+        if !parent.is_dir() || !writable(&parent) {
+            return Check::fail(
                 NAME,
-                format!("{shown} does not exist yet; the first declare creates it (0700)"),
-                format!("mkdir -m 700 -p {shown}  (so nothing is left to chance on the day)"),
+                format!("{shown} does not exist and {} is not writable", parent.display()),
+                format!("mkdir -m 700 -p {shown} as a user who may, or give --data-dir"),
             );
         }
+        return Check::warn(
+            NAME,
+            format!("{shown} does not exist yet; the first declare creates it (0700)"),
+            format!("mkdir -m 700 -p {shown}  (so nothing is left to chance on the day)"),
+        );
     };
     if !meta.is_dir() {
         return Check::fail(

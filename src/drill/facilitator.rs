@@ -113,7 +113,7 @@ fn expected(e: &Expectation, rb: &Runbook, w: &Words) -> String {
             let title = rb.step(&e.target).map_or(e.target.clone(), |s| s.step.title.clone());
             format!("{title} {}", w.step_done)
         }
-        _ => format!("{} {}", e.target, e.state.as_deref().unwrap_or("")),
+        _ => format!("{} {}", e.target, e.state.map(|h| h.as_str()).unwrap_or("")),
     }
 }
 

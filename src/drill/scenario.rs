@@ -109,7 +109,7 @@ pub struct Expectation {
     /// `function`, `step` or `service`.
     pub kind: &'static str,
     pub target: String,
-    pub state: Option<String>,
+    pub state: Option<Health>,
     pub by_secs: u64,
 }
 
@@ -142,7 +142,7 @@ impl Inject {
             (_, _, Some(s)) => ("service", s),
             _ => ("function", String::new()),
         };
-        Action::Expect(Expectation { kind, target, state: e.state.map(|s| s.to_string()), by_secs })
+        Action::Expect(Expectation { kind, target, state: e.state, by_secs })
     }
 }
 

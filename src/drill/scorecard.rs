@@ -11,7 +11,7 @@ use super::scenario::{Action, LoadedScenario};
 use super::session::holds;
 use crate::i18n::{record_words, RecordWords};
 use crate::incident::describe::expectation_text;
-use crate::incident::{EventKind, Incident};
+use crate::incident::{EventKind, Incident, StepStatus};
 use crate::journal;
 use crate::record::facts::{self, local, secs, signed_secs, Facts, Outcome, StepRow};
 use crate::runbook::model::Lang;
@@ -150,7 +150,7 @@ pub fn build(
     let f: Facts = facts::collect(inc, rb, now, tz, None);
     let lang = f.lang;
     let w = words(lang);
-    let health = |id: &str| inc.health.get(id).map(|m| m.state.clone());
+    let health = |id: &str| inc.health.get(id).map(|m| m.state);
     let expectations: Vec<ExpectationRow> = sc
         .file
         .injects
@@ -180,7 +180,7 @@ pub fn build(
                 kind: e.kind.to_string(),
                 target: e.target.clone(),
                 by_secs: e.by_secs,
-                text: expectation_text(rb, e.kind, &e.target, e.state.as_deref(), e.by_secs, lang),
+                text: expectation_text(rb, e.kind, &e.target, e.state, e.by_secs, lang),
                 state,
             }
         })
@@ -205,8 +205,12 @@ pub fn build(
     for e in expectations.iter().filter(|e| e.state != "met") {
         reasons.push(format!("{}: {}", e.text, outcome_word(record_words(lang), w, e.state)));
     }
-    let failed =
-        f.steps.iter().filter(|s| s.status == "failed" || s.failures > 0).cloned().collect();
+    let failed = f
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Failed || s.failures > 0)
+        .cloned()
+        .collect();
     let s = &sc.file.scenario;
     Scorecard {
         kind: "drill-scorecard",
@@ -393,14 +397,14 @@ pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
     md
 }
 
-fn step_word(lang: Lang, status: &str) -> &str {
+fn step_word(lang: Lang, status: StepStatus) -> &'static str {
     match (lang, status) {
-        (Lang::Zh, "pending") => "待办",
-        (Lang::Zh, "in-progress") => "进行中",
-        (Lang::Zh, "done") => "完成",
-        (Lang::Zh, "skipped") => "跳过",
-        (Lang::Zh, "failed") => "失败",
-        _ => status,
+        (Lang::Zh, StepStatus::Pending) => "待办",
+        (Lang::Zh, StepStatus::InProgress) => "进行中",
+        (Lang::Zh, StepStatus::Done) => "完成",
+        (Lang::Zh, StepStatus::Skipped) => "跳过",
+        (Lang::Zh, StepStatus::Failed) => "失败",
+        (Lang::En, _) => status.as_str(),
     }
 }
 

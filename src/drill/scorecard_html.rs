@@ -101,7 +101,7 @@ pub fn page(c: &Scorecard, chart: Option<&Chart>, tz: FixedOffset) -> String {
         let _ = writeln!(
             b,
             "<tr class=\"{}\"><td class=\"num\">{}</td><td>{}{reason}</td><td class=\"state\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(s.status),
+            escape(s.status.as_str()),
             escape(&s.number),
             escape(&s.title),
             escape(step_word(c.lang, s.status)),

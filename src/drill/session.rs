@@ -56,7 +56,7 @@ impl Session {
 }
 
 /// Whether an expectation holds in the incident as it stands.
-pub fn holds(inc: &Incident, health_of: impl Fn(&str) -> Option<String>, e: &Expectation) -> bool {
+pub fn holds(inc: &Incident, health_of: impl Fn(&str) -> Option<Health>, e: &Expectation) -> bool {
     let deadline = crate::incident::timers::after_secs(inc.decl.t0, e.by_secs);
     match e.kind {
         "function" => inc
@@ -70,7 +70,7 @@ pub fn holds(inc: &Incident, health_of: impl Fn(&str) -> Option<String>, e: &Exp
                 && s.status == StepStatus::Done
                 && s.finished_at.is_some_and(|at| at <= deadline)
         }),
-        _ => health_of(&e.target).as_deref() == e.state.as_deref(),
+        _ => health_of(&e.target) == e.state,
     }
 }
 
@@ -159,8 +159,7 @@ impl App {
 
     fn drill_holds(&self, e: &Expectation) -> bool {
         let Some(inc) = self.inc() else { return false };
-        let health =
-            |id: &str| self.view.health.iter().find(|r| r.id == id).map(|r| r.state.clone());
+        let health = |id: &str| self.view.health.iter().find(|r| r.id == id).map(|r| r.state);
         holds(inc, health, e)
     }
 
@@ -270,7 +269,7 @@ pub fn expectation_event(e: &Expectation, met: bool) -> EventKind {
     EventKind::DrillExpectation {
         kind: e.kind.to_string(),
         target: e.target.clone(),
-        state: e.state.clone(),
+        state: e.state,
         by_secs: e.by_secs,
         met,
     }

@@ -8,6 +8,7 @@ use super::clock::parse_local_time;
 use super::event::{Declaration, DrillInfo, EventKind, RemoteAuthor, TeamMember};
 use super::state::{Incident, StepStatus};
 use super::timers;
+use crate::probe::Health;
 use crate::runbook::model::{Lang, TrackKind};
 use crate::runbook::Loaded;
 
@@ -152,11 +153,11 @@ pub enum Question {
     /// Completing a step that was never started.
     NeverStarted(String),
     /// Marking a function restored while a service it depends on is not UP.
-    ServicesNotUp(Vec<(String, String)>),
+    ServicesNotUp(Vec<(String, Health)>),
     /// Declaring recovery complete: what is still open at that moment.
     Close {
         unrestored: Vec<String>,
-        services_not_up: Vec<(String, String)>,
+        services_not_up: Vec<(String, Health)>,
         pending_steps: Vec<String>,
     },
     /// A T0 that is not what a tired operator probably meant.
@@ -252,7 +253,7 @@ impl Refusal {
 impl Question {
     pub fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
-        let services = |s: &[(String, String)]| {
+        let services = |s: &[(String, Health)]| {
             s.iter().map(|(id, st)| format!("{id} {st}")).collect::<Vec<_>>().join(", ")
         };
         match self {
@@ -317,14 +318,14 @@ fn services_not_up(
     inc: &Incident,
     rb: &crate::runbook::model::Runbook,
     functions: &[&str],
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+) -> Vec<(String, Health)> {
+    let mut out: Vec<(String, Health)> = Vec::new();
     for f in functions.iter().filter_map(|f| rb.function(f)) {
         for s in &f.services {
             if let Some(mark) = inc.health.get(s) {
-                let bad = mark.state == "DOWN" || mark.state == "DEGRADED";
+                let bad = matches!(mark.state, Health::Down | Health::Degraded);
                 if bad && !out.iter().any(|(id, _)| id == s) {
-                    out.push((s.clone(), mark.state.clone()));
+                    out.push((s.clone(), mark.state));
                 }
             }
         }
@@ -1176,8 +1177,8 @@ mod tests {
         let svc = f.services[0].clone();
         let down = EventKind::HealthChanged {
             service: svc.clone(),
-            from: "UP".into(),
-            to: "DOWN".into(),
+            from: Health::Up,
+            to: Health::Down,
             detail: "refused".into(),
         };
         run(&l, &mut inc, Command::Record(down), now).unwrap();
@@ -1186,7 +1187,7 @@ mod tests {
         else {
             panic!("must ask")
         };
-        assert_eq!(s, vec![(svc, "DOWN".to_string())]);
+        assert_eq!(s, vec![(svc, Health::Down)]);
         assert!(run(&l, &mut inc, Command::Confirmed(Box::new(r)), now).is_ok());
     }
 

@@ -326,4 +326,42 @@ mod tests {
         );
         assert!(d.warning.is_some());
     }
+
+    /// Health states are typed (`Health`) but must be written as they always were: a journal
+    /// line holding "UP"/"DOWN" (and a drill expectation's "DEGRADED") reads as an event that
+    /// writes back the very same bytes, so old journals keep their hashes and new ones read
+    /// with an older version.
+    #[test]
+    fn health_words_in_a_journal_line_round_trip_byte_identically() {
+        use crate::journal::{read_entries, Journal};
+        use crate::probe::Health;
+        // As the version before typed health wrote them (canonical JSON: sorted keys).
+        let written = [
+            r#"{"at":"2026-11-28T06:01:00Z","detail":"connection refused","from":"UP","mono_ms":5,"resource":"mongodb","service":"mongodb","success":false,"to":"DOWN","type":"health-changed","wall":"2026-11-28T06:01:00.072319343Z","who":{"host":"jump1","pid":42,"tty":"/dev/pts/0","user":"ops"}}"#,
+            r#"{"at":"2026-11-28T06:02:00Z","detail":"","from":"DOWN","mono_ms":6,"resource":"api","service":"api","success":true,"to":"UP","type":"health-changed","wall":"2026-11-28T06:02:00Z","who":{"host":"jump1","pid":42,"tty":"/dev/pts/0","user":"ops"}}"#,
+            r#"{"at":"2026-11-28T06:03:00Z","by_secs":120,"kind":"service","met":true,"mono_ms":7,"resource":"api","state":"DEGRADED","success":true,"target":"api","type":"drill-expectation","wall":"2026-11-28T06:03:00Z","who":{"host":"jump1","pid":42,"tty":"/dev/pts/0","user":"ops"}}"#,
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old/journal.drj"), dir.path().join("new/journal.drj"));
+        let mut j = Journal::create(&old).unwrap();
+        for text in written {
+            j.append(serde_json::from_str(text).unwrap()).unwrap();
+        }
+        let mut again = Journal::create(&new).unwrap();
+        let mut prev: Option<Event> = None;
+        for entry in read_entries(&old).unwrap() {
+            let d = decode(entry.seq, entry.payload.as_str(), prev.as_ref());
+            assert!(d.warning.is_none(), "{:?}", d.warning);
+            again.append(serde_json::to_value(&d.event).unwrap()).unwrap();
+            prev = Some(d.event);
+        }
+        let (old_bytes, new_bytes) = (std::fs::read(&old).unwrap(), std::fs::read(&new).unwrap());
+        assert_eq!(String::from_utf8_lossy(&new_bytes), String::from_utf8_lossy(&old_bytes));
+        assert!(String::from_utf8_lossy(&old_bytes).contains(r#""from":"UP""#));
+        let d = decode(1, written[0], None);
+        let EventKind::HealthChanged { from, to, .. } = d.event.kind else {
+            panic!("{:?}", d.event.kind)
+        };
+        assert_eq!((from, to), (Health::Up, Health::Down));
+    }
 }

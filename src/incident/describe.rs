@@ -2,6 +2,7 @@
 //! in the records use the same sentences.
 
 use super::event::{Event, EventKind};
+use crate::probe::Health;
 use crate::runbook::model::{Lang, Runbook};
 
 fn step_label(rb: &Runbook, key: &str) -> String {
@@ -307,7 +308,7 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             }
         }
         EventKind::DrillExpectation { kind, target, state, by_secs, met } => {
-            let what = expectation_text(rb, kind, target, state.as_deref(), *by_secs, lang);
+            let what = expectation_text(rb, kind, target, *state, *by_secs, lang);
             match (zh, met) {
                 (true, true) => format!("演练预期达成: {what}"),
                 (true, false) => format!("演练预期未达成: {what}"),
@@ -329,7 +330,7 @@ pub fn expectation_text(
     rb: &Runbook,
     kind: &str,
     target: &str,
-    state: Option<&str>,
+    state: Option<Health>,
     by_secs: u64,
     lang: Lang,
 ) -> String {
@@ -340,7 +341,7 @@ pub fn expectation_text(
         ("function", false) => format!("{} restored by T+{by}", function_label(rb, target)),
         ("step", true) => format!("{} 完成 ≤ T+{by}", step_label(rb, target)),
         ("step", false) => format!("{} done by T+{by}", step_label(rb, target)),
-        (_, true) => format!("{target} 为 {} 于 T+{by}", state.unwrap_or("?")),
-        (_, false) => format!("{target} {} at T+{by}", state.unwrap_or("?")),
+        (_, true) => format!("{target} 为 {} 于 T+{by}", state.map_or("?", Health::as_str)),
+        (_, false) => format!("{target} {} at T+{by}", state.map_or("?", Health::as_str)),
     }
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::probe::Health;
 use crate::runbook::model::Lang;
 
 /// Who did it, from where. Filled once per process from the environment.
@@ -145,10 +146,11 @@ pub enum EventKind {
         function: Option<String>,
         budget_secs: u64,
     },
+    /// `from` and `to` are written as `UP`, `DEGRADED`, `DOWN`, `UNKNOWN` (see [`Health`]).
     HealthChanged {
         service: String,
-        from: String,
-        to: String,
+        from: Health,
+        to: Health,
         detail: String,
     },
     /// The time of the last good backup, for the RPO. (Named `backup_at`: a payload field may
@@ -203,7 +205,7 @@ pub enum EventKind {
         kind: String,
         target: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        state: Option<String>,
+        state: Option<Health>,
         by_secs: u64,
         met: bool,
     },
@@ -300,7 +302,7 @@ impl EventKind {
                 | EventKind::Panic { .. }
                 | EventKind::Unreadable { .. }
                 | EventKind::DrillExpectation { met: false, .. }
-        ) || matches!(self, EventKind::HealthChanged { to, .. } if to == "DOWN")
+        ) || matches!(self, EventKind::HealthChanged { to: Health::Down, .. })
     }
 
     /// The `type` the journal gives this kind (its serde tag), without serializing it.
@@ -351,7 +353,7 @@ impl Actor {
             .ok()
             .filter(|u| !u.is_empty())
             .or_else(passwd_name)
-            .unwrap_or_else(|| format!("uid{}", unsafe_uid()));
+            .unwrap_or_else(|| format!("uid{}", rustix::process::getuid().as_raw()));
         let ssh_client = std::env::var("SSH_CONNECTION")
             .ok()
             .and_then(|s| s.split_whitespace().next().map(str::to_string));
@@ -377,37 +379,16 @@ impl Actor {
     }
 }
 
-fn unsafe_uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
-}
-
+/// The user's name in the password database (NSS: also LDAP and the like), through the C
+/// library's getpwuid_r, as before; rustix has no user database.
 fn passwd_name() -> Option<String> {
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut buf = vec![0u8; 4096];
-    let mut out: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: getpwuid_r writes only into pwd and buf (valid for their sizes) and sets out to
-    // &pwd on success; name points into buf, which outlives the read below.
-    let rc = unsafe {
-        libc::getpwuid_r(unsafe_uid(), &mut pwd, buf.as_mut_ptr().cast(), buf.len(), &mut out)
-    };
-    if rc != 0 || out.is_null() || pwd.pw_name.is_null() {
-        return None;
-    }
-    // SAFETY: pw_name is a NUL-terminated string inside buf.
-    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-    Some(name.to_string_lossy().into_owned())
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current()).ok()??;
+    Some(user.name).filter(|n| !n.is_empty())
 }
 
+/// gethostname(2) on Linux is the node name of uname(2).
 fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates on success.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return "unknown".to_string();
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    String::from_utf8_lossy(rustix::system::uname().nodename().to_bytes()).into_owned()
 }
 
 fn tty_name() -> Option<String> {
@@ -455,8 +436,8 @@ mod tests {
             EventKind::TimerBreached { function: Some(s("auth")), budget_secs: 60 },
             EventKind::HealthChanged {
                 service: s("api"),
-                from: s("UP"),
-                to: s("DOWN"),
+                from: Health::Up,
+                to: Health::Down,
                 detail: s("d"),
             },
             EventKind::BackupPoint { backup_at: t, source: s("operator") },
@@ -477,7 +458,7 @@ mod tests {
             EventKind::DrillExpectation {
                 kind: s("function"),
                 target: s("auth"),
-                state: Some(s("UP")),
+                state: Some(Health::Up),
                 by_secs: 5,
                 met: true,
             },

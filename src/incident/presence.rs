@@ -46,10 +46,12 @@ pub fn open_consoles<'a, E: std::borrow::Borrow<Event>>(
 /// Whether `pid` is a running drconsole on this host (a pid reused by another program is not,
 /// and neither is one killed but not yet reaped: a zombie).
 pub fn alive(pid: u32) -> bool {
-    let Ok(raw) = i32::try_from(pid) else { return false };
-    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
-    let rc = unsafe { libc::kill(raw, 0) };
-    let exists = rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    let Some(p) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+        return false;
+    };
+    // Signal 0 sends nothing; it only asks whether the process exists (EPERM: it does).
+    let exists =
+        matches!(rustix::process::test_kill_process(p), Ok(()) | Err(rustix::io::Errno::PERM));
     if !exists {
         return false;
     }

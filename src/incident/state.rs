@@ -7,15 +7,36 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::event::{Declaration, Event, EventKind};
+use crate::probe::Health;
 use crate::runbook::model::{Runbook, TrackKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Written in records and scorecards as `pending`, `in-progress`, `done`, `skipped`, `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
     Pending,
     InProgress,
     Done,
     Skipped,
     Failed,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::InProgress => "in-progress",
+            StepStatus::Done => "done",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for StepStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +105,7 @@ pub struct FunctionTimer {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthMark {
-    pub state: String,
+    pub state: Health,
     pub since: DateTime<Utc>,
     pub detail: String,
 }
@@ -457,7 +478,7 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(
                 service.clone(),
-                HealthMark { state: to.clone(), since: at, detail: detail.clone() },
+                HealthMark { state: *to, since: at, detail: detail.clone() },
             );
         }
         EventKind::BackupPoint { backup_at, .. } => inc.backup_point = Some(*backup_at),

@@ -1,13 +1,12 @@
 //! File-system helpers with the durability and permission rules spelled out once.
 
-use std::ffi::CString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustix::fs::FlockOperation;
 
 /// Parent directory of a file path; `.` for a bare file name.
 pub fn parent_dir(path: &Path) -> &Path {
@@ -56,8 +55,7 @@ fn refuse(dir: &Path, why: String) -> io::Error {
 
 /// The effective user id of this process.
 pub fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    rustix::process::geteuid().as_raw()
 }
 
 /// Checks `dir` and every folder above it (symbolic links resolved) as ssh checks the path to
@@ -206,17 +204,8 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Bytes available to an unprivileged writer in the file system holding `dir`.
 pub fn free_space(dir: &Path) -> io::Result<u64> {
-    let c = CString::new(dir.as_os_str().as_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
-    // SAFETY: statvfs is plain old data; zeroed is a valid value and the kernel fills it.
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid NUL-terminated string and `st` a valid out pointer.
-    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    #[allow(clippy::unnecessary_cast)] // field widths differ between targets
-    Ok((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    let st = rustix::fs::statvfs(dir)?;
+    Ok(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 /// An exclusive `flock` held until drop. flock locks belong to the open file description, so
@@ -230,14 +219,10 @@ impl FileLock {
     pub fn exclusive(file: &File) -> io::Result<Self> {
         let file = file.try_clone()?;
         loop {
-            // SAFETY: flock on a descriptor the guard owns.
-            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
-            if rc == 0 {
-                return Ok(FileLock { file });
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                return Err(err);
+            match rustix::fs::flock(&file, FlockOperation::LockExclusive) {
+                Ok(()) => return Ok(FileLock { file }),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -245,9 +230,9 @@ impl FileLock {
 
 impl Drop for FileLock {
     fn drop(&mut self) {
-        // SAFETY: unlocking a descriptor the guard owns; closing it would not release the lock
-        // while the journal's own descriptor keeps the description open.
-        unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_UN) };
+        // Explicitly: closing the guard's descriptor would not release the lock while the
+        // journal's own descriptor keeps the description open.
+        let _ = rustix::fs::flock(&self.file, FlockOperation::Unlock);
     }
 }
 

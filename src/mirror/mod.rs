@@ -56,6 +56,7 @@ pub struct MirrorStatus {
 pub type SharedStatus = Arc<Mutex<MirrorStatus>>;
 
 /// What is mirrored.
+#[derive(Clone)]
 enum Source {
     /// A journal file on its own (no runbook, no inbox).
     File(PathBuf),
@@ -215,27 +216,35 @@ impl Mirror {
         }
     }
 
-    fn open_follower(&self) -> Result<Follower, String> {
-        match &self.source {
-            Source::File(path) => Follower::open_file(path),
-            Source::Incident(dir) => Follower::open_dir(dir),
-        }
-    }
-
-    /// New journal lines into the backlog.
-    fn read_journal(&mut self) -> Result<(), String> {
-        if self.follower.is_none() {
-            self.follower = Some(self.open_follower()?);
-        }
-        if let Some(f) = self.follower.as_mut() {
-            self.backlog.extend(f.poll_lines()?);
-        }
+    /// New journal lines into the backlog: only what was appended since the last round (the
+    /// follower keeps its offset), read on a blocking thread so that a slow disk holds no
+    /// runtime worker.
+    async fn read_journal(&mut self) -> Result<(), String> {
+        let follower = self.follower.take();
+        let source = self.source.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            let mut f = match follower {
+                Some(f) => f,
+                None => match &source {
+                    Source::File(path) => Follower::open_file(path)?,
+                    Source::Incident(dir) => Follower::open_dir(dir)?,
+                },
+            };
+            // Keep the follower (and its offset) even when this read fails.
+            let lines = f.poll_lines();
+            Ok::<_, String>((f, lines))
+        })
+        .await
+        .map_err(|e| format!("the journal reader stopped: {e}"))??;
+        let (follower, lines) = read;
+        self.follower = Some(follower);
+        self.backlog.extend(lines?);
         Ok(())
     }
 
     /// One attempt to bring the server up to date. True when it is.
     async fn round(&mut self) -> bool {
-        if let Err(e) = self.read_journal() {
+        if let Err(e) = self.read_journal().await {
             self.set(|s| s.error = Some(format!("cannot read the journal: {e}")));
             return false;
         }
@@ -299,7 +308,7 @@ impl Mirror {
                 // again from its start.
                 self.follower = None;
                 self.backlog.clear();
-                self.read_journal()?;
+                self.read_journal().await?;
             }
         }
         let from = self.acked.unwrap_or(0);

@@ -99,12 +99,10 @@ fn exit_words(status: ExitStatus) -> String {
 
 #[cfg(unix)]
 fn kill_group(pid: Option<u32>) {
-    if let Some(pgid) = pid.and_then(|p| i32::try_from(p).ok()) {
-        // SAFETY: kill(2) with a negative pid only sends a signal to that process group (the
-        // one `process_group(0)` created for the child); it touches no memory of ours.
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
+    // The group `process_group(0)` made for the child, whose id is the child's pid.
+    let pgid = pid.and_then(|p| i32::try_from(p).ok()).and_then(rustix::process::Pid::from_raw);
+    if let Some(pgid) = pgid {
+        let _ = rustix::process::kill_process_group(pgid, rustix::process::Signal::KILL);
     }
 }
 

@@ -35,7 +35,7 @@ pub struct HttpProber {
 }
 
 impl HttpProber {
-    pub fn new(spec: &Service, url: &str) -> Self {
+    pub fn new(spec: &Service, url: &str, clients: &mut HttpClients) -> Self {
         let timeout = spec.timeout.0;
         let method = spec
             .method
@@ -43,7 +43,7 @@ impl HttpProber {
             .and_then(|m| Method::from_bytes(m.as_bytes()).ok())
             .unwrap_or(Method::GET);
         HttpProber {
-            client: build_client(timeout, spec.ca_file.as_deref()),
+            client: clients.get(timeout, spec.ca_file.as_deref()),
             method,
             url: url.to_string(),
             expect: spec.expect_status.clone(),
@@ -128,23 +128,26 @@ impl HttpProber {
     }
 }
 
-/// One client per (timeout, ca-file), shared by every HTTP probe that uses that pair. Each
-/// reqwest client loads and keeps its own TLS root store and pool: with 100 HTTP services that
-/// was most of the console's memory (see BENCHMARKS.md). Clients are cheap handles to share.
-fn build_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {
-    type Key = (Duration, Option<String>);
-    static CLIENTS: std::sync::Mutex<Vec<(Key, Client)>> = std::sync::Mutex::new(Vec::new());
-    let key = (timeout, ca_file.map(str::to_string));
-    if let Ok(cache) = CLIENTS.lock() {
-        if let Some((_, c)) = cache.iter().find(|(k, _)| *k == key) {
+/// One client per (timeout, ca-file), shared by every HTTP probe of one probe set that uses
+/// that pair. Each reqwest client loads and keeps its own TLS root store and pool: with 100
+/// HTTP services that was most of the console's memory (see BENCHMARKS.md). Owned by the probe
+/// set, not the process: a client's pooled connections belong to the runtime that opened
+/// them, and a process-wide cache would hand them to probes on another runtime.
+#[derive(Default)]
+pub struct HttpClients {
+    list: Vec<((Duration, Option<String>), Client)>,
+}
+
+impl HttpClients {
+    pub fn get(&mut self, timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {
+        let key = (timeout, ca_file.map(str::to_string));
+        if let Some((_, c)) = self.list.iter().find(|(k, _)| *k == key) {
             return Ok(c.clone());
         }
+        let client = new_client(timeout, ca_file)?;
+        self.list.push((key, client.clone()));
+        Ok(client)
     }
-    let client = new_client(timeout, ca_file)?;
-    if let Ok(mut cache) = CLIENTS.lock() {
-        cache.push((key, client.clone()));
-    }
-    Ok(client)
 }
 
 fn new_client(timeout: Duration, ca_file: Option<&str>) -> Result<Client, String> {

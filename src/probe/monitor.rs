@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::http::HttpProber;
+use super::http::{HttpClients, HttpProber};
 use super::mongodb::MongoProber;
 use super::scrub::scrub;
 use super::words::millis;
@@ -30,13 +30,15 @@ pub struct Monitor {
 }
 
 impl Monitor {
-    pub fn new(svc: ResolvedService) -> Self {
+    pub fn new(svc: ResolvedService, clients: &mut HttpClients) -> Self {
         let spec = &svc.spec;
         let prober = match spec.kind {
             ServiceKind::Mongodb => {
                 Prober::Mongo(Box::new(MongoProber::new(&svc.target, spec.timeout.0)))
             }
-            ServiceKind::Http => Prober::Http(Box::new(HttpProber::new(spec, &svc.target))),
+            ServiceKind::Http => {
+                Prober::Http(Box::new(HttpProber::new(spec, &svc.target, clients)))
+            }
             ServiceKind::Tcp => Prober::Tcp,
             ServiceKind::Command => Prober::Command,
         };

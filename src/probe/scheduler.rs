@@ -3,6 +3,7 @@
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinSet;
 
+use super::http::HttpClients;
 use super::monitor::Monitor;
 use super::{ProbeUpdate, ResolvedService, ServiceStatus};
 
@@ -26,10 +27,11 @@ impl ProbeSet {
 /// ends when the receiver is gone. Must be called inside a tokio runtime.
 pub fn spawn(services: Vec<ResolvedService>, tx: Sender<ProbeUpdate>) -> ProbeSet {
     let mut tasks = JoinSet::new();
+    let mut clients = HttpClients::default();
     for svc in services {
         let tx = tx.clone();
+        let mut m = Monitor::new(svc, &mut clients);
         tasks.spawn(async move {
-            let mut m = Monitor::new(svc);
             loop {
                 // Attempts run back to back inside this one task: never two at once.
                 let update = m.check().await;
@@ -57,7 +59,8 @@ pub struct Monitors {
 
 impl Monitors {
     pub fn new(services: Vec<ResolvedService>) -> Self {
-        Monitors { list: services.into_iter().map(Monitor::new).collect() }
+        let mut clients = HttpClients::default();
+        Monitors { list: services.into_iter().map(|s| Monitor::new(s, &mut clients)).collect() }
     }
 
     pub fn services(&self) -> impl Iterator<Item = &ResolvedService> {

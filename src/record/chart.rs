@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use super::facts::Facts;
 use crate::incident::describe::describe;
 use crate::incident::{EventKind, Incident};
+use crate::probe::Health;
 use crate::runbook::model::{Lang, Runbook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,12 +377,12 @@ fn function_group(inc: &Incident, f: &Facts, w: &Words, clock: Clock, end: DateT
     Group { kind: "functions", title: w.functions.to_string(), lanes }
 }
 
-pub(super) fn severity(state: &str) -> u8 {
+pub(super) fn severity(state: Health) -> u8 {
     match state {
-        "DOWN" => 3,
-        "DEGRADED" => 2,
-        "UNKNOWN" => 1,
-        _ => 0,
+        Health::Down => 3,
+        Health::Degraded => 2,
+        Health::Unknown => 1,
+        Health::Up => 0,
     }
 }
 
@@ -393,11 +394,11 @@ fn service_group(
     end: DateTime<Utc>,
 ) -> Group {
     // (when, to-state, detail) per service.
-    type Change<'a> = (DateTime<Utc>, &'a str, &'a str);
+    type Change<'a> = (DateTime<Utc>, Health, &'a str);
     let mut changes: HashMap<&str, Vec<Change>> = HashMap::new();
     for ev in &inc.events {
         if let EventKind::HealthChanged { service, to, detail, .. } = &ev.kind {
-            changes.entry(service.as_str()).or_default().push((ev.at, to, detail));
+            changes.entry(service.as_str()).or_default().push((ev.at, *to, detail));
         }
     }
     // The runbook's order, then services it does not know (another runbook version).
@@ -419,11 +420,11 @@ fn service_group(
                         if detail.is_empty() { String::new() } else { format!(" — {detail}") };
                     Item {
                         shape: Shape::Bar,
-                        class: format!("band {}", to.to_ascii_lowercase()),
+                        class: format!("band {}", to.as_str().to_ascii_lowercase()),
                         from: *at,
                         to: until,
                         title: format!("{id} {to} {}{detail}", clock.span(*at, until)),
-                        severity: severity(to),
+                        severity: severity(*to),
                     }
                 })
                 .collect();

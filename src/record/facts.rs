@@ -46,7 +46,7 @@ pub struct StepRow {
     pub key: String,
     pub title: String,
     pub owner: String,
-    pub status: &'static str,
+    pub status: StepStatus,
     pub spent_secs: i64,
     pub reason: Option<String>,
     pub failures: u32,
@@ -121,16 +121,6 @@ pub struct Facts {
     pub notes: Vec<TimelineRow>,
     pub timeline: Vec<TimelineRow>,
     pub head_hash: Option<String>,
-}
-
-fn status_word(s: StepStatus) -> &'static str {
-    match s {
-        StepStatus::Pending => "pending",
-        StepStatus::InProgress => "in-progress",
-        StepStatus::Done => "done",
-        StepStatus::Skipped => "skipped",
-        StepStatus::Failed => "failed",
-    }
 }
 
 fn outcome(id: &str, name: &str, c: &timers::Countdown) -> Outcome {
@@ -272,7 +262,7 @@ pub fn collect(
                         .map(|r| r.title.clone())
                         .unwrap_or_default(),
                 },
-                status: status_word(s.status),
+                status: s.status,
                 spent_secs: s.spent_at(end).num_seconds(),
                 reason: s.reason.clone(),
                 failures: s.failures,
@@ -326,7 +316,7 @@ pub fn collect(
         .map(|t| outcome(&t.id, &name_of(&t.id), &timers::function_countdown(inc, t, now)))
         .collect();
     let rpo = timers::rpo_status(inc);
-    let skipped = steps.iter().filter(|s| s.status == "skipped").cloned().collect();
+    let skipped = steps.iter().filter(|s| s.status == StepStatus::Skipped).cloned().collect();
     let notes = timeline.iter().filter(|r| r.kind == "note").cloned().collect();
     let level = rb.level(d.level);
 

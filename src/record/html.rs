@@ -12,7 +12,8 @@ use super::chart;
 use super::facts::{local, secs, signed_secs, Facts, Outcome};
 use super::response::field_value;
 use crate::i18n::{record_words, RecordWords};
-use crate::incident::Incident;
+use crate::incident::{Incident, StepStatus};
+use crate::probe::Health;
 use crate::runbook::model::{Lang, Runbook};
 
 /// `s` safe as HTML text and attribute values.
@@ -131,15 +132,15 @@ fn state_word<'a>(r: &'a RecordWords, state: &'a str) -> &'a str {
 }
 
 /// A step status in the record's language.
-pub fn step_word(lang: Lang, status: &str) -> &str {
+pub fn step_word(lang: Lang, status: StepStatus) -> &'static str {
     match (lang, status) {
-        (Lang::Zh, "pending") => "待办",
-        (Lang::Zh, "in-progress") => "进行中",
-        (Lang::Zh, "done") => "完成",
-        (Lang::Zh, "skipped") => "跳过",
-        (Lang::Zh, "failed") => "失败",
-        (Lang::En, "in-progress") => "in progress",
-        _ => status,
+        (Lang::Zh, StepStatus::Pending) => "待办",
+        (Lang::Zh, StepStatus::InProgress) => "进行中",
+        (Lang::Zh, StepStatus::Done) => "完成",
+        (Lang::Zh, StepStatus::Skipped) => "跳过",
+        (Lang::Zh, StepStatus::Failed) => "失败",
+        (Lang::En, StepStatus::InProgress) => "in progress",
+        (Lang::En, _) => status.as_str(),
     }
 }
 
@@ -164,9 +165,9 @@ pub fn chart_section(c: &chart::Chart, lang: Lang, tz: FixedOffset) -> String {
         swatch("outage", cw.outage),
         swatch("breach", cw.breach),
         swatch("deadline", cw.deadline),
-        swatch("up", "UP"),
-        swatch("degraded", "DEGRADED"),
-        swatch("down", "DOWN"),
+        swatch("up", Health::Up.as_str()),
+        swatch("degraded", Health::Degraded.as_str()),
+        swatch("down", Health::Down.as_str()),
         swatch("note", cw.notes),
         escape(hw.hover)
     );
@@ -352,7 +353,7 @@ pub fn page(f: &Facts, inc: &Incident, rb: &Runbook, tz: FixedOffset) -> String 
         let _ = writeln!(
             b,
             "<tr class=\"{}\"><td class=\"num\">{}</td><td>{}{reason}</td><td>{}</td><td class=\"state\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(s.status),
+            escape(s.status.as_str()),
             escape(&s.number),
             escape(&s.title),
             escape(&s.owner),

@@ -8,6 +8,7 @@ use chrono::FixedOffset;
 
 use super::facts::{local, secs, signed_secs, Facts, Outcome};
 use crate::i18n::{self, RecordWords};
+use crate::incident::StepStatus;
 use crate::runbook::model::Runbook;
 
 /// The value of one B.1 field, by its id (see `runbook::forms::RECORD_FIELDS`).
@@ -72,7 +73,7 @@ pub fn field_value(id: &str, f: &Facts, w: &RecordWords, tz: FixedOffset) -> Str
             let first: Vec<String> = f
                 .steps
                 .iter()
-                .filter(|s| s.status != "pending")
+                .filter(|s| s.status != StepStatus::Pending)
                 .take(3)
                 .map(|s| format!("{}. {} [{}]", s.number, s.title, s.status))
                 .collect();

@@ -293,6 +293,7 @@ fn s_end(s: &Scale) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::Health;
     use crate::record::chart::{severity, EN};
 
     fn t(s: i64) -> DateTime<Utc> {
@@ -309,18 +310,19 @@ mod tests {
     #[test]
     fn flapping_bands_merge_to_the_worst_state() {
         let scale = Scale { start: t(0), span_ms: 3_600_000.0 };
-        let band = |from: i64, to: i64, state: &str| Item {
+        let band = |from: i64, to: i64, state: Health| Item {
             shape: Shape::Bar,
-            class: format!("band {}", state.to_ascii_lowercase()),
+            class: format!("band {}", state.as_str().to_ascii_lowercase()),
             from: t(from),
             to: t(to),
             title: state.to_string(),
             severity: severity(state),
         };
         // 1000 changes a second apart: each band is a fifth of a chart unit wide.
-        let mut items: Vec<Item> =
-            (0..1000).map(|i| band(i, i + 1, if i % 2 == 0 { "UP" } else { "DOWN" })).collect();
-        items.push(band(1000, 3600, "UP"));
+        let mut items: Vec<Item> = (0..1000)
+            .map(|i| band(i, i + 1, if i % 2 == 0 { Health::Up } else { Health::Down }))
+            .collect();
+        items.push(band(1000, 3600, Health::Up));
         let merged = merge(&items, &scale, &EN);
         assert!(merged.len() < 200, "{}", merged.len());
         assert!(merged.iter().any(|m| m.class.contains("down") && m.class.contains("merged")));

@@ -11,6 +11,7 @@ use super::text::{fit, truncate};
 use super::view::Pane;
 use super::{health_style, health_symbol, Ctx};
 use crate::incident::Incident;
+use crate::probe::Health;
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -38,7 +39,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
     let focused = ctx.view.focus == Pane::Health && ctx.view.modal.is_none();
     let mut lines: Vec<Line> = Vec::new();
     for (i, h) in ctx.view.health.iter().enumerate() {
-        let state_style = health_style(ctx, &h.state);
+        let state_style = health_style(ctx, h.state);
         let selected = i == ctx.view.health_sel;
         let (mark, name_style) =
             super::select(selected, focused, ctx.theme.text.add_modifier(Modifier::BOLD));
@@ -47,9 +48,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
         let spark_w = w.saturating_sub(1 + 2 + 10 + 9 + 7).min(20);
         lines.push(Line::from(vec![
             Span::styled(mark, name_style),
-            Span::styled(format!("{} ", health_symbol(&h.state)), state_sel),
+            Span::styled(format!("{} ", health_symbol(h.state)), state_sel),
             Span::styled(fit(&h.id, 10), name_style),
-            Span::styled(fit(&h.state, 9), state_sel),
+            Span::styled(fit(h.state.as_str(), 9), state_sel),
             Span::styled(fit(&latency, 7), ctx.theme.text),
             Span::styled(sparkline(&h.history, spark_w), ctx.theme.accent),
         ]));
@@ -57,7 +58,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
             .changed_at
             .map(|t| format!("{} {} · ", ui.since, ctx.local_hms(t)))
             .unwrap_or_default();
-        let detail = if h.state == "UNKNOWN" && h.detail.is_empty() {
+        let detail = if h.state == Health::Unknown && h.detail.is_empty() {
             ui.not_probed.to_string()
         } else {
             h.detail.clone()

@@ -27,6 +27,7 @@ use ratatui::Frame;
 
 use crate::i18n::{self, Ui};
 use crate::incident::Incident;
+use crate::probe::Health;
 use crate::runbook::model::{Lang, Runbook};
 use crate::theme::Theme;
 pub use copied_view::copied_rows;
@@ -175,21 +176,21 @@ pub fn select(selected: bool, focused: bool, base: Style) -> (&'static str, Styl
 }
 
 /// A style for a health state word.
-pub fn health_style(ctx: &Ctx, state: &str) -> Style {
+pub fn health_style(ctx: &Ctx, state: Health) -> Style {
     match state {
-        "UP" => ctx.theme.ok,
-        "DEGRADED" => ctx.theme.warn,
-        "DOWN" => ctx.theme.danger,
-        _ => ctx.theme.muted,
+        Health::Up => ctx.theme.ok,
+        Health::Degraded => ctx.theme.warn,
+        Health::Down => ctx.theme.danger,
+        Health::Unknown => ctx.theme.muted,
     }
 }
 
 /// The symbol shown beside a health state, so state never depends on colour alone.
-pub fn health_symbol(state: &str) -> &'static str {
+pub fn health_symbol(state: Health) -> &'static str {
     match state {
-        "UP" => "●",
-        "DEGRADED" => "◐",
-        "DOWN" => "✗",
-        _ => "○",
+        Health::Up => "●",
+        Health::Degraded => "◐",
+        Health::Down => "✗",
+        Health::Unknown => "○",
     }
 }

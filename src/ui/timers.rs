@@ -15,28 +15,24 @@ use super::{health_style, health_symbol, Ctx};
 use crate::duration_text;
 use crate::incident::timers::{self, Countdown, Phase};
 use crate::incident::Incident;
+use crate::probe::Health;
 
 /// Worst state of the services a function depends on.
-pub fn rollup(ctx: &Ctx, services: &[String]) -> &'static str {
-    let states: Vec<&str> = services
+pub fn rollup(ctx: &Ctx, services: &[String]) -> Health {
+    let states: Vec<Health> = services
         .iter()
         .map(|s| {
-            ctx.view
-                .health
-                .iter()
-                .find(|h| &h.id == s)
-                .map(|h| h.state.as_str())
-                .unwrap_or("UNKNOWN")
+            ctx.view.health.iter().find(|h| &h.id == s).map(|h| h.state).unwrap_or(Health::Unknown)
         })
         .collect();
-    if states.contains(&"DOWN") {
-        "DOWN"
-    } else if states.contains(&"DEGRADED") {
-        "DEGRADED"
-    } else if !states.is_empty() && states.iter().all(|s| *s == "UP") {
-        "UP"
+    if states.contains(&Health::Down) {
+        Health::Down
+    } else if states.contains(&Health::Degraded) {
+        Health::Degraded
+    } else if !states.is_empty() && states.iter().all(|s| *s == Health::Up) {
+        Health::Up
     } else {
-        "UNKNOWN"
+        Health::Unknown
     }
 }
 

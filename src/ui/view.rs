@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::declare::DeclareForm;
+use crate::probe::Health;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -179,8 +180,7 @@ pub struct Flash {
 pub struct HealthRow {
     pub id: String,
     pub name: String,
-    /// UP, DEGRADED, DOWN or UNKNOWN.
-    pub state: String,
+    pub state: Health,
     pub latency_ms: Option<u32>,
     pub detail: String,
     pub notes: Vec<String>,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use drconsole::incident::clock::FakeClock;
 use drconsole::incident::{apply, Actor, Declaration, EventKind, Incident, Stamper, TeamMember};
+use drconsole::probe::Health;
 use drconsole::runbook::Loaded;
 
 pub const SCRIPT_NOTE: &str = "<script>alert(1)</script> 主库磁盘损坏, 改用 03:00 的备份";
@@ -157,12 +158,12 @@ impl Builder {
         self.done(&key);
     }
 
-    pub fn health(&mut self, service: &str, from: &str, to: &str, detail: &str) {
+    pub fn health(&mut self, service: &str, from: Health, to: Health, detail: &str) {
         self.counts.health_changes += 1;
         self.emit(EventKind::HealthChanged {
             service: service.into(),
-            from: from.into(),
-            to: to.into(),
+            from,
+            to,
             detail: detail.into(),
         });
     }
@@ -186,9 +187,9 @@ pub fn incident(loaded: Loaded) -> Builder {
     b.declare("20261128-060000-beef");
     b.run("activate-team", 10 * 60);
     b.note(SCRIPT_NOTE);
-    b.health("mongodb", "UNKNOWN", "DOWN", "connection refused");
-    b.health("api", "UNKNOWN", "DEGRADED", "slow: 1.8s > 1s");
-    b.health("frontend", "UNKNOWN", "UP", "HTTP 200");
+    b.health("mongodb", Health::Unknown, Health::Down, "connection refused");
+    b.health("api", Health::Unknown, Health::Degraded, "slow: 1.8s > 1s");
+    b.health("frontend", Health::Unknown, Health::Up, "HTTP 200");
     b.run("assess-scope", 15 * 60);
     let notify = b.loaded.runbook.notifications.first().map(|n| n.id.clone()).unwrap();
     b.counts.comms += 1;
@@ -203,14 +204,14 @@ pub fn incident(loaded: Loaded) -> Builder {
     let prep = b.key("prepare-env");
     b.skip(&prep, "已有备用环境 <b>无需准备</b>");
     b.run("restore-database", 80 * 60);
-    b.health("mongodb", "DOWN", "UP", "ping ok, primary");
+    b.health("mongodb", Health::Down, Health::Up, "ping ok, primary");
     b.advance(5 * 60);
-    b.health("mongodb", "UP", "DOWN", "connection reset by the server");
+    b.health("mongodb", Health::Up, Health::Down, "connection reset by the server");
     b.advance(3 * 60);
-    b.health("mongodb", "DOWN", "UP", "ping ok, primary");
+    b.health("mongodb", Health::Down, Health::Up, "ping ok, primary");
     b.restore("auth");
     b.run("restore-applications", 40 * 60);
-    b.health("api", "DEGRADED", "UP", "HTTP 200");
+    b.health("api", Health::Degraded, Health::Up, "HTTP 200");
     let test = b.key("integration-test");
     b.start(&test);
     b.advance(20 * 60);
@@ -267,7 +268,11 @@ pub fn long_incident(loaded: Loaded, n: usize) -> Builder {
             0 | 3 => b.note(&format!("note {i}: checked the replica set and the logs <ok>")),
             1 => {
                 let s = services[i % 3];
-                let (from, to) = if i % 2 == 0 { ("UP", "DOWN") } else { ("DOWN", "UP") };
+                let (from, to) = if i % 2 == 0 {
+                    (Health::Up, Health::Down)
+                } else {
+                    (Health::Down, Health::Up)
+                };
                 b.health(s, from, to, "connection refused");
             }
             2 => {

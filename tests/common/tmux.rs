@@ -46,7 +46,7 @@ impl Tmux {
         cmd.arg(script);
         let status = cmd.status().expect("tmux");
         assert!(status.success(), "tmux new-session failed");
-        let t = Tmux { socket, dir: dir.to_path_buf() };
+        let t = Tmux { socket, dir: dir.clone() };
         // Without this, tmux waits to see whether Escape starts an Alt chord, and "Escape, y"
         // sent back to back arrives as Alt-y.
         t.tmux(&["set", "-s", "escape-time", "0"]);
