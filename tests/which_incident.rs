@@ -101,7 +101,8 @@ fn the_console_offers_the_open_incidents_before_a_new_declaration() {
     let data = tmp.path().join("data");
     let a = declare(&data, "database-failure", &[]);
     let b = declare(&data, "app-outage", &[]);
-    let t = Tmux::start(tmp.path(), 80, 24, &format!("--data-dir {}", data.display()), &[]);
+    // Wide enough for the header to keep the incident id (at 80 columns it yields first).
+    let t = Tmux::start(tmp.path(), 120, 30, &format!("--data-dir {}", data.display()), &[]);
     let screen = t.wait_text("个事件仍在进行", 10);
     assert!(screen.contains(&a) && screen.contains(&b), "{screen}");
     // The newest is listed first; pick the second row and resume it.
