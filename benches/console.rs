@@ -49,24 +49,29 @@ fn app_with_events(n: usize) -> (App, FakeClock) {
     let services: Vec<String> = app.view.health.iter().map(|r| r.id.clone()).collect();
     let mut added = inc.events.len();
     let mut i = 0usize;
+    let mut down: std::collections::BTreeSet<String> = Default::default();
     while added < n + 2 {
         clock.advance(chrono::Duration::seconds(7));
-        let kind = match i % 4 {
-            0 => {
-                EventKind::Note { text: format!("note {i}: checked the replica set and the logs") }
+        use drconsole::incident::decide::Command;
+        // Operator actions go in as commands (decided as in the console), health as a record.
+        let cmd = match i % 4 {
+            0 => Command::Note { text: format!("note {i}: checked the replica set and the logs") },
+            // A step already started is refused and adds nothing, as in the console.
+            1 => Command::StartStep { step: steps[i / 4 % steps.len()].clone() },
+            2 => {
+                use drconsole::probe::Health::{Down, Up};
+                // Alternating per service: a change to the state already journaled is none.
+                let service = services[i % services.len()].clone();
+                let (from, to) = if down.remove(&service) { (Down, Up) } else { (Up, Down) };
+                if to == Down {
+                    down.insert(service.clone());
+                }
+                let detail = "connection refused".into();
+                Command::Record(EventKind::HealthChanged { service, from, to, detail })
             }
-            1 => EventKind::StepStarted { step: steps[i / 4 % steps.len()].clone() },
-            2 => EventKind::HealthChanged {
-                service: services[i % services.len()].clone(),
-                from: drconsole::probe::Health::Up,
-                to: drconsole::probe::Health::Down,
-                detail: "connection refused".into(),
-            },
-            _ => {
-                EventKind::Note { text: "called the DBA on duty; restoring from last night".into() }
-            }
+            _ => Command::Note { text: "called the DBA on duty; restoring from last night".into() },
         };
-        assert!(app.emit(kind));
+        assert!(app.submit(cmd));
         assert!(app.settle(std::time::Duration::from_secs(10)));
         added = app.inc().unwrap().events.len();
         i += 1;
