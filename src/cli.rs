@@ -344,9 +344,10 @@ pub enum Correction {
         #[arg(long, required = true)]
         reason: String,
     },
-    /// The incident's level: the new level's track applies, work done is kept.
+    /// The incident's level: the new level's track applies, work done is kept. Its number,
+    /// or its label in a runbook with severities (`P0`, any case).
     Level {
-        level: u8,
+        level: String,
         #[arg(long, required = true)]
         reason: String,
     },
@@ -359,16 +360,22 @@ pub enum Correction {
     },
 }
 
-impl From<Correction> for crate::incident::decide::Command {
-    fn from(c: Correction) -> Self {
+impl Correction {
+    /// The command, with a level named as the incident's runbook names it.
+    pub fn into_command(
+        self,
+        runbook: &crate::runbook::Runbook,
+    ) -> Result<crate::incident::decide::Command, String> {
         use crate::incident::decide::Command as C;
-        match c {
+        Ok(match self {
             Correction::Reopen { step, reason } => C::ReopenStep { step, reason },
             Correction::Unrestore { function, reason } => C::UnrestoreFunction { function, reason },
             Correction::T0 { time, reason } => C::CorrectT0 { t0: time, reason },
-            Correction::Level { level, reason } => C::ChangeLevel { level, reason },
+            Correction::Level { level, reason } => {
+                C::ChangeLevel { level: runbook.level_given(&level)?, reason }
+            }
             Correction::Functions { functions, reason } => C::ChangeFunctions { functions, reason },
-        }
+        })
     }
 }
 

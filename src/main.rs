@@ -96,7 +96,7 @@ fn run(cli: Cli) -> i32 {
             cmd::incident::note(g, incident.as_deref(), &text)
         }
         Some(Command::Correct { incident, what }) => {
-            cmd::incident::correct(g, incident.as_deref(), what.into())
+            cmd::incident::correct_with(g, incident.as_deref(), |rb| what.into_command(rb))
         }
         Some(Command::Withdraw { incident, reason }) => cmd::incident::correct(
             g,

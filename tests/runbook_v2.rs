@@ -141,8 +141,25 @@ fn declare_takes_a_severity_label_and_the_record_shows_it_with_the_escalation() 
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: --level P9: no such level; known: P0, P1, P2, P3\n"
+        "error: --level P9 is not a level of this runbook; one of: P0, P1, P2, P3\n"
     );
+    // A correction names the level as the declaration did: by its label, read from the
+    // incident's own runbook (no --runbook needed).
+    let out = drc(tmp.path())
+        .args(["correct", "level", "p1", "--reason", "one region only"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = drc(tmp.path()).args(["correct", "level", "SEV9", "--reason", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: level SEV9 is not a level of this runbook; one of: P0, P1, P2, P3\n"
+    );
+    let out = drc(tmp.path()).args(["record", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let facts = v.get("facts").unwrap_or(&v);
+    assert_eq!(facts["level"], 1);
 }
 
 #[test]

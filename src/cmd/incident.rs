@@ -68,10 +68,9 @@ pub fn declare(g: &Global, cfg: &ConfigFile, a: DeclareArgs) -> i32 {
         Err(e) => return fail(e),
     };
     let stamper = Stamper { clock: Arc::new(SystemClock::new()), actor: Actor::from_env() };
-    let Some(level) = loaded.runbook.resolve_level(&a.level) else {
-        let known: Vec<String> =
-            loaded.runbook.levels.iter().map(|l| loaded.runbook.level_label(l.level, "")).collect();
-        return fail(format!("--level {}: no such level; known: {}", a.level, known.join(", ")));
+    let level = match loaded.runbook.level_given(&a.level) {
+        Ok(n) => n,
+        Err(e) => return fail(format!("--{e}")),
     };
     let req = DeclareRequest {
         disaster_type: a.disaster_type,
@@ -237,8 +236,18 @@ pub fn use_cmd(g: &Global, id: Option<&str>, clear: bool) -> i32 {
     }
 }
 
-/// `drconsole correct …` and `withdraw`: one decided command from a shell.
+/// `drconsole withdraw`, `handover`, `assign`: one decided command from a shell.
 pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
+    correct_with(g, incident, |_| Ok(cmd))
+}
+
+/// `drconsole correct …`: a command that may need the incident's own runbook to be read
+/// (a level named by its label).
+pub fn correct_with(
+    g: &Global,
+    incident: Option<&str>,
+    make: impl FnOnce(&crate::runbook::Runbook) -> Result<Command, String>,
+) -> i32 {
     let store = match store(g) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -249,6 +258,10 @@ pub fn correct(g: &Global, incident: Option<&str>, cmd: Command) -> i32 {
     };
     let mut session = match open_session(&store, &id) {
         Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let cmd = match make(&session.loaded().runbook) {
+        Ok(c) => c,
         Err(e) => return fail(e),
     };
     let done = match &cmd {

@@ -528,7 +528,7 @@ fn decide_as(
             let track = rb.track_for(&inc.decl.disaster_type, *level).ok_or_else(|| {
                 Refusal::UnknownLevel {
                     given: *level,
-                    known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+                    known: rb.levels.iter().map(|l| rb.level_label(l.level, "")).collect(),
                 }
             })?;
             if *level == inc.decl.level {
@@ -723,7 +723,7 @@ pub fn declaration(
     let track =
         rb.track_for(&req.disaster_type, req.level).ok_or_else(|| Refusal::UnknownLevel {
             given: req.level,
-            known: rb.levels.iter().map(|l| l.level.to_string()).collect(),
+            known: rb.levels.iter().map(|l| rb.level_label(l.level, "")).collect(),
         })?;
     let mut functions: Vec<String> = Vec::new();
     for f in &req.functions {

@@ -64,6 +64,11 @@ impl IncidentSession {
         Ok(IncidentSession { inc, sink, stamper, loaded })
     }
 
+    /// The runbook the incident was declared with.
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
     pub fn incident(&self) -> &Incident {
         &self.inc
     }

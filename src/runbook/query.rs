@@ -57,6 +57,19 @@ impl Runbook {
             .or_else(|| given.parse().ok())
     }
 
+    /// `resolve_level`, or the message naming the levels there are (as `decide` words it).
+    pub fn level_given(&self, given: &str) -> Result<u8, String> {
+        self.resolve_level(given).filter(|n| self.level(*n).is_some()).ok_or_else(|| {
+            let known: Vec<String> =
+                self.levels.iter().map(|l| self.level_label(l.level, "")).collect();
+            format!(
+                "level {} is not a level of this runbook; one of: {}",
+                given.trim(),
+                known.join(", ")
+            )
+        })
+    }
+
     /// The format version the runbook declares; absent means 1.
     pub fn format_version(&self) -> u8 {
         self.format.unwrap_or(1)
