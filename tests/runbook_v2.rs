@@ -76,7 +76,7 @@ fn check_accepts_both_examples_without_warnings() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert_eq!(stderr, "", "no warning for the shipped runbooks");
     assert!(
-        stdout.starts_with("ok: runbooks/examples/saas.toml: 5 procedures, 15 steps"),
+        stdout.starts_with("ok: runbooks/examples/saas.toml: 5 procedures, 17 steps"),
         "{stdout}"
     );
 }

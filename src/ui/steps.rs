@@ -95,6 +95,15 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             fit_right(&spent_text, spent_w)
         );
         lines.push(Line::from(Span::styled(fit(&text, w), style)));
+        // A wait: the countdown under the wait step, "waiting for …" under the step it holds.
+        if !matches!(s.status, StepStatus::Done | StepStatus::Skipped) {
+            if let Some(wait) = super::detail::wait_line(ctx, inc, &s.key) {
+                lines.push(Line::from(Span::styled(
+                    truncate(&format!("       ↳ {wait}"), w),
+                    ctx.theme.warn,
+                )));
+            }
+        }
         if let Some(reason) = &s.reason {
             if matches!(s.status, StepStatus::Skipped | StepStatus::Failed) {
                 lines.push(Line::from(Span::styled(
