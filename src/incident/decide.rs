@@ -275,18 +275,19 @@ impl Refusal {
                 "the failed test is re-tested after its adjust steps: {} (O overrides, with a reason)",
                 steps.join(", ")
             ),
+            // The figures and the key first: a narrow line cuts the title, not them.
             Refusal::WaitRunning { title, left } if zh => {
-                format!("正在等待 {title} · 剩余 {left}(按 w 说明原因后可提前结束等待)")
+                format!("仍需等待 {left}(按 w 说明原因后可提前结束): {title}")
             }
             Refusal::WaitRunning { title, left } => {
-                format!("waiting for {title} · {left} left (w overrides, with a reason)")
+                format!("still waiting {left} (w overrides, with a reason): {title}")
             }
             Refusal::WaitNotStarted(title) if zh => {
-                format!("{title} 的等待从开始该步骤 (s) 时计时,尚未开始(按 w 说明原因后可跳过等待)")
+                format!("等待从开始该步骤 (s) 时计时,尚未开始(按 w 说明原因后可跳过): {title}")
             }
             Refusal::WaitNotStarted(title) => format!(
-                "the wait of {title} begins when it is started (s); it never was (w overrides, \
-                 with a reason)"
+                "its wait begins when it is started (s), and it never was (w overrides, with a \
+                 reason): {title}"
             ),
             Refusal::NoWait if zh => "该步骤没有正在进行的等待".to_string(),
             Refusal::NoWait => "that step has no wait to override".to_string(),
@@ -1399,7 +1400,7 @@ mod tests {
         assert_eq!(run(&l, &mut inc, Command::CompleteStep { step: dns() }, at(3)), held);
         assert_eq!(
             Refusal::WaitRunning { title: "X".into(), left: "9m".into() }.message(Lang::En),
-            "waiting for X · 9m left (w overrides, with a reason)"
+            "still waiting 9m (w overrides, with a reason): X"
         );
         // The RTO clock is not stopped by the wait.
         assert!(inc.is_open() && inc.overall_budget.is_some());

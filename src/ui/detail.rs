@@ -226,6 +226,12 @@ fn checklist_lines(
 /// "waiting for <step> · 9m59s left" when a running wait holds step `key`, or the step's own
 /// wait: its countdown, or its length before it starts.
 pub fn wait_line(ctx: &Ctx, inc: &Incident, key: &str) -> Option<String> {
+    wait_parts(ctx, inc, key).map(|(words, figures)| format!("{words}{figures}"))
+}
+
+/// [`wait_line`] in two parts: the words, which a narrow line may cut, and the figures, which
+/// it keeps.
+pub fn wait_parts(ctx: &Ctx, inc: &Incident, key: &str) -> Option<(String, String)> {
     use crate::incident::waits::{left_text, Wait};
     let zh = ctx.lang == crate::runbook::model::Lang::Zh;
     if let Some((by, left)) = inc.held_by(ctx.rb, key, ctx.now) {
@@ -235,20 +241,21 @@ pub fn wait_line(ctx: &Ctx, inc: &Incident, key: &str) -> Option<String> {
             .map_or_else(|| by.clone(), |t| t.step.title.clone());
         let left = left_text(left);
         return Some(if zh {
-            format!("等待 {title} · 剩余 {left}")
+            (format!("等待 {title}"), format!(" · 剩余 {left}"))
         } else {
-            format!("waiting for {title} · {left} left")
+            (format!("waiting for {title}"), format!(" · {left} left"))
         });
     }
+    let compact = crate::duration_text::compact;
     match inc.wait(ctx.rb, key, ctx.now) {
-        Wait::Running(left) if zh => Some(format!("等待中 · 剩余 {}", left_text(left))),
-        Wait::Running(left) => Some(format!("wait running · {} left", left_text(left))),
-        Wait::NotStarted(d) if zh => {
-            Some(format!("开始后等待 {}", crate::duration_text::compact(d)))
+        Wait::Running(left) if zh => {
+            Some(("等待中".into(), format!(" · 剩余 {}", left_text(left))))
         }
-        Wait::NotStarted(d) => {
-            Some(format!("waits {} once started", crate::duration_text::compact(d)))
+        Wait::Running(left) => {
+            Some(("wait running".into(), format!(" · {} left", left_text(left))))
         }
+        Wait::NotStarted(d) if zh => Some((format!("开始后等待 {}", compact(d)), String::new())),
+        Wait::NotStarted(d) => Some((format!("waits {} once started", compact(d)), String::new())),
         Wait::None | Wait::Over => None,
     }
 }

@@ -85,8 +85,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 Modal::Confirm { question, .. } => question.as_str(),
                 _ => closed_quit.as_deref().unwrap_or(ui.confirm_quit),
             };
-            let inner = 64usize.min(area.width.saturating_sub(4) as usize);
-            let wrapped = wrap(text, inner.max(8));
+            // Inside the 64 columns: two borders and the one-column pad of `dialog`.
+            let inner = 61usize.min(area.width.saturating_sub(5) as usize);
+            // Between words: a question names steps and items the operator must read whole.
+            let wrapped = super::text::wrap_words(text, inner.max(8));
             // A closing question can list much (unticked items, open steps): up to the screen.
             let most = area.height.saturating_sub(2).max(6);
             let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, most));
