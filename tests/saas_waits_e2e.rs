@@ -177,4 +177,26 @@ fn a_wait_is_counted_down_and_overridden_items_ticked_and_post_recovery_steps_wo
     // Who and when of the override: the timeline row names the operator.
     let row = md.lines().find(|l| l.contains("wait overridden:")).unwrap();
     assert!(row.starts_with("| 20") && row.contains("| Dana — "), "{row}");
+
+    // The JSON record holds the same ticks, with who and when.
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--runbook", SAAS, "record", &id, "--format", "json"])
+        .env("HOME", tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path())
+        .env_remove("DRCONSOLE_CONFIG")
+        .env_remove("DRCONSOLE_INCIDENT")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lists = &v["facts"]["checklists"];
+    assert_eq!(lists[0]["id"], "post-recovery", "{lists}");
+    let first = &lists[0]["items"][0];
+    assert_eq!(first["ticked"], true, "{first}");
+    assert_eq!(first["by"], "Dana", "{first}");
+    assert!(first["at"].as_str().is_some_and(|t| t.starts_with("20")), "{first}");
+    assert_eq!(lists[0]["items"][1]["ticked"], false, "{lists}");
+    assert_eq!(lists[1]["id"], "post-incident-review", "{lists}");
 }

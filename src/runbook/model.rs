@@ -350,7 +350,7 @@ pub struct Step {
     pub completes_recovery: bool,
     /// Format 2: how long to wait once the step is started (a DNS TTL, watching a new primary
     /// for a day) before it, and the step after it, may be done; an override takes a reason.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait: Option<Dur>,
 }
 
