@@ -74,6 +74,22 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-runbooks/v2-scenario-zero-rto.toml:42:7: disaster-types[0].rto: disaster type 'database-failure' has a zero RTO"#,
     ),
     (
+        "v2-step-zero-wait",
+        r#"error: tests/fixtures/bad-runbooks/v2-step-zero-wait.toml:139:8: procedures[1].steps[0].wait: step 'db-restore' has a zero wait"#,
+    ),
+    (
+        "v2-step-wait-not-a-duration",
+        r#"error: tests/fixtures/bad-runbooks/v2-step-wait-not-a-duration.toml:139:8: procedures[1].steps[0].wait: "until the TTL is over" is not a duration; write it like "4h", "30m" or "1h30m""#,
+    ),
+    (
+        "v2-step-wait-on-closing-step",
+        r#"error: tests/fixtures/bad-runbooks/v2-step-wait-on-closing-step.toml:127:8: procedures[0].steps[3].wait: step 'declare-complete' closes the incident and has a wait: the wait would hold the close; put the wait on a step before it"#,
+    ),
+    (
+        "v2-step-wait-without-format",
+        r#"error: tests/fixtures/bad-runbooks/v2-step-wait-without-format.toml:138:8: procedures[1].steps[0].wait: a step's `wait` is a format 2 key; write `format = 2` at the top of the file"#,
+    ),
+    (
         "command-as-string",
         r#"error: tests/fixtures/bad-runbooks/command-as-string.toml:139:13: procedures[1].steps[0].commands[0]: a command is a table with a label, not a string: write { label = "…", run = "…" }"#,
     ),
@@ -336,7 +352,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-key-nested",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`, `wait`"#,
     ),
     (
         "unknown-key-top-level",

@@ -76,7 +76,8 @@ fn a_time_of_day_later_than_now_is_questioned_not_taken_as_yesterday() {
 }
 
 /// A backup time after T0 gave "RPO −30m ✓". It is refused; one before T0 is taken. Then the
-/// incident is closed, and opening it again only reads it: nothing is appended.
+/// incident is closed with its post-recovery step 12 (the incident report) still to do: it opens
+/// for that step only. Once that is done, opening it again only reads it: nothing is appended.
 #[test]
 fn a_backup_after_t0_is_refused_and_a_closed_incident_opens_read_only() {
     let tmp = tempfile::tempdir().unwrap();
@@ -107,8 +108,29 @@ fn a_backup_after_t0_is_refused_and_a_closed_incident_opens_read_only() {
     t.wait_text("declare recovery complete and close?", 5);
     t.keys(&["y"]);
     t.wait_text("recovery declared complete", 5);
-    t.keys(&["q", "y"]);
+    t.keys(&["q"]);
+    t.wait_text("incident closed; 1 post-recovery step still open", 5);
+    t.keys(&["y"]);
     assert_eq!(t.exit_code(15), 0, "{}", t.screen());
+
+    // Step 12 is after the closing step: the closed incident opens to work it, and only it.
+    let w = console(tmp.path(), &format!("--data-dir {} resume {id}", data.display()));
+    let s = w.wait_text("CLOSED", 10);
+    assert!(!s.contains("read-only"), "{s}");
+    w.keys(&["s"]);
+    w.wait_text("the incident is closed; its clocks have stopped", 5);
+    w.keys(&["j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "s"]);
+    w.wait_text("started: 编写事故报告和分析", 5);
+    w.keys(&["d"]);
+    w.wait_text("done: 编写事故报告和分析", 5);
+    w.keys(&["q", "y"]);
+    assert_eq!(w.exit_code(15), 0, "{}", w.screen());
+    let done: Vec<_> = events(&data, &id)
+        .into_iter()
+        .filter(|e| matches!(&e.kind, EventKind::StepDone { step } if step == "incident-report"))
+        .collect();
+    assert_eq!(done.len(), 1, "the post-recovery step was done after the close");
+
     let bytes = std::fs::read(journal(&data, &id)).unwrap();
     let r = console(tmp.path(), &format!("--data-dir {} resume {id}", data.display()));
     r.wait_text("this incident is closed: opened read-only", 10);

@@ -54,6 +54,12 @@ enum Op {
     Functions(u8),
     Undo,
     Withdraw(String),
+    /// Tick (or untick) item j of the incident's checklist i.
+    TickItem(usize, usize, bool),
+    /// Override the wait of a step (refused on a step without one).
+    OverrideWait(usize, String),
+    /// The second writer overrides a step's wait, with no regard for the rules.
+    ForeignWait(usize, String),
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -85,6 +91,9 @@ fn op() -> impl Strategy<Value = Op> {
         any::<u8>().prop_map(Op::Functions),
         Just(Op::Undo),
         prop_oneof![9 => Just(String::new()), 1 => text()].prop_map(Op::Withdraw),
+        (0..4usize, 0..12usize, any::<bool>()).prop_map(|(i, j, t)| Op::TickItem(i, j, t)),
+        (0..40usize, text()).prop_map(|(i, t)| Op::OverrideWait(i, t)),
+        (0..40usize, text()).prop_map(|(i, t)| Op::ForeignWait(i, t)),
     ]
 }
 
@@ -232,6 +241,24 @@ impl World {
             }
             Op::Undo => Command::Undo { host: "jump1".into(), pid: 100 },
             Op::Withdraw(reason) => Command::Withdraw { reason },
+            Op::TickItem(i, item, ticked) => {
+                let lists = inc.checklists(&self.loaded.runbook);
+                if lists.is_empty() {
+                    return;
+                }
+                let cl = lists[i % lists.len()];
+                Command::TickChecklist {
+                    checklist: cl.id.clone(),
+                    item: item % (cl.items.len() + 1),
+                    ticked,
+                }
+            }
+            Op::OverrideWait(i, reason) => Command::OverrideWait { step: self.step_key(i), reason },
+            Op::ForeignWait(i, reason) => {
+                let step = self.step_key(i);
+                self.foreign(EventKind::WaitOverridden { step, reason });
+                return;
+            }
             Op::ForeignStep(i, done) => {
                 let step = self.step_key(i);
                 let kind = if done {

@@ -76,7 +76,7 @@ fn check_accepts_both_examples_without_warnings() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert_eq!(stderr, "", "no warning for the shipped runbooks");
     assert!(
-        stdout.starts_with("ok: runbooks/examples/saas.toml: 5 procedures, 15 steps"),
+        stdout.starts_with("ok: runbooks/examples/saas.toml: 5 procedures, 17 steps"),
         "{stdout}"
     );
 }
@@ -93,6 +93,7 @@ fn check_warns_but_accepts_suspicious_shapes() {
         "warning: tests/fixtures/runbook-warnings.toml:42:14: functions[0].procedures: function 'checkout' lists procedures, but only a partial track runs them and this runbook has none",
         "warning: tests/fixtures/runbook-warnings.toml:55:1: tracks[0]: track 'maintenance' has no closing step (completes-recovery = true): its incidents can only be closed by a correction",
         "warning: tests/fixtures/runbook-warnings.toml:76:6: procedures[1].id: procedure 'orphan' is referenced by nothing: no track, function or step runs it",
+        "warning: tests/fixtures/runbook-warnings.toml:91:8: procedures[2].steps[0].wait: step 'cool-down' waits 12h, longer than the RTO of scenario 'outage' (8h), which keeps running during the wait",
     ];
     assert_eq!(stderr.lines().collect::<Vec<_>>(), want, "{stderr}");
 }
@@ -255,7 +256,7 @@ fn all_schema_problems_of_a_file_are_listed_in_file_order() {
         [
             "error: F:19:12: services[0].interval: duration 15 has no unit; write it as a string like \"15m\" or \"15h\"",
             "error: F:157:18: levels[1].respond-within: \"soon\" is not a duration; write it like \"4h\", \"30m\" or \"1h30m\"",
-            "error: F:246:1: procedures[1].steps[0].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`",
+            "error: F:255:1: procedures[1].steps[0].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`, `wait`",
             "F: 3 problem(s)",
         ],
         "{stderr}"

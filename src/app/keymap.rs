@@ -51,6 +51,11 @@ pub enum Action {
     Restore,
     Reopen,
     OverrideRetest,
+    OverrideWait,
+    Checklists,
+    NextItem,
+    PrevItem,
+    TickItem,
     Unrestore,
     CorrectT0,
     Level,
@@ -96,6 +101,8 @@ impl Action {
                 | Restore
                 | Reopen
                 | OverrideRetest
+                | OverrideWait
+                | TickItem
                 | Unrestore
                 | CorrectT0
                 | Level
@@ -138,6 +145,7 @@ impl Key {
     /// How the help shows this key.
     pub fn name(&self) -> String {
         let base = match self.code {
+            KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
@@ -348,6 +356,22 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[(k('w'), A::OverrideWait)],
+        label: "w",
+        scope: Scope::Any,
+        zh: "提前结束所选步骤(或它所等待的步骤)的等待(需原因)",
+        en: "override the wait of the selected step, or of the step it waits for (asks why)",
+        hint: None,
+    },
+    Binding {
+        keys: &[(k('C'), A::Checklists)],
+        label: "C",
+        scope: Scope::Any,
+        zh: "不属于任何步骤的检查清单(如事后检查清单):勾选条目",
+        en: "the checklists of no step (a post-incident list): tick their items",
+        hint: None,
+    },
+    Binding {
         keys: &[(k('T'), A::CorrectT0), (k('L'), A::Level), (k('A'), A::Functions)],
         label: "T L A",
         scope: Scope::Any,
@@ -462,6 +486,22 @@ pub const BINDINGS: &[Binding] = &[
         zh: "下一条 / 上一条命令",
         en: "next / previous command",
         hint: Some(Hint { keys: "]/[", zh: "命令", en: "command", at: &[(Scope::Detail, 3)] }),
+    },
+    Binding {
+        keys: &[(k('}'), A::NextItem), (k('{'), A::PrevItem)],
+        label: "} {",
+        scope: Scope::Detail,
+        zh: "下一个 / 上一个检查项",
+        en: "next / previous checklist item",
+        hint: Some(Hint { keys: "}/{", zh: "检查项", en: "item", at: &[(Scope::Detail, 5)] }),
+    },
+    Binding {
+        keys: &[(code(C::Char(' ')), A::TickItem)],
+        label: "Space",
+        scope: Scope::Detail,
+        zh: "勾选 / 取消勾选光标所在的检查项(记录谁、何时)",
+        en: "tick / untick the checklist item under the cursor (journaled: who, when)",
+        hint: Some(Hint { keys: "Space", zh: "勾选", en: "tick", at: &[(Scope::Detail, 6)] }),
     },
     Binding {
         keys: &[(k('y'), A::CopyCommand)],

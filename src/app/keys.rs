@@ -308,6 +308,22 @@ impl App {
                     self.ask_reason(Command::OverrideRetest { step, reason: String::new() });
                 }
             }
+            Action::OverrideWait => {
+                if let Some(step) = self.wait_to_override() {
+                    self.ask_reason(Command::OverrideWait { step, reason: String::new() });
+                }
+            }
+            Action::Checklists => {
+                if crate::incident::waits::unattached_checklists(&self.loaded.runbook).is_empty() {
+                    self.view.flash(no_checklists(self.lang), true, now);
+                } else {
+                    self.view.focus = Pane::Steps;
+                    self.view.detail = Some(Detail { checklists: true, ..Detail::default() });
+                }
+            }
+            Action::NextItem => self.detail_item(1),
+            Action::PrevItem => self.detail_item(-1),
+            Action::TickItem => self.tick_item(),
             Action::CorrectT0 | Action::Level | Action::Functions => {
                 let kind = match action {
                     Action::CorrectT0 => InputKind::CorrectT0,
@@ -336,7 +352,7 @@ impl App {
             }
             Action::Detail => {
                 if let Some(step) = self.selected_step_key() {
-                    self.view.detail = Some(Detail { step, scroll: 0, command: 0 });
+                    self.view.detail = Some(Detail { step, ..Detail::default() });
                 }
             }
             Action::CloseDetail => self.view.detail = None,
@@ -669,6 +685,20 @@ fn text_field(form: &mut DeclareForm) -> Option<&mut String> {
     }
 }
 
+fn no_checklists(lang: crate::runbook::model::Lang) -> &'static str {
+    match lang {
+        crate::runbook::model::Lang::Zh => "本运行手册没有不属于步骤的检查清单",
+        crate::runbook::model::Lang::En => "this runbook has no checklist outside its steps",
+    }
+}
+
+fn pick_item_first(lang: crate::runbook::model::Lang) -> &'static str {
+    match lang {
+        crate::runbook::model::Lang::Zh => "先用 } 选择一个检查项",
+        crate::runbook::model::Lang::En => "} selects an item first",
+    }
+}
+
 /// `cmd` with its reason filled in.
 fn with_reason(cmd: Command, why: &str) -> Command {
     let reason = why.to_string();
@@ -684,6 +714,7 @@ fn with_reason(cmd: Command, why: &str) -> Command {
         }
         Command::Withdraw { .. } => Command::Withdraw { reason },
         Command::OverrideRetest { step, .. } => Command::OverrideRetest { step, reason },
+        Command::OverrideWait { step, .. } => Command::OverrideWait { step, reason },
         other => other,
     }
 }
@@ -695,7 +726,68 @@ impl App {
         let dv = self.view.detail.as_ref()?;
         let ctx = self.ctx();
         let area = crate::ui::detail::area(&ctx, self.view.screen.get());
+        if dv.checklists {
+            return Some(crate::ui::detail::layout_checklists(&ctx, self.inc()?, area));
+        }
         crate::ui::detail::layout(&ctx, self.inc()?, &dv.step, area)
+    }
+
+    /// `w`: the wait to cut short — the selected step's own, else the one holding it back.
+    fn wait_to_override(&mut self) -> Option<String> {
+        use crate::incident::waits::Wait;
+        let key = self.selected_step_key()?;
+        let inc = self.inc()?;
+        let now = self.now();
+        let rb = &self.loaded.runbook;
+        if matches!(inc.wait(rb, &key, now), Wait::Running(_) | Wait::NotStarted(_)) {
+            return Some(key);
+        }
+        if let Some((by, _)) = inc.held_by(rb, &key, now) {
+            return Some(by);
+        }
+        let msg = Refusal::NoWait.message(self.lang);
+        self.view.flash(msg, true, now);
+        None
+    }
+
+    /// Move the item cursor to the next (previous) checklist item and scroll to it.
+    fn detail_item(&mut self, delta: i64) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(dv) = self.view.detail.as_mut() else { return };
+        if doc.items.is_empty() {
+            return;
+        }
+        let last = doc.items.len() as i64 - 1;
+        let next = match dv.item {
+            None if delta > 0 => 0,
+            None => last,
+            Some(i) => (i as i64 + delta).clamp(0, last),
+        };
+        dv.item = Some(next as usize);
+        if let Some(c) = doc.items.get(next as usize) {
+            let scroll = dv.scroll.min(doc.max_scroll());
+            dv.scroll = if c.first < scroll {
+                c.first
+            } else if c.last >= scroll + doc.rows {
+                (c.last + 1 - doc.rows).min(c.first)
+            } else {
+                scroll
+            };
+        }
+    }
+
+    /// Space in the detail view: tick the item under the item cursor, or untick it.
+    fn tick_item(&mut self) {
+        let Some(doc) = self.detail_doc() else { return };
+        let Some(index) = self.view.detail.as_ref().and_then(|d| d.item) else {
+            let now = self.now();
+            self.view.flash(pick_item_first(self.lang), true, now);
+            return;
+        };
+        let Some(it) = doc.items.get(index) else { return };
+        let Some(inc) = self.inc() else { return };
+        let ticked = !inc.is_ticked(&it.checklist, it.item);
+        self.act(Command::TickChecklist { checklist: it.checklist.clone(), item: it.item, ticked });
     }
 
     /// Scroll by `delta` rows. The cursor stays on a command that is on screen: one scrolled

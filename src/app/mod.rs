@@ -374,8 +374,12 @@ impl App {
             self.view.flash = None;
             self.dirty = true;
         }
-        // The clocks on screen tick every second while an incident is open.
-        if self.inc().is_some_and(|i| i.closed_at.is_none()) {
+        // The clocks on screen tick every second while an incident is open, and a wait's
+        // countdown while a post-recovery step runs after the close.
+        let running = |i: &crate::incident::Incident| {
+            i.steps.iter().any(|s| s.status == crate::incident::StepStatus::InProgress)
+        };
+        if self.inc().is_some_and(|i| i.closed_at.is_none() || running(i)) {
             self.dirty = true;
         }
     }

@@ -78,6 +78,10 @@ pub fn resume_closed(g: &Global, cfg: &ConfigFile, store: &Store, id: &str) -> O
     let opened = open_local(store, id).ok()?;
     let inc = Incident::replay(&opened.loaded.runbook, &opened.events)?;
     let zh = lang_for(g, cfg, &opened.loaded) == Lang::Zh;
+    // Post-recovery steps still to work: the incident opens for them (and only them).
+    if inc.has_post_closing_work(&opened.loaded.runbook) {
+        return None;
+    }
     let why = match (inc.withdrawn.is_some(), inc.closed_at.is_some(), zh) {
         (true, _, true) => "事件已撤销: 以只读方式打开",
         (true, _, false) => "this incident was withdrawn: opened read-only",

@@ -8,6 +8,7 @@ use super::clock::parse_local_time;
 use super::event::{Declaration, DrillInfo, EventKind, RemoteAuthor, TeamMember};
 use super::state::{Incident, StepStatus};
 use super::timers;
+use super::waits::Wait;
 use crate::probe::Health;
 use crate::runbook::model::{Lang, TrackKind};
 use crate::runbook::Loaded;
@@ -90,6 +91,17 @@ pub enum Command {
         step: String,
         reason: String,
     },
+    /// Cut the wait of step `step` short, with why (see [`super::waits`]).
+    OverrideWait {
+        step: String,
+        reason: String,
+    },
+    /// Tick (or untick) item `item` (its index) of a checklist.
+    TickChecklist {
+        checklist: String,
+        item: usize,
+        ticked: bool,
+    },
     /// The operator answered yes to the question a command asked ([`Refusal::Confirm`]).
     Confirmed(Box<Command>),
     /// Whatever the clock has made due: RTO breaches and status-update reminders.
@@ -143,6 +155,20 @@ pub enum Refusal {
     AlreadyOwner(String),
     /// A failed test's adjust steps are not finished: re-test after them (or override).
     AdjustPending(Vec<String>),
+    /// A step's wait is running: the step it holds (or the wait step itself) may be done when
+    /// it elapses, or after an override. The step's title and the time left.
+    WaitRunning {
+        title: String,
+        left: String,
+    },
+    /// Completing a wait step that was never started: its wait never ran.
+    WaitNotStarted(String),
+    /// An override asked of a step with no wait to cut short.
+    NoWait,
+    /// A checklist (or item) this incident does not work.
+    UnknownChecklistItem(String),
+    /// The item is already in the state asked (`true`: ticked already).
+    AlreadyTicked(bool),
     /// Allowed, but only once the operator says yes: ask, then submit [`Command::Confirmed`].
     Confirm(Question),
 }
@@ -159,6 +185,10 @@ pub enum Question {
         unrestored: Vec<String>,
         services_not_up: Vec<(String, Health)>,
         pending_steps: Vec<String>,
+        /// Post-recovery steps (after the closing one): they stay workable after the close.
+        post_recovery: Vec<String>,
+        /// Unticked items by checklist name.
+        unticked: Vec<(String, Vec<String>)>,
     },
     /// A T0 that is not what a tired operator probably meant.
     T0 { t0: DateTime<Utc>, hours_ago: i64, yesterday: bool },
@@ -245,6 +275,30 @@ impl Refusal {
                 "the failed test is re-tested after its adjust steps: {} (O overrides, with a reason)",
                 steps.join(", ")
             ),
+            // The figures and the key first: a narrow line cuts the title, not them.
+            Refusal::WaitRunning { title, left } if zh => {
+                format!("仍需等待 {left}(按 w 说明原因后可提前结束): {title}")
+            }
+            Refusal::WaitRunning { title, left } => {
+                format!("still waiting {left} (w overrides, with a reason): {title}")
+            }
+            Refusal::WaitNotStarted(title) if zh => {
+                format!("等待从开始该步骤 (s) 时计时,尚未开始(按 w 说明原因后可跳过): {title}")
+            }
+            Refusal::WaitNotStarted(title) => format!(
+                "its wait begins when it is started (s), and it never was (w overrides, with a \
+                 reason): {title}"
+            ),
+            Refusal::NoWait if zh => "该步骤没有正在进行的等待".to_string(),
+            Refusal::NoWait => "that step has no wait to override".to_string(),
+            Refusal::UnknownChecklistItem(what) if zh => format!("本事件没有检查项 {what}"),
+            Refusal::UnknownChecklistItem(what) => {
+                format!("this incident has no checklist item {what}")
+            }
+            Refusal::AlreadyTicked(true) if zh => "该检查项已勾选".to_string(),
+            Refusal::AlreadyTicked(true) => "that item is ticked already".to_string(),
+            Refusal::AlreadyTicked(false) if zh => "该检查项尚未勾选".to_string(),
+            Refusal::AlreadyTicked(false) => "that item is not ticked".to_string(),
             Refusal::Confirm(q) => q.message(lang),
         }
     }
@@ -265,7 +319,13 @@ impl Question {
             Question::ServicesNotUp(s) => {
                 format!("it depends on services not UP: {}; restored anyway? y/n", services(s))
             }
-            Question::Close { unrestored, services_not_up, pending_steps } => {
+            Question::Close {
+                unrestored,
+                services_not_up,
+                pending_steps,
+                post_recovery,
+                unticked,
+            } => {
                 let mut parts = Vec::new();
                 if !unrestored.is_empty() {
                     let l = if zh {
@@ -282,6 +342,18 @@ impl Question {
                 if !pending_steps.is_empty() {
                     let l = if zh { "未完成的步骤" } else { "steps not done" };
                     parts.push(format!("{l}: {}", pending_steps.join(", ")));
+                }
+                for (list, items) in unticked {
+                    let l = if zh { "未勾选" } else { "unticked" };
+                    parts.push(format!("{l} ({list}): {}", items.join(", ")));
+                }
+                if !post_recovery.is_empty() {
+                    let l = if zh {
+                        "恢复后步骤(关闭后仍可处理)"
+                    } else {
+                        "post-recovery steps (workable after the close)"
+                    };
+                    parts.push(format!("{l}: {}", post_recovery.join(", ")));
                 }
                 let head = if zh {
                     "宣布恢复完成并关闭事件?"
@@ -371,9 +443,36 @@ fn decide_as(
     };
     let text = |t: &str| if t.trim().is_empty() { Err(Refusal::EmptyText) } else { Ok(()) };
     let finished = |st: StepStatus| matches!(st, StepStatus::Done | StepStatus::Skipped);
+    // A closed incident's post-recovery steps (after the closing one) stay workable.
+    let workable = |key: &str| {
+        let post = || {
+            inc.closed_at.is_some()
+                && inc.withdrawn.is_none()
+                && inc
+                    .steps
+                    .iter()
+                    .position(|s| s.key == key)
+                    .is_some_and(|i| inc.is_post_closing(rb, i))
+        };
+        if inc.is_open() || post() {
+            Ok(())
+        } else {
+            Err(Refusal::Closed)
+        }
+    };
+    let title = |key: &str| {
+        let id = inc.step(key).map_or(key, |s| s.id.as_str());
+        rb.step(id).map_or_else(|| key.to_string(), |t| t.step.title.clone())
+    };
+    let held = |key: &str| match inc.held_by(rb, key, now) {
+        Some((by, left)) => {
+            Err(Refusal::WaitRunning { title: title(&by), left: super::waits::left_text(left) })
+        }
+        None => Ok(()),
+    };
     Ok(match cmd {
         Command::StartStep { step: key } => {
-            open()?;
+            workable(key)?;
             let (_, st) = step(key)?;
             if !matches!(st, StepStatus::Pending | StepStatus::Failed) {
                 return Err(Refusal::StepNotPending);
@@ -382,10 +481,11 @@ fn decide_as(
             if !waiting.is_empty() {
                 return Err(Refusal::AdjustPending(waiting));
             }
+            held(key)?;
             vec![EventKind::StepStarted { step: key.clone() }]
         }
         Command::CompleteStep { step: key } => {
-            open()?;
+            workable(key)?;
             let (s, st) = step(key)?;
             if finished(st) {
                 return Err(Refusal::StepFinished);
@@ -393,6 +493,15 @@ fn decide_as(
             let waiting = adjust_pending(inc, key);
             if !waiting.is_empty() {
                 return Err(Refusal::AdjustPending(waiting));
+            }
+            held(key)?;
+            match inc.wait(rb, key, now) {
+                Wait::NotStarted(_) => return Err(Refusal::WaitNotStarted(title(key))),
+                Wait::Running(left) => {
+                    let left = super::waits::left_text(left);
+                    return Err(Refusal::WaitRunning { title: title(key), left });
+                }
+                Wait::None | Wait::Over => {}
             }
             let done = EventKind::StepDone { step: key.clone() };
             if rb.step(&s.id).is_some_and(|t| t.step.completes_recovery) {
@@ -411,10 +520,31 @@ fn decide_as(
                     .filter(|o| !finished(o.status))
                     .map(|o| o.key.clone())
                     .collect();
+                let post_recovery = inc
+                    .steps
+                    .iter()
+                    .skip_while(|o| o.key != *key)
+                    .skip(1)
+                    .filter(|o| !finished(o.status))
+                    .map(|o| o.key.clone())
+                    .collect();
+                let unticked = inc
+                    .checklists(rb)
+                    .into_iter()
+                    .filter_map(|cl| {
+                        let open: Vec<String> = (0..cl.items.len())
+                            .filter(|i| !inc.is_ticked(&cl.id, *i))
+                            .map(|i| cl.items[i].clone())
+                            .collect();
+                        (!open.is_empty()).then(|| (cl.name.clone(), open))
+                    })
+                    .collect();
                 ask(Question::Close {
                     unrestored,
                     services_not_up: services_not_up(inc, rb, &all),
                     pending_steps,
+                    post_recovery,
+                    unticked,
                 })?;
                 vec![done, EventKind::Closed]
             } else {
@@ -425,7 +555,7 @@ fn decide_as(
             }
         }
         Command::OverrideRetest { step: key, reason } => {
-            open()?;
+            workable(key)?;
             step(key)?;
             text(reason)?;
             let waiting = adjust_pending(inc, key);
@@ -438,8 +568,46 @@ fn decide_as(
                 .collect()
         }
         Command::Confirmed(inner) => decide_as(inc, rb, inner, now, true)?,
+        Command::OverrideWait { step: key, reason } => {
+            workable(key)?;
+            step(key)?;
+            if !matches!(inc.wait(rb, key, now), Wait::Running(_) | Wait::NotStarted(_)) {
+                return Err(Refusal::NoWait);
+            }
+            text(reason)?;
+            vec![EventKind::WaitOverridden { step: key.clone(), reason: reason.clone() }]
+        }
+        Command::TickChecklist { checklist, item, ticked } => {
+            let lists = inc.checklists(rb);
+            let cl = lists.iter().find(|c| c.id == *checklist);
+            let unknown = || Refusal::UnknownChecklistItem(format!("{checklist} #{}", item + 1));
+            let text = cl.and_then(|c| c.items.get(*item)).ok_or_else(unknown)?;
+            if !inc.is_open() {
+                // After the close: the lists of post-recovery steps and those of no step.
+                let post = inc.closed_at.is_some()
+                    && inc.withdrawn.is_none()
+                    && (super::waits::unattached_checklists(rb).iter().any(|c| c.id == *checklist)
+                        || inc.steps.iter().enumerate().any(|(i, s)| {
+                            inc.is_post_closing(rb, i)
+                                && rb.step(&s.id).and_then(|t| t.step.checklist.as_deref())
+                                    == Some(checklist.as_str())
+                        }));
+                if !post {
+                    return Err(Refusal::Closed);
+                }
+            }
+            if inc.is_ticked(checklist, *item) == *ticked {
+                return Err(Refusal::AlreadyTicked(*ticked));
+            }
+            vec![EventKind::ChecklistTicked {
+                checklist: checklist.clone(),
+                item: *item,
+                text: text.clone(),
+                ticked: *ticked,
+            }]
+        }
         Command::SkipStep { step: key, reason } => {
-            open()?;
+            workable(key)?;
             let (_, st) = step(key)?;
             if finished(st) {
                 return Err(Refusal::StepFinished);
@@ -448,7 +616,7 @@ fn decide_as(
             vec![EventKind::StepSkipped { step: key.clone(), reason: reason.clone() }]
         }
         Command::FailStep { step: key, reason } => {
-            open()?;
+            workable(key)?;
             let (_, st) = step(key)?;
             if finished(st) || st == StepStatus::Failed {
                 return Err(Refusal::StepFinished);
@@ -495,7 +663,7 @@ fn decide_as(
             }
         }
         Command::ReopenStep { step: key, reason } => {
-            open()?;
+            workable(key)?;
             let (_, st) = step(key)?;
             if st == StepStatus::Pending {
                 return Err(Refusal::NotReopenable);
@@ -577,7 +745,7 @@ fn decide_as(
             vec![EventKind::HandedOver { from, to }]
         }
         Command::AssignOwner { step: key, owner } => {
-            open()?;
+            workable(key)?;
             step(key)?;
             let owner = super::operator::check(owner).map_err(Refusal::BadName)?;
             if inc.owners.get(key) == Some(&owner) {
@@ -679,6 +847,8 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         | EventKind::Withdrawn { .. } => Some("correction"),
         EventKind::HandedOver { .. } => Some("handed-over"),
         EventKind::OwnerAssigned { .. } => Some("owner-assigned"),
+        EventKind::WaitOverridden { .. } => Some("wait-overridden"),
+        EventKind::ChecklistTicked { .. } => Some("checklist-ticked"),
         _ => None,
     }
 }
@@ -1189,6 +1359,204 @@ mod tests {
         };
         assert_eq!(s, vec![(svc, Health::Down)]);
         assert!(run(&l, &mut inc, Command::Confirmed(Box::new(r)), now).is_ok());
+    }
+
+    /// The SaaS example: a 10-minute DNS wait before the closing step, a post-recovery
+    /// procedure after it (a checklist step, the post-mortem, a 24-hour watch).
+    fn saas() -> (Loaded, Incident) {
+        let text = include_str!("../../runbooks/examples/saas.toml");
+        let l = crate::runbook::load::from_text("saas.toml", text).unwrap();
+        let mut r = req(0);
+        r.disaster_type = "regional-db-failover".into();
+        let decl = declaration(&l, &r, t0()).unwrap();
+        let inc =
+            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(Box::new(decl))))
+                .unwrap();
+        (l, inc)
+    }
+
+    #[test]
+    fn a_wait_holds_its_step_and_the_next_until_it_elapses_or_is_overridden() {
+        let (l, mut inc) = saas();
+        let at = |m: i64| t0() + chrono::Duration::minutes(m);
+        let dns = || "fo-dns".to_string();
+        let close = || Command::CompleteStep { step: "fo-close".into() };
+        // Not started: the wait never ran, so the wait step cannot be done; nothing is held.
+        assert_eq!(
+            run(&l, &mut inc, Command::CompleteStep { step: dns() }, at(1)),
+            Err(Refusal::WaitNotStarted(
+                "Point DNS at the secondary region and wait out the TTL".into()
+            ))
+        );
+        assert!(inc.held_by(&l.runbook, "fo-close", at(1)).is_none());
+        run(&l, &mut inc, Command::StartStep { step: dns() }, at(2)).unwrap();
+        // Started at minute 2: held until minute 12, both the next step and the wait step.
+        let held = Err(Refusal::WaitRunning {
+            title: "Point DNS at the secondary region and wait out the TTL".into(),
+            left: "9m".into(),
+        });
+        assert_eq!(run(&l, &mut inc, Command::StartStep { step: "fo-close".into() }, at(3)), held);
+        assert_eq!(run(&l, &mut inc, close(), at(3)), held);
+        assert_eq!(run(&l, &mut inc, Command::CompleteStep { step: dns() }, at(3)), held);
+        assert_eq!(
+            Refusal::WaitRunning { title: "X".into(), left: "9m".into() }.message(Lang::En),
+            "still waiting 9m (w overrides, with a reason): X"
+        );
+        // The RTO clock is not stopped by the wait.
+        assert!(inc.is_open() && inc.overall_budget.is_some());
+        // Elapsed: nothing is held.
+        assert!(run(&l, &mut inc, Command::StartStep { step: "fo-close".into() }, at(12)).is_ok());
+        run(
+            &l,
+            &mut inc,
+            Command::ReopenStep { step: "fo-close".into(), reason: "x".into() },
+            at(12),
+        )
+        .unwrap();
+        run(&l, &mut inc, Command::ReopenStep { step: dns(), reason: "redo".into() }, at(12))
+            .unwrap();
+        run(&l, &mut inc, Command::StartStep { step: dns() }, at(13)).unwrap();
+        assert!(matches!(run(&l, &mut inc, close(), at(14)), Err(Refusal::WaitRunning { .. })));
+        // The override: a reason is required, it is journaled, and it releases both steps.
+        let over = |r: &str| Command::OverrideWait { step: dns(), reason: r.into() };
+        assert_eq!(run(&l, &mut inc, over(" "), at(14)), Err(Refusal::EmptyText));
+        let k = run(&l, &mut inc, over("TTL checked: 60s"), at(14)).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::WaitOverridden { step: dns(), reason: "TTL checked: 60s".into() }]
+        );
+        assert_eq!(run(&l, &mut inc, over("again"), at(14)), Err(Refusal::NoWait));
+        let no_wait = Command::OverrideWait { step: "fo-verify".into(), reason: "r".into() };
+        assert_eq!(run(&l, &mut inc, no_wait, at(14)), Err(Refusal::NoWait));
+        assert!(run(&l, &mut inc, Command::CompleteStep { step: dns() }, at(14)).is_ok());
+        assert!(run(&l, &mut inc, Command::StartStep { step: "fo-close".into() }, at(14)).is_ok());
+        let raw = EventKind::WaitOverridden { step: dns(), reason: "r".into() };
+        assert!(matches!(
+            run(&l, &mut inc, Command::Record(raw), at(14)),
+            Err(Refusal::NotRecordable(_))
+        ));
+    }
+
+    #[test]
+    fn checklist_items_tick_and_untick_once_each_and_closing_lists_what_is_open() {
+        let (l, mut inc) = saas();
+        let now = t0() + chrono::Duration::minutes(5);
+        let tick = |list: &str, item: usize, ticked: bool| Command::TickChecklist {
+            checklist: list.into(),
+            item,
+            ticked,
+        };
+        let k = run(&l, &mut inc, tick("post-recovery", 1, true), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::ChecklistTicked {
+                checklist: "post-recovery".into(),
+                item: 1,
+                text: "Replicas resynced in the failed region".into(),
+                ticked: true,
+            }]
+        );
+        assert!(inc.is_ticked("post-recovery", 1));
+        assert_eq!(
+            run(&l, &mut inc, tick("post-recovery", 1, true), now),
+            Err(Refusal::AlreadyTicked(true))
+        );
+        run(&l, &mut inc, tick("post-recovery", 1, false), now).unwrap();
+        assert!(!inc.is_ticked("post-recovery", 1));
+        assert_eq!(
+            run(&l, &mut inc, tick("post-recovery", 1, false), now),
+            Err(Refusal::AlreadyTicked(false))
+        );
+        assert!(matches!(
+            run(&l, &mut inc, tick("post-recovery", 9, true), now),
+            Err(Refusal::UnknownChecklistItem(_))
+        ));
+        assert!(matches!(
+            run(&l, &mut inc, tick("nope", 0, true), now),
+            Err(Refusal::UnknownChecklistItem(_))
+        ));
+        // A checklist of no step is the incident's too.
+        run(&l, &mut inc, tick("post-incident-review", 0, true), now).unwrap();
+        run(&l, &mut inc, tick("post-recovery", 0, true), now).unwrap();
+        let Err(Refusal::Confirm(q)) =
+            run(&l, &mut inc, Command::CompleteStep { step: "fo-close".into() }, now)
+        else {
+            panic!("closing asks")
+        };
+        let Question::Close { unticked, post_recovery, pending_steps, .. } = &q else {
+            panic!("{q:?}")
+        };
+        assert_eq!(unticked.len(), 2, "{unticked:?}");
+        assert_eq!(unticked[0].0, "Post-recovery checklist");
+        assert_eq!(unticked[0].1.len(), 3, "{unticked:?}");
+        assert_eq!(unticked[1].1.len(), 2, "{unticked:?}");
+        assert_eq!(post_recovery, &["post-checklist", "post-mortem", "post-watch"]);
+        assert!(pending_steps.contains(&"fo-dns".to_string()), "{pending_steps:?}");
+        let m = q.message(Lang::En);
+        assert!(m.contains("unticked (Post-recovery checklist): Replicas"), "{m}");
+        assert!(m.contains("post-recovery steps (workable after the close): post-checklist"));
+    }
+
+    #[test]
+    fn after_the_close_only_the_post_recovery_steps_and_lists_are_workable() {
+        let (l, mut inc) = saas();
+        let now = t0() + chrono::Duration::minutes(20);
+        run(&l, &mut inc, Command::StartStep { step: "post-checklist".into() }, now).unwrap();
+        let close = Command::CompleteStep { step: "fo-close".into() };
+        run(&l, &mut inc, Command::Confirmed(Box::new(close)), now).unwrap();
+        assert!(inc.closed_at.is_some());
+        // The post-recovery step in progress is not completed by the close.
+        assert_eq!(inc.step("post-checklist").map(|s| s.status), Some(StepStatus::InProgress));
+        assert!(inc.has_post_closing_work(&l.runbook));
+        let later = now + chrono::Duration::hours(2);
+        // Steps before the close are frozen.
+        for step in ["fo-confirm", "fo-verify", "fo-close"] {
+            let start = Command::StartStep { step: step.into() };
+            assert_eq!(run(&l, &mut inc, start, later), Err(Refusal::Closed), "{step}");
+        }
+        let skip = Command::SkipStep { step: "fo-dns".into(), reason: "r".into() };
+        assert_eq!(run(&l, &mut inc, skip, later), Err(Refusal::Closed));
+        let f = inc.timers[0].id.clone();
+        assert_eq!(
+            run(&l, &mut inc, Command::RestoreFunction { function: f }, later),
+            Err(Refusal::Closed)
+        );
+        // The post-recovery ones are not.
+        let tick =
+            Command::TickChecklist { checklist: "post-recovery".into(), item: 0, ticked: true };
+        run(&l, &mut inc, tick, later).unwrap();
+        let review = Command::TickChecklist {
+            checklist: "post-incident-review".into(),
+            item: 2,
+            ticked: true,
+        };
+        run(&l, &mut inc, review, later).unwrap();
+        run(&l, &mut inc, Command::CompleteStep { step: "post-checklist".into() }, later).unwrap();
+        run(&l, &mut inc, Command::StartStep { step: "post-mortem".into() }, later).unwrap();
+        run(&l, &mut inc, Command::CompleteStep { step: "post-mortem".into() }, later).unwrap();
+        // The 24-hour watch is a wait like any other, after the close too.
+        run(&l, &mut inc, Command::StartStep { step: "post-watch".into() }, later).unwrap();
+        let watch = Command::CompleteStep { step: "post-watch".into() };
+        assert!(matches!(
+            run(&l, &mut inc, watch.clone(), later),
+            Err(Refusal::WaitRunning { .. })
+        ));
+        let day = later + chrono::Duration::hours(24);
+        run(&l, &mut inc, watch, day).unwrap();
+        assert!(!inc.has_post_closing_work(&l.runbook));
+        // The clocks stopped at the close, whatever was worked after it.
+        assert_eq!(inc.ended_at(), Some(now));
+        // A withdrawn incident keeps nothing workable.
+        let (l, mut inc) = saas();
+        run(&l, &mut inc, Command::Withdraw { reason: "typo".into() }, now).unwrap();
+        let start = Command::StartStep { step: "post-mortem".into() };
+        assert_eq!(run(&l, &mut inc, start, now), Err(Refusal::Closed));
+        let tick = Command::TickChecklist {
+            checklist: "post-incident-review".into(),
+            item: 0,
+            ticked: true,
+        };
+        assert_eq!(run(&l, &mut inc, tick, now), Err(Refusal::Closed));
     }
 
     #[test]

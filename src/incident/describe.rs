@@ -81,6 +81,27 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("owner of {}: now {owner}", step_label(rb, step))
             }
         }
+        EventKind::WaitOverridden { step, reason } => {
+            if zh {
+                format!("提前结束等待: {} (原因: {reason})", step_label(rb, step))
+            } else {
+                format!("wait overridden: {} ({reason})", step_label(rb, step))
+            }
+        }
+        EventKind::ChecklistTicked { checklist, item, text, ticked } => {
+            let list = rb
+                .checklists
+                .iter()
+                .find(|c| &c.id == checklist)
+                .map_or(checklist.as_str(), |c| c.name.as_str());
+            let n = item + 1;
+            match (zh, ticked) {
+                (true, true) => format!("已勾选: {list} #{n} {text}"),
+                (true, false) => format!("取消勾选: {list} #{n} {text}"),
+                (false, true) => format!("ticked: {list} #{n} {text}"),
+                (false, false) => format!("unticked: {list} #{n} {text}"),
+            }
+        }
         EventKind::SessionInterrupted { last_event_at } => {
             let t = last_event_at.format("%H:%M:%S UTC");
             if zh {
@@ -90,10 +111,14 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             }
         }
         EventKind::StepStarted { step } => {
-            if zh {
-                format!("开始: {}", step_label(rb, step))
-            } else {
-                format!("started: {}", step_label(rb, step))
+            let id = step.split('@').next().unwrap_or(step);
+            let wait = rb.step(id).and_then(|t| t.step.wait).map(|w| w.0);
+            let wait = wait.map(crate::duration_text::compact);
+            match (zh, wait) {
+                (true, Some(w)) => format!("开始: {} (等待 {w})", step_label(rb, step)),
+                (true, None) => format!("开始: {}", step_label(rb, step)),
+                (false, Some(w)) => format!("started: {} (wait {w})", step_label(rb, step)),
+                (false, None) => format!("started: {}", step_label(rb, step)),
             }
         }
         EventKind::StepDone { step } => {

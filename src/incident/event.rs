@@ -254,6 +254,21 @@ pub enum EventKind {
         step: String,
         owner: String,
     },
+    /// A step's wait (`wait = "24h"` in the runbook) was cut short by the operator, with why:
+    /// the step and the one after it may be done before the wait elapses.
+    WaitOverridden {
+        step: String,
+        reason: String,
+    },
+    /// A checklist item ticked (or unticked: `ticked` false). `item` is its index in the
+    /// runbook's list; `text` is the item as it read then, so the record stays true if the
+    /// runbook changes.
+    ChecklistTicked {
+        checklist: String,
+        item: usize,
+        text: String,
+        ticked: bool,
+    },
     /// A well-framed journal entry this version cannot read (a newer version's event, a field
     /// it does not know): kept on the timeline and in the record, ignored by the state. Made
     /// only by the decoder, never read from a journal and never appended to one.
@@ -281,7 +296,9 @@ impl EventKind {
             | EventKind::StepDone { step }
             | EventKind::StepSkipped { step, .. }
             | EventKind::StepFailed { step, .. }
-            | EventKind::StepReopened { step, .. } => Some(step),
+            | EventKind::StepReopened { step, .. }
+            | EventKind::WaitOverridden { step, .. } => Some(step),
+            EventKind::ChecklistTicked { checklist, .. } => Some(checklist),
             EventKind::FunctionRestored { function }
             | EventKind::FunctionUnrestored { function, .. } => Some(function),
             EventKind::TimerBreached { function, .. } => function.as_deref(),
@@ -340,6 +357,8 @@ impl EventKind {
             EventKind::RemoteNote { .. } => "remote-note",
             EventKind::HandedOver { .. } => "handed-over",
             EventKind::OwnerAssigned { .. } => "owner-assigned",
+            EventKind::WaitOverridden { .. } => "wait-overridden",
+            EventKind::ChecklistTicked { .. } => "checklist-ticked",
             EventKind::Unreadable { .. } => "unreadable",
         }
     }
@@ -472,6 +491,13 @@ mod tests {
             EventKind::Withdrawn { reason: s("r") },
             EventKind::HandedOver { from: s("张三"), to: s("Li Wei") },
             EventKind::OwnerAssigned { step: s("a"), owner: s("Li Wei") },
+            EventKind::WaitOverridden { step: s("a"), reason: s("TTL is 60s in fact") },
+            EventKind::ChecklistTicked {
+                checklist: s("post-recovery"),
+                item: 2,
+                text: s("客户已通知"),
+                ticked: false,
+            },
             EventKind::RemoteNote {
                 text: s("n"),
                 remote: RemoteAuthor {
@@ -520,6 +546,8 @@ mod tests {
             EventKind::RemoteNote { .. } => 30,
             EventKind::HandedOver { .. } => 31,
             EventKind::OwnerAssigned { .. } => 32,
+            EventKind::WaitOverridden { .. } => 33,
+            EventKind::ChecklistTicked { .. } => 34,
         }
     }
 
@@ -528,7 +556,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=32).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=34).collect::<Vec<_>>());
     }
 
     #[test]

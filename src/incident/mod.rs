@@ -13,6 +13,7 @@ pub mod session;
 pub mod sink;
 pub mod state;
 pub mod timers;
+pub mod waits;
 pub mod worker;
 
 pub use event::{Actor, Declaration, DrillInfo, Event, EventKind, RemoteAuthor, TeamMember};

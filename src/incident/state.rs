@@ -57,6 +57,10 @@ pub struct StepState {
     pub spent: chrono::Duration,
     /// How many times this step failed (test iterations for a test step).
     pub failures: u32,
+    /// When its wait (`wait` in the runbook) began: the last time it was started.
+    pub wait_from: Option<DateTime<Utc>>,
+    /// The operator cut its wait short (`WaitOverridden`), until the step is reopened.
+    pub wait_overridden: bool,
 }
 
 impl StepState {
@@ -71,6 +75,8 @@ impl StepState {
             finished_at: None,
             spent: chrono::Duration::zero(),
             failures: 0,
+            wait_from: None,
+            wait_overridden: false,
         }
     }
 
@@ -141,6 +147,19 @@ pub struct Incident {
     pub commanders: Vec<Term>,
     /// Steps whose owner was reassigned, by step key (kept across a level change).
     pub owners: BTreeMap<String, String>,
+    /// Checklist items ticked or unticked, by checklist id and item index.
+    pub ticks: BTreeMap<(String, usize), TickMark>,
+}
+
+/// The last tick or untick of one checklist item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TickMark {
+    pub ticked: bool,
+    pub at: DateTime<Utc>,
+    /// The operator, as people are named (see `Actor::label`).
+    pub by: String,
+    /// The item as it read when ticked.
+    pub text: String,
 }
 
 /// One person's time in command of the incident.
@@ -182,6 +201,7 @@ impl Incident {
                 since: ev.at,
             }],
             owners: BTreeMap::new(),
+            ticks: BTreeMap::new(),
         })
     }
 
@@ -356,6 +376,7 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
                     s.running_since = Some(at);
                     s.reason = None;
                     s.finished_at = None;
+                    s.wait_from = Some(at);
                 }
             }
         }
@@ -430,6 +451,8 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             s.status = StepStatus::Pending;
             s.reason = None;
             s.finished_at = None;
+            s.wait_from = None;
+            s.wait_overridden = false;
             if was_failed {
                 // Undoing a failure: the adjust steps it brought in go, unless already worked.
                 let before = inc.steps.len();
@@ -475,6 +498,16 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         EventKind::OwnerAssigned { step, owner } => {
             inc.owners.insert(step.clone(), owner.clone());
         }
+        EventKind::WaitOverridden { step, .. } => {
+            if let Some(s) = inc.steps.iter_mut().find(|s| &s.key == step) {
+                s.wait_overridden = true;
+            }
+        }
+        EventKind::ChecklistTicked { checklist, item, text, ticked } => {
+            let by = ev.who.label().to_string();
+            let mark = TickMark { ticked: *ticked, at, by, text: text.clone() };
+            inc.ticks.insert((checklist.clone(), *item), mark);
+        }
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(
                 service.clone(),
@@ -488,7 +521,9 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         | EventKind::StatusUpdateSent { .. } => inc.comms.apply(rb, ev),
         EventKind::Closed => {
             inc.closed_at.get_or_insert(at);
-            for s in inc.steps.iter_mut().filter(|s| s.status == StepStatus::InProgress) {
+            // Post-recovery steps (after the closing one) go on after the close.
+            let until = inc.closing_index(rb).map_or(inc.steps.len(), |i| i + 1);
+            for s in inc.steps[..until].iter_mut().filter(|s| s.status == StepStatus::InProgress) {
                 s.stop_running(at);
                 s.status = StepStatus::Done;
                 s.finished_at = Some(at);

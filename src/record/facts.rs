@@ -52,6 +52,23 @@ pub struct StepRow {
     pub failures: u32,
 }
 
+/// A checklist of the incident and where each item stands: ticked by whom, when.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistRow {
+    pub id: String,
+    pub name: String,
+    pub items: Vec<ItemRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRow {
+    pub text: String,
+    pub ticked: bool,
+    /// Who last ticked or unticked it, and when; none if nobody touched it.
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FailedIteration {
     pub step: String,
@@ -118,6 +135,10 @@ pub struct Facts {
     pub steps: Vec<StepRow>,
     pub skipped: Vec<StepRow>,
     pub failed_iterations: Vec<FailedIteration>,
+    /// The incident's checklists, once any item was ticked (records of incidents that ticked
+    /// nothing read as before).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklists: Vec<ChecklistRow>,
     pub notes: Vec<TimelineRow>,
     pub timeline: Vec<TimelineRow>,
     pub head_hash: Option<String>,
@@ -319,6 +340,31 @@ pub fn collect(
     let skipped = steps.iter().filter(|s| s.status == StepStatus::Skipped).cloned().collect();
     let notes = timeline.iter().filter(|r| r.kind == "note").cloned().collect();
     let level = rb.level(d.level);
+    let checklists = if inc.ticks.is_empty() {
+        Vec::new()
+    } else {
+        inc.checklists(rb)
+            .into_iter()
+            .map(|cl| ChecklistRow {
+                id: cl.id.clone(),
+                name: cl.name.clone(),
+                items: cl
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        let mark = inc.ticks.get(&(cl.id.clone(), i));
+                        ItemRow {
+                            text: text.clone(),
+                            ticked: mark.is_some_and(|m| m.ticked),
+                            by: mark.map(|m| m.by.clone()),
+                            at: mark.map(|m| m.at),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
 
     Facts {
         incident_id: d.incident_id.clone(),
@@ -392,6 +438,7 @@ pub fn collect(
         steps,
         skipped,
         failed_iterations,
+        checklists,
         notes,
         timeline,
         head_hash,

@@ -393,6 +393,26 @@ pub fn page(f: &Facts, inc: &Incident, rb: &Runbook, tz: FixedOffset) -> String 
     }
     b.push_str("</ul>\n</section>\n");
 
+    if !f.checklists.is_empty() {
+        let title = if f.lang == Lang::Zh { "检查清单" } else { "Checklists" };
+        let _ = writeln!(b, "<section>\n<h2>{}</h2>", escape(title));
+        for cl in &f.checklists {
+            let _ = writeln!(b, "<h3>{}</h3>\n<ul class=\"checklist\">", escape(&cl.name));
+            for it in &cl.items {
+                let note = super::response::tick_note(it, f.lang, tz);
+                let _ = writeln!(
+                    b,
+                    "<li>{} {}{}</li>",
+                    if it.ticked { "☑" } else { "☐" },
+                    escape(&it.text),
+                    escape(&note)
+                );
+            }
+            b.push_str("</ul>\n");
+        }
+        b.push_str("</section>\n");
+    }
+
     b.push_str(&timeline_section(f, r, tz));
     let _ = writeln!(
         b,

@@ -9,7 +9,7 @@ use chrono::FixedOffset;
 use super::facts::{local, secs, signed_secs, Facts, Outcome};
 use crate::i18n::{self, RecordWords};
 use crate::incident::StepStatus;
-use crate::runbook::model::Runbook;
+use crate::runbook::model::{Lang, Runbook};
 
 /// The value of one B.1 field, by its id (see `runbook::forms::RECORD_FIELDS`).
 pub fn field_value(id: &str, f: &Facts, w: &RecordWords, tz: FixedOffset) -> String {
@@ -108,6 +108,18 @@ fn outcome_row(o: &Outcome, w: &RecordWords) -> String {
     format!("| {} | {} | {} | {} |", o.name, secs(o.target_secs), secs(o.actual_secs), state)
 }
 
+/// "(ticked by Li Wei, 2026-11-28 10:42:00 +08:00)" for an item someone touched.
+pub fn tick_note(it: &super::facts::ItemRow, lang: Lang, tz: FixedOffset) -> String {
+    let (Some(by), Some(at)) = (&it.by, it.at) else { return String::new() };
+    let when = local(at, tz);
+    match (lang == Lang::Zh, it.ticked) {
+        (true, true) => format!(" ({by} 勾选于 {when})"),
+        (true, false) => format!(" ({by} 取消勾选于 {when})"),
+        (false, true) => format!(" (ticked by {by}, {when})"),
+        (false, false) => format!(" (unticked by {by}, {when})"),
+    }
+}
+
 /// Markdown cells must not break the table.
 pub fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -197,6 +209,24 @@ pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
     for it in &f.failed_iterations {
         let _ =
             writeln!(o, "- {} #{} ({}): {}", it.title, it.iteration, local(it.at, tz), it.reason);
+    }
+
+    if !f.checklists.is_empty() {
+        let title = if f.lang == Lang::Zh { "检查清单" } else { "Checklists" };
+        let _ = writeln!(o, "\n## {title}\n");
+        for cl in &f.checklists {
+            let _ = writeln!(o, "### {}\n", cl.name);
+            for it in &cl.items {
+                let _ = writeln!(
+                    o,
+                    "- [{}] {}{}",
+                    if it.ticked { "x" } else { " " },
+                    it.text,
+                    tick_note(it, f.lang, tz)
+                );
+            }
+            o.push('\n');
+        }
     }
 
     let _ = writeln!(o, "\n## {}\n", w.timeline);

@@ -348,6 +348,10 @@ pub struct Step {
     /// Completing this step declares recovery complete and closes the incident.
     #[serde(default)]
     pub completes_recovery: bool,
+    /// Format 2: how long to wait once the step is started (a DNS TTL, watching a new primary
+    /// for a day) before it, and the step after it, may be done; an override takes a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Dur>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -457,6 +457,21 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
                     "procedures",
                 );
             }
+            if let Some(wait) = s.wait {
+                let path = base().key("wait");
+                c.needs_v2(v2, true, path.clone(), "a step's `wait`");
+                if wait.0.is_zero() {
+                    c.err(path, format!("{who} has a zero wait"));
+                } else if s.completes_recovery {
+                    c.err(
+                        path,
+                        format!(
+                            "{who} closes the incident and has a wait: the wait would hold the \
+                             close; put the wait on a step before it"
+                        ),
+                    );
+                }
+            }
             for (k, cmd) in s.commands.iter().enumerate() {
                 if cmd.run.trim().is_empty() {
                     c.err(
@@ -545,6 +560,7 @@ fn structure_warnings(c: &mut Checker, rb: &Runbook) {
             );
         }
     }
+    wait_warnings(c, rb, &all_functions);
     let mut used: HashSet<&str> = HashSet::new();
     for t in &rb.tracks {
         used.extend(t.procedure.as_deref());
@@ -577,6 +593,59 @@ fn structure_warnings(c: &mut Checker, rb: &Runbook) {
                     "function '{}' lists procedures, but only a partial track runs them and \
                      this runbook has none",
                     f.id
+                ),
+            );
+        }
+    }
+}
+
+/// A wait before a track's closing step counts against the RTO, which keeps running: one
+/// longer than the RTO of a scenario that runs the track breaches it however fast the rest
+/// goes. (Waits after the closing step run on stopped clocks.)
+fn wait_warnings(c: &mut Checker, rb: &Runbook, all_functions: &[String]) {
+    let mut warned: HashSet<&str> = HashSet::new();
+    for t in &rb.tracks {
+        // The scenarios that name this track, else the plan (a level's track).
+        let named: Vec<(&str, std::time::Duration)> = rb
+            .disaster_types
+            .iter()
+            .filter(|d| d.track.as_deref() == Some(t.id.as_str()))
+            .map(|d| (d.id.as_str(), d.rto.unwrap_or(rb.plan.rto).0))
+            .collect();
+        let Some((scenario, rto)) = named.into_iter().min_by_key(|(_, rto)| *rto).or_else(|| {
+            let by_level = rb.levels.iter().any(|l| l.track.as_deref() == Some(t.id.as_str()));
+            by_level.then_some(("", rb.plan.rto.0))
+        }) else {
+            continue;
+        };
+        for ts in rb.track_steps(t, all_functions) {
+            if ts.step.completes_recovery {
+                break;
+            }
+            let Some(wait) = ts.step.wait.filter(|w| w.0 > rto) else { continue };
+            if !warned.insert(ts.step.id.as_str()) {
+                continue;
+            }
+            let Some((i, j)) =
+                rb.procedures.iter().enumerate().find_map(|(i, p)| {
+                    p.steps.iter().position(|s| s.id == ts.step.id).map(|j| (i, j))
+                })
+            else {
+                continue;
+            };
+            let rto_text = crate::duration_text::compact(rto);
+            let whose = if scenario.is_empty() {
+                format!("the plan's RTO of {rto_text}")
+            } else {
+                format!("the RTO of scenario '{scenario}' ({rto_text})")
+            };
+            c.warn(
+                key_path!["procedures", i, "steps", j, "wait"],
+                format!(
+                    "step '{}' waits {}, longer than {whose}, which keeps running during the \
+                     wait",
+                    ts.step.id,
+                    crate::duration_text::compact(wait.0)
                 ),
             );
         }

@@ -25,12 +25,22 @@ pub struct CommandLines {
     pub run: String,
 }
 
+/// One checklist item of the body: the lines it spans, which list and which item (its index).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemLines {
+    pub first: usize,
+    pub last: usize,
+    pub checklist: String,
+    pub item: usize,
+}
+
 /// The detail of a step laid out for a width: the pinned head, the scrolling body, and where
-/// each command sits in the body.
+/// each command and checklist item sits in the body.
 pub struct Doc {
     pub head: Vec<Line<'static>>,
     pub body: Vec<Line<'static>>,
     pub commands: Vec<CommandLines>,
+    pub items: Vec<ItemLines>,
     /// Body rows visible at once.
     pub rows: usize,
 }
@@ -90,6 +100,11 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
     for part in wrap_words(&facts, w + GUTTER) {
         head.push(Line::from(Span::styled(part, th.muted)));
     }
+    if let Some(line) = wait_line(ctx, inc, &s.key) {
+        for part in wrap_words(&line, w + GUTTER) {
+            head.push(Line::from(Span::styled(part, th.warn)));
+        }
+    }
 
     let mut body: Vec<Line<'static>> = Vec::new();
     let mut commands = Vec::new();
@@ -125,13 +140,12 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
             cmds.extend(sub_step.commands.iter().map(|c| (c.label.clone(), c.run.clone())));
         }
     }
+    let mut items = Vec::new();
     if let Some(cl) =
         step.checklist.as_deref().and_then(|c| ctx.rb.checklists.iter().find(|x| x.id == c))
     {
         prose(&mut body, "", &format!("{}: {}", labels.checklist, cl.name), th.accent);
-        for item in &cl.items {
-            prose(&mut body, "  ☐ ", item, th.text);
-        }
+        checklist_lines(ctx, inc, cl, w, &mut body, &mut items);
     }
     for (label, run) in &cmds {
         prose(&mut body, "# ", label, th.muted);
@@ -146,7 +160,104 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
     }
     // The frame's top rule, the head, and the rule under it.
     let rows = (area.height as usize).saturating_sub(1 + head.len() + 1).max(1);
-    Some(Doc { head, body, commands, rows })
+    Some(Doc { head, body, commands, items, rows })
+}
+
+/// The checklists that belong to no step (`C`), laid out like a step's checklist.
+pub fn layout_checklists(ctx: &Ctx, inc: &Incident, area: Rect) -> Doc {
+    let th = ctx.theme;
+    let labels = crate::i18n::labels(ctx.lang);
+    let w = (area.width as usize).saturating_sub(GUTTER + 1).max(20);
+    let lists = crate::incident::waits::unattached_checklists(ctx.rb);
+    let mut head: Vec<Line<'static>> = Vec::new();
+    let names: Vec<&str> = lists.iter().map(|c| c.name.as_str()).collect();
+    let title = format!("{}: {}", labels.checklists, names.join(" · "));
+    for part in wrap_words(&title, w + GUTTER) {
+        head.push(Line::from(Span::styled(part, th.title)));
+    }
+    let mut body: Vec<Line<'static>> = Vec::new();
+    let mut items = Vec::new();
+    for cl in lists {
+        for part in wrap_words(&cl.name, w) {
+            body.push(Line::from(Span::styled(part, th.accent)));
+        }
+        checklist_lines(ctx, inc, cl, w, &mut body, &mut items);
+    }
+    let rows = (area.height as usize).saturating_sub(1 + head.len() + 1).max(1);
+    Doc { head, body, commands: Vec::new(), items, rows }
+}
+
+fn view_title(ctx: &Ctx, checklists: bool) -> &'static str {
+    if checklists {
+        crate::i18n::labels(ctx.lang).checklists
+    } else {
+        ctx.ui().step_detail
+    }
+}
+
+/// A checklist's items, ticked (`☑`, with who and when) or not (`☐`).
+fn checklist_lines(
+    ctx: &Ctx,
+    inc: &Incident,
+    cl: &crate::runbook::model::Checklist,
+    w: usize,
+    body: &mut Vec<Line<'static>>,
+    items: &mut Vec<ItemLines>,
+) {
+    for (i, item) in cl.items.iter().enumerate() {
+        let mark = inc.ticks.get(&(cl.id.clone(), i)).filter(|t| t.ticked);
+        let (lead, text, style) = match mark {
+            Some(t) => {
+                let when = t.at.with_timezone(&ctx.tz).format("%H:%M");
+                ("  ☑ ", format!("{item} ({} {when})", t.by), ctx.theme.ok)
+            }
+            None => ("  ☐ ", item.clone(), ctx.theme.text),
+        };
+        let first = body.len();
+        let hang = " ".repeat(width(lead));
+        for (j, part) in wrap_words(&text, w.saturating_sub(width(lead))).into_iter().enumerate() {
+            let lead = if j == 0 { lead.to_string() } else { hang.clone() };
+            body.push(Line::from(Span::styled(format!("{lead}{part}"), style)));
+        }
+        items.push(ItemLines { first, last: body.len() - 1, checklist: cl.id.clone(), item: i });
+    }
+}
+
+/// "waiting for <step> · 9m59s left" when a running wait holds step `key`, or the step's own
+/// wait: its countdown, or its length before it starts.
+pub fn wait_line(ctx: &Ctx, inc: &Incident, key: &str) -> Option<String> {
+    wait_parts(ctx, inc, key).map(|(words, figures)| format!("{words}{figures}"))
+}
+
+/// [`wait_line`] in two parts: the words, which a narrow line may cut, and the figures, which
+/// it keeps.
+pub fn wait_parts(ctx: &Ctx, inc: &Incident, key: &str) -> Option<(String, String)> {
+    use crate::incident::waits::{left_text, Wait};
+    let zh = ctx.lang == crate::runbook::model::Lang::Zh;
+    if let Some((by, left)) = inc.held_by(ctx.rb, key, ctx.now) {
+        let title = inc
+            .step(&by)
+            .and_then(|s| ctx.rb.step(&s.id))
+            .map_or_else(|| by.clone(), |t| t.step.title.clone());
+        let left = left_text(left);
+        return Some(if zh {
+            (format!("等待 {title}"), format!(" · 剩余 {left}"))
+        } else {
+            (format!("waiting for {title}"), format!(" · {left} left"))
+        });
+    }
+    let compact = crate::duration_text::compact;
+    match inc.wait(ctx.rb, key, ctx.now) {
+        Wait::Running(left) if zh => {
+            Some(("等待中".into(), format!(" · 剩余 {}", left_text(left))))
+        }
+        Wait::Running(left) => {
+            Some(("wait running".into(), format!(" · {} left", left_text(left))))
+        }
+        Wait::NotStarted(d) if zh => Some((format!("开始后等待 {}", compact(d)), String::new())),
+        Wait::NotStarted(d) => Some((format!("waits {} once started", compact(d)), String::new())),
+        Wait::None | Wait::Over => None,
+    }
 }
 
 /// A command as the operator reads it: `$ ` once, wrapped between arguments, continuation lines
@@ -181,7 +292,12 @@ fn placeholders(line: &str, style: Style) -> Vec<Span<'static>> {
 
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let Some(dv) = &ctx.view.detail else { return };
-    let Some(doc) = layout(ctx, inc, &dv.step, area) else { return };
+    let doc = if dv.checklists {
+        layout_checklists(ctx, inc, area)
+    } else {
+        let Some(doc) = layout(ctx, inc, &dv.step, area) else { return };
+        doc
+    };
     f.render_widget(Clear, area);
     let scroll = dv.scroll.min(doc.max_scroll());
     let shown = (scroll + doc.rows).min(doc.body.len());
@@ -189,7 +305,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let block = Block::new()
         .borders(Borders::TOP)
         .border_style(ctx.theme.title)
-        .title(Span::styled(format!("▶ {} ", ctx.ui().step_detail), ctx.theme.title));
+        .title(Span::styled(format!("▶ {} ", view_title(ctx, dv.checklists)), ctx.theme.title));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;
@@ -201,12 +317,21 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         Span::styled(fit_right(&position, w - rule_w), ctx.theme.muted),
     ]));
     let selected = doc.commands.get(dv.command);
+    let item = dv.item.and_then(|i| doc.items.get(i));
     for (i, line) in doc.body.iter().enumerate().skip(scroll).take(doc.rows) {
         let on = selected.is_some_and(|c| (c.first..=c.last).contains(&i));
-        let (mark, _) = super::select(on, true, Style::default());
+        // The item cursor is underlined, the command cursor reversed: both can be on screen.
+        let on_item = item.is_some_and(|c| (c.first..=c.last).contains(&i));
+        let (mark, _) = super::select(on || on_item, true, Style::default());
         let mut spans = vec![Span::raw(format!("{} ", mark))];
         for s in &line.spans {
-            let style = if on { s.style.add_modifier(Modifier::REVERSED) } else { s.style };
+            let style = if on {
+                s.style.add_modifier(Modifier::REVERSED)
+            } else if on_item {
+                s.style.add_modifier(Modifier::UNDERLINED)
+            } else {
+                s.style
+            };
             spans.push(Span::styled(s.content.clone().into_owned(), style));
         }
         lines.push(Line::from(spans));

@@ -22,9 +22,21 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         crate::app::keymap::Scope::Pane(ctx.view.focus)
     };
     let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
-    let hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
+    let mut hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
+    // The checklist keys only where there is a checklist to tick.
+    if ctx.view.detail.as_ref().is_some_and(|d| !detail_has_items(ctx, d)) {
+        hints.retain(|h| !h.starts_with("}/{ ") && !h.starts_with("Space "));
+    }
     let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };
     let room = w.saturating_sub(1 + super::text::width(lead));
     let keys = crate::app::keymap::footer_line(&hints, room);
     f.render_widget(Paragraph::new(fit(&format!(" {lead}{keys}"), w)).style(ctx.theme.muted), area);
+}
+
+fn detail_has_items(ctx: &Ctx, d: &super::view::Detail) -> bool {
+    if d.checklists {
+        return true;
+    }
+    let id = ctx.inc.and_then(|i| i.step(&d.step)).map(|s| s.id.as_str()).unwrap_or(&d.step);
+    ctx.rb.step(id).is_some_and(|t| t.step.checklist.is_some())
 }

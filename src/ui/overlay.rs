@@ -37,6 +37,16 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::TemplateField { .. } => ui.f_field,
                 InputKind::CommsChannel { .. } => ui.channel_prompt,
                 InputKind::SavePath { .. } | InputKind::SaveCopied { .. } => ui.save_prompt,
+                InputKind::Reason { cmd }
+                    if matches!(**cmd, crate::incident::decide::Command::OverrideWait { .. }) =>
+                {
+                    match ctx.lang {
+                        crate::runbook::model::Lang::Zh => "为何提前结束等待(记入时间线)",
+                        crate::runbook::model::Lang::En => {
+                            "Why end the wait early (goes on the timeline)"
+                        }
+                    }
+                }
                 InputKind::Reason { .. } => ui.correction_reason,
                 InputKind::CorrectT0 => ui.correct_t0_prompt,
                 InputKind::Level => ui.level_prompt,
@@ -70,18 +80,42 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         Modal::Copied(cv) => super::copied_view::render(f, ctx, area, cv),
         Modal::Drill(sheet) => super::drill_view::render(f, ctx, area, sheet),
         Modal::ConfirmQuit | Modal::Confirm { .. } => {
+            let closed_quit = closed_quit_text(ctx);
             let text = match modal {
                 Modal::Confirm { question, .. } => question.as_str(),
-                _ => ui.confirm_quit,
+                _ => closed_quit.as_deref().unwrap_or(ui.confirm_quit),
             };
-            let inner = 64usize.min(area.width.saturating_sub(4) as usize);
-            let wrapped = wrap(text, inner.max(8));
-            let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, 14));
+            // Inside the 64 columns: two borders and the one-column pad of `dialog`.
+            let inner = 61usize.min(area.width.saturating_sub(5) as usize);
+            // Between words: a question names steps and items the operator must read whole.
+            let wrapped = super::text::wrap_words(text, inner.max(8));
+            // A closing question can list much (unticked items, open steps): up to the screen.
+            let most = area.height.saturating_sub(2).max(6);
+            let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, most));
             let lines =
                 wrapped.into_iter().map(|l| Line::from(Span::styled(l, ctx.theme.warn))).collect();
             dialog(f, ctx, rect, "?", lines);
         }
     }
+}
+
+/// The quit question on a closed incident whose post-recovery steps are still open.
+fn closed_quit_text(ctx: &Ctx) -> Option<String> {
+    let inc = ctx.inc?;
+    if !inc.has_post_closing_work(ctx.rb) {
+        return None;
+    }
+    let n = inc.post_closing_open(ctx.rb).len();
+    Some(match ctx.lang {
+        crate::runbook::model::Lang::Zh => {
+            format!("事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消")
+        }
+        crate::runbook::model::Lang::En => format!(
+            "incident closed; {n} post-recovery step{} still open (resume to work on them). \
+             y quits / n cancels",
+            if n == 1 { "" } else { "s" }
+        ),
+    })
 }
 
 pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {

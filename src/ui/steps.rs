@@ -95,6 +95,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             fit_right(&spent_text, spent_w)
         );
         lines.push(Line::from(Span::styled(fit(&text, w), style)));
+        // A wait: the countdown under the wait step, "waiting for …" under the step it holds.
+        if !matches!(s.status, StepStatus::Done | StepStatus::Skipped) {
+            if let Some((words, figures)) = super::detail::wait_parts(ctx, inc, &s.key) {
+                let room = w.saturating_sub(super::text::width(&figures));
+                let line = format!("{}{figures}", truncate(&format!("       ↳ {words}"), room));
+                lines.push(Line::from(Span::styled(truncate(&line, w), ctx.theme.warn)));
+            }
+        }
         if let Some(reason) = &s.reason {
             if matches!(s.status, StepStatus::Skipped | StepStatus::Failed) {
                 lines.push(Line::from(Span::styled(

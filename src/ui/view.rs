@@ -161,11 +161,16 @@ pub struct DrillSheet {
 
 /// The open detail view: which step, how far its body is scrolled, and which of its commands
 /// is under the cursor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Detail {
     pub step: String,
     pub scroll: usize,
     pub command: usize,
+    /// The checklist item under the item cursor (`}` / `{`, Space ticks it); none until the
+    /// operator moves to one.
+    pub item: Option<usize>,
+    /// The view shows the checklists that belong to no step (`C`) instead of a step.
+    pub checklists: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
