@@ -80,6 +80,16 @@ pub enum Command {
         step: String,
         owner: String,
     },
+    /// Pick one of the alternative command sets of runbook step `step`.
+    ChooseAlternative {
+        step: String,
+        alternative: String,
+    },
+    /// Give a command placeholder its value for this incident.
+    FillPlaceholder {
+        placeholder: String,
+        value: String,
+    },
     /// Undo this console's own last step or restore action, within [`UNDO_WINDOW_SECS`].
     Undo {
         host: String,
@@ -143,6 +153,21 @@ pub enum Refusal {
     AlreadyOwner(String),
     /// A failed test's adjust steps are not finished: re-test after them (or override).
     AdjustPending(Vec<String>),
+    /// The step offers no alternative command sets.
+    NoAlternatives(String),
+    UnknownAlternative {
+        given: String,
+        known: Vec<String>,
+    },
+    /// That alternative is the one chosen already (its label).
+    AlreadyChosen(String),
+    /// No `[[placeholders]]` entry declares it.
+    UnknownPlaceholder(String),
+    /// The value cannot fill the placeholder: empty, hidden characters, or not its pattern.
+    BadValue {
+        placeholder: String,
+        problem: crate::runbook::placeholder::ValueProblem,
+    },
     /// Allowed, but only once the operator says yes: ask, then submit [`Command::Confirmed`].
     Confirm(Question),
 }
@@ -245,6 +270,21 @@ impl Refusal {
                 "the failed test is re-tested after its adjust steps: {} (O overrides, with a reason)",
                 steps.join(", ")
             ),
+            Refusal::NoAlternatives(s) if zh => format!("步骤 '{s}' 没有可选方案"),
+            Refusal::NoAlternatives(s) => format!("step '{s}' offers no alternatives"),
+            Refusal::UnknownAlternative { given, known } if zh => {
+                format!("没有方案 '{given}';可选: {}", known.join(", "))
+            }
+            Refusal::UnknownAlternative { given, known } => {
+                format!("no alternative '{given}'; one of: {}", known.join(", "))
+            }
+            Refusal::AlreadyChosen(label) if zh => format!("已选择方案: {label}"),
+            Refusal::AlreadyChosen(label) => format!("{label} is the chosen alternative already"),
+            Refusal::UnknownPlaceholder(p) if zh => format!("运行手册没有声明占位符 {{{p}}}"),
+            Refusal::UnknownPlaceholder(p) => format!("the runbook declares no placeholder {{{p}}}"),
+            Refusal::BadValue { placeholder, problem } => {
+                format!("{{{placeholder}}}: {}", problem.message(lang))
+            }
             Refusal::Confirm(q) => q.message(lang),
         }
     }
@@ -585,6 +625,52 @@ fn decide_as(
             }
             vec![EventKind::OwnerAssigned { step: key.clone(), owner }]
         }
+        Command::ChooseAlternative { step: id, alternative } => {
+            // A choice of how to do a step is a record of a decision: it stays possible after
+            // the incident is closed (post-recovery steps), not once it is withdrawn.
+            if inc.withdrawn.is_some() {
+                return Err(Refusal::Closed);
+            }
+            let step = shown_step(inc, rb, id).ok_or_else(|| Refusal::UnknownStep(id.clone()))?;
+            if step.alternatives.is_empty() {
+                return Err(Refusal::NoAlternatives(id.clone()));
+            }
+            let alt = step.alternative(alternative).ok_or_else(|| Refusal::UnknownAlternative {
+                given: alternative.clone(),
+                known: step.alternatives.iter().map(|a| a.id.clone()).collect(),
+            })?;
+            if inc.alternatives.get(id) == Some(alternative) {
+                return Err(Refusal::AlreadyChosen(alt.label.clone()));
+            }
+            vec![EventKind::AlternativeChosen {
+                step: id.clone(),
+                alternative: alternative.clone(),
+            }]
+        }
+        Command::FillPlaceholder { placeholder, value } => {
+            if inc.withdrawn.is_some() {
+                return Err(Refusal::Closed);
+            }
+            let p = rb
+                .placeholder(placeholder)
+                .filter(|_| rb.command_placeholders())
+                .ok_or_else(|| Refusal::UnknownPlaceholder(placeholder.clone()))?;
+            let value = value.trim();
+            if let Some(problem) = crate::runbook::placeholder::value_problem(p, value) {
+                return Err(Refusal::BadValue { placeholder: placeholder.clone(), problem });
+            }
+            if p.secret {
+                // Checked like any value, journaled as filled: the value itself never is.
+                vec![EventKind::PlaceholderFilled { placeholder: placeholder.clone(), value: None }]
+            } else if inc.placeholders.get(placeholder) == Some(&Some(value.to_string())) {
+                Vec::new()
+            } else {
+                vec![EventKind::PlaceholderFilled {
+                    placeholder: placeholder.clone(),
+                    value: Some(value.to_string()),
+                }]
+            }
+        }
         Command::Undo { host, pid } => {
             open()?;
             undo(inc, host, *pid, now).ok_or(Refusal::NothingToUndo)?
@@ -656,6 +742,20 @@ fn undo(inc: &Incident, host: &str, pid: u32, now: DateTime<Utc>) -> Option<Vec<
     })
 }
 
+/// Runbook step `id` if this incident shows its commands: one of its steps, or a step of the
+/// sub-procedure one of them follows.
+fn shown_step<'a>(
+    inc: &Incident,
+    rb: &'a crate::runbook::model::Runbook,
+    id: &str,
+) -> Option<&'a crate::runbook::model::Step> {
+    inc.steps
+        .iter()
+        .filter_map(|s| rb.step(&s.id))
+        .flat_map(|ts| rb.command_steps(ts.step))
+        .find(|s| s.id == id)
+}
+
 /// Event kinds that only a decided command may produce, by their journal name.
 fn decided_only(kind: &EventKind) -> Option<&'static str> {
     match kind {
@@ -679,6 +779,8 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         | EventKind::Withdrawn { .. } => Some("correction"),
         EventKind::HandedOver { .. } => Some("handed-over"),
         EventKind::OwnerAssigned { .. } => Some("owner-assigned"),
+        EventKind::AlternativeChosen { .. } => Some("alternative-chosen"),
+        EventKind::PlaceholderFilled { .. } => Some("placeholder-filled"),
         _ => None,
     }
 }

@@ -254,6 +254,20 @@ pub enum EventKind {
         step: String,
         owner: String,
     },
+    /// The operator picked one of a step's alternative command sets (`step` is the runbook
+    /// step that offers them). Choosing again replaces the choice; both stay journaled.
+    AlternativeChosen {
+        step: String,
+        alternative: String,
+    },
+    /// The value of a command placeholder for this incident, reused by every later command
+    /// that names it until filled again. A secret placeholder is journaled as filled, with no
+    /// value.
+    PlaceholderFilled {
+        placeholder: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
     /// A well-framed journal entry this version cannot read (a newer version's event, a field
     /// it does not know): kept on the timeline and in the record, ignored by the state. Made
     /// only by the decoder, never read from a journal and never appended to one.
@@ -289,6 +303,8 @@ impl EventKind {
             EventKind::NotificationSent { stage, .. } => Some(stage),
             EventKind::CommsSent { template, .. } => Some(template),
             EventKind::DrillExpectation { target, .. } => Some(target),
+            EventKind::AlternativeChosen { step, .. } => Some(step),
+            EventKind::PlaceholderFilled { placeholder, .. } => Some(placeholder),
             _ => None,
         }
     }
@@ -340,6 +356,8 @@ impl EventKind {
             EventKind::RemoteNote { .. } => "remote-note",
             EventKind::HandedOver { .. } => "handed-over",
             EventKind::OwnerAssigned { .. } => "owner-assigned",
+            EventKind::AlternativeChosen { .. } => "alternative-chosen",
+            EventKind::PlaceholderFilled { .. } => "placeholder-filled",
             EventKind::Unreadable { .. } => "unreadable",
         }
     }
@@ -472,6 +490,9 @@ mod tests {
             EventKind::Withdrawn { reason: s("r") },
             EventKind::HandedOver { from: s("张三"), to: s("Li Wei") },
             EventKind::OwnerAssigned { step: s("a"), owner: s("Li Wei") },
+            EventKind::AlternativeChosen { step: s("fo-promote"), alternative: s("manual") },
+            EventKind::PlaceholderFilled { placeholder: s("workspace-id"), value: Some(s("ws-1")) },
+            EventKind::PlaceholderFilled { placeholder: s("api-token"), value: None },
             EventKind::RemoteNote {
                 text: s("n"),
                 remote: RemoteAuthor {
@@ -520,6 +541,8 @@ mod tests {
             EventKind::RemoteNote { .. } => 30,
             EventKind::HandedOver { .. } => 31,
             EventKind::OwnerAssigned { .. } => 32,
+            EventKind::AlternativeChosen { .. } => 33,
+            EventKind::PlaceholderFilled { .. } => 34,
         }
     }
 
@@ -528,7 +551,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=32).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=34).collect::<Vec<_>>());
     }
 
     #[test]

@@ -141,6 +141,11 @@ pub struct Incident {
     pub commanders: Vec<Term>,
     /// Steps whose owner was reassigned, by step key (kept across a level change).
     pub owners: BTreeMap<String, String>,
+    /// The alternative chosen for each runbook step that offers some, by step id.
+    pub alternatives: BTreeMap<String, String>,
+    /// Command placeholders filled, by id: the value, or `None` for a secret one (filled, not
+    /// kept: it is asked for again at every copy).
+    pub placeholders: BTreeMap<String, Option<String>>,
 }
 
 /// One person's time in command of the incident.
@@ -182,6 +187,8 @@ impl Incident {
                 since: ev.at,
             }],
             owners: BTreeMap::new(),
+            alternatives: BTreeMap::new(),
+            placeholders: BTreeMap::new(),
         })
     }
 
@@ -474,6 +481,12 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
         }
         EventKind::OwnerAssigned { step, owner } => {
             inc.owners.insert(step.clone(), owner.clone());
+        }
+        EventKind::AlternativeChosen { step, alternative } => {
+            inc.alternatives.insert(step.clone(), alternative.clone());
+        }
+        EventKind::PlaceholderFilled { placeholder, value } => {
+            inc.placeholders.insert(placeholder.clone(), value.clone());
         }
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(

@@ -119,6 +119,12 @@ pub struct Facts {
     pub skipped: Vec<StepRow>,
     pub failed_iterations: Vec<FailedIteration>,
     pub notes: Vec<TimelineRow>,
+    /// The alternative chosen for each step that offers some (the last choice).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<super::commands::AlternativeRow>,
+    /// The values command placeholders were given (a secret one's as "(secret)").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub placeholders: Vec<super::commands::PlaceholderRow>,
     pub timeline: Vec<TimelineRow>,
     pub head_hash: Option<String>,
 }
@@ -319,6 +325,7 @@ pub fn collect(
     let skipped = steps.iter().filter(|s| s.status == StepStatus::Skipped).cloned().collect();
     let notes = timeline.iter().filter(|r| r.kind == "note").cloned().collect();
     let level = rb.level(d.level);
+    let (alternatives, placeholders) = super::commands::rows(inc, rb);
 
     Facts {
         incident_id: d.incident_id.clone(),
@@ -393,6 +400,8 @@ pub fn collect(
         skipped,
         failed_iterations,
         notes,
+        alternatives,
+        placeholders,
         timeline,
         head_hash,
     }

@@ -22,7 +22,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         crate::app::keymap::Scope::Pane(ctx.view.focus)
     };
     let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
-    let hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
+    let hints =
+        crate::app::keymap::runbook_hints(place, drill, ctx.view.read_only, ctx.lang, ctx.rb);
     let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };
     let room = w.saturating_sub(1 + super::text::width(lead));
     let keys = crate::app::keymap::footer_line(&hints, room);
