@@ -368,11 +368,11 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-key-nested",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `alternatives`, `on-fail`, `completes-recovery`"#,
     ),
     (
         "unknown-key-top-level",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `placeholders`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unknown-language",
@@ -380,7 +380,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-section",
-        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `placeholders`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unparsable-duration",

@@ -1318,4 +1318,128 @@ mod tests {
         r.t0 = (now - chrono::Duration::hours(30)).to_rfc3339();
         assert!(matches!(declaration(&l, &r, now), Err(Refusal::Confirm(Question::T0 { .. }))));
     }
+
+    fn saas() -> Loaded {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/examples/saas.toml");
+        crate::runbook::load(Some(std::path::Path::new(path))).unwrap()
+    }
+
+    #[test]
+    fn an_alternative_is_chosen_chosen_again_and_only_among_those_offered() {
+        let l = saas();
+        let mut r = req(0);
+        r.disaster_type = "regional-db-failover".into();
+        let decl = declaration(&l, &r, t0()).unwrap();
+        let mut inc =
+            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(Box::new(decl))))
+                .unwrap();
+        let now = t0() + chrono::Duration::minutes(3);
+        let choose = |step: &str, a: &str| Command::ChooseAlternative {
+            step: step.into(),
+            alternative: a.into(),
+        };
+        assert_eq!(
+            run(&l, &mut inc, choose("fo-promote", "nope"), now),
+            Err(Refusal::UnknownAlternative {
+                given: "nope".into(),
+                known: vec!["auto".into(), "manual".into()]
+            })
+        );
+        assert_eq!(
+            run(&l, &mut inc, choose("fo-confirm", "auto"), now),
+            Err(Refusal::NoAlternatives("fo-confirm".into()))
+        );
+        // A step of another scenario's track is not this incident's to choose for.
+        assert_eq!(
+            run(&l, &mut inc, choose("out-mitigate", "kubectl"), now),
+            Err(Refusal::UnknownStep("out-mitigate".into()))
+        );
+        let k = run(&l, &mut inc, choose("fo-promote", "auto"), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::AlternativeChosen {
+                step: "fo-promote".into(),
+                alternative: "auto".into()
+            }]
+        );
+        assert!(matches!(
+            run(&l, &mut inc, choose("fo-promote", "auto"), now),
+            Err(Refusal::AlreadyChosen(_))
+        ));
+        // Choosing again replaces the choice; both are journaled.
+        run(&l, &mut inc, choose("fo-promote", "manual"), now).unwrap();
+        assert_eq!(inc.alternatives.get("fo-promote").map(String::as_str), Some("manual"));
+        let raw =
+            EventKind::AlternativeChosen { step: "fo-promote".into(), alternative: "x".into() };
+        assert!(matches!(
+            run(&l, &mut inc, Command::Record(raw), now),
+            Err(Refusal::NotRecordable(_))
+        ));
+        run(&l, &mut inc, Command::Withdraw { reason: "drill typo".into() }, now).unwrap();
+        assert_eq!(run(&l, &mut inc, choose("fo-promote", "auto"), now), Err(Refusal::Closed));
+    }
+
+    #[test]
+    fn placeholder_values_are_checked_journaled_and_a_secret_one_without_its_value() {
+        use crate::runbook::placeholder::ValueProblem;
+        let l = saas();
+        let mut r = req(0);
+        r.disaster_type = "regional-db-failover".into();
+        let decl = declaration(&l, &r, t0()).unwrap();
+        let mut inc =
+            Incident::from_declared(&l.runbook, &ev(t0(), EventKind::Declared(Box::new(decl))))
+                .unwrap();
+        let now = t0() + chrono::Duration::minutes(3);
+        let fill =
+            |p: &str, v: &str| Command::FillPlaceholder { placeholder: p.into(), value: v.into() };
+        let bad = |p: &str, problem| Err(Refusal::BadValue { placeholder: p.into(), problem });
+        let pattern = "[a-z0-9.-]+:[0-9]{2,5}".to_string();
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "not a host"), now),
+            bad("primary-host", ValueProblem::NoMatch(pattern.clone()))
+        );
+        // The whole value must match, not a part of it.
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "db-1:27017; rm -rf /"), now),
+            bad("primary-host", ValueProblem::NoMatch(pattern))
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "db-1\u{1b}[2J:27017"), now),
+            bad("primary-host", ValueProblem::Hidden)
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "  "), now),
+            bad("primary-host", ValueProblem::Empty)
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("collection", "x"), now),
+            Err(Refusal::UnknownPlaceholder("collection".into()))
+        );
+        let k = run(&l, &mut inc, fill("primary-host", " db-1.acme:27017 "), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::PlaceholderFilled {
+                placeholder: "primary-host".into(),
+                value: Some("db-1.acme:27017".into())
+            }]
+        );
+        // The same value again writes nothing; another one is a new entry.
+        assert_eq!(run(&l, &mut inc, fill("primary-host", "db-1.acme:27017"), now), Ok(vec![]));
+        run(&l, &mut inc, fill("primary-host", "db-2.acme:27017"), now).unwrap();
+        assert_eq!(inc.placeholders.get("primary-host"), Some(&Some("db-2.acme:27017".into())));
+        // A secret value is checked like any other and journaled without it.
+        assert!(matches!(
+            run(&l, &mut inc, fill("new-password", "short"), now),
+            Err(Refusal::BadValue { .. })
+        ));
+        let secret = "s3cr3t-s3cr3t-s3cr3t-s3cr3t";
+        let k = run(&l, &mut inc, fill("new-password", secret), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::PlaceholderFilled { placeholder: "new-password".into(), value: None }]
+        );
+        assert_eq!(inc.placeholders.get("new-password"), Some(&None));
+        let journaled = serde_json::to_string(&inc.events).unwrap();
+        assert!(!journaled.contains(secret), "{journaled}");
+    }
 }

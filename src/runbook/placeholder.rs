@@ -179,22 +179,22 @@ pub fn fill(text: &str, syntax: Syntax, mut value_for: impl FnMut(&str) -> Strin
 /// A pattern as the runbook writes it, anchored so that it must match the whole value: the
 /// author writes `ws-[0-9]+`, and `xws-1; rm -rf /` does not pass because a part matches.
 pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-        // A runbook is bounded (1 MiB); so is what one pattern may cost to build.
-        .size_limit(1 << 20)
-        .build()
-        .map_err(|e| match e {
-            // The crate's message draws the pattern with a caret under the fault; one line,
-            // its last ("error: unclosed character class"), is what a diagnostic can hold.
-            regex::Error::Syntax(text) => text
-                .lines()
-                .rev()
-                .find_map(|l| l.strip_prefix("error: "))
-                .unwrap_or("not a regular expression")
-                .to_string(),
-            regex::Error::CompiledTooBig(_) => "the pattern is too large".to_string(),
-            other => other.to_string(),
-        })
+    // A runbook is bounded (1 MiB); so is what one pattern may cost to build.
+    let build = |p: &str| regex::RegexBuilder::new(p).size_limit(1 << 20).build();
+    // Checked as written first: a fault is then named as the author would see it (`[a-` is
+    // an unclosed class, not the bad range it becomes once `)$` is appended).
+    build(pattern).and_then(|_| build(&format!("^(?:{pattern})$"))).map_err(|e| match e {
+        // The crate's message draws the pattern with a caret under the fault; one line,
+        // its last ("error: unclosed character class"), is what a diagnostic can hold.
+        regex::Error::Syntax(text) => text
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("error: "))
+            .unwrap_or("not a regular expression")
+            .to_string(),
+        regex::Error::CompiledTooBig(_) => "the pattern is too large".to_string(),
+        other => other.to_string(),
+    })
 }
 
 /// Why a value cannot fill a placeholder.
