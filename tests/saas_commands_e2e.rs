@@ -51,34 +51,34 @@ fn a_p0_failover_copies_the_chosen_alternative_with_its_placeholder_filled_and_r
     let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
 
     // Declare: the first scenario (regional failover), severity P0.
-    t.wait_text("Declare an incident", 10);
+    t.wait_text("Declare an incident", 20);
     t.keys(&["Down", "Left", "Left", "Left"]);
-    t.wait_text("◀ P0 Critical ▶", 5);
+    t.wait_text("◀ P0 Critical ▶", 20);
     t.keys(&["Enter"]);
-    t.wait_text("LIVE", 5);
+    t.wait_text("LIVE", 20);
     // Step 2 offers alternatives: the footer says how to choose.
     t.keys(&["j"]);
-    t.wait_text("e choose", 5);
+    t.wait_text("e choose", 20);
 
     // `y` with none chosen copies nothing and asks to choose.
     t.keys(&["y"]);
-    let s = t.wait_text("Choose an alternative", 5);
+    let s = t.wait_text("Choose an alternative", 20);
     assert!(s.contains("1. Automatic failover"), "{s}");
     assert!(s.contains("2. Manual failover (rs.stepDown"), "{s}");
     assert!(s.contains("choose one first"), "{s}");
     assert_eq!(osc52_count(&t.raw()), 0, "nothing was copied");
     t.keys(&["2"]);
-    t.wait_for("the chooser closed", 5, |s| !s.contains("Choose an alternative"));
+    t.wait_for("the chooser closed", 20, |s| !s.contains("Choose an alternative"));
 
     // `y` now asks for the placeholder of the manual alternative, with its pattern.
     t.keys(&["y"]);
-    let s = t.wait_text("{primary-host}", 5);
+    let s = t.wait_text("{primary-host}", 20);
     assert!(s.contains("Host and port of the stuck primary"), "{s}");
     assert!(s.contains("pattern: [a-z0-9.-]+:[0-9]{2,5}"), "{s}");
     // A value that does not match is refused with the reason, and asked again.
     t.type_text("not a host");
     t.keys(&["Enter"]);
-    let s = t.wait_text("does not match", 5);
+    let s = t.wait_text("does not match", 20);
     assert!(s.contains("{primary-host}"), "{s}");
     assert!(s.contains("Host and port of the stuck primary"), "still asked: {s}");
     assert_eq!(osc52_count(&t.raw()), 0, "a refused value copies nothing");
@@ -93,7 +93,7 @@ fn a_p0_failover_copies_the_chosen_alternative_with_its_placeholder_filled_and_r
     want.extend(manual.iter().map(|r| r.replace("{primary-host}", HOST)));
     let want = want.join("\n");
     assert!(!want.contains('{') || want.contains("{secondaryCatchUpPeriodSecs"), "{want}");
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(20);
     let copied = loop {
         if let Some(c) = last_osc52(&t.raw()) {
             break c;
@@ -106,23 +106,23 @@ fn a_p0_failover_copies_the_chosen_alternative_with_its_placeholder_filled_and_r
         assert!(!copied.contains(other.as_str()), "the other alternative was copied: {copied}");
     }
     assert!(!copied.contains("{primary-host}"), "{copied}");
-    t.wait_text("copied to tmux buffer", 10);
+    t.wait_text("copied to tmux buffer", 20);
     assert_eq!(t.show_buffer(), want);
 
     // In the detail view the other alternative's command is listed but not copied; the value
     // is shown and reused without asking.
     t.keys(&["Enter"]);
-    let s = t.wait_text("Step detail", 5);
+    let s = t.wait_text("Step detail", 20);
     assert!(s.contains("✓ chosen"), "{s}");
     let before = osc52_count(&t.raw());
     // The commands in order: the shared check, auto's wait, manual's step-down.
     t.keys(&["]"]);
     t.keys(&["y"]);
-    t.wait_text("not chosen", 5);
+    t.wait_text("not chosen", 20);
     assert_eq!(osc52_count(&t.raw()), before, "an alternative not chosen is never copied");
     t.keys(&["]"]);
     t.keys(&["y"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(20);
     while osc52_count(&t.raw()) == before {
         assert!(Instant::now() < deadline, "no second copy:\n{}", t.screen());
         std::thread::sleep(Duration::from_millis(50));
@@ -131,7 +131,7 @@ fn a_p0_failover_copies_the_chosen_alternative_with_its_placeholder_filled_and_r
     t.keys(&["Escape"]);
 
     t.keys(&["q", "y"]);
-    assert_eq!(t.exit_code(10), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     // The record names the alternative chosen and the value given.
     let out = assert_cmd::Command::cargo_bin("drconsole")
@@ -159,4 +159,12 @@ fn a_p0_failover_copies_the_chosen_alternative_with_its_placeholder_filled_and_r
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["facts"]["alternatives"][0]["alternative"], "manual");
     assert_eq!(v["facts"]["placeholders"][0]["value"], HOST);
+    let out = assert_cmd::Command::cargo_bin("drconsole")
+        .unwrap()
+        .args(["--data-dir", &data.display().to_string(), "--runbook", SAAS])
+        .args(["record", "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.contains("Alternatives and placeholders") && html.contains(HOST), "{html}");
 }

@@ -132,6 +132,10 @@ impl App {
     }
 
     fn copy_step(&mut self, again: bool) {
+        // The choice of an alternative made a moment ago counts once it is durable.
+        if !self.caught_up() {
+            return;
+        }
         let now = self.now();
         let Some(key) = self.command_step_key() else { return };
         let Some(step) = self.runbook_step(&key) else { return };
@@ -150,6 +154,9 @@ impl App {
     }
 
     fn copy_detail(&mut self, again: bool) {
+        if !self.caught_up() {
+            return;
+        }
         let now = self.now();
         let words = crate::i18n::command_words(self.lang);
         let Some(doc) = self.detail_doc() else { return };
@@ -178,6 +185,10 @@ impl App {
     /// Copy `runs`, one per line, once every placeholder they hold has a value: those the
     /// incident has are reused (unless `again`), the others are asked for first.
     fn copy_runs(&mut self, runs: Vec<String>, again: bool) {
+        // A value given a moment ago is reused once it is durable, not asked for again.
+        if !self.caught_up() {
+            return;
+        }
         let now = self.now();
         if runs.is_empty() {
             self.view.flash(crate::i18n::copy_words(self.lang).no_commands, true, now);

@@ -401,7 +401,7 @@ impl App {
     /// The rules are checked on what is durable: an action still being written (`s` just
     /// before `d`) is waited for, briefly. On a disk slower than that the key says so and does
     /// nothing, rather than deciding on a state about to change.
-    fn caught_up(&mut self) -> bool {
+    pub(super) fn caught_up(&mut self) -> bool {
         if self.view.pending == 0 || self.settle(std::time::Duration::from_secs(2)) {
             return true;
         }

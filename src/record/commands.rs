@@ -188,3 +188,73 @@ pub fn html(
     b.push_str("</section>\n");
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::decide::{declaration, DeclareRequest};
+    use crate::incident::{Actor, Event};
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_last_choice_and_value_count_and_a_secret_shows_as_secret() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/examples/saas.toml");
+        let l = crate::runbook::load(Some(std::path::Path::new(path))).unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
+        let req = DeclareRequest {
+            disaster_type: "regional-db-failover".into(),
+            level: 0,
+            functions: vec![],
+            reporter: "ops".into(),
+            coordinator: None,
+            team: None,
+            t0: "now".into(),
+            force: false,
+            confirmed: false,
+            drill: None,
+        };
+        let decl = declaration(&l, &req, t).unwrap();
+        let ev = |kind| Event {
+            at: t,
+            wall: t,
+            mono_ms: 0,
+            who: Actor { user: "ic".into(), ..Actor::default() }.into(),
+            resource: None,
+            success: true,
+            kind,
+        };
+        let s = |x: &str| x.to_string();
+        let events = vec![
+            ev(EventKind::Declared(Box::new(decl))),
+            ev(EventKind::AlternativeChosen { step: s("fo-promote"), alternative: s("auto") }),
+            ev(EventKind::PlaceholderFilled {
+                placeholder: s("primary-host"),
+                value: Some(s("a:1")),
+            }),
+            ev(EventKind::AlternativeChosen { step: s("fo-promote"), alternative: s("manual") }),
+            ev(EventKind::PlaceholderFilled { placeholder: s("new-password"), value: None }),
+            ev(EventKind::PlaceholderFilled {
+                placeholder: s("primary-host"),
+                value: Some(s("b:2")),
+            }),
+        ];
+        let inc = Incident::replay(&l.runbook, &events).unwrap();
+        let (alts, values) = rows(&inc, &l.runbook);
+        assert_eq!(alts.len(), 1);
+        assert_eq!(alts[0].alternative, "manual");
+        assert_eq!(alts[0].by, "ic");
+        let shown: Vec<(&str, &str, bool)> =
+            values.iter().map(|v| (v.placeholder.as_str(), v.value.as_str(), v.secret)).collect();
+        assert_eq!(shown, vec![("primary-host", "b:2", false), ("new-password", "(secret)", true)]);
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let md = markdown(&alts, &values, crate::runbook::model::Lang::En, tz);
+        assert!(
+            md.contains("| {new-password} New password of the application user | (secret) |"),
+            "{md}"
+        );
+        let html = html(&alts, &values, crate::runbook::model::Lang::En, tz);
+        assert!(html.contains("<td>(secret)</td>") && html.contains("Manual failover"), "{html}");
+        // Nothing chosen, nothing filled: no section at all (format 1 records are unchanged).
+        assert!(markdown(&[], &[], crate::runbook::model::Lang::En, tz).is_empty());
+    }
+}
