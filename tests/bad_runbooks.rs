@@ -50,6 +50,10 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-runbooks/v2-placeholder-undeclared.toml:143:60: procedures[1].steps[0].commands[0].run: step 'db-restore' uses placeholder {collection}, which no [[placeholders]] entry declares"#,
     ),
     (
+        "v2-placeholder-undeclared-escaped",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-undeclared-escaped.toml:143:63: procedures[1].steps[0].commands[0].run: step 'db-restore' uses placeholder {collection}, which no [[placeholders]] entry declares"#,
+    ),
+    (
         "v2-placeholders-without-format",
         r#"error: tests/fixtures/bad-runbooks/v2-placeholders-without-format.toml:168:1: placeholders: `[[placeholders]]` is a format 2 key; write `format = 2` at the top of the file"#,
     ),
