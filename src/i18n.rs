@@ -177,6 +177,85 @@ pub fn copy_words(lang: Lang) -> &'static CopyWords {
     }
 }
 
+/// Words of alternatives and command placeholders (`e`, `y`, `v`, the detail view).
+pub struct CommandWords {
+    pub alternative: &'static str,
+    pub chosen: &'static str,
+    /// After an alternative when none is chosen yet.
+    pub choose_with: &'static str,
+    /// A secret placeholder's value, wherever a value would be shown.
+    pub secret: &'static str,
+    /// A placeholder without a value yet.
+    pub to_fill: &'static str,
+    /// `y` on a step whose alternatives have none chosen.
+    pub choose_first: &'static str,
+    pub chooser_title: &'static str,
+    pub chooser_keys: &'static str,
+    /// `y` in the detail view on a command of an alternative that is not the chosen one.
+    pub not_chosen: &'static str,
+    pub no_alternatives: &'static str,
+    pub pattern: &'static str,
+    /// Below a secret placeholder's input.
+    pub secret_note: &'static str,
+    pub not_copied: &'static str,
+    /// Record heading and its table's columns.
+    pub record_heading: &'static str,
+    pub record_step: &'static str,
+    pub record_value: &'static str,
+    pub record_by: &'static str,
+    pub placeholder: &'static str,
+}
+
+pub const COMMANDS_ZH: CommandWords = CommandWords {
+    alternative: "方案",
+    chosen: "已选",
+    choose_with: "按 e 选择",
+    secret: "(保密)",
+    to_fill: "待填写",
+    choose_first: "该步骤有多个方案:请先选择一个 (e),y 只复制所选方案",
+    chooser_title: "选择方案",
+    chooser_keys: "↑↓ 选择 · Enter 确定(记录) · Esc 取消",
+    not_chosen: "这条命令属于未选的方案;按 e 选择方案",
+    no_alternatives: "该步骤没有可选方案",
+    pattern: "格式",
+    secret_note: "保密:不显示、不记录其值,每次复制都会询问",
+    not_copied: "未复制",
+    record_heading: "命令方案与占位符",
+    record_step: "步骤",
+    record_value: "值",
+    record_by: "填写人",
+    placeholder: "占位符",
+};
+
+pub const COMMANDS_EN: CommandWords = CommandWords {
+    alternative: "alternative",
+    chosen: "chosen",
+    choose_with: "e to choose",
+    secret: "(secret)",
+    to_fill: "to fill",
+    choose_first: "this step offers alternatives: choose one first (e); y copies only the \
+                   chosen one",
+    chooser_title: "Choose an alternative",
+    chooser_keys: "↑↓ select · Enter choose (journaled) · Esc cancel",
+    not_chosen: "this command belongs to an alternative that is not chosen; e to choose",
+    no_alternatives: "this step offers no alternatives",
+    pattern: "pattern",
+    secret_note: "secret: not shown, not journaled, asked at every copy",
+    not_copied: "not copied",
+    record_heading: "Alternatives and placeholders",
+    record_step: "Step",
+    record_value: "Value",
+    record_by: "By",
+    placeholder: "Placeholder",
+};
+
+pub fn command_words(lang: Lang) -> &'static CommandWords {
+    match lang {
+        Lang::Zh => &COMMANDS_ZH,
+        Lang::En => &COMMANDS_EN,
+    }
+}
+
 /// Words of the full-screen console.
 pub struct Ui {
     pub steps: &'static str,

@@ -22,6 +22,42 @@ const EXPECTED: &[(&str, &str)] = &[
         r#"error: tests/fixtures/bad-runbooks/v1-level-without-track.toml:70:1: levels[0].track: required key is missing"#,
     ),
     (
+        "v2-alternative-duplicate-id",
+        r#"error: tests/fixtures/bad-runbooks/v2-alternative-duplicate-id.toml:150:6: procedures[1].steps[0].alternatives[1].id: step 'db-restore' has two alternatives with the id 'dump'"#,
+    ),
+    (
+        "v2-alternative-no-commands",
+        r#"error: tests/fixtures/bad-runbooks/v2-alternative-no-commands.toml:149:1: procedures[1].steps[0].alternatives[1]: alternative 'pitr' of step 'db-restore' has no commands; write its [[procedures.steps.alternatives.commands]]"#,
+    ),
+    (
+        "v2-alternatives-without-format",
+        r#"error: tests/fixtures/bad-runbooks/v2-alternatives-without-format.toml:140:1: procedures[1].steps[0].alternatives: a step's `alternatives` is a format 2 key; write `format = 2` at the top of the file"#,
+    ),
+    (
+        "v2-placeholder-bad-id",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-bad-id.toml:170:6: placeholders[0].id: placeholder id 'Collection' must start with a lowercase letter and hold only lowercase letters, digits and '-'"#,
+    ),
+    (
+        "v2-placeholder-bad-pattern",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-bad-pattern.toml:172:11: placeholders[0].pattern: placeholder 'collection': the pattern is not a regular expression: unclosed character class"#,
+    ),
+    (
+        "v2-placeholder-duplicate-id",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-duplicate-id.toml:175:6: placeholders[1].id: duplicate placeholder id 'collection'"#,
+    ),
+    (
+        "v2-placeholder-undeclared",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-undeclared.toml:143:60: procedures[1].steps[0].commands[0].run: step 'db-restore' uses placeholder {collection}, which no [[placeholders]] entry declares"#,
+    ),
+    (
+        "v2-placeholder-undeclared-escaped",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholder-undeclared-escaped.toml:143:63: procedures[1].steps[0].commands[0].run: step 'db-restore' uses placeholder {collection}, which no [[placeholders]] entry declares"#,
+    ),
+    (
+        "v2-placeholders-without-format",
+        r#"error: tests/fixtures/bad-runbooks/v2-placeholders-without-format.toml:168:1: placeholders: `[[placeholders]]` is a format 2 key; write `format = 2` at the top of the file"#,
+    ),
+    (
         "v2-format-unknown",
         r#"error: tests/fixtures/bad-runbooks/v2-format-unknown.toml:1:10: format: format 3 is not known; this drconsole reads formats 1 and 2"#,
     ),
@@ -352,11 +388,11 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-key-nested",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`, `wait`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-nested.toml:121:1: procedures[0].steps[2].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `alternatives`, `on-fail`, `completes-recovery`, `wait`"#,
     ),
     (
         "unknown-key-top-level",
-        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-key-top-level.toml:1:1: owner: unknown key `owner`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `placeholders`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unknown-language",
@@ -364,7 +400,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     (
         "unknown-section",
-        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `forms`, `exercises`, `references`"#,
+        r#"error: tests/fixtures/bad-runbooks/unknown-section.toml:163:3: checklist: unknown key `checklist`, expected one of `format`, `plan`, `components`, `services`, `disaster-types`, `functions`, `roles`, `contacts`, `backups`, `levels`, `tracks`, `procedures`, `checklists`, `notifications`, `templates`, `fields`, `placeholders`, `forms`, `exercises`, `references`"#,
     ),
     (
         "unparsable-duration",

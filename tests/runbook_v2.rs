@@ -215,7 +215,12 @@ fn runbook_show_prints_every_part_and_json() {
         "Recovery steps — Rotate database and signing secrets\n  (due every 2160h)",
         "   2. Promote the secondary region  [owner: On-call engineer]",
         "      Automatic failover usually does this; step down by hand only if it did not.",
-        "      command: Step down a stuck primary (manual failover)\n        $ mongosh \"$ACME_DB_URI\" --eval 'rs.stepDown(60)'",
+        "      ◇ alternative manual: Manual failover (rs.stepDown on the stuck primary)\n          \
+         Only when no primary was elected within 2 minutes.\n          command: Step down the stuck \
+         primary\n            $ mongosh \"mongodb://{primary-host}/?directConnection=true\" --eval \
+         \"rs.stepDown(60, {secondaryCatchUpPeriodSecs: 10})\"",
+        "Placeholder\n  {primary-host}  Host and port of the stuck primary  pattern: [a-z0-9.-]+:[0-9]{2,5}",
+        "  {new-password}  New password of the application user  pattern: [A-Za-z0-9_-]{24,}  (secret)",
         "      checklist: Post-recovery checklist",
         "    [ ] Replicas resynced in the failed region",
         "  Regional failover drill · Quarterly · On-call rotation, IC",
@@ -255,8 +260,8 @@ fn all_schema_problems_of_a_file_are_listed_in_file_order() {
         lines,
         [
             "error: F:19:12: services[0].interval: duration 15 has no unit; write it as a string like \"15m\" or \"15h\"",
-            "error: F:157:18: levels[1].respond-within: \"soon\" is not a duration; write it like \"4h\", \"30m\" or \"1h30m\"",
-            "error: F:255:1: procedures[1].steps[0].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `on-fail`, `completes-recovery`, `wait`",
+            "error: F:180:18: levels[1].respond-within: \"soon\" is not a duration; write it like \"4h\", \"30m\" or \"1h30m\"",
+            "error: F:291:1: procedures[1].steps[0].retries: unknown key `retries`, expected one of `id`, `title`, `owner`, `detail`, `items`, `checklist`, `procedure`, `commands`, `alternatives`, `on-fail`, `completes-recovery`, `wait`",
             "F: 3 problem(s)",
         ],
         "{stderr}"

@@ -63,6 +63,8 @@ pub enum Action {
     Withdraw,
     HandOver,
     AssignOwner,
+    ChooseAlternative,
+    RefillPlaceholders,
     DetailDown,
     DetailUp,
     DetailPageDown,
@@ -110,6 +112,8 @@ impl Action {
                 | Withdraw
                 | HandOver
                 | AssignOwner
+                | ChooseAlternative
+                | RefillPlaceholders
                 | DrillPause
                 | DrillNext
                 | DrillInject
@@ -448,6 +452,28 @@ pub const BINDINGS: &[Binding] = &[
         en: "copy the selected step's commands to your clipboard (never run)",
         hint: Some(Hint { keys: "y", zh: "复制", en: "copy", at: &[(STEPS, 4)] }),
     },
+    Binding {
+        keys: &[(k('e'), A::ChooseAlternative)],
+        label: "e",
+        scope: STEPS,
+        zh: "选择所选步骤的方案(如自动切换或手动 stepDown;y 只复制所选方案;记录)",
+        en: "choose one of the step's alternatives (auto-failover or manual stepDown; y copies \
+             only the chosen one; journaled)",
+        hint: Some(Hint {
+            keys: "e",
+            zh: "方案",
+            en: "choose",
+            at: &[(STEPS, 4), (Scope::Detail, 0)],
+        }),
+    },
+    Binding {
+        keys: &[(k('v'), A::RefillPlaceholders)],
+        label: "v",
+        scope: STEPS,
+        zh: "重新填写命令中的占位符 {…} 的值(记录),然后复制",
+        en: "fill the commands' {…} placeholders again (journaled), then copy",
+        hint: None,
+    },
     // --- timers pane ---
     Binding {
         keys: &[(k('R'), A::Unrestore)],
@@ -661,6 +687,41 @@ pub fn hints(place: Scope, drill: bool, read_only: bool, lang: Lang) -> Vec<Stri
         .collect();
     ranked.sort_by_key(|(g, r, _)| (*g, *r));
     ranked.into_iter().map(|(_, _, s)| s).collect()
+}
+
+/// Whether a row's keys mean anything for this runbook: the keys of alternatives and of
+/// placeholders are offered (in the footer and the help) only by a runbook that has them.
+pub fn offered(b: &Binding, rb: &crate::runbook::Runbook) -> bool {
+    b.keys.iter().all(|(_, a)| match a {
+        Action::ChooseAlternative => {
+            rb.procedures.iter().flat_map(|p| &p.steps).any(|s| !s.alternatives.is_empty())
+        }
+        Action::RefillPlaceholders => rb.command_placeholders() && !rb.placeholders.is_empty(),
+        _ => true,
+    })
+}
+
+/// [`hints`] without those of keys the runbook does not offer (see [`offered`]).
+pub fn runbook_hints(
+    place: Scope,
+    drill: bool,
+    read_only: bool,
+    lang: Lang,
+    rb: &crate::runbook::Runbook,
+) -> Vec<String> {
+    let hidden: Vec<String> = BINDINGS
+        .iter()
+        .filter(|b| !offered(b, rb))
+        .filter_map(|b| b.hint.as_ref())
+        .map(|h| {
+            let word = match lang {
+                Lang::Zh => h.zh,
+                Lang::En => h.en,
+            };
+            format!("{} {word}", h.keys)
+        })
+        .collect();
+    hints(place, drill, read_only, lang).into_iter().filter(|h| !hidden.contains(h)).collect()
 }
 
 /// Hints joined into at most `width` cells: whole hints are dropped from the end (before the

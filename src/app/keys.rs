@@ -89,6 +89,7 @@ impl App {
             },
             Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Copied(cv) => self.copied_key(key, cv),
+            Modal::Choose(ch) => self.chooser_key(key, ch),
             Modal::Drill(sheet) => self.drill_sheet_key(key.code, sheet),
             Modal::Input { mut kind, mut text } => {
                 // An offered channel is replaced by what is typed, like the form's "now".
@@ -114,6 +115,9 @@ impl App {
                     self.view.modal = Some(Modal::Comms(comms));
                 } else if let InputKind::SaveCopied { copied } = kind {
                     self.view.modal = Some(Modal::Copied(copied));
+                } else if let InputKind::Placeholder { .. } = kind {
+                    let words = crate::i18n::command_words(self.lang);
+                    self.view.flash(words.not_copied, true, self.now());
                 }
             }
             (Some(Action::InputSave), _) => self.submit_input(kind, text),
@@ -138,6 +142,11 @@ impl App {
     }
 
     fn submit_input(&mut self, kind: InputKind, text: String) {
+        // A value that does not fit is asked again with the reason, empty or not.
+        let kind = match kind {
+            InputKind::Placeholder { copy } => return self.placeholder_value(*copy, text),
+            other => other,
+        };
         let now = self.now();
         let text = text.trim().to_string();
         // An empty template field is a deliberate blank; every other input needs text.
@@ -171,6 +180,8 @@ impl App {
                 self.save_copied(copied, &text);
                 return;
             }
+            // Taken before the empty check above.
+            InputKind::Placeholder { .. } => return,
             InputKind::Note => self.submit_then(Command::Note { text }, After::Saved),
             InputKind::HandOver => self.submit_then(Command::HandOver { to: text }, After::Saved),
             InputKind::Owner { step } => {
@@ -333,6 +344,8 @@ impl App {
                 self.view.modal = Some(Modal::Input { kind, text: String::new() });
             }
             Action::Copy => self.copy_step_commands(),
+            Action::ChooseAlternative => self.open_chooser(),
+            Action::RefillPlaceholders => self.refill_placeholders(),
             // Facilitator keys, only in a drill (see `crate::drill::session`).
             Action::DrillPause => self.drill_key('P'),
             Action::DrillNext => self.drill_key('N'),
@@ -401,37 +414,10 @@ impl App {
         }
     }
 
-    /// Copy the selected step's commands (its own and its sub-procedure's) out of the console
-    /// (see `copy_out`). Nothing is ever run.
-    fn copy_step_commands(&mut self) {
-        let rb = &self.loaded.runbook;
-        let Some(step) = self.inc().and_then(|i| i.steps.get(self.view.step_sel)) else {
-            return;
-        };
-        let Some(ts) = rb.step(&step.id) else { return };
-        let mut cmds: Vec<&str> = ts.step.commands.iter().map(|c| c.run.as_str()).collect();
-        if let Some(sub) = ts.step.procedure.as_deref().and_then(|p| rb.procedure(p)) {
-            cmds.extend(sub.steps.iter().flat_map(|s| s.commands.iter().map(|c| c.run.as_str())));
-        }
-        let cmds: Vec<String> = cmds.into_iter().map(str::to_string).collect();
-        self.copy_commands(&cmds);
-    }
-
-    /// Copy `cmds` out of the console, one per line (see `copy_out`); nothing is ever run.
-    fn copy_commands(&mut self, cmds: &[String]) {
-        let now = self.now();
-        if cmds.is_empty() {
-            self.view.flash(crate::i18n::copy_words(self.lang).no_commands, true, now);
-            return;
-        }
-        let text = cmds.join("\n");
-        self.copy_out(text, None);
-    }
-
     /// The rules are checked on what is durable: an action still being written (`s` just
     /// before `d`) is waited for, briefly. On a disk slower than that the key says so and does
     /// nothing, rather than deciding on a state about to change.
-    fn caught_up(&mut self) -> bool {
+    pub(super) fn caught_up(&mut self) -> bool {
         if self.view.pending == 0 || self.settle(std::time::Duration::from_secs(2)) {
             return true;
         }
@@ -722,7 +708,7 @@ fn with_reason(cmd: Command, why: &str) -> Command {
 /// The detail view: scrolling, the command cursor, and `y` on the command under it.
 impl App {
     /// The open detail view laid out as it is drawn (same screen size, same width).
-    fn detail_doc(&self) -> Option<crate::ui::detail::Doc> {
+    pub(super) fn detail_doc(&self) -> Option<crate::ui::detail::Doc> {
         let dv = self.view.detail.as_ref()?;
         let ctx = self.ctx();
         let area = crate::ui::detail::area(&ctx, self.view.screen.get());
@@ -837,14 +823,5 @@ impl App {
                 scroll
             };
         }
-    }
-
-    /// `y` in the detail view: exactly the command under the cursor, which is on screen.
-    fn copy_detail_command(&mut self) {
-        let Some(doc) = self.detail_doc() else { return };
-        let command = self.view.detail.as_ref().map_or(0, |d| d.command);
-        let cmds: Vec<String> =
-            doc.commands.get(command).map(|c| c.run.clone()).into_iter().collect();
-        self.copy_commands(&cmds);
     }
 }

@@ -1,6 +1,7 @@
 //! The application: state, the key handler and the loop. `App` itself does no I/O besides its
 //! event sink, so tests drive it headless: feed keys, advance the clock, read state and frames.
 
+mod commands;
 mod comms;
 mod copy;
 pub mod crash;

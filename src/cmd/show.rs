@@ -107,6 +107,7 @@ pub fn outline(rb: &Runbook, lang: Lang) -> String {
         procedure(&mut o, rb, p, l);
     }
 
+    placeholders(&mut o, rb);
     if !rb.checklists.is_empty() {
         let _ = writeln!(o, "\n{}", l.checklists);
         for c in &rb.checklists {
@@ -269,7 +270,31 @@ fn step(o: &mut String, rb: &Runbook, n: usize, s: &Step, l: &i18n::Labels) {
     {
         let _ = writeln!(o, "{pad}{}: {}", l.checklist, c.name);
     }
-    for c in &s.commands {
+    commands(o, &s.commands, pad, l);
+    // Each way of doing the step, with its own commands, under the ones all ways share.
+    for a in &s.alternatives {
+        let w = i18n::command_words(rb.plan.language);
+        let _ = writeln!(o, "{pad}◇ {} {}: {}", w.alternative, a.id, a.label);
+        if let Some(d) = &a.detail {
+            let _ = writeln!(o, "{pad}    {d}");
+        }
+        commands(o, &a.commands, &format!("{pad}    "), l);
+    }
+    if let Some(p) = s.on_fail.as_deref().and_then(|p| rb.procedure(p)) {
+        let _ = writeln!(o, "{pad}{}: {}", l.on_fail, p.name);
+    }
+    if s.completes_recovery {
+        let _ = writeln!(o, "{pad}({})", l.closes);
+    }
+}
+
+fn commands(
+    o: &mut String,
+    cmds: &[crate::runbook::model::StepCommand],
+    pad: &str,
+    l: &i18n::Labels,
+) {
+    for c in cmds {
         let _ = writeln!(o, "{pad}{}: {}", l.command, c.label);
         // A multi-line command shows its prompt once, like a shell's continuation.
         for (k, line) in c.run.lines().enumerate() {
@@ -277,10 +302,23 @@ fn step(o: &mut String, rb: &Runbook, n: usize, s: &Step, l: &i18n::Labels) {
             let _ = writeln!(o, "{pad}  {prompt} {line}");
         }
     }
-    if let Some(p) = s.on_fail.as_deref().and_then(|p| rb.procedure(p)) {
-        let _ = writeln!(o, "{pad}{}: {}", l.on_fail, p.name);
+}
+
+/// The command placeholders: id, label, pattern, and whether the value is secret.
+fn placeholders(o: &mut String, rb: &Runbook) {
+    if rb.placeholders.is_empty() {
+        return;
     }
-    if s.completes_recovery {
-        let _ = writeln!(o, "{pad}({})", l.closes);
+    let w = i18n::command_words(rb.plan.language);
+    let _ = writeln!(o, "\n{}", w.placeholder);
+    for p in &rb.placeholders {
+        let mut line = format!("  {{{}}}  {}", p.id, p.label);
+        if let Some(pat) = &p.pattern {
+            line.push_str(&format!("  {}: {pat}", w.pattern));
+        }
+        if p.secret {
+            line.push_str(&format!("  {}", w.secret));
+        }
+        let _ = writeln!(o, "{line}");
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::incident::{EventKind, Incident};
 use crate::runbook::model::{FieldSource, Lang, Runbook, Template, TemplateField};
+use crate::runbook::placeholder::{self, Syntax};
 use crate::runbook::validate::placeholders;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,24 +132,8 @@ pub fn fill(
             blank(field.map(|f| f.label.as_str()).unwrap_or(name))
         })
     };
-    let mut text = String::with_capacity(template.body.len() + 256);
-    let mut rest = template.body.as_str();
-    while let Some(open) = rest.find('{') {
-        text.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        // The same shape `validate` accepts: a placeholder closes on its own line.
-        match after.find(['}', '{', '\n']) {
-            Some(k) if after[k..].starts_with('}') => {
-                text.push_str(&value_for(&after[..k]));
-                rest = &after[k + 1..];
-            }
-            _ => {
-                text.push('{');
-                rest = after;
-            }
-        }
-    }
-    text.push_str(rest);
+    // The same scanner `check` uses: what it accepts is exactly what is filled.
+    let text = placeholder::fill(&template.body, Syntax::Message, |name| value_for(name));
     Filled { text, blanks }
 }
 

@@ -81,6 +81,16 @@ pub enum Command {
         step: String,
         owner: String,
     },
+    /// Pick one of the alternative command sets of runbook step `step`.
+    ChooseAlternative {
+        step: String,
+        alternative: String,
+    },
+    /// Give a command placeholder its value for this incident.
+    FillPlaceholder {
+        placeholder: String,
+        value: String,
+    },
     /// Undo this console's own last step or restore action, within [`UNDO_WINDOW_SECS`].
     Undo {
         host: String,
@@ -169,6 +179,21 @@ pub enum Refusal {
     UnknownChecklistItem(String),
     /// The item is already in the state asked (`true`: ticked already).
     AlreadyTicked(bool),
+    /// The step offers no alternative command sets.
+    NoAlternatives(String),
+    UnknownAlternative {
+        given: String,
+        known: Vec<String>,
+    },
+    /// That alternative is the one chosen already (its label).
+    AlreadyChosen(String),
+    /// No `[[placeholders]]` entry declares it.
+    UnknownPlaceholder(String),
+    /// The value cannot fill the placeholder: empty, hidden characters, or not its pattern.
+    BadValue {
+        placeholder: String,
+        problem: crate::runbook::placeholder::ValueProblem,
+    },
     /// Allowed, but only once the operator says yes: ask, then submit [`Command::Confirmed`].
     Confirm(Question),
 }
@@ -299,6 +324,21 @@ impl Refusal {
             Refusal::AlreadyTicked(true) => "that item is ticked already".to_string(),
             Refusal::AlreadyTicked(false) if zh => "该检查项尚未勾选".to_string(),
             Refusal::AlreadyTicked(false) => "that item is not ticked".to_string(),
+            Refusal::NoAlternatives(s) if zh => format!("步骤 '{s}' 没有可选方案"),
+            Refusal::NoAlternatives(s) => format!("step '{s}' offers no alternatives"),
+            Refusal::UnknownAlternative { given, known } if zh => {
+                format!("没有方案 '{given}';可选: {}", known.join(", "))
+            }
+            Refusal::UnknownAlternative { given, known } => {
+                format!("no alternative '{given}'; one of: {}", known.join(", "))
+            }
+            Refusal::AlreadyChosen(label) if zh => format!("已选择方案: {label}"),
+            Refusal::AlreadyChosen(label) => format!("{label} is the chosen alternative already"),
+            Refusal::UnknownPlaceholder(p) if zh => format!("运行手册没有声明占位符 {{{p}}}"),
+            Refusal::UnknownPlaceholder(p) => format!("the runbook declares no placeholder {{{p}}}"),
+            Refusal::BadValue { placeholder, problem } => {
+                format!("{{{placeholder}}}: {}", problem.message(lang))
+            }
             Refusal::Confirm(q) => q.message(lang),
         }
     }
@@ -753,6 +793,52 @@ fn decide_as(
             }
             vec![EventKind::OwnerAssigned { step: key.clone(), owner }]
         }
+        Command::ChooseAlternative { step: id, alternative } => {
+            // A choice of how to do a step is a record of a decision: it stays possible after
+            // the incident is closed (post-recovery steps), not once it is withdrawn.
+            if inc.withdrawn.is_some() {
+                return Err(Refusal::Closed);
+            }
+            let step = shown_step(inc, rb, id).ok_or_else(|| Refusal::UnknownStep(id.clone()))?;
+            if step.alternatives.is_empty() {
+                return Err(Refusal::NoAlternatives(id.clone()));
+            }
+            let alt = step.alternative(alternative).ok_or_else(|| Refusal::UnknownAlternative {
+                given: alternative.clone(),
+                known: step.alternatives.iter().map(|a| a.id.clone()).collect(),
+            })?;
+            if inc.alternatives.get(id) == Some(alternative) {
+                return Err(Refusal::AlreadyChosen(alt.label.clone()));
+            }
+            vec![EventKind::AlternativeChosen {
+                step: id.clone(),
+                alternative: alternative.clone(),
+            }]
+        }
+        Command::FillPlaceholder { placeholder, value } => {
+            if inc.withdrawn.is_some() {
+                return Err(Refusal::Closed);
+            }
+            let p = rb
+                .placeholder(placeholder)
+                .filter(|_| rb.command_placeholders())
+                .ok_or_else(|| Refusal::UnknownPlaceholder(placeholder.clone()))?;
+            let value = value.trim();
+            if let Some(problem) = crate::runbook::placeholder::value_problem(p, value) {
+                return Err(Refusal::BadValue { placeholder: placeholder.clone(), problem });
+            }
+            if p.secret {
+                // Checked like any value, journaled as filled: the value itself never is.
+                vec![EventKind::PlaceholderFilled { placeholder: placeholder.clone(), value: None }]
+            } else if inc.placeholders.get(placeholder) == Some(&Some(value.to_string())) {
+                Vec::new()
+            } else {
+                vec![EventKind::PlaceholderFilled {
+                    placeholder: placeholder.clone(),
+                    value: Some(value.to_string()),
+                }]
+            }
+        }
         Command::Undo { host, pid } => {
             open()?;
             undo(inc, host, *pid, now).ok_or(Refusal::NothingToUndo)?
@@ -824,6 +910,20 @@ fn undo(inc: &Incident, host: &str, pid: u32, now: DateTime<Utc>) -> Option<Vec<
     })
 }
 
+/// Runbook step `id` if this incident shows its commands: one of its steps, or a step of the
+/// sub-procedure one of them follows.
+fn shown_step<'a>(
+    inc: &Incident,
+    rb: &'a crate::runbook::model::Runbook,
+    id: &str,
+) -> Option<&'a crate::runbook::model::Step> {
+    inc.steps
+        .iter()
+        .filter_map(|s| rb.step(&s.id))
+        .flat_map(|ts| rb.command_steps(ts.step))
+        .find(|s| s.id == id)
+}
+
 /// Event kinds that only a decided command may produce, by their journal name.
 fn decided_only(kind: &EventKind) -> Option<&'static str> {
     match kind {
@@ -849,6 +949,8 @@ fn decided_only(kind: &EventKind) -> Option<&'static str> {
         EventKind::OwnerAssigned { .. } => Some("owner-assigned"),
         EventKind::WaitOverridden { .. } => Some("wait-overridden"),
         EventKind::ChecklistTicked { .. } => Some("checklist-ticked"),
+        EventKind::AlternativeChosen { .. } => Some("alternative-chosen"),
+        EventKind::PlaceholderFilled { .. } => Some("placeholder-filled"),
         _ => None,
     }
 }
@@ -1583,5 +1685,112 @@ mod tests {
         let mut r = req(3);
         r.t0 = (now - chrono::Duration::hours(30)).to_rfc3339();
         assert!(matches!(declaration(&l, &r, now), Err(Refusal::Confirm(Question::T0 { .. }))));
+    }
+
+    #[test]
+    fn an_alternative_is_chosen_chosen_again_and_only_among_those_offered() {
+        let (l, mut inc) = saas();
+        let now = t0() + chrono::Duration::minutes(3);
+        let choose = |step: &str, a: &str| Command::ChooseAlternative {
+            step: step.into(),
+            alternative: a.into(),
+        };
+        assert_eq!(
+            run(&l, &mut inc, choose("fo-promote", "nope"), now),
+            Err(Refusal::UnknownAlternative {
+                given: "nope".into(),
+                known: vec!["auto".into(), "manual".into()]
+            })
+        );
+        assert_eq!(
+            run(&l, &mut inc, choose("fo-confirm", "auto"), now),
+            Err(Refusal::NoAlternatives("fo-confirm".into()))
+        );
+        // A step of another scenario's track is not this incident's to choose for.
+        assert_eq!(
+            run(&l, &mut inc, choose("out-mitigate", "kubectl"), now),
+            Err(Refusal::UnknownStep("out-mitigate".into()))
+        );
+        let k = run(&l, &mut inc, choose("fo-promote", "auto"), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::AlternativeChosen {
+                step: "fo-promote".into(),
+                alternative: "auto".into()
+            }]
+        );
+        assert!(matches!(
+            run(&l, &mut inc, choose("fo-promote", "auto"), now),
+            Err(Refusal::AlreadyChosen(_))
+        ));
+        // Choosing again replaces the choice; both are journaled.
+        run(&l, &mut inc, choose("fo-promote", "manual"), now).unwrap();
+        assert_eq!(inc.alternatives.get("fo-promote").map(String::as_str), Some("manual"));
+        let raw =
+            EventKind::AlternativeChosen { step: "fo-promote".into(), alternative: "x".into() };
+        assert!(matches!(
+            run(&l, &mut inc, Command::Record(raw), now),
+            Err(Refusal::NotRecordable(_))
+        ));
+        run(&l, &mut inc, Command::Withdraw { reason: "drill typo".into() }, now).unwrap();
+        assert_eq!(run(&l, &mut inc, choose("fo-promote", "auto"), now), Err(Refusal::Closed));
+    }
+
+    #[test]
+    fn placeholder_values_are_checked_journaled_and_a_secret_one_without_its_value() {
+        use crate::runbook::placeholder::ValueProblem;
+        let (l, mut inc) = saas();
+        let now = t0() + chrono::Duration::minutes(3);
+        let fill =
+            |p: &str, v: &str| Command::FillPlaceholder { placeholder: p.into(), value: v.into() };
+        let bad = |p: &str, problem| Err(Refusal::BadValue { placeholder: p.into(), problem });
+        let pattern = "[a-z0-9.-]+:[0-9]{2,5}".to_string();
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "not a host"), now),
+            bad("primary-host", ValueProblem::NoMatch(pattern.clone()))
+        );
+        // The whole value must match, not a part of it.
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "db-1:27017; rm -rf /"), now),
+            bad("primary-host", ValueProblem::NoMatch(pattern))
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "db-1\u{1b}[2J:27017"), now),
+            bad("primary-host", ValueProblem::Hidden)
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("primary-host", "  "), now),
+            bad("primary-host", ValueProblem::Empty)
+        );
+        assert_eq!(
+            run(&l, &mut inc, fill("collection", "x"), now),
+            Err(Refusal::UnknownPlaceholder("collection".into()))
+        );
+        let k = run(&l, &mut inc, fill("primary-host", " db-1.acme:27017 "), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::PlaceholderFilled {
+                placeholder: "primary-host".into(),
+                value: Some("db-1.acme:27017".into())
+            }]
+        );
+        // The same value again writes nothing; another one is a new entry.
+        assert_eq!(run(&l, &mut inc, fill("primary-host", "db-1.acme:27017"), now), Ok(vec![]));
+        run(&l, &mut inc, fill("primary-host", "db-2.acme:27017"), now).unwrap();
+        assert_eq!(inc.placeholders.get("primary-host"), Some(&Some("db-2.acme:27017".into())));
+        // A secret value is checked like any other and journaled without it.
+        assert!(matches!(
+            run(&l, &mut inc, fill("new-password", "short"), now),
+            Err(Refusal::BadValue { .. })
+        ));
+        let secret = "s3cr3t-s3cr3t-s3cr3t-s3cr3t";
+        let k = run(&l, &mut inc, fill("new-password", secret), now).unwrap();
+        assert_eq!(
+            k,
+            vec![EventKind::PlaceholderFilled { placeholder: "new-password".into(), value: None }]
+        );
+        assert_eq!(inc.placeholders.get("new-password"), Some(&None));
+        let journaled = serde_json::to_string(&inc.events).unwrap();
+        assert!(!journaled.contains(secret), "{journaled}");
     }
 }

@@ -102,6 +102,25 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 (false, false) => format!("unticked: {list} #{n} {text}"),
             }
         }
+        EventKind::AlternativeChosen { step, alternative } => {
+            let label = rb
+                .step(step)
+                .and_then(|ts| ts.step.alternative(alternative))
+                .map_or(alternative.as_str(), |a| a.label.as_str());
+            if zh {
+                format!("选择方案: {} — {label}", step_label(rb, step))
+            } else {
+                format!("alternative chosen for {}: {label}", step_label(rb, step))
+            }
+        }
+        EventKind::PlaceholderFilled { placeholder, value } => {
+            let shown = value.as_deref().unwrap_or(if zh { "(保密)" } else { "(secret)" });
+            if zh {
+                format!("占位符 {{{placeholder}}} = {shown}")
+            } else {
+                format!("placeholder {{{placeholder}}} = {shown}")
+            }
+        }
         EventKind::SessionInterrupted { last_event_at } => {
             let t = last_event_at.format("%H:%M:%S UTC");
             if zh {

@@ -269,6 +269,20 @@ pub enum EventKind {
         text: String,
         ticked: bool,
     },
+    /// The operator picked one of a step's alternative command sets (`step` is the runbook
+    /// step that offers them). Choosing again replaces the choice; both stay journaled.
+    AlternativeChosen {
+        step: String,
+        alternative: String,
+    },
+    /// The value of a command placeholder for this incident, reused by every later command
+    /// that names it until filled again. A secret placeholder is journaled as filled, with no
+    /// value.
+    PlaceholderFilled {
+        placeholder: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
     /// A well-framed journal entry this version cannot read (a newer version's event, a field
     /// it does not know): kept on the timeline and in the record, ignored by the state. Made
     /// only by the decoder, never read from a journal and never appended to one.
@@ -306,6 +320,8 @@ impl EventKind {
             EventKind::NotificationSent { stage, .. } => Some(stage),
             EventKind::CommsSent { template, .. } => Some(template),
             EventKind::DrillExpectation { target, .. } => Some(target),
+            EventKind::AlternativeChosen { step, .. } => Some(step),
+            EventKind::PlaceholderFilled { placeholder, .. } => Some(placeholder),
             _ => None,
         }
     }
@@ -359,6 +375,8 @@ impl EventKind {
             EventKind::OwnerAssigned { .. } => "owner-assigned",
             EventKind::WaitOverridden { .. } => "wait-overridden",
             EventKind::ChecklistTicked { .. } => "checklist-ticked",
+            EventKind::AlternativeChosen { .. } => "alternative-chosen",
+            EventKind::PlaceholderFilled { .. } => "placeholder-filled",
             EventKind::Unreadable { .. } => "unreadable",
         }
     }
@@ -498,6 +516,9 @@ mod tests {
                 text: s("客户已通知"),
                 ticked: false,
             },
+            EventKind::AlternativeChosen { step: s("fo-promote"), alternative: s("manual") },
+            EventKind::PlaceholderFilled { placeholder: s("workspace-id"), value: Some(s("ws-1")) },
+            EventKind::PlaceholderFilled { placeholder: s("api-token"), value: None },
             EventKind::RemoteNote {
                 text: s("n"),
                 remote: RemoteAuthor {
@@ -548,6 +569,8 @@ mod tests {
             EventKind::OwnerAssigned { .. } => 32,
             EventKind::WaitOverridden { .. } => 33,
             EventKind::ChecklistTicked { .. } => 34,
+            EventKind::AlternativeChosen { .. } => 35,
+            EventKind::PlaceholderFilled { .. } => 36,
         }
     }
 
@@ -556,7 +579,7 @@ mod tests {
         let mut seen: Vec<usize> = every_kind().iter().map(variant_number).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=34).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=36).collect::<Vec<_>>());
     }
 
     #[test]

@@ -147,6 +147,11 @@ pub struct Incident {
     pub commanders: Vec<Term>,
     /// Steps whose owner was reassigned, by step key (kept across a level change).
     pub owners: BTreeMap<String, String>,
+    /// The alternative chosen for each runbook step that offers some, by step id.
+    pub alternatives: BTreeMap<String, String>,
+    /// Command placeholders filled, by id: the value, or `None` for a secret one (filled, not
+    /// kept: it is asked for again at every copy).
+    pub placeholders: BTreeMap<String, Option<String>>,
     /// Checklist items ticked or unticked, by checklist id and item index.
     pub ticks: BTreeMap<(String, usize), TickMark>,
 }
@@ -202,6 +207,8 @@ impl Incident {
             }],
             owners: BTreeMap::new(),
             ticks: BTreeMap::new(),
+            alternatives: BTreeMap::new(),
+            placeholders: BTreeMap::new(),
         })
     }
 
@@ -507,6 +514,12 @@ fn apply_state(inc: &mut Incident, rb: &Runbook, ev: &Event) {
             let by = ev.who.label().to_string();
             let mark = TickMark { ticked: *ticked, at, by, text: text.clone() };
             inc.ticks.insert((checklist.clone(), *item), mark);
+        }
+        EventKind::AlternativeChosen { step, alternative } => {
+            inc.alternatives.insert(step.clone(), alternative.clone());
+        }
+        EventKind::PlaceholderFilled { placeholder, value } => {
+            inc.placeholders.insert(placeholder.clone(), value.clone());
         }
         EventKind::HealthChanged { service, to, detail, .. } => {
             inc.health.insert(

@@ -140,6 +140,12 @@ pub struct Facts {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checklists: Vec<ChecklistRow>,
     pub notes: Vec<TimelineRow>,
+    /// The alternative chosen for each step that offers some (the last choice).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<super::commands::AlternativeRow>,
+    /// The values command placeholders were given (a secret one's as "(secret)").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub placeholders: Vec<super::commands::PlaceholderRow>,
     pub timeline: Vec<TimelineRow>,
     pub head_hash: Option<String>,
 }
@@ -365,6 +371,7 @@ pub fn collect(
             })
             .collect()
     };
+    let (alternatives, placeholders) = super::commands::rows(inc, rb);
 
     Facts {
         incident_id: d.incident_id.clone(),
@@ -440,6 +447,8 @@ pub fn collect(
         failed_iterations,
         checklists,
         notes,
+        alternatives,
+        placeholders,
         timeline,
         head_hash,
     }

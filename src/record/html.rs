@@ -363,6 +363,8 @@ pub fn page(f: &Facts, inc: &Incident, rb: &Runbook, tz: FixedOffset) -> String 
     }
     b.push_str("</tbody></table>\n</section>\n");
 
+    b.push_str(&super::commands::html(&f.alternatives, &f.placeholders, f.lang, tz));
+
     let _ = writeln!(b, "<section>\n<h2>{}</h2>\n<ul>", escape(r.skipped));
     if f.skipped.is_empty() {
         let _ = writeln!(b, "<li>{}</li>", escape(r.none));

@@ -1,6 +1,7 @@
 //! Records and reports: pure renderings of an incident's events, in Markdown, JSON and HTML.
 
 pub mod chart;
+pub mod commands;
 pub mod facts;
 pub mod html;
 pub mod report;

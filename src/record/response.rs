@@ -188,6 +188,8 @@ pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
         );
     }
 
+    o.push_str(&super::commands::markdown(&f.alternatives, &f.placeholders, f.lang, tz));
+
     let _ = writeln!(o, "\n## {}\n", w.skipped);
     if f.skipped.is_empty() {
         let _ = writeln!(o, "{}", w.none);

@@ -6,6 +6,7 @@ pub mod hidden_chars;
 pub mod load;
 pub mod model;
 pub mod percent;
+pub mod placeholder;
 pub mod query;
 pub mod source;
 pub mod validate;

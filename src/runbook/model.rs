@@ -37,6 +37,10 @@ pub struct Runbook {
     pub templates: Vec<Template>,
     #[serde(default)]
     pub fields: Vec<TemplateField>,
+    /// Format 2: the `{name}` placeholders that steps' commands may use, asked for when a
+    /// command is copied.
+    #[serde(default)]
+    pub placeholders: Vec<Placeholder>,
     pub forms: Forms,
     #[serde(default)]
     pub exercises: Vec<Exercise>,
@@ -341,6 +345,10 @@ pub struct Step {
     /// Commands shown to the operator; never executed by the console.
     #[serde(default)]
     pub commands: Vec<StepCommand>,
+    /// Format 2: alternative command sets, of which the operator picks one (automatic
+    /// failover *or* a manual step-down); `commands` holds what every alternative shares.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative>,
     /// When this step fails, work through this procedure and then run the step again
     /// (the test -> adjust -> re-test loop of §5.1).
     #[serde(default)]
@@ -359,6 +367,38 @@ pub struct Step {
 pub struct StepCommand {
     pub label: String,
     pub run: String,
+}
+
+/// One way of doing a step, among others (`[[procedures.steps.alternatives]]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Alternative {
+    /// Unique within its step; what the journal records as chosen.
+    pub id: String,
+    pub label: String,
+    /// When to take this way rather than another.
+    #[serde(default)]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub commands: Vec<StepCommand>,
+}
+
+/// A `{name}` a command may hold (`[[placeholders]]`): asked for, checked and journaled when
+/// the command is copied.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Placeholder {
+    /// The name written between the braces.
+    pub id: String,
+    /// What the operator is asked for.
+    pub label: String,
+    /// A regular expression the whole value must match (`ws-[0-9]+`).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// A value that must not be journaled (a token, a password): asked for at every copy,
+    /// journaled as filled without the value.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

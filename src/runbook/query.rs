@@ -1,7 +1,8 @@
 //! Look-ups over a validated runbook.
 
 use super::model::{
-    BusinessFunction, DisasterType, Level, Procedure, Role, Runbook, Step, Track, TrackKind,
+    Alternative, BusinessFunction, DisasterType, Level, Placeholder, Procedure, Role, Runbook,
+    Step, Track, TrackKind,
 };
 
 /// A step together with the procedure it belongs to.
@@ -75,6 +76,27 @@ impl Runbook {
         self.format.unwrap_or(1)
     }
 
+    /// A command placeholder declared by `[[placeholders]]`.
+    pub fn placeholder(&self, id: &str) -> Option<&Placeholder> {
+        self.placeholders.iter().find(|p| p.id == id)
+    }
+
+    /// Whether `{name}` in a command is a placeholder: format 2 only (a format 1 command is
+    /// text as written, braces included).
+    pub fn command_placeholders(&self) -> bool {
+        self.format_version() >= 2
+    }
+
+    /// The runbook steps whose commands an incident step shows: the step itself, then the
+    /// steps of the sub-procedure it follows.
+    pub fn command_steps<'a>(&'a self, step: &'a Step) -> Vec<&'a Step> {
+        let mut out = vec![step];
+        if let Some(sub) = step.procedure.as_deref().and_then(|p| self.procedure(p)) {
+            out.extend(sub.steps.iter());
+        }
+        out
+    }
+
     pub fn procedure(&self, id: &str) -> Option<&Procedure> {
         self.procedures.iter().find(|p| p.id == id)
     }
@@ -136,5 +158,11 @@ impl Runbook {
             TrackKind::Full if affected.is_empty() => self.functions.iter().collect(),
             TrackKind::Full => self.functions.iter().filter(|f| affected.contains(&f.id)).collect(),
         }
+    }
+}
+
+impl Step {
+    pub fn alternative(&self, id: &str) -> Option<&Alternative> {
+        self.alternatives.iter().find(|a| a.id == id)
     }
 }

@@ -132,7 +132,9 @@ impl<'a> Source<'a> {
             .clone()
             .and_then(|s| {
                 let raw = self.text.get(s.clone())?;
-                raw.find(value).map(|found| s.start + found + pos.min(value.len()))
+                raw.find(value)
+                    .map(|found| s.start + found + pos.min(value.len()))
+                    .or_else(|| escaped_offset(raw, pos).map(|at| s.start + at))
             })
             .or(span.map(|s| s.start))
             .unwrap_or(0);
@@ -595,8 +597,61 @@ fn one_line(msg: &str) -> String {
     crate::target::redact_text(&crate::safe_text::visible_line(msg))
 }
 
+/// Where byte `pos` of the decoded text of a one-line basic string (`"…"` with escapes such as
+/// `\"`) lies in its `raw` text, the quotes included; `None` for any other kind of string or
+/// an escape this does not know.
+fn escaped_offset(raw: &str, pos: usize) -> Option<usize> {
+    let body = raw.strip_prefix('"').filter(|b| !b.starts_with("\"\""))?;
+    let mut decoded = 0;
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if decoded >= pos {
+            return Some(1 + i);
+        }
+        match c {
+            '"' | '\n' => return None,
+            '\\' => {
+                let (_, e) = chars.next()?;
+                let (skip, len) = match e {
+                    '"' | '\\' | 'n' | 't' | 'b' | 'f' | 'r' | 'e' => (0, 1),
+                    'x' => (2, 1),
+                    'u' => (4, 0),
+                    'U' => (8, 0),
+                    _ => return None,
+                };
+                let mut hex = String::new();
+                for _ in 0..skip {
+                    hex.push(chars.next()?.1);
+                }
+                decoded += if len > 0 {
+                    u32::from_str_radix(if hex.is_empty() { "0" } else { &hex }, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .map_or(1, |c| if e == 'x' { c.len_utf8() } else { 1 })
+                } else {
+                    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?.len_utf8()
+                };
+            }
+            c => decoded += c.len_utf8(),
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_position_in_an_escaped_string_is_found_in_its_raw_text() {
+        let raw = r#""a \"b\" {x} \u00e9{y}""#;
+        // Decoded: a "b" {x} é{y}
+        assert_eq!(&raw[escaped_offset(raw, 6).unwrap()..][..3], "{x}");
+        assert_eq!(&raw[escaped_offset(raw, 12).unwrap()..][..3], "{y}");
+        assert_eq!(escaped_offset("'lit'", 1), None);
+        assert_eq!(escaped_offset(r#""""multi""""#, 1), None);
+        assert_eq!(escaped_offset(r#""\q""#, 1), None);
+    }
+
     use super::*;
 
     #[test]

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::forms::{RECORD_FIELDS, REPORT_FIELDS, TEST_REPORT_FIELDS};
-use super::model::{Runbook, ServiceKind, TrackKind};
+use super::model::{Runbook, ServiceKind, StepCommand, TrackKind};
+use super::placeholder::{self, Syntax};
 use super::source::{Diagnostic, KeyPath, Source};
 use crate::key_path;
 
@@ -393,6 +394,9 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         }
     }
 
+    let declared = command_placeholders(&mut c, rb, v2);
+    let mut used_placeholders: HashSet<String> = HashSet::new();
+
     let mut step_ids: HashMap<&str, ()> = HashMap::new();
     for (i, p) in rb.procedures.iter().enumerate() {
         let every = key_path!["procedures", i, "every"];
@@ -472,14 +476,86 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
                     );
                 }
             }
-            for (k, cmd) in s.commands.iter().enumerate() {
-                if cmd.run.trim().is_empty() {
+            let mut sets: Vec<(KeyPath, &[StepCommand])> =
+                vec![(base().key("commands"), &s.commands)];
+            c.needs_v2(
+                v2,
+                !s.alternatives.is_empty(),
+                base().key("alternatives"),
+                "a step's `alternatives`",
+            );
+            let mut alt_ids = HashSet::new();
+            for (a, alt) in s.alternatives.iter().enumerate() {
+                let at = base().key("alternatives").index(a);
+                if !is_id(&alt.id) {
                     c.err(
-                        base().key("commands").index(k).key("run"),
-                        format!("{who} has an empty command"),
+                        at.clone().key("id"),
+                        format!(
+                            "alternative id '{}' must be lowercase letters, digits and '-'",
+                            alt.id
+                        ),
+                    );
+                } else if !alt_ids.insert(alt.id.as_str()) {
+                    c.err(
+                        at.clone().key("id"),
+                        format!("{who} has two alternatives with the id '{}'", alt.id),
                     );
                 }
+                if alt.commands.is_empty() {
+                    c.err(
+                        at.clone(),
+                        format!(
+                            "alternative '{}' of {who} has no commands; write its \
+                             [[procedures.steps.alternatives.commands]]",
+                            alt.id
+                        ),
+                    );
+                }
+                sets.push((at.key("commands"), &alt.commands));
             }
+            if s.alternatives.len() == 1 {
+                c.warn(
+                    base().key("alternatives"),
+                    format!(
+                        "{who} offers one alternative only, which is no choice; write its \
+                         commands as the step's `commands`"
+                    ),
+                );
+            }
+            for (path, cmds) in sets {
+                for (k, cmd) in cmds.iter().enumerate() {
+                    let run = path.clone().index(k).key("run");
+                    if cmd.run.trim().is_empty() {
+                        c.err(run, format!("{who} has an empty command"));
+                        continue;
+                    }
+                    // Format 1 commands are text as written: braces there were never more.
+                    if !v2 {
+                        continue;
+                    }
+                    let mut reported = HashSet::new();
+                    for u in placeholder::uses(&cmd.run, Syntax::Command) {
+                        used_placeholders.insert(u.name.clone());
+                        if !declared.contains(&u.name) && reported.insert(u.name.clone()) {
+                            let msg = format!(
+                                "{who} uses placeholder {{{}}}, which no [[placeholders]] \
+                                 entry declares",
+                                u.name
+                            );
+                            c.out.push(c.src.at_path_in_string(&run, &cmd.run, u.at, msg));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    for (i, p) in rb.placeholders.iter().enumerate() {
+        if declared.contains(&p.id) && !used_placeholders.contains(&p.id) {
+            c.warn(
+                key_path!["placeholders", i, "id"],
+                format!("placeholder '{}' is used by no command", p.id),
+            );
         }
     }
 
@@ -495,10 +571,10 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
     for (i, t) in rb.templates.iter().enumerate() {
         let path = key_path!["templates", i, "body"];
         // Each problem points at its own brace inside the body, which may be many lines long.
-        match scan_placeholders(&t.body) {
+        match placeholder::check(&t.body, Syntax::Message) {
             Ok(uses) => {
                 let mut reported = HashSet::new();
-                for (at, name) in uses {
+                for placeholder::Use { at, name, .. } in uses {
                     if !fields.contains(&name) && reported.insert(name.clone()) {
                         let msg = format!(
                             "template '{}' uses placeholder {{{name}}}, which no [[fields]] entry provides",
@@ -542,6 +618,38 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
     in_file_order(&mut c.out);
     in_file_order(&mut c.warnings);
     Findings { errors: c.out, warnings: c.warnings }
+}
+
+/// The `[[placeholders]]` table: ids a command may name, each pattern a regular expression.
+/// Returns the ids declared well.
+fn command_placeholders(c: &mut Checker, rb: &Runbook, v2: bool) -> HashSet<String> {
+    c.needs_v2(v2, !rb.placeholders.is_empty(), key_path!["placeholders"], "`[[placeholders]]`");
+    let mut ok = HashSet::new();
+    for (i, p) in rb.placeholders.iter().enumerate() {
+        let at = |k: &str| key_path!["placeholders", i, k];
+        if !placeholder::is_command_name(&p.id) {
+            c.err(
+                at("id"),
+                format!(
+                    "placeholder id '{}' must start with a lowercase letter and hold only \
+                     lowercase letters, digits and '-'",
+                    p.id
+                ),
+            );
+        } else if !ok.insert(p.id.clone()) {
+            c.err(at("id"), format!("duplicate placeholder id '{}'", p.id));
+        }
+        if p.label.trim().is_empty() {
+            c.err(at("label"), format!("placeholder '{}' has an empty label", p.id));
+        }
+        if let Some(why) = p.pattern.as_deref().and_then(pattern_problem) {
+            c.err(
+                at("pattern"),
+                format!("placeholder '{}': the pattern is not a regular expression: {why}", p.id),
+            );
+        }
+    }
+    ok
 }
 
 /// Shapes that are valid but probably not what the author meant.
@@ -652,52 +760,15 @@ fn wait_warnings(c: &mut Checker, rb: &Runbook, all_functions: &[String]) {
     }
 }
 
-/// The `{name}` placeholders of a template body, in order of first use.
-pub fn placeholders(body: &str) -> Result<Vec<String>, String> {
-    let mut out: Vec<String> = Vec::new();
-    for (_, name) in scan_placeholders(body).map_err(|(_, e)| e)? {
-        if !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    Ok(out)
+/// What is wrong with a placeholder's pattern, in one line; `None` when it compiles.
+fn pattern_problem(pattern: &str) -> Option<String> {
+    placeholder::compile(pattern).err()
 }
 
-/// Every placeholder use with the byte offset of its '{', or the first problem and its offset.
-/// A placeholder lies on one line, so a '{' without a '}' before the next '{' or line end is
-/// reported where it opens rather than swallowing the text up to a later '}'.
-fn scan_placeholders(body: &str) -> Result<Vec<(usize, String)>, (usize, String)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(rel) = body[from..].find(['{', '}']) {
-        let at = from + rel;
-        if body[at..].starts_with('}') {
-            return Err((at, "a '}' has no matching '{'".to_string()));
-        }
-        let after = &body[at + 1..];
-        match after.find(['}', '{', '\n']) {
-            Some(k) if after[k..].starts_with('}') => {
-                let name = &after[..k];
-                if !is_id(name) {
-                    return Err((
-                        at,
-                        format!("'{{{name}}}' is not a placeholder; write {{field-id}}"),
-                    ));
-                }
-                out.push((at, name.to_string()));
-                from = at + 1 + k + 1;
-            }
-            _ => {
-                let shown: String = after
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && *c != '{')
-                    .take(32)
-                    .collect();
-                return Err((at, format!("'{{{shown}' is never closed; write {{field-id}}")));
-            }
-        }
-    }
-    Ok(out)
+/// The `{name}` placeholders of a template body, in order of first use.
+pub fn placeholders(body: &str) -> Result<Vec<String>, String> {
+    placeholder::check(body, Syntax::Message).map_err(|(_, e)| e)?;
+    Ok(placeholder::names(body, Syntax::Message))
 }
 
 #[cfg(test)]
@@ -705,23 +776,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_found_and_checked() {
+    fn template_placeholders_are_listed_once_in_order() {
         assert_eq!(placeholders("a {x} b {y-z} {x}").unwrap(), vec!["x", "y-z"]);
         assert!(placeholders("a {x").is_err());
-        assert!(placeholders("a x}").is_err());
-        assert!(placeholders("a {X Y}").is_err());
-        assert_eq!(
-            scan_placeholders("ab {x\ncd {y}"),
-            Err((3, "'{x' is never closed; write {field-id}".to_string()))
-        );
-        assert_eq!(
-            scan_placeholders("{a}{b} {a}").unwrap(),
-            vec![(0, "a".to_string()), (3, "b".to_string()), (7, "a".to_string())]
-        );
-        assert_eq!(scan_placeholders("x }").unwrap_err().0, 2);
-        assert_eq!(
-            scan_placeholders("{}").unwrap_err().1,
-            "'{}' is not a placeholder; write {field-id}"
-        );
+    }
+
+    #[test]
+    fn patterns_must_compile_and_match_the_whole_value() {
+        let p = |pattern: &str| crate::runbook::model::Placeholder {
+            id: "ws".into(),
+            label: "Workspace".into(),
+            pattern: Some(pattern.into()),
+            secret: false,
+        };
+        assert_eq!(pattern_problem("ws-[0-9]+"), None);
+        assert_eq!(pattern_problem("[a-").as_deref(), Some("unclosed character class"));
+        assert!(pattern_problem("(").is_some());
+        let ws = p("ws-[0-9]+");
+        assert_eq!(crate::runbook::placeholder::value_problem(&ws, "ws-42"), None);
+        // The whole value, not a part of it.
+        assert!(crate::runbook::placeholder::value_problem(&ws, "xws-42").is_some());
+        assert!(crate::runbook::placeholder::value_problem(&ws, "ws-42; rm -rf /").is_some());
+        // An alternation is anchored as a whole.
+        let either = p("a|b");
+        assert_eq!(crate::runbook::placeholder::value_problem(&either, "b"), None);
+        assert!(crate::runbook::placeholder::value_problem(&either, "ab").is_some());
     }
 }

@@ -13,6 +13,7 @@ use ratatui::Frame;
 use super::text::{fit_right, width, wrap_words};
 use super::Ctx;
 use crate::incident::{Incident, StepStatus};
+use crate::runbook::placeholder::Syntax;
 
 /// Columns before each body line: the cursor marker and a space.
 const GUTTER: usize = 2;
@@ -23,6 +24,9 @@ pub struct CommandLines {
     pub first: usize,
     pub last: usize,
     pub run: String,
+    /// The alternative it belongs to (runbook step id, alternative id); `None` for a command
+    /// every way of doing the step shares.
+    pub alternative: Option<(String, String)>,
 }
 
 /// One checklist item of the body: the lines it spans, which list and which item (its index).
@@ -127,8 +131,6 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
     for item in &step.items {
         prose(&mut body, "• ", item, th.text);
     }
-    let mut cmds: Vec<(String, String)> =
-        step.commands.iter().map(|c| (c.label.clone(), c.run.clone())).collect();
     if let Some(sub) = step.procedure.as_deref().and_then(|p| ctx.rb.procedure(p)) {
         let section = sub.section.as_deref().map(|s| format!(" §{s}")).unwrap_or_default();
         prose(&mut body, "", &format!("{}{section}", sub.name), th.accent);
@@ -137,7 +139,6 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
             for item in &sub_step.items {
                 prose(&mut body, "    • ", item, th.muted);
             }
-            cmds.extend(sub_step.commands.iter().map(|c| (c.label.clone(), c.run.clone())));
         }
     }
     let mut items = Vec::new();
@@ -147,15 +148,66 @@ pub fn layout(ctx: &Ctx, inc: &Incident, key: &str, area: Rect) -> Option<Doc> {
         prose(&mut body, "", &format!("{}: {}", labels.checklist, cl.name), th.accent);
         checklist_lines(ctx, inc, cl, w, &mut body, &mut items);
     }
-    for (label, run) in &cmds {
-        prose(&mut body, "# ", label, th.muted);
-        let first = body.len();
-        for line in command_lines(run, w) {
-            body.push(Line::from(placeholders(&line, th.accent)));
+    let braces = ctx.rb.command_placeholders();
+    let words = crate::i18n::command_words(ctx.lang);
+    let mut named: Vec<String> = Vec::new();
+    for s in ctx.rb.command_steps(step) {
+        let chosen = inc.alternatives.get(&s.id);
+        let mut sets = vec![(None, &s.commands)];
+        sets.extend(s.alternatives.iter().map(|a| (Some(a), &a.commands)));
+        for (alt, cmds) in sets {
+            // An alternative not chosen reads as an option, not as something to run.
+            let mut style = th.accent;
+            if let Some(a) = alt {
+                let on = chosen == Some(&a.id);
+                let head = match (on, chosen.is_some()) {
+                    (true, _) => format!("◆ {}: {} ✓ {}", words.alternative, a.label, words.chosen),
+                    (false, true) => format!("◇ {}: {}", words.alternative, a.label),
+                    (false, false) => {
+                        format!("◇ {}: {} ({})", words.alternative, a.label, words.choose_with)
+                    }
+                };
+                prose(&mut body, "", &head, if on { th.title } else { th.muted });
+                if let Some(d) = &a.detail {
+                    prose(&mut body, "  ", d, th.muted);
+                }
+                if chosen.is_some() && !on {
+                    style = th.muted;
+                }
+            }
+            for c in cmds.iter() {
+                prose(&mut body, "# ", &c.label, th.muted);
+                let first = body.len();
+                for line in command_lines(&c.run, w) {
+                    body.push(Line::from(placeholders(&line, style, braces)));
+                }
+                if braces {
+                    for n in crate::runbook::placeholder::names(&c.run, Syntax::Command) {
+                        if !named.contains(&n) {
+                            named.push(n);
+                        }
+                    }
+                }
+                commands.push(CommandLines {
+                    first,
+                    last: body.len() - 1,
+                    run: c.run.clone(),
+                    alternative: alt.map(|a| (s.id.clone(), a.id.clone())),
+                });
+            }
         }
-        commands.push(CommandLines { first, last: body.len() - 1, run: run.clone() });
     }
-    if !cmds.is_empty() {
+    // The values the placeholders have in this incident (a secret one is never shown).
+    for n in &named {
+        let Some(p) = ctx.rb.placeholder(n) else { continue };
+        let value = match inc.placeholders.get(n) {
+            _ if p.secret => words.secret.to_string(),
+            Some(Some(v)) => v.clone(),
+            _ => format!("({})", words.to_fill),
+        };
+        prose(&mut body, "", &format!("{{{n}}} {} = {value}", p.label), th.muted);
+    }
+    if !commands.is_empty() {
         prose(&mut body, "", &format!("({})", ui.commands_note), th.muted);
     }
     // The frame's top rule, the head, and the rule under it.
@@ -274,19 +326,36 @@ pub fn command_lines(run: &str, w: usize) -> Vec<String> {
     out
 }
 
-/// `<placeholder>`s underlined so they read as blanks to fill in, not text to paste as is.
-fn placeholders(line: &str, style: Style) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut rest = line;
-    while let Some(open) = rest.find('<') {
-        let Some(len) = rest[open..].find('>') else { break };
-        let (before, tail) = rest.split_at(open);
-        let (ph, after) = tail.split_at(len + 1);
-        spans.push(Span::styled(before.to_string(), style));
-        spans.push(Span::styled(ph.to_string(), style.add_modifier(Modifier::UNDERLINED)));
-        rest = after;
+/// `<placeholder>`s, and the `{name}` placeholders of a format 2 runbook (`braces`),
+/// underlined so they read as blanks to fill in, not text to paste as is.
+fn placeholders(line: &str, style: Style, braces: bool) -> Vec<Span<'static>> {
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = line[from..].find('<').map(|o| o + from) {
+        let Some(len) = line[open..].find('>') else { break };
+        marks.push((open, open + len + 1));
+        from = open + len + 1;
     }
-    spans.push(Span::styled(rest.to_string(), style));
+    if braces {
+        marks.extend(
+            crate::runbook::placeholder::uses(line, Syntax::Command).iter().map(|u| (u.at, u.end)),
+        );
+    }
+    marks.sort_unstable();
+    let mut spans = Vec::new();
+    let mut last = 0;
+    for (at, end) in marks {
+        if at < last {
+            continue;
+        }
+        spans.push(Span::styled(line[last..at].to_string(), style));
+        spans.push(Span::styled(
+            line[at..end].to_string(),
+            style.add_modifier(Modifier::UNDERLINED),
+        ));
+        last = end;
+    }
+    spans.push(Span::styled(line[last..].to_string(), style));
     spans
 }
 
@@ -374,12 +443,17 @@ mod tests {
 
     #[test]
     fn placeholders_are_marked() {
-        let spans = placeholders("--uri=<user>:<pw>@host", Style::default());
+        let spans = placeholders("--uri=<user>:<pw>@host/{db} ${X}", Style::default(), true);
         let marked: Vec<&str> = spans
             .iter()
             .filter(|s| s.style.add_modifier.contains(Modifier::UNDERLINED))
             .map(|s| s.content.as_ref())
             .collect();
-        assert_eq!(marked, vec!["<user>", "<pw>"]);
+        assert_eq!(marked, vec!["<user>", "<pw>", "{db}"]);
+        let v1 = placeholders("--uri=<user>@host/{db}", Style::default(), false);
+        assert_eq!(
+            v1.iter().filter(|s| s.style.add_modifier.contains(Modifier::UNDERLINED)).count(),
+            1
+        );
     }
 }

@@ -22,7 +22,8 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         crate::app::keymap::Scope::Pane(ctx.view.focus)
     };
     let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
-    let mut hints = crate::app::keymap::hints(place, drill, ctx.view.read_only, ctx.lang);
+    let mut hints =
+        crate::app::keymap::runbook_hints(place, drill, ctx.view.read_only, ctx.lang, ctx.rb);
     // The checklist keys only where there is a checklist to tick.
     if ctx.view.detail.as_ref().is_some_and(|d| !detail_has_items(ctx, d)) {
         hints.retain(|h| !h.starts_with("}/{ ") && !h.starts_with("Space "));

@@ -23,14 +23,18 @@ enum Row {
     Note(String),
 }
 
-fn rows(lang: Lang, drill: bool, text_w: usize) -> Vec<Row> {
+fn rows(lang: Lang, drill: bool, text_w: usize, rb: Option<&crate::runbook::Runbook>) -> Vec<Row> {
     let zh = lang == Lang::Zh;
     let mut out = Vec::new();
     for (scope, h_zh, h_en) in keymap::GROUPS {
         if *scope == Scope::Drill && !drill {
             continue;
         }
-        let members: Vec<_> = keymap::BINDINGS.iter().filter(|b| b.scope == *scope).collect();
+        let members: Vec<_> = keymap::BINDINGS
+            .iter()
+            .filter(|b| b.scope == *scope)
+            .filter(|b| rb.is_none_or(|rb| keymap::offered(b, rb)))
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -52,7 +56,7 @@ fn rows(lang: Lang, drill: bool, text_w: usize) -> Vec<Row> {
 
 /// How many lines the help has at its narrowest (80 columns): the most it can scroll.
 pub fn line_count(lang: Lang, drill: bool) -> usize {
-    rows(lang, drill, text_width(super::MIN_WIDTH)).len()
+    rows(lang, drill, text_width(super::MIN_WIDTH), None).len()
 }
 
 fn text_width(screen_w: u16) -> usize {
@@ -63,7 +67,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let drill = ctx.inc.is_some_and(|i| i.is_drill());
     let zh = ctx.lang == Lang::Zh;
     let rect = centered(area, WIDTH, area.height.saturating_sub(2));
-    let all = rows(ctx.lang, drill, text_width(rect.width));
+    let all = rows(ctx.lang, drill, text_width(rect.width), Some(ctx.rb));
     // Two border rows and the status line.
     let room = (rect.height as usize).saturating_sub(3);
     let max_scroll = all.len().saturating_sub(room);

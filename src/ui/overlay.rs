@@ -26,8 +26,13 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let ui = ctx.ui();
     match modal {
         Modal::Help => super::help::render(f, ctx, area),
+        Modal::Input { kind: InputKind::Placeholder { copy }, text } => {
+            placeholder_input(f, ctx, area, copy.ask.first().map_or("", String::as_str), text)
+        }
+        Modal::Choose(ch) => chooser(f, ctx, area, ch),
         Modal::Input { kind, text } => {
             let prompt = match kind {
+                InputKind::Placeholder { .. } => "",
                 InputKind::Note => ui.note,
                 InputKind::Skip { .. } => ui.skip_reason,
                 InputKind::Fail { .. } => ui.fail_reason,
@@ -129,4 +134,71 @@ pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line
     f.render_widget(block, rect);
     let padded = Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner };
     f.render_widget(Paragraph::new(lines), padded);
+}
+
+/// The value of one command placeholder: its label and id as the title, its pattern under the
+/// input; a secret one's typing is shown as dots.
+fn placeholder_input(f: &mut Frame, ctx: &Ctx, area: Rect, name: &str, text: &str) {
+    let words = crate::i18n::command_words(ctx.lang);
+    let p = ctx.rb.placeholder(name);
+    let title = match p {
+        Some(p) => format!("{} {{{name}}}", p.label),
+        None => format!("{{{name}}}"),
+    };
+    let rect = centered(area, 70, 8);
+    let inner_w = rect.width.saturating_sub(4) as usize;
+    let secret = p.is_some_and(|p| p.secret);
+    let shown = if secret { "•".repeat(text.chars().count()) } else { text.to_string() };
+    let mut wrapped = wrap(&format!("{shown}▏"), inner_w.max(4));
+    if wrapped.len() > 2 {
+        wrapped = wrapped.split_off(wrapped.len() - 2);
+    }
+    let mut lines: Vec<Line> =
+        wrapped.into_iter().map(|s| Line::from(Span::styled(s, ctx.theme.text))).collect();
+    while lines.len() < 2 {
+        lines.push(Line::from(""));
+    }
+    let about = match (p.and_then(|p| p.pattern.as_deref()), secret) {
+        (Some(pat), true) => format!("{}: {pat} · {}", words.pattern, words.secret_note),
+        (Some(pat), false) => format!("{}: {pat}", words.pattern),
+        (None, true) => words.secret_note.to_string(),
+        (None, false) => String::new(),
+    };
+    lines.push(Line::from(Span::styled(truncate(&about, inner_w), ctx.theme.accent)));
+    lines.push(Line::from(Span::styled(ctx.ui().input_keys.to_string(), ctx.theme.muted)));
+    dialog(f, ctx, rect, &title, lines);
+}
+
+/// The alternatives of a step, one per line, the chosen one marked; grouped under their step
+/// when a step and its sub-procedure's steps offer some.
+fn chooser(f: &mut Frame, ctx: &Ctx, area: Rect, ch: &crate::ui::view::Chooser) {
+    let words = crate::i18n::command_words(ctx.lang);
+    let groups = {
+        let mut steps: Vec<&str> = ch.options.iter().map(|o| o.step.as_str()).collect();
+        steps.dedup();
+        steps.len()
+    };
+    let inner_w = 64usize.min(area.width.saturating_sub(4) as usize);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut last_step = "";
+    for (i, o) in ch.options.iter().enumerate() {
+        if groups > 1 && o.step != last_step {
+            lines.push(Line::from(Span::styled(truncate(&o.step_title, inner_w), ctx.theme.muted)));
+            last_step = &o.step;
+        }
+        let mark = if o.chosen { format!(" ✓ {}", words.chosen) } else { String::new() };
+        let cursor = if i == ch.sel { "▶" } else { " " };
+        let text = truncate(&format!("{cursor} {}. {}{mark}", i + 1, o.label), inner_w);
+        let style = if i == ch.sel { ctx.theme.title } else { ctx.theme.text };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(truncate(words.chooser_keys, inner_w), ctx.theme.muted)));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 68, h);
+    let title = match ch.options.first() {
+        Some(o) if groups == 1 => format!("{} — {}", words.chooser_title, o.step_title),
+        _ => words.chooser_title.to_string(),
+    };
+    dialog(f, ctx, rect, &title, lines);
 }

@@ -80,6 +80,39 @@ pub enum InputKind {
     Owner {
         step: String,
     },
+    /// The value of the first placeholder a copy still waits for.
+    Placeholder {
+        copy: Box<PendingCopy>,
+    },
+}
+
+/// Commands on their way to the clipboard, waiting for their placeholders' values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCopy {
+    /// The commands as the runbook writes them, in the order they are copied.
+    pub runs: Vec<String>,
+    /// Placeholder ids still to ask for, the first being asked now.
+    pub ask: Vec<String>,
+    /// Values given during this copy, by placeholder id (secret ones live only here).
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// Choosing one of a step's alternative command sets (`e`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chooser {
+    /// Every alternative offered, in runbook order: the runbook step that offers it (a step
+    /// and its sub-procedure's steps may each offer some), its id, and its label.
+    pub options: Vec<ChoiceOption>,
+    pub sel: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceOption {
+    pub step: String,
+    pub step_title: String,
+    pub alternative: String,
+    pub label: String,
+    pub chosen: bool,
 }
 
 impl InputKind {
@@ -135,6 +168,8 @@ pub enum Modal {
     Copied(CopiedView),
     /// A drill's briefing, upcoming injects or decision (see `crate::drill::facilitator`).
     Drill(DrillSheet),
+    /// Which alternative of a step to take (see `Chooser`).
+    Choose(Chooser),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
