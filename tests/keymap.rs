@@ -64,6 +64,7 @@ fn the_console_reacts_to_exactly_the_keys_in_the_help() {
             h.app.view.focus = pane;
             h.app.view.modal = None;
             h.app.view.detail = None;
+            h.app.view.timeline = Default::default();
             h.app.view.flash = None;
             h.app.dirty = false;
             let before = h.events().len();

@@ -30,6 +30,11 @@ impl App {
         {
             panic!("debug panic trigger (DRCONSOLE_DEBUG_PANIC)");
         }
+        // A search being typed takes every key but Ctrl-C, an observer's too.
+        if self.view.modal.is_none() && self.view.timeline.typing() {
+            self.search_key(key);
+            return;
+        }
         if self.read_only_key(&key) {
             return;
         }
@@ -90,6 +95,7 @@ impl App {
             Modal::Comms(cv) => self.comms_key(key, cv),
             Modal::Copied(cv) => self.copied_key(key, cv),
             Modal::Drill(sheet) => self.drill_sheet_key(key.code, sheet),
+            Modal::Entry(sheet) => self.sheet_key(key, sheet),
             Modal::Input { mut kind, mut text } => {
                 // An offered channel is replaced by what is typed, like the form's "now".
                 if let InputKind::CommsChannel { offered, .. } = &mut kind {
@@ -244,7 +250,11 @@ impl App {
 
     fn main_key(&mut self, key: KeyEvent) {
         let drilling = self.is_drilling();
-        match keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key) {
+        let search = self.search_scope().then(|| keymap::search_action(&key)).flatten();
+        let action = search.or_else(|| {
+            keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key)
+        });
+        match action {
             Some(action) => self.run_action(action),
             None => self.dirty = false,
         }
@@ -360,6 +370,15 @@ impl App {
                 }
                 self.step_action(action);
             }
+            Action::TimelineSearch
+            | Action::TimelineFilter
+            | Action::ShowEntry
+            | Action::Oldest
+            | Action::Newest
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::ClearSearch
+            | Action::ShowService => self.reading_action(action),
             // Dialog keys never reach the main screen.
             Action::InputSave
             | Action::InputCancel
@@ -368,7 +387,12 @@ impl App {
             | Action::HelpUp
             | Action::HelpPageDown
             | Action::HelpPageUp
-            | Action::CloseHelp => self.dirty = false,
+            | Action::CloseHelp
+            | Action::SheetDown
+            | Action::SheetUp
+            | Action::SheetPageDown
+            | Action::SheetPageUp
+            | Action::CloseSheet => self.dirty = false,
         }
     }
 
@@ -472,12 +496,8 @@ impl App {
             Pane::Health => {
                 self.view.health_sel = clamp(self.view.health_sel, self.view.health.len())
             }
-            Pane::Timeline => {
-                // Up scrolls back in time.
-                let max = inc.events.len().saturating_sub(1) as i64;
-                self.view.timeline_offset =
-                    (self.view.timeline_offset as i64 - i64::from(delta)).clamp(0, max) as usize;
-            }
+            // Up goes back in time.
+            Pane::Timeline => self.timeline_move(delta),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod keymap;
 mod keys;
 mod live;
 mod observe;
+mod reading;
 pub mod run;
 
 pub mod term;

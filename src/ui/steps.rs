@@ -34,19 +34,15 @@ fn status_style(ctx: &Ctx, s: &StepState) -> Style {
     }
 }
 
-pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+/// The steps pane's rows at inner width `w`, and which of them is the selected step.
+pub fn lines(ctx: &Ctx, inc: &Incident, w: usize) -> (Vec<Line<'static>>, usize) {
     let ui = ctx.ui();
-    let done = inc
-        .steps
-        .iter()
-        .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
-        .count();
-    let title = format!("{} {}/{} · {}", ui.steps, done, inc.steps.len(), inc.track_name);
-    let block = ctx.pane_block(&title, Pane::Steps);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let w = inner.width as usize;
-    let owner_w = if w >= 70 { 16 } else { 10 };
+    // Extra columns go to titles first, then to owners (names of people, role titles).
+    let owner_w = match w {
+        0..=69 => 10,
+        70..=119 => 16,
+        _ => (w / 7).min(28),
+    };
     let spent_w = 7;
     let focused = ctx.view.focus == Pane::Steps && ctx.view.modal.is_none();
 
@@ -104,7 +100,25 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             }
         }
     }
+    (lines, selected_line)
+}
 
+/// The steps pane's title.
+fn title(ctx: &Ctx, inc: &Incident) -> String {
+    let ui = ctx.ui();
+    let done = inc
+        .steps
+        .iter()
+        .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+        .count();
+    format!("{} {}/{} · {}", ui.steps, done, inc.steps.len(), inc.track_name)
+}
+
+pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    let block = ctx.pane_block(&title(ctx, inc), Pane::Steps);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let (lines, selected_line) = lines(ctx, inc, inner.width as usize);
     let height = inner.height as usize;
     // Keep the selected step on screen.
     let offset = (selected_line + 1).saturating_sub(height);
