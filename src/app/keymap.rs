@@ -229,8 +229,8 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(code(C::Down), A::Down), (k('j'), A::Down), (code(C::Up), A::Up), (k('k'), A::Up)],
         label: "↑↓ j k",
         scope: Scope::Any,
-        zh: "在窗格内移动(时间线: 滚动)",
-        en: "move within the pane (the timeline scrolls)",
+        zh: "在窗格内移动(时间线: 更早 / 更新的记录)",
+        en: "move within the pane (timeline: older / newer entry)",
         hint: Some(Hint {
             keys: "↑↓",
             zh: "选择",

@@ -45,14 +45,12 @@ impl App {
 
     /// After the filter changed: the cursor goes to a shown entry (the nearest before it).
     fn keep_pick_shown(&mut self) {
-        let shown = self.shown();
-        if let Some(pick) = self.view.timeline.pick {
-            let cur = timeline::cursor(&self.view.timeline, &shown);
-            self.view.timeline.pick = cur.and_then(|c| shown.get(c).copied()).or(Some(pick));
-            if shown.is_empty() {
-                self.view.timeline.pick = None;
-            }
+        if self.view.timeline.pick.is_none() {
+            return;
         }
+        let shown = self.shown();
+        let cur = timeline::cursor(&self.view.timeline, &shown);
+        self.view.timeline.pick = cur.and_then(|c| shown.get(c).copied());
     }
 
     /// Move the timeline's cursor `delta` entries (up is older); past the newest, it follows
