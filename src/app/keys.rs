@@ -33,6 +33,7 @@ impl App {
         // A search being typed takes every key but Ctrl-C, an observer's too.
         if self.view.modal.is_none() && self.view.timeline.typing() {
             self.search_key(key);
+            self.drill_sync_pause();
             return;
         }
         if self.read_only_key(&key) {

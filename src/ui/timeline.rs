@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::text::truncate;
-use super::view::{Filter, Pane, TimelineView};
+use super::view::{Filter, Found, Pane, TimelineView};
 use super::Ctx;
 use crate::incident::describe::describe;
 use crate::incident::{Actor, Event, EventKind, Incident};
@@ -97,11 +97,25 @@ pub fn matches(ctx: &Ctx, inc: &Incident, entries: &[usize]) -> Vec<usize> {
     let Some(q) = ctx.view.timeline.search.as_ref().filter(|s| !s.query.is_empty()) else {
         return Vec::new();
     };
-    entries
+    let key = Found {
+        query: q.query.clone(),
+        filter: ctx.view.timeline.filter,
+        events: inc.events.len(),
+    };
+    if let Ok(cache) = ctx.view.found.try_borrow() {
+        if let Some((_, found)) = cache.as_ref().filter(|(k, _)| *k == key) {
+            return found.clone();
+        }
+    }
+    let found: Vec<usize> = entries
         .iter()
         .copied()
         .filter(|i| !find(&row_text(ctx, &inc.events[*i]), &q.query).is_empty())
-        .collect()
+        .collect();
+    if let Ok(mut cache) = ctx.view.found.try_borrow_mut() {
+        *cache = Some((key, found.clone()));
+    }
+    found
 }
 
 /// Rows the pane would use to show everything: its title, every entry shown, the search line.

@@ -183,6 +183,14 @@ pub struct Search {
     pub typing: bool,
 }
 
+/// What a search's matches were found for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub query: String,
+    pub filter: Filter,
+    pub events: usize,
+}
+
 /// How the timeline is being read: the entry under the cursor, the kind shown, the search.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TimelineView {
@@ -264,6 +272,9 @@ pub struct ViewState {
     pub health_sel: usize,
     /// The timeline's cursor, filter and search.
     pub timeline: TimelineView,
+    /// The search's matches, kept for the query, filter and number of events they were found
+    /// for: a held search is drawn every second, and a long incident has many thousands.
+    pub found: std::cell::RefCell<Option<(Found, Vec<usize>)>>,
     /// The detail view of a step, while it is open (Enter in the steps pane).
     pub detail: Option<Detail>,
     /// The size of the last frame drawn, so keys that scroll know how much is on screen.
@@ -305,6 +316,7 @@ impl ViewState {
             timer_sel: 0,
             health_sel: 0,
             timeline: TimelineView::default(),
+            found: Default::default(),
             detail: None,
             screen: std::cell::Cell::new(ratatui::layout::Rect::new(0, 0, 80, 24)),
             modal: None,
