@@ -621,6 +621,10 @@ pub struct ReadingWords {
     pub notes: &'static str,
     pub latency: &'static str,
     pub failed_attempt: &'static str,
+    pub seq: &'static str,
+    pub hash: &'static str,
+    pub tty: &'static str,
+    pub pid: &'static str,
 }
 
 pub const READING_ZH: ReadingWords = ReadingWords {
@@ -643,6 +647,10 @@ pub const READING_ZH: ReadingWords = ReadingWords {
     notes: "备注",
     latency: "最近延迟",
     failed_attempt: "失败",
+    seq: "序号",
+    hash: "哈希",
+    tty: "终端",
+    pid: "进程",
 };
 
 pub const READING_EN: ReadingWords = ReadingWords {
@@ -665,6 +673,10 @@ pub const READING_EN: ReadingWords = ReadingWords {
     notes: "Notes",
     latency: "Recent latency",
     failed_attempt: "failed",
+    seq: "seq",
+    hash: "hash",
+    tty: "tty",
+    pid: "pid",
 };
 
 pub fn reading_words(lang: Lang) -> &'static ReadingWords {

@@ -451,6 +451,22 @@ fn an_entry_and_a_service_shown_whole() {
     assert!(screen.contains("ops@jump1"), "{screen}");
     assert!(screen.contains("tty pts/3 · pid 4242"), "{screen}");
     assert!(screen.contains("seq 8"), "{screen}");
+    // No journal file here (an in-memory sink): the hash is said to be unknown, not made up.
+    assert!(screen.contains("hash not shown"), "{screen}");
+    // The host's wall clock is the real one (the harness's clock is fake): masked.
+    let id = h.app.inc().unwrap().decl.incident_id.clone();
+    let masked: String = screen
+        .replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]))
+        .lines()
+        .map(|l| match l.find("host clock ") {
+            Some(at) => {
+                let from = at + "host clock ".len();
+                format!("{}YYYY-MM-DD HH:MM:SS{}\n", &l[..from], &l[from + 19..])
+            }
+            None => format!("{l}\n"),
+        })
+        .collect();
+    insta::assert_snapshot!("timeline_entry_en_80x24", masked);
     h.key(KeyCode::Esc);
     assert!(h.app.view.modal.is_none());
     let long = "replica set lost its primary at 03:12; the secondary on db2 is 40 minutes \
@@ -463,4 +479,20 @@ fn an_entry_and_a_service_shown_whole() {
     assert!(screen.contains("does not answer; do not fail over by"), "{screen}");
     assert!(screen.lines().any(|l| l.contains("│   hand ")), "{screen}");
     assert!(screen.contains("· connection refused"), "{screen}");
+}
+
+/// The same entry in Chinese: every label in Chinese.
+#[test]
+fn an_entry_shown_whole_in_chinese() {
+    let mut h = level3(Lang::Zh);
+    focus_timeline(&mut h);
+    for _ in 0..2 {
+        h.key(KeyCode::Char('k'));
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("备注: 主库磁盘损坏,改用03:00的备份"), "{screen}");
+    assert!(screen.contains("终端 pts/3 · 进程 4242"), "{screen}");
+    assert!(screen.contains("序号 8"), "{screen}");
+    assert!(!screen.contains("seq ") && !screen.contains("tty "), "{screen}");
 }

@@ -862,10 +862,37 @@ mod tests {
         assert_eq!(main_action(Pane::Steps, false, true, &p), Some(Action::DrillPause));
     }
 
+    /// `n` adds a note, except while a timeline search is held, where it is the next match
+    /// (and `N` the previous, before a drill's "next inject").
+    #[test]
+    fn a_held_search_takes_n_and_shift_n_and_esc() {
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(main_action(Pane::Timeline, false, false, &key('n')), Some(Action::Note));
+        assert_eq!(search_action(&key('n')), Some(Action::NextMatch));
+        assert_eq!(search_action(&key('N')), Some(Action::PrevMatch));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(search_action(&esc), Some(Action::ClearSearch));
+        assert_eq!(search_action(&key('t')), None, "the pane's own keys still apply");
+        assert_eq!(
+            main_action(Pane::Timeline, false, false, &key('t')),
+            Some(Action::TimelineFilter)
+        );
+        assert_eq!(main_action(Pane::Steps, false, false, &key('t')), None);
+        assert_eq!(main_action(Pane::Steps, false, false, &key('/')), None);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(main_action(Pane::Health, false, false, &enter), Some(Action::ShowService));
+        assert_eq!(main_action(Pane::Timeline, false, false, &enter), Some(Action::ShowEntry));
+        for a in
+            [Action::TimelineSearch, Action::TimelineFilter, Action::ShowEntry, Action::NextMatch]
+        {
+            assert!(!a.changes_incident(), "{a:?} only reads");
+        }
+    }
+
     #[test]
     fn the_footer_drops_whole_hints_from_the_end_and_keeps_help() {
         for lang in [Lang::Zh, Lang::En] {
-            for place in [STEPS, TIMERS, TIMELINE, HEALTH, Scope::Detail] {
+            for place in [STEPS, TIMERS, TIMELINE, HEALTH, Scope::Detail, Scope::Search] {
                 for drill in [false, true] {
                     let hints = hints(place, drill, false, lang);
                     let line = footer_line(&hints, 79);

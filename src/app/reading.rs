@@ -232,14 +232,14 @@ fn entry_sheet(app: &App, inc: &Incident, index: usize, hash: Option<String>) ->
         Some(name) => format!("{name} ({}: {}@{})", words.login, who.user, who.host),
         None => format!("{}@{}", who.user, who.host),
     }];
-    let tty = who.short_tty().map_or(words.no_tty.to_string(), |t| format!("tty {t}"));
-    people.push(format!("{tty} · pid {}", who.pid));
+    let tty = who.short_tty().map_or(words.no_tty.to_string(), |t| format!("{} {t}", words.tty));
+    people.push(format!("{tty} · {} {}", words.pid, who.pid));
     if let Some(ssh) = &who.ssh_client {
         people.push(format!("{} {ssh}", words.ssh_from));
     }
-    let mut journal = vec![format!("seq {}", index + 1)];
+    let mut journal = vec![format!("{} {}", words.seq, index + 1)];
     journal.push(match hash {
-        Some(h) => format!("hash {h}"),
+        Some(h) => format!("{} {h}", words.hash),
         None => words.hash_unknown.to_string(),
     });
     journal.push(format!("{} {}", words.kind, ev.kind.type_name()));
