@@ -121,3 +121,25 @@ fn at_200x50_the_timeline_follows_the_steps_and_widens_under_the_right_column() 
     let bottom = lines[lines.len() - 2];
     assert!(bottom.contains("note 59"), "the newest entry is on the bottom row:\n{screen}");
 }
+
+/// Columns past what the right column needs go to the steps: at 250x70 every step title and
+/// owner is whole, where at 80x24 they are cut.
+#[test]
+fn extra_columns_widen_step_titles_and_owners() {
+    for lang in [Lang::Zh, Lang::En] {
+        let h = incident(lang, 0);
+        let rows = |w: u16, hgt: u16| -> Vec<String> {
+            let screen = h.screen(w, hgt);
+            let left = (w as usize * 60 / 100).max(48).max(w as usize - 72);
+            screen
+                .lines()
+                .skip(2)
+                .take(12)
+                .map(|l| l.chars().take(left).collect::<String>())
+                .collect()
+        };
+        assert!(rows(80, 24).iter().any(|r| r.contains('…')), "{:?}", rows(80, 24));
+        let wide = rows(250, 70);
+        assert!(wide.iter().all(|r| !r.contains('…')), "{wide:#?}");
+    }
+}
