@@ -675,3 +675,92 @@ pub fn record_words(lang: Lang) -> &'static RecordWords {
         Lang::En => &RECORD_EN,
     }
 }
+
+/// Words for reading the timeline and the health pane: the filter, the search, and an entry or
+/// a service shown whole.
+pub struct ReadingWords {
+    /// The kinds of entry, in the order of `ui::view::Filter::ORDER`.
+    pub filters: [&'static str; 6],
+    /// Before the kind shown, in the timeline's title.
+    pub showing: &'static str,
+    pub no_match: &'static str,
+    pub typing_keys: &'static str,
+    pub sheet_keys: &'static str,
+    pub entry: &'static str,
+    pub who: &'static str,
+    pub journal: &'static str,
+    pub login: &'static str,
+    pub ssh_from: &'static str,
+    pub no_tty: &'static str,
+    pub hash_unknown: &'static str,
+    pub kind: &'static str,
+    pub resource: &'static str,
+    pub wall: &'static str,
+    pub detail: &'static str,
+    pub notes: &'static str,
+    pub latency: &'static str,
+    pub failed_attempt: &'static str,
+    pub seq: &'static str,
+    pub hash: &'static str,
+    pub tty: &'static str,
+    pub pid: &'static str,
+}
+
+pub const READING_ZH: ReadingWords = ReadingWords {
+    filters: ["全部", "备注", "步骤", "健康", "沟通", "超时"],
+    showing: "仅显示",
+    no_match: "无匹配",
+    typing_keys: "Enter 保留 · Esc 清除",
+    sheet_keys: "↑↓ 滚动 · Esc 关闭",
+    entry: "记录",
+    who: "操作人",
+    journal: "日志",
+    login: "登录",
+    ssh_from: "SSH 来源",
+    no_tty: "无终端",
+    hash_unknown: "本机无此事件的日志文件,哈希无法显示",
+    kind: "类型",
+    resource: "对象",
+    wall: "主机时钟",
+    detail: "详情",
+    notes: "备注",
+    latency: "最近延迟",
+    failed_attempt: "失败",
+    seq: "序号",
+    hash: "哈希",
+    tty: "终端",
+    pid: "进程",
+};
+
+pub const READING_EN: ReadingWords = ReadingWords {
+    filters: ["all", "notes", "steps", "health", "comms", "breaches"],
+    showing: "showing",
+    no_match: "no match",
+    typing_keys: "Enter keep · Esc clear",
+    sheet_keys: "↑↓ scroll · Esc close",
+    entry: "Entry",
+    who: "Who",
+    journal: "Journal",
+    login: "login",
+    ssh_from: "SSH from",
+    no_tty: "no terminal",
+    hash_unknown: "no journal file of this incident on this host: hash not shown",
+    kind: "type",
+    resource: "concerns",
+    wall: "host clock",
+    detail: "Detail",
+    notes: "Notes",
+    latency: "Recent latency",
+    failed_attempt: "failed",
+    seq: "seq",
+    hash: "hash",
+    tty: "tty",
+    pid: "pid",
+};
+
+pub fn reading_words(lang: Lang) -> &'static ReadingWords {
+    match lang {
+        Lang::Zh => &READING_ZH,
+        Lang::En => &READING_EN,
+    }
+}

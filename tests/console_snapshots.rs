@@ -348,3 +348,151 @@ fn detail_view_of_the_longest_step() {
         assert!(h.screen(80, 24).contains("RTO"));
     }
 }
+
+/// Focus the timeline pane (Tab from the steps pane, through the timers).
+fn focus_timeline(h: &mut Harness) {
+    while h.app.view.focus != drconsole::ui::view::Pane::Timeline {
+        h.key(KeyCode::Tab);
+    }
+}
+
+/// `/` searches the timeline as it is typed: the cursor goes to the newest match, matches are
+/// counted from the newest, `n` goes back in time and wraps; Enter keeps the search and the
+/// footer offers its keys; Esc clears it and `n` adds a note again.
+#[test]
+fn timeline_search() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = level3(lang);
+        focus_timeline(&mut h);
+        h.key(KeyCode::Char('/'));
+        let word = match lang {
+            Lang::Zh => "开始",
+            Lang::En => "started",
+        };
+        h.keys(word);
+        let events: Vec<String> =
+            h.app.inc().unwrap().events.iter().map(|e| e.kind.type_name().to_string()).collect();
+        let started: Vec<usize> =
+            (0..events.len()).filter(|i| events[*i] == "step-started").collect();
+        assert_eq!(started.len(), 3, "{events:?}");
+        // As typed: the newest match.
+        assert_eq!(h.app.view.timeline.pick, Some(started[2]));
+        let typing = h.screen(80, 24);
+        assert!(typing.contains(&format!("/{word}▏  1/3")), "{typing}");
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Char('n'));
+        assert_eq!(h.app.view.timeline.pick, Some(started[1]), "n goes back in time");
+        assert!(h.app.view.modal.is_none(), "n is the next match here, not a note");
+        let screen = h.screen(80, 24);
+        assert!(screen.contains(&format!("/{word}  2/3")), "{screen}");
+        let footer = screen.lines().last().unwrap();
+        assert!(footer.contains("n/N"), "{footer}");
+        snap!(h, format!("timeline_search_{}_80x24", tag(lang)), 80, 24);
+        h.key(KeyCode::Char('n'));
+        h.key(KeyCode::Char('n'));
+        assert_eq!(h.app.view.timeline.pick, Some(started[2]), "n wraps to the newest");
+        h.key(KeyCode::Char('N'));
+        assert_eq!(h.app.view.timeline.pick, Some(started[0]), "N wraps to the oldest");
+        h.key(KeyCode::Esc);
+        assert!(h.app.view.timeline.search.is_none());
+        h.key(KeyCode::Char('n'));
+        assert!(
+            matches!(h.app.view.modal, Some(drconsole::ui::view::Modal::Input { .. })),
+            "after Esc, n adds a note again"
+        );
+    }
+}
+
+/// `t` shows one kind of entry at a time and says which in the pane's title; the cursor and
+/// Enter work among what is shown.
+#[test]
+fn filtered_timeline() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = level3(lang);
+        focus_timeline(&mut h);
+        h.key(KeyCode::Char('t'));
+        assert_eq!(h.app.view.timeline.filter, drconsole::ui::view::Filter::Notes);
+        let notes = h.screen(80, 24);
+        let showing = match lang {
+            Lang::Zh => "仅显示: 备注 (1)",
+            Lang::En => "showing: notes (1)",
+        };
+        assert!(notes.contains(showing), "{notes}");
+        h.key(KeyCode::Char('t'));
+        assert_eq!(h.app.view.timeline.filter, drconsole::ui::view::Filter::Steps);
+        h.key(KeyCode::Char('k'));
+        let screen = h.screen(80, 24);
+        for line in screen.lines().skip(14).take(8) {
+            // Only step entries below the timeline's title (the left 48 columns).
+            let left: String = line.chars().take(48).collect();
+            assert!(!left.contains("note") && !left.contains("备注"), "{screen}");
+        }
+        snap!(h, format!("timeline_filtered_{}_80x24", tag(lang)), 80, 24);
+        for _ in 0..4 {
+            h.key(KeyCode::Char('t'));
+        }
+        assert_eq!(h.app.view.timeline.filter, drconsole::ui::view::Filter::All);
+    }
+}
+
+/// Enter on a timeline entry shows it whole: all its text, who (login@host), tty, seq; Enter
+/// on a service shows its detail and notes whole, however long.
+#[test]
+fn an_entry_and_a_service_shown_whole() {
+    let mut h = level3(Lang::En);
+    focus_timeline(&mut h);
+    // The note, three entries up from the newest.
+    for _ in 0..2 {
+        h.key(KeyCode::Char('k'));
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("note: primary disk corrupt, using the 03:00 backup"), "{screen}");
+    assert!(screen.contains("ops@jump1"), "{screen}");
+    assert!(screen.contains("tty pts/3 · pid 4242"), "{screen}");
+    assert!(screen.contains("seq 8"), "{screen}");
+    // No journal file here (an in-memory sink): the hash is said to be unknown, not made up.
+    assert!(screen.contains("hash not shown"), "{screen}");
+    // The host's wall clock is the real one (the harness's clock is fake): masked.
+    let id = h.app.inc().unwrap().decl.incident_id.clone();
+    let masked: String = screen
+        .replace(&id[..], &format!("{}-xxxx", &id[..id.len() - 5]))
+        .lines()
+        .map(|l| match l.find("host clock ") {
+            Some(at) => {
+                let from = at + "host clock ".len();
+                format!("{}YYYY-MM-DD HH:MM:SS{}\n", &l[..from], &l[from + 19..])
+            }
+            None => format!("{l}\n"),
+        })
+        .collect();
+    insta::assert_snapshot!("timeline_entry_en_80x24", masked);
+    h.key(KeyCode::Esc);
+    assert!(h.app.view.modal.is_none());
+    let long = "replica set lost its primary at 03:12; the secondary on db2 is 40 minutes \
+                behind and the arbiter does not answer; do not fail over by hand";
+    h.app.view.health[0].notes = vec![long.to_string()];
+    h.app.view.focus = drconsole::ui::view::Pane::Health;
+    h.key(KeyCode::Enter);
+    let screen = h.screen(80, 24);
+    // Wrapped whole inside the dialog: the note's last word is on a row of its own.
+    assert!(screen.contains("does not answer; do not fail over by"), "{screen}");
+    assert!(screen.lines().any(|l| l.contains("│   hand ")), "{screen}");
+    assert!(screen.contains("· connection refused"), "{screen}");
+}
+
+/// The same entry in Chinese: every label in Chinese.
+#[test]
+fn an_entry_shown_whole_in_chinese() {
+    let mut h = level3(Lang::Zh);
+    focus_timeline(&mut h);
+    for _ in 0..2 {
+        h.key(KeyCode::Char('k'));
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("备注: 主库磁盘损坏,改用03:00的备份"), "{screen}");
+    assert!(screen.contains("终端 pts/3 · 进程 4242"), "{screen}");
+    assert!(screen.contains("序号 8"), "{screen}");
+    assert!(!screen.contains("seq ") && !screen.contains("tty "), "{screen}");
+}

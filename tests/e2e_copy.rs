@@ -77,3 +77,30 @@ fn when_tmux_refuses_the_text_is_shown_to_select_and_can_be_written_to_a_file() 
     t.keys(&["q", "y"]);
     assert_eq!(t.exit_code(5), 0);
 }
+
+/// Step 5 opened (Enter), scrolled to its last command, `y` inside tmux: tmux's paste buffer
+/// holds exactly that command.
+#[test]
+fn y_in_the_detail_view_of_step_5_copies_its_last_command_into_the_tmux_buffer() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = format!(
+        "--data-dir {} --runbook {EN_RUNBOOK} --lang en",
+        dir.path().join("data").display()
+    );
+    let t = Tmux::start(dir.path(), 80, 24, &args, &[("NO_COLOR", "")]);
+    declare_and_select_step_5(&t);
+    t.keys(&["Enter"]);
+    t.wait_text("Esc back", 5);
+    // To the end of the detail, then the cursor onto the last command.
+    t.keys(&["PageDown", "PageDown", "PageDown", "PageDown", "]", "]", "]", "]", "]", "]"]);
+    let s = t.wait_for("the end of the detail", 5, |s| {
+        s.lines().any(|l| l.starts_with('>') && l.contains("$ "))
+    });
+    let last = restore_command();
+    assert_eq!(t.show_buffer(), "", "tmux starts with no paste buffer: {s}");
+    t.keys(&["y"]);
+    t.wait_text("copied to tmux buffer (prefix ])", 10);
+    assert_eq!(t.show_buffer(), last);
+    t.keys(&["Escape", "q", "y"]);
+    assert_eq!(t.exit_code(5), 0);
+}

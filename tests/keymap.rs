@@ -64,6 +64,7 @@ fn the_console_reacts_to_exactly_the_keys_in_the_help() {
             h.app.view.focus = pane;
             h.app.view.modal = None;
             h.app.view.detail = None;
+            h.app.view.timeline = Default::default();
             h.app.view.flash = None;
             h.app.dirty = false;
             let before = h.events().len();
@@ -77,6 +78,40 @@ fn the_console_reacts_to_exactly_the_keys_in_the_help() {
                 assert_eq!(h.app.view.focus, pane, "{ev:?} moved the focus");
                 assert_eq!(h.events().len(), before, "{ev:?} wrote to the journal");
             }
+        }
+    }
+}
+
+/// With a search held in the timeline, the search's keys come first (`n` is the next match,
+/// not a note); every other key does what the timeline's and any pane's rows say, or nothing.
+#[test]
+fn with_a_search_held_the_console_reacts_to_exactly_the_keys_in_the_help() {
+    let mut h = harness();
+    h.declare_default();
+    let held = drconsole::ui::view::Search { query: "e".into(), typing: false };
+    for ev in every_key() {
+        if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+            continue;
+        }
+        h.app.view.focus = Pane::Timeline;
+        h.app.view.modal = None;
+        h.app.view.timeline = Default::default();
+        h.app.view.timeline.search = Some(held.clone());
+        h.app.view.flash = None;
+        h.app.dirty = false;
+        let before = h.events().len();
+        h.app.on_key(ev);
+        assert!(h.app.settle(std::time::Duration::from_secs(10)));
+        let search = keymap::search_action(&ev);
+        if search.is_some() {
+            assert!(h.app.view.modal.is_none(), "{ev:?} is the search's but opened a dialog");
+            assert_eq!(h.events().len(), before, "{ev:?} is the search's but wrote");
+        }
+        if search.is_some() || in_help(Pane::Timeline, &ev) {
+            assert!(h.app.dirty, "{ev:?} is in the help of the search but does nothing");
+        } else {
+            assert!(!h.app.dirty, "{ev:?} does something in a search but is in no help");
+            assert_eq!(h.events().len(), before, "{ev:?} wrote to the journal");
         }
     }
 }

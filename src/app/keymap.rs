@@ -22,6 +22,10 @@ pub enum Scope {
     Help,
     /// A tabletop drill's facilitator keys.
     Drill,
+    /// A search of the timeline is held (typed, Enter pressed), the timeline focused.
+    Search,
+    /// A timeline entry or a service shown whole (Enter in the timeline or health pane).
+    Sheet,
 }
 
 /// What a key does. `App::run_action` handles every variant; the compiler checks that.
@@ -85,6 +89,20 @@ pub enum Action {
     DrillNext,
     DrillInject,
     DrillUpcoming,
+    TimelineSearch,
+    TimelineFilter,
+    ShowEntry,
+    Oldest,
+    Newest,
+    NextMatch,
+    PrevMatch,
+    ClearSearch,
+    ShowService,
+    SheetDown,
+    SheetUp,
+    SheetPageDown,
+    SheetPageUp,
+    CloseSheet,
 }
 
 impl Action {
@@ -223,13 +241,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(code(C::Down), A::Down), (k('j'), A::Down), (code(C::Up), A::Up), (k('k'), A::Up)],
         label: "↑↓ j k",
         scope: Scope::Any,
-        zh: "在窗格内移动(时间线: 滚动)",
-        en: "move within the pane (the timeline scrolls)",
+        zh: "在窗格内移动(时间线: 更早 / 更新的记录)",
+        en: "move within the pane (timeline: older / newer entry)",
         hint: Some(Hint {
             keys: "↑↓",
             zh: "选择",
             en: "select",
-            at: &[(STEPS, 40), (TIMERS, 40), (TIMELINE, 1), (HEALTH, 1)],
+            at: &[(STEPS, 40), (TIMERS, 40), (TIMELINE, 4), (HEALTH, 1)],
         }),
     },
     Binding {
@@ -238,7 +256,7 @@ pub const BINDINGS: &[Binding] = &[
         scope: Scope::Any,
         zh: "一次移动 10 行",
         en: "move 10 rows at a time",
-        hint: Some(Hint { keys: "PgUp/PgDn", zh: "翻页", en: "page", at: &[(TIMELINE, 2)] }),
+        hint: Some(Hint { keys: "PgUp/PgDn", zh: "翻页", en: "page", at: &[(TIMELINE, 7)] }),
     },
     Binding {
         keys: &[
@@ -303,7 +321,7 @@ pub const BINDINGS: &[Binding] = &[
             keys: "n",
             zh: "备注",
             en: "note",
-            at: &[(STEPS, 8), (TIMERS, 5), (TIMELINE, 3), (HEALTH, 3)],
+            at: &[(STEPS, 8), (TIMERS, 5), (TIMELINE, 5), (HEALTH, 3)],
         }),
     },
     Binding {
@@ -316,7 +334,7 @@ pub const BINDINGS: &[Binding] = &[
             keys: "c",
             zh: "沟通",
             en: "comms",
-            at: &[(STEPS, 9), (TIMERS, 4), (TIMELINE, 4), (HEALTH, 4)],
+            at: &[(STEPS, 9), (TIMERS, 4), (TIMELINE, 6), (HEALTH, 4)],
         }),
     },
     Binding {
@@ -416,6 +434,7 @@ pub const BINDINGS: &[Binding] = &[
                 (TIMELINE, u8::MAX),
                 (HEALTH, u8::MAX),
                 (Scope::Detail, u8::MAX),
+                (Scope::Search, u8::MAX),
             ],
         }),
     },
@@ -482,6 +501,108 @@ pub const BINDINGS: &[Binding] = &[
         zh: "更正: 撤销所选功能的恢复标记(计时重新开始;需原因)",
         en: "correction: un-restore the selected function (its clock runs again; asks why)",
         hint: Some(Hint { keys: "R", zh: "撤销恢复", en: "un-restore", at: &[(TIMERS, 2)] }),
+    },
+    // --- timeline pane ---
+    Binding {
+        keys: &[(code(C::Enter), A::ShowEntry)],
+        label: "Enter",
+        scope: TIMELINE,
+        zh: "完整显示所选记录(全文、操作人、终端、序号、哈希)",
+        en: "show the selected entry whole (full text, who, tty, seq, hash)",
+        hint: Some(Hint {
+            keys: "Enter",
+            zh: "详情",
+            en: "entry",
+            at: &[(TIMELINE, 2), (Scope::Search, 3)],
+        }),
+    },
+    Binding {
+        keys: &[(k('/'), A::TimelineSearch)],
+        label: "/",
+        scope: TIMELINE,
+        zh: "搜索时间线(边输入边查找,匹配处高亮;Enter 保留,Esc 清除)",
+        en: "search the timeline (found as you type, matches highlighted; Enter keeps, Esc clears)",
+        hint: Some(Hint {
+            keys: "/",
+            zh: "搜索",
+            en: "search",
+            at: &[(TIMELINE, 1), (Scope::Search, 4)],
+        }),
+    },
+    Binding {
+        keys: &[(k('t'), A::TimelineFilter)],
+        label: "t",
+        scope: TIMELINE,
+        zh: "只显示一类记录,依次切换: 全部 → 备注 → 步骤 → 健康 → 沟通 → 超时",
+        en: "show one kind of entry, in turn: all → notes → steps → health → comms → breaches",
+        hint: Some(Hint {
+            keys: "t",
+            zh: "筛选",
+            en: "filter",
+            at: &[(TIMELINE, 3), (Scope::Search, 5)],
+        }),
+    },
+    Binding {
+        keys: &[(k('g'), A::Oldest), (k('G'), A::Newest)],
+        label: "g G",
+        scope: TIMELINE,
+        zh: "跳到最早 / 最新的记录(最新: 跟随新记录)",
+        en: "go to the oldest / newest entry (newest: follows new entries)",
+        hint: None,
+    },
+    // --- timeline search ---
+    Binding {
+        keys: &[(k('n'), A::NextMatch), (k('N'), A::PrevMatch)],
+        label: "n N",
+        scope: Scope::Search,
+        zh: "下一个(更早)/ 上一个(更新)匹配,循环",
+        en: "next (older) / previous (newer) match, wrapping around",
+        hint: Some(Hint { keys: "n/N", zh: "匹配", en: "match", at: &[(Scope::Search, 1)] }),
+    },
+    Binding {
+        keys: &[(code(C::Esc), A::ClearSearch)],
+        label: "Esc",
+        scope: Scope::Search,
+        zh: "清除搜索(n 重新表示添加备注)",
+        en: "clear the search (n adds a note again)",
+        hint: Some(Hint { keys: "Esc", zh: "清除", en: "clear", at: &[(Scope::Search, 2)] }),
+    },
+    // --- health pane ---
+    Binding {
+        keys: &[(code(C::Enter), A::ShowService)],
+        label: "Enter",
+        scope: HEALTH,
+        zh: "完整显示所选服务的状态、详情与备注",
+        en: "show the selected service's state, detail and notes whole",
+        hint: Some(Hint { keys: "Enter", zh: "详情", en: "detail", at: &[(HEALTH, 2)] }),
+    },
+    // --- an entry or a service shown whole ---
+    Binding {
+        keys: &[
+            (code(C::Down), A::SheetDown),
+            (k('j'), A::SheetDown),
+            (code(C::Up), A::SheetUp),
+            (k('k'), A::SheetUp),
+            (code(C::PageDown), A::SheetPageDown),
+            (code(C::PageUp), A::SheetPageUp),
+        ],
+        label: "↑↓ j k PgUp PgDn",
+        scope: Scope::Sheet,
+        zh: "滚动",
+        en: "scroll",
+        hint: None,
+    },
+    Binding {
+        keys: &[
+            (code(C::Esc), A::CloseSheet),
+            (code(C::Enter), A::CloseSheet),
+            (k('q'), A::CloseSheet),
+        ],
+        label: "Esc Enter q",
+        scope: Scope::Sheet,
+        zh: "关闭",
+        en: "close",
+        hint: None,
     },
     // --- step detail view ---
     Binding {
@@ -639,6 +760,10 @@ pub const GROUPS: &[(Scope, &str, &str)] = &[
     (Scope::Any, "任意窗格", "Any pane"),
     (STEPS, "步骤窗格", "Steps pane"),
     (TIMERS, "计时窗格", "Timers pane"),
+    (TIMELINE, "时间线窗格", "Timeline pane"),
+    (Scope::Search, "时间线搜索(按 / 之后)", "Timeline search (after /)"),
+    (HEALTH, "服务健康窗格", "Health pane"),
+    (Scope::Sheet, "完整显示的记录或服务", "An entry or service shown whole"),
     (Scope::Detail, "步骤详情", "Step detail"),
     (Scope::Drill, "演练(主持人)", "Drill (facilitator)"),
     (Scope::Input, "输入框", "Text input"),
@@ -664,6 +789,12 @@ pub fn main_action(focus: Pane, detail: bool, drill: bool, ev: &KeyEvent) -> Opt
         .into_iter()
         .flatten()
         .find_map(|s| action_in(s, ev))
+}
+
+/// What `ev` means while a timeline search is held, before anything else of the main screen
+/// (`n` is the next match there, not a note).
+pub fn search_action(ev: &KeyEvent) -> Option<Action> {
+    action_in(Scope::Search, ev)
 }
 
 /// Footer hints for `place` (a pane or the detail view), most important first, with `?` last.
@@ -832,10 +963,37 @@ mod tests {
         assert_eq!(main_action(Pane::Steps, false, true, &p), Some(Action::DrillPause));
     }
 
+    /// `n` adds a note, except while a timeline search is held, where it is the next match
+    /// (and `N` the previous, before a drill's "next inject").
+    #[test]
+    fn a_held_search_takes_n_and_shift_n_and_esc() {
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(main_action(Pane::Timeline, false, false, &key('n')), Some(Action::Note));
+        assert_eq!(search_action(&key('n')), Some(Action::NextMatch));
+        assert_eq!(search_action(&key('N')), Some(Action::PrevMatch));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(search_action(&esc), Some(Action::ClearSearch));
+        assert_eq!(search_action(&key('t')), None, "the pane's own keys still apply");
+        assert_eq!(
+            main_action(Pane::Timeline, false, false, &key('t')),
+            Some(Action::TimelineFilter)
+        );
+        assert_eq!(main_action(Pane::Steps, false, false, &key('t')), None);
+        assert_eq!(main_action(Pane::Steps, false, false, &key('/')), None);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(main_action(Pane::Health, false, false, &enter), Some(Action::ShowService));
+        assert_eq!(main_action(Pane::Timeline, false, false, &enter), Some(Action::ShowEntry));
+        for a in
+            [Action::TimelineSearch, Action::TimelineFilter, Action::ShowEntry, Action::NextMatch]
+        {
+            assert!(!a.changes_incident(), "{a:?} only reads");
+        }
+    }
+
     #[test]
     fn the_footer_drops_whole_hints_from_the_end_and_keeps_help() {
         for lang in [Lang::Zh, Lang::En] {
-            for place in [STEPS, TIMERS, TIMELINE, HEALTH, Scope::Detail] {
+            for place in [STEPS, TIMERS, TIMELINE, HEALTH, Scope::Detail, Scope::Search] {
                 for drill in [false, true] {
                     let hints = hints(place, drill, false, lang);
                     let line = footer_line(&hints, 79);

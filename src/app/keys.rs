@@ -30,6 +30,12 @@ impl App {
         {
             panic!("debug panic trigger (DRCONSOLE_DEBUG_PANIC)");
         }
+        // A search being typed takes every key but Ctrl-C, an observer's too.
+        if self.view.modal.is_none() && self.view.timeline.typing() {
+            self.search_key(key);
+            self.drill_sync_pause();
+            return;
+        }
         if self.read_only_key(&key) {
             return;
         }
@@ -91,6 +97,7 @@ impl App {
             Modal::Copied(cv) => self.copied_key(key, cv),
             Modal::Choose(ch) => self.chooser_key(key, ch),
             Modal::Drill(sheet) => self.drill_sheet_key(key.code, sheet),
+            Modal::Entry(sheet) => self.sheet_key(key, sheet),
             Modal::Input { mut kind, mut text } => {
                 // An offered channel is replaced by what is typed, like the form's "now".
                 if let InputKind::CommsChannel { offered, .. } = &mut kind {
@@ -255,7 +262,11 @@ impl App {
 
     fn main_key(&mut self, key: KeyEvent) {
         let drilling = self.is_drilling();
-        match keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key) {
+        let search = self.search_scope().then(|| keymap::search_action(&key)).flatten();
+        let action = search.or_else(|| {
+            keymap::main_action(self.view.focus, self.view.detail_open(), drilling, &key)
+        });
+        match action {
             Some(action) => self.run_action(action),
             None => self.dirty = false,
         }
@@ -389,6 +400,15 @@ impl App {
                 }
                 self.step_action(action);
             }
+            Action::TimelineSearch
+            | Action::TimelineFilter
+            | Action::ShowEntry
+            | Action::Oldest
+            | Action::Newest
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::ClearSearch
+            | Action::ShowService => self.reading_action(action),
             // Dialog keys never reach the main screen.
             Action::InputSave
             | Action::InputCancel
@@ -397,7 +417,12 @@ impl App {
             | Action::HelpUp
             | Action::HelpPageDown
             | Action::HelpPageUp
-            | Action::CloseHelp => self.dirty = false,
+            | Action::CloseHelp
+            | Action::SheetDown
+            | Action::SheetUp
+            | Action::SheetPageDown
+            | Action::SheetPageUp
+            | Action::CloseSheet => self.dirty = false,
         }
     }
 
@@ -474,12 +499,8 @@ impl App {
             Pane::Health => {
                 self.view.health_sel = clamp(self.view.health_sel, self.view.health.len())
             }
-            Pane::Timeline => {
-                // Up scrolls back in time.
-                let max = inc.events.len().saturating_sub(1) as i64;
-                self.view.timeline_offset =
-                    (self.view.timeline_offset as i64 - i64::from(delta)).clamp(0, max) as usize;
-            }
+            // Up goes back in time.
+            Pane::Timeline => self.timeline_move(delta),
         }
     }
 

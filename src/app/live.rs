@@ -58,6 +58,16 @@ impl Live {
         Live { inc, source: Source::View(viewer), pending: BTreeMap::new(), head, journal: None }
     }
 
+    /// The journal file the incident's entries are in, when this console knows it.
+    pub fn journal(&self) -> Option<&std::path::Path> {
+        self.journal.as_deref()
+    }
+
+    /// An observer of a journal on this host: where that journal is.
+    pub fn set_journal(&mut self, path: std::path::PathBuf) {
+        self.journal = Some(path);
+    }
+
     pub fn read_only(&self) -> bool {
         matches!(self.source, Source::View(_))
     }

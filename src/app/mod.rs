@@ -10,6 +10,7 @@ pub mod keymap;
 mod keys;
 mod live;
 mod observe;
+mod reading;
 pub mod run;
 
 pub mod term;

@@ -62,6 +62,8 @@ impl App {
             return false;
         }
         match key.code {
+            // A held search's keys (`n`, `N`) read; they change nothing.
+            _ if self.search_scope() && keymap::search_action(key).is_some() => false,
             KeyCode::Char('q') => {
                 self.end(QuitReason::Quit);
                 true

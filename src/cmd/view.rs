@@ -125,6 +125,8 @@ fn view_local(
         Err(code) => return code,
     };
     let newest = events.last().map(|e| e.at);
+    // Enter on a timeline entry shows its hash, read from this journal.
+    let journal = follower.path().to_path_buf();
     let viewer = match Viewer::follow(follower, LOCAL_POLL) {
         Ok(v) => v,
         Err(e) => return fail(e),
@@ -135,6 +137,7 @@ fn view_local(
     if let Err(e) = app.attach_view(events, viewer, why) {
         return fail(e);
     }
+    app.set_view_journal(journal);
     if !warnings.is_empty() {
         let now = app.now();
         app.view.flash(warnings.join("; "), true, now);

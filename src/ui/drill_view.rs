@@ -11,10 +11,24 @@ use super::view::DrillSheet;
 use super::Ctx;
 
 pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, sheet: &DrillSheet) {
+    text_sheet(f, ctx, area, &sheet.title, &sheet.sections, &sheet.keys, sheet.scroll);
+}
+
+/// Headed sections of lines in a dialog, every line wrapped whole, scrolled `scroll` rows,
+/// with `keys` on its last row (also for a timeline entry or a service shown whole).
+pub fn text_sheet(
+    f: &mut Frame,
+    ctx: &Ctx,
+    area: Rect,
+    title: &str,
+    sections: &[(String, Vec<String>)],
+    keys: &str,
+    scroll: usize,
+) {
     let rect = centered(area, area.width.saturating_sub(4).min(100), area.height.saturating_sub(2));
     let w = rect.width.saturating_sub(4) as usize;
     let mut rows: Vec<Line> = Vec::new();
-    for (head, lines) in &sheet.sections {
+    for (head, lines) in sections {
         if !head.is_empty() {
             rows.push(Line::from(Span::styled(truncate(head, w), ctx.theme.accent)));
         }
@@ -31,13 +45,13 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, sheet: &DrillSheet) {
         rows.pop();
     }
     let room = (rect.height as usize).saturating_sub(3);
-    let start = sheet.scroll.min(rows.len().saturating_sub(room));
+    let start = scroll.min(rows.len().saturating_sub(room));
     let more = rows.len() > start + room;
     let mut lines: Vec<Line> = rows.into_iter().skip(start).take(room).collect();
     while lines.len() < room {
         lines.push(Line::from(""));
     }
-    let hint = if more { format!("↓ … · {}", sheet.keys) } else { sheet.keys.clone() };
+    let hint = if more { format!("↓ … · {keys}") } else { keys.to_string() };
     lines.push(Line::from(Span::styled(truncate(&hint, w), ctx.theme.muted)));
-    dialog(f, ctx, rect, &sheet.title, lines);
+    dialog(f, ctx, rect, title, lines);
 }

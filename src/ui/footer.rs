@@ -16,8 +16,16 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         return;
     }
     // The focused pane's keys from the key table, whole hints only, `?` always last.
+    if ctx.view.timeline.typing() && ctx.view.modal.is_none() {
+        let keys = crate::i18n::reading_words(ctx.lang).typing_keys;
+        f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
+        return;
+    }
+    let searching = ctx.view.focus == super::view::Pane::Timeline && ctx.view.timeline.searching();
     let place = if ctx.view.detail_open() {
         crate::app::keymap::Scope::Detail
+    } else if searching {
+        crate::app::keymap::Scope::Search
     } else {
         crate::app::keymap::Scope::Pane(ctx.view.focus)
     };

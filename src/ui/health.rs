@@ -31,14 +31,27 @@ pub fn sparkline(history: &[Option<u32>], cells: usize) -> String {
 }
 
 pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
-    let ui = ctx.ui();
-    let block = ctx.pane_block(ui.health, Pane::Health);
+    let block = ctx.pane_block(ctx.ui().health, Pane::Health);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let w = inner.width as usize;
+    let (lines, sel_line) = lines(ctx, inner.width as usize);
+    let height = inner.height as usize;
+    // Keep the selected service's two rows on screen.
+    let offset = (sel_line + 2).saturating_sub(height);
+    let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
+    f.render_widget(Paragraph::new(visible), inner);
+}
+
+/// The health pane's rows at inner width `w`, and the row of the selected service.
+pub fn lines(ctx: &Ctx, w: usize) -> (Vec<Line<'static>>, usize) {
+    let ui = ctx.ui();
     let focused = ctx.view.focus == Pane::Health && ctx.view.modal.is_none();
     let mut lines: Vec<Line> = Vec::new();
+    let mut sel_line = 0;
     for (i, h) in ctx.view.health.iter().enumerate() {
+        if i == ctx.view.health_sel {
+            sel_line = lines.len();
+        }
         let state_style = health_style(ctx, h.state);
         let selected = i == ctx.view.health_sel;
         let (mark, name_style) =
@@ -77,11 +90,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
     if let Some(m) = &ctx.view.mirror {
         lines.push(Line::from(Span::styled(truncate(m, w), ctx.theme.muted)));
     }
-    let height = inner.height as usize;
-    let sel_line = ctx.view.health_sel * 2;
-    let offset = (sel_line + 2).saturating_sub(height);
-    let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
-    f.render_widget(Paragraph::new(visible), inner);
+    (lines, sel_line)
 }
 
 #[cfg(test)]

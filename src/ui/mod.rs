@@ -11,10 +11,11 @@ mod footer;
 mod header;
 mod health;
 mod help;
+pub mod layout;
 mod overlay;
 mod steps;
 pub mod text;
-mod timeline;
+pub mod timeline;
 mod timers;
 pub mod view;
 
@@ -135,24 +136,15 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             banner,
         );
     }
-    let left_w = (body.width * 60 / 100).max(48);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(30)]).areas(body);
-    let steps_h = (left.height * 60 / 100).max(8);
-    let [steps_area, timeline_area] =
-        Layout::vertical([Constraint::Length(steps_h), Constraint::Min(4)]).areas(left);
-    let timer_rows = inc.timers.len() as u16 + 5;
-    let timers_h = timer_rows.min(right.height.saturating_sub(5)).max(4);
-    let [timers_area, health_area] =
-        Layout::vertical([Constraint::Length(timers_h), Constraint::Min(4)]).areas(right);
     let right_pad = |r: Rect| Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r };
     if ctx.view.detail_open() {
         detail::render(f, ctx, inc, Rect { height: body.height, ..body });
     } else {
-        steps::render(f, ctx, inc, steps_area);
-        timeline::render(f, ctx, inc, timeline_area);
-        timers::render(f, ctx, inc, right_pad(timers_area));
-        health::render(f, ctx, inc, right_pad(health_area));
+        let panes = layout::place(body, layout::needs(ctx, inc, body));
+        steps::render(f, ctx, inc, panes.steps);
+        timeline::render(f, ctx, inc, &panes.timeline);
+        timers::render(f, ctx, inc, right_pad(panes.timers));
+        health::render(f, ctx, inc, right_pad(panes.health));
     }
     footer::render(f, ctx, foot);
 }

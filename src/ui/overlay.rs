@@ -84,6 +84,11 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         Modal::Comms(cv) => super::comms_view::render(f, ctx, area, cv),
         Modal::Copied(cv) => super::copied_view::render(f, ctx, area, cv),
         Modal::Drill(sheet) => super::drill_view::render(f, ctx, area, sheet),
+        Modal::Entry(sheet) => {
+            let keys = crate::i18n::reading_words(ctx.lang).sheet_keys;
+            let (title, sections) = (&sheet.title, &sheet.sections);
+            super::drill_view::text_sheet(f, ctx, area, title, sections, keys, sheet.scroll);
+        }
         Modal::ConfirmQuit | Modal::Confirm { .. } => {
             let closed_quit = closed_quit_text(ctx);
             let text = match modal {

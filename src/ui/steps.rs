@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::text::{fit, fit_right, truncate};
+use super::text::{fit, fit_right, truncate, width};
 use super::view::Pane;
 use super::Ctx;
 use crate::duration_text;
@@ -34,31 +34,19 @@ fn status_style(ctx: &Ctx, s: &StepState) -> Style {
     }
 }
 
-pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+/// The steps pane's rows at inner width `w`, and which of them is the selected step.
+pub fn lines(ctx: &Ctx, inc: &Incident, w: usize) -> (Vec<Line<'static>>, usize) {
     let ui = ctx.ui();
-    let done = inc
-        .steps
-        .iter()
-        .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
-        .count();
-    let title = format!("{} {}/{} · {}", ui.steps, done, inc.steps.len(), inc.track_name);
-    let block = ctx.pane_block(&title, Pane::Steps);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let w = inner.width as usize;
-    let owner_w = if w >= 70 { 16 } else { 10 };
     let spent_w = 7;
     let focused = ctx.view.focus == Pane::Steps && ctx.view.modal.is_none();
-
-    let mut lines: Vec<Line> = Vec::new();
-    let mut selected_line = 0;
+    // Each step's title and owner first: the columns are as wide as they need.
+    let mut rows = Vec::new();
     let mut number = 0;
-    for (i, s) in inc.steps.iter().enumerate() {
-        let selected = i == ctx.view.step_sel;
-        if selected {
-            selected_line = lines.len();
-        }
-        let Some(ts) = ctx.rb.step(&s.id) else { continue };
+    for s in &inc.steps {
+        let Some(ts) = ctx.rb.step(&s.id) else {
+            rows.push(None);
+            continue;
+        };
         let num = if s.adjust_for.is_some() {
             " ↳".to_string()
         } else {
@@ -74,24 +62,49 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         }
         // A step given to someone (`a`) shows that person; else the runbook's role, if any.
         let owner = match (inc.owners.get(&s.key), ts.step.owner.as_deref()) {
-            (Some(person), _) => person.as_str(),
-            (None, Some(o)) => ctx.rb.role(o).map_or(o, |r| r.title.as_str()),
-            (None, None) => "",
+            (Some(person), _) => person.clone(),
+            (None, Some(o)) => ctx.rb.role(o).map_or(o, |r| r.title.as_str()).to_string(),
+            (None, None) => String::new(),
         };
+        rows.push(Some((num, title, owner)));
+    }
+    let most = |f: fn(&(String, String, String)) -> &String| {
+        rows.iter().flatten().map(|r| width(f(r))).max().unwrap_or(0)
+    };
+    let (title_need, owner_need) = (most(|r| &r.1), most(|r| &r.2));
+    // Extra columns widen titles first, then owners; below that, owners keep a fixed width.
+    let base_owner = if w >= 70 { 16 } else { 10 };
+    let room = w.saturating_sub(1 + 2 + 3 + spent_w + 2);
+    let owner_w = if room >= title_need + owner_need.max(base_owner) {
+        owner_need.max(base_owner)
+    } else if room >= title_need + base_owner {
+        room - title_need
+    } else {
+        base_owner
+    };
+    let title_w = room.saturating_sub(owner_w);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for (i, (s, row)) in inc.steps.iter().zip(rows).enumerate() {
+        let selected = i == ctx.view.step_sel;
+        if selected {
+            selected_line = lines.len();
+        }
+        let Some((num, title, owner)) = row else { continue };
         let spent = s.spent_at(ctx.now);
         let spent_text = if spent.is_zero() && s.status == StepStatus::Pending {
             String::new()
         } else {
             duration_text::signed(spent)
         };
-        let title_w = w.saturating_sub(1 + 2 + 3 + owner_w + spent_w + 2);
         let (mark, style) = super::select(selected, focused, status_style(ctx, s));
         let text = format!(
             "{mark}{} {} {} {} {}",
             symbol(s),
             num,
             fit(&title, title_w),
-            fit(owner, owner_w),
+            fit(&owner, owner_w),
             fit_right(&spent_text, spent_w)
         );
         lines.push(Line::from(Span::styled(fit(&text, w), style)));
@@ -112,7 +125,25 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
             }
         }
     }
+    (lines, selected_line)
+}
 
+/// The steps pane's title.
+fn title(ctx: &Ctx, inc: &Incident) -> String {
+    let ui = ctx.ui();
+    let done = inc
+        .steps
+        .iter()
+        .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+        .count();
+    format!("{} {}/{} · {}", ui.steps, done, inc.steps.len(), inc.track_name)
+}
+
+pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
+    let block = ctx.pane_block(&title(ctx, inc), Pane::Steps);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let (lines, selected_line) = lines(ctx, inc, inner.width as usize);
     let height = inner.height as usize;
     // Keep the selected step on screen.
     let offset = (selected_line + 1).saturating_sub(height);

@@ -80,11 +80,15 @@ fn tail(ctx: &Ctx, c: &Countdown, restored: bool, bar_w: usize) -> String {
 }
 
 pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
-    let ui = ctx.ui();
-    let block = ctx.pane_block(ui.timers, Pane::Timers);
+    let block = ctx.pane_block(ctx.ui().timers, Pane::Timers);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let w = inner.width as usize;
+    f.render_widget(Paragraph::new(lines(ctx, inc, inner.width as usize)), inner);
+}
+
+/// The timers pane's rows at inner width `w`.
+pub fn lines(ctx: &Ctx, inc: &Incident, w: usize) -> Vec<Line<'static>> {
+    let ui = ctx.ui();
     // Narrow panes drop the bar and keep the names readable.
     let bar_w = if w >= 44 { (w / 4).min(16) } else { 0 };
     let narrow = bar_w == 0;
@@ -185,5 +189,5 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         let text = label_figures(&label, &format!("{left} (c)"), w);
         lines.push(Line::from(Span::styled(text, style)));
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    lines
 }

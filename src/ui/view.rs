@@ -170,6 +170,81 @@ pub enum Modal {
     Drill(DrillSheet),
     /// Which alternative of a step to take (see `Chooser`).
     Choose(Chooser),
+    /// A timeline entry or a service, shown whole (Enter in the timeline or health pane).
+    Entry(EntrySheet),
+}
+
+/// A timeline entry or a service in full, built when it opens: a title, headed sections of
+/// lines (each wrapped whole), and the rows scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntrySheet {
+    pub title: String,
+    pub sections: Vec<(String, Vec<String>)>,
+    pub scroll: usize,
+}
+
+/// The kinds of entry the timeline can show one at a time (`t` cycles through them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Notes,
+    Steps,
+    Health,
+    Comms,
+    Breaches,
+}
+
+impl Filter {
+    pub const ORDER: [Filter; 6] = [
+        Filter::All,
+        Filter::Notes,
+        Filter::Steps,
+        Filter::Health,
+        Filter::Comms,
+        Filter::Breaches,
+    ];
+
+    pub fn next(self) -> Filter {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+}
+
+/// A search of the timeline (`/`): what was typed, and whether it is still being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Search {
+    pub query: String,
+    pub typing: bool,
+}
+
+/// What a search's matches were found for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub query: String,
+    pub filter: Filter,
+    pub events: usize,
+}
+
+/// How the timeline is being read: the entry under the cursor, the kind shown, the search.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TimelineView {
+    /// Index (into the incident's events) of the selected entry; `None` follows the newest.
+    pub pick: Option<usize>,
+    pub filter: Filter,
+    pub search: Option<Search>,
+}
+
+impl TimelineView {
+    /// A search is being typed: keys go into the query.
+    pub fn typing(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.typing)
+    }
+
+    /// A search is held (typed, not cleared): `n` and `N` move between its matches.
+    pub fn searching(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| !s.typing && !s.query.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,8 +310,11 @@ pub struct ViewState {
     pub step_sel: usize,
     pub timer_sel: usize,
     pub health_sel: usize,
-    /// Lines scrolled up from the newest timeline entry (0 follows the newest).
-    pub timeline_offset: usize,
+    /// The timeline's cursor, filter and search.
+    pub timeline: TimelineView,
+    /// The search's matches, kept for the query, filter and number of events they were found
+    /// for: a held search is drawn every second, and a long incident has many thousands.
+    pub found: std::cell::RefCell<Option<(Found, Vec<usize>)>>,
     /// The detail view of a step, while it is open (Enter in the steps pane).
     pub detail: Option<Detail>,
     /// The size of the last frame drawn, so keys that scroll know how much is on screen.
@@ -277,7 +355,8 @@ impl ViewState {
             step_sel: 0,
             timer_sel: 0,
             health_sel: 0,
-            timeline_offset: 0,
+            timeline: TimelineView::default(),
+            found: Default::default(),
             detail: None,
             screen: std::cell::Cell::new(ratatui::layout::Rect::new(0, 0, 80, 24)),
             modal: None,
