@@ -596,3 +596,83 @@ pub fn record_words(lang: Lang) -> &'static RecordWords {
         Lang::En => &RECORD_EN,
     }
 }
+
+// Sentences with values in them are templates: `{name}` marks where a value goes, so that
+// each language orders its own words. `fill` puts the values in.
+/// A table of words: a struct of `&'static str` fields and `entries()`, which lists them by
+/// name so tests can check every entry of every language.
+macro_rules! words {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident,)* }) => {
+        $(#[$m])*
+        pub struct $name {
+            $($(#[$fm])* pub $field: &'static str,)*
+        }
+        impl $name {
+            /// Every entry with its field name.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($field), self.$field)),*]
+            }
+        }
+    };
+}
+
+mod events;
+mod messages;
+mod scorecard;
+
+pub use events::{event_words, EventWords};
+pub use messages::{messages, Messages};
+pub use scorecard::{scorecard_words, step_status, ScorecardWords};
+
+/// `template` with each `{name}` replaced by its value from `args`, in one pass: a value that
+/// itself holds `{…}` (an operator's note) is never read as a placeholder. A placeholder with
+/// no value stays as written (and fails a debug build, where every template is tested).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + args.iter().map(|a| a.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .find('}')
+            .and_then(|close| args.iter().find(|(k, _)| *k == &after[..close]).map(|a| (close, a.1)));
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                debug_assert!(false, "no value for a placeholder in {template:?}");
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}`s of a template, for tests that both languages take the same values.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod fill_tests {
+    use super::*;
+
+    #[test]
+    fn fill_puts_values_in_once() {
+        assert_eq!(fill("开始: {step}", &[("step", "恢复")]), "开始: 恢复");
+        assert_eq!(fill("{a}-{b}-{a}", &[("a", "1"), ("b", "2")]), "1-2-1");
+        // A value that looks like a placeholder is text.
+        assert_eq!(fill("备注: {text}", &[("text", "{step} 已完成")]), "备注: {step} 已完成");
+        assert_eq!(placeholders("{b} x {a}"), ["a", "b"]);
+    }
+}

@@ -133,15 +133,7 @@ fn state_word<'a>(r: &'a RecordWords, state: &'a str) -> &'a str {
 
 /// A step status in the record's language.
 pub fn step_word(lang: Lang, status: StepStatus) -> &'static str {
-    match (lang, status) {
-        (Lang::Zh, StepStatus::Pending) => "待办",
-        (Lang::Zh, StepStatus::InProgress) => "进行中",
-        (Lang::Zh, StepStatus::Done) => "完成",
-        (Lang::Zh, StepStatus::Skipped) => "跳过",
-        (Lang::Zh, StepStatus::Failed) => "失败",
-        (Lang::En, StepStatus::InProgress) => "in progress",
-        (Lang::En, _) => status.as_str(),
-    }
+    crate::i18n::step_status(lang, status)
 }
 
 /// The chart with its legend.
