@@ -310,7 +310,7 @@ pub const UI_ZH: Ui = Ui {
     correction_reason: "更正原因(记入时间线)",
     correct_t0_prompt: "正确的故障开始时间 T0 (HH:MM 或 YYYY-MM-DD HH:MM)",
     level_prompt: "新的级别 (数字)",
-    functions_prompt: "受影响的业务功能 id,逗号分隔(空 = 完整DR的全部)",
+    functions_prompt: "受影响业务功能的标识(如 auth),逗号分隔(空 = 完整DR的全部)",
     fail_reason: "失败原因",
     backup_time: "最近可用备份时间 (HH:MM 或 YYYY-MM-DD HH:MM)",
     input_keys: "Enter 保存  Esc 取消",
@@ -494,6 +494,9 @@ pub struct RecordWords {
     pub reporter: &'static str,
     pub operator: &'static str,
     pub owner_of: &'static str,
+    /// Column heads of the report's action plan.
+    pub deadline: &'static str,
+    pub priority: &'static str,
 }
 
 pub const RECORD_ZH: RecordWords = RecordWords {
@@ -541,6 +544,8 @@ pub const RECORD_ZH: RecordWords = RecordWords {
     reporter: "报告人",
     operator: "控制台操作",
     owner_of: "负责步骤",
+    deadline: "截止日期",
+    priority: "优先级",
 };
 
 pub const RECORD_EN: RecordWords = RecordWords {
@@ -588,6 +593,8 @@ pub const RECORD_EN: RecordWords = RecordWords {
     reporter: "reporter",
     operator: "console operator",
     owner_of: "owner of step",
+    deadline: "deadline",
+    priority: "priority",
 };
 
 pub fn record_words(lang: Lang) -> &'static RecordWords {
@@ -628,14 +635,15 @@ pub use scorecard::{scorecard_words, step_status, ScorecardWords};
 /// itself holds `{…}` (an operator's note) is never read as a placeholder. A placeholder with
 /// no value stays as written (and fails a debug build, where every template is tested).
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + args.iter().map(|a| a.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + args.iter().map(|a| a.1.len()).sum::<usize>());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after
-            .find('}')
-            .and_then(|close| args.iter().find(|(k, _)| *k == &after[..close]).map(|a| (close, a.1)));
+        let value = after.find('}').and_then(|close| {
+            args.iter().find(|(k, _)| *k == &after[..close]).map(|a| (close, a.1))
+        });
         match value {
             Some((close, v)) => {
                 out.push_str(v);

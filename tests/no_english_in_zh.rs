@@ -70,25 +70,82 @@ const ALLOWED: &[&str] = &[
     "drconsole", // this program
     "tmux",      // the terminal multiplexer `y` copies into
     "OSC",       // OSC 52, the terminal clipboard escape
-    "SSH", "MongoDB", "mongodb", "HTTP", "HTTPS", "API", "URL", "URI", "UTC", "JSON", "HTML",
-    "Markdown", "TCP", "Atlas", "Vercel", "Slack", "GitHub", "Git", "Express", "Next",
-    "PCI", "DSS", "IaC", "CLI", "SVG", "PNG",
+    "SSH",
+    "MongoDB",
+    "mongodb",
+    "HTTP",
+    "HTTPS",
+    "API",
+    "URL",
+    "URI",
+    "UTC",
+    "JSON",
+    "HTML",
+    "Markdown",
+    "TCP",
+    "Atlas",
+    "Vercel",
+    "Slack",
+    "GitHub",
+    "Git",
+    "Express",
+    "Next",
+    "PCI",
+    "DSS",
+    "IaC",
+    "CLI",
+    "SVG",
+    "PNG",
     // The plan's own terms of art, as the Chinese plan writes them.
-    "RTO", "RPO", "DR", "IT", "ETA", "T", // T0, T+4h
+    "RTO",
+    "RPO",
+    "DR",
+    "IT",
+    "ETA",
+    "T", // T0, T+4h
     // Key names.
-    "Enter", "Esc", "Tab", "Shift", "Space", "PgUp", "PgDn", "Ctrl", "Backspace", "Home",
-    "End", "Up", "Down",
+    "Enter",
+    "Esc",
+    "Tab",
+    "Shift",
+    "Space",
+    "PgUp",
+    "PgDn",
+    "Ctrl",
+    "Backspace",
+    "Home",
+    "End",
+    "Up",
+    "Down",
     // The header's mode badges: the same in every language, as the health states are, and
     // what scripts and the end-to-end tests look for to know the console is up.
-    "LIVE", "DRILL", "VIEW",
+    "LIVE",
+    "DRILL",
+    "VIEW",
     // Health states: the probe's state names, the same in every language and in the journal.
-    "UP", "DOWN", "DEGRADED", "UNKNOWN",
+    "UP",
+    "DOWN",
+    "DEGRADED",
+    "UNKNOWN",
     // Subcommands named in hints ("可用 resume 继续").
-    "resume", "view", "note", "drill", "record", "report", "status",
+    "resume",
+    "view",
+    "note",
+    "drill",
+    "record",
+    "report",
+    "status",
     // Time formats shown as the pattern to type.
-    "HH", "MM", "YYYY", "DD", "now",
+    "HH",
+    "MM",
+    "YYYY",
+    "DD",
+    "now",
     // Units.
-    "ms", "KiB", "MiB", "x",
+    "ms",
+    "KiB",
+    "MiB",
+    "x",
 ];
 
 /// Text the test itself put in as operator or probe input: shown verbatim by design (the
@@ -103,6 +160,17 @@ const INPUT: &[&str] = &[
     "<script>alert(2)</script>",
     "<b>",
     "</b>",
+    "slow: 1.8s > 1s",
+    // Names and ids the test typed: the actor's login, a job title in a note, ids and times
+    // that do not exist (to be refused).
+    "ops",
+    "DBA",
+    "teatime",
+    "meteor",
+    "teleport",
+    "no-such-step",
+    "step-done",
+    "future-kind",
 ];
 
 /// The English words of the text, outside code spans, URLs, ids and the allowed words.
@@ -111,29 +179,42 @@ fn english_words(text: &str, known: &Known) -> BTreeSet<String> {
     for i in INPUT {
         text = text.replace(i, " ");
     }
-    // Markdown code spans hold commands and ids.
     let mut out = BTreeSet::new();
+    // Markdown code spans hold commands and ids.
     for (i, part) in text.split('`').enumerate() {
         if i % 2 == 1 {
             continue;
         }
-        for token in part.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./:@$+#".contains(c))) {
-            let token = token.trim_matches(|c: char| ".:-/+#".contains(c));
+        let chars: Vec<char> = part.chars().collect();
+        let in_token = |c: char| c.is_ascii_alphanumeric() || "-_./:@$+#".contains(c);
+        let mut i = 0;
+        while i < chars.len() {
+            if !in_token(chars[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && in_token(chars[i]) {
+                i += 1;
+            }
+            let raw: String = chars[start..i].iter().collect();
+            // Sentence punctuation around a token is not part of it.
+            let token =
+                raw.trim_end_matches(['.', ':', '/', '+', '#']).trim_start_matches(['.', ':']);
+            // Cut by a `…` or a box's border: the rest of a known word may be hidden.
+            let cut_after = matches!(chars.get(i), Some('…') | Some('│') | Some('┐') | Some('┘'));
+            let cut_before = start > 0 && matches!(chars[start - 1], '│' | '┌' | '└' | '┐' | '┘');
             if token.is_empty() || !token.chars().any(|c| c.is_ascii_alphabetic()) {
                 continue;
             }
-            if is_machine_token(token) || known.tokens.contains(token) {
+            if is_machine_token(token) || known.allows(token, cut_before, cut_after) {
                 continue;
             }
             for word in token.split(|c: char| !c.is_ascii_alphabetic()) {
-                if word.is_empty() || known.tokens.contains(word) {
-                    continue;
+                // A single letter is a key name (`s`, `G`) or a unit (`s`, `m`, `h`).
+                if word.len() > 1 && !known.allows(word, cut_before, cut_after) {
+                    out.insert(word.to_string());
                 }
-                // A single letter is a key name (`s`, `G`) or an abbreviation on a chart axis.
-                if word.len() == 1 || ALLOWED.contains(&word) {
-                    continue;
-                }
-                out.insert(word.to_string());
             }
         }
     }
@@ -162,6 +243,21 @@ struct Known {
     tokens: BTreeSet<String>,
 }
 
+impl Known {
+    /// A runbook token or an allowed word; one cut at a screen's edge when it is the visible
+    /// part of one.
+    fn allows(&self, t: &str, cut_before: bool, cut_after: bool) -> bool {
+        let words = self.tokens.iter().map(String::as_str).chain(ALLOWED.iter().copied());
+        let mut words = words.chain(INPUT.iter().flat_map(|i| i.split(' ')));
+        words.any(|w| {
+            w == t
+                || (cut_after && !cut_before && w.starts_with(t))
+                || (cut_before && !cut_after && w.ends_with(t))
+                || (cut_before && cut_after && w.contains(t))
+        })
+    }
+}
+
 fn known() -> Known {
     const ENUMS: &[&str] =
         &["impact", "kind", "finish", "source", "track", "when", "language", "on-fail", "scope"];
@@ -180,7 +276,8 @@ fn known() -> Known {
             _ => {}
         }
     }
-    let mut tokens = BTreeSet::new();
+    // The scenario is named by its id.
+    let mut tokens = BTreeSet::from([SCENARIO.to_string()]);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks");
     for file in ["shopping-system.toml", "scenarios/mongodb-cluster-failure.toml"] {
         let text = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
@@ -453,19 +550,8 @@ fn confirm_restore() -> String {
 
 fn input_dialogs() -> String {
     let mut s = String::new();
-    let keys: &[&[char]] = &[
-        &['n'],
-        &['x'],
-        &['f'],
-        &['b'],
-        &['h'],
-        &['a'],
-        &['o'],
-        &['T'],
-        &['L'],
-        &['A'],
-        &['W'],
-    ];
+    let keys: &[&[char]] =
+        &[&['n'], &['x'], &['f'], &['b'], &['h'], &['a'], &['o'], &['T'], &['L'], &['A'], &['W']];
     for k in keys {
         let mut h = level3();
         for c in *k {
@@ -950,4 +1036,87 @@ fn cli_errors() -> String {
         s.push('\n');
     }
     s
+}
+
+// ---------------------------------------------------------------- CJK in dialogs
+
+/// The screen's cells, for checks that need each cell rather than the text.
+fn cells(app: &App, w: u16, h: u16) -> Vec<Vec<String>> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h).map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect()).collect()
+}
+
+/// The box whose top border starts `┌ {title}`: its text rows, after checking that every row
+/// has both borders whole (a wide character at the last column must not cover one).
+fn dialog_rows(c: &[Vec<String>], title: &str) -> Vec<String> {
+    // A wide character's second cell is a filler: skip it when reading.
+    let text = |row: &[String]| {
+        let mut out = String::new();
+        let mut skip = 0;
+        for sym in row {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym.as_str()).saturating_sub(1);
+        }
+        out
+    };
+    let head = format!("┌ {title}");
+    let (y0, x0) = c
+        .iter()
+        .enumerate()
+        .find_map(|(y, row)| {
+            (0..row.len())
+                .find(|&x| row[x] == "┌" && text(&row[x..]).starts_with(&head))
+                .map(|x| (y, x))
+        })
+        .unwrap_or_else(|| panic!("no dialog titled {title}"));
+    let x1 = (x0 + 1..c[y0].len()).find(|&x| c[y0][x] == "┐").expect("top right corner");
+    let y1 = (y0 + 1..c.len()).find(|&y| c[y][x0] == "└").expect("bottom left corner");
+    assert_eq!(c[y1][x1], "┘", "bottom right corner");
+    (y0 + 1..y1)
+        .map(|y| {
+            assert_eq!(c[y][x0], "│", "left border of row {y}:\n{}", screen_text(c));
+            assert_eq!(c[y][x1], "│", "right border of row {y}: {:?}", c[y]);
+            text(&c[y][x0 + 1..x1]).trim().to_string()
+        })
+        .collect()
+}
+
+fn screen_text(c: &[Vec<String>]) -> String {
+    c.iter().map(|r| r.concat()).collect::<Vec<_>>().join("\n")
+}
+
+/// A long Chinese question and typed text at odd and even widths: both borders stay whole,
+/// nothing of the text is cut off at the right, and no row starts with closing punctuation.
+#[test]
+fn dialogs_keep_their_borders_and_the_whole_text_with_wide_characters() {
+    let question = "宣布恢复完成并关闭事件?未恢复的功能(将记为未恢复):用户认证、商品浏览、\
+                    购物车、下单支付、订单管理、库存管理、报表分析;未完成的步骤:制定恢复\
+                    计划和时间表、准备恢复环境(如需要)、恢复数据库(按5.3流程)。 y/n";
+    let typed = "主库磁盘损坏，改用凌晨三点的备份。副本集（三个节点）全部不可达，正在联系云厂商。";
+    for w in 80..=87u16 {
+        let mut h = level3();
+        h.app.view.modal = Some(drconsole::ui::view::Modal::Confirm {
+            question: question.into(),
+            cmd: Box::new(drconsole::incident::decide::Command::Note { text: "x".into() }),
+        });
+        let rows = dialog_rows(&cells(&h.app, w, 24), "?");
+        let shown: String = rows.concat();
+        assert_eq!(shown.replace(' ', ""), question.replace(' ', ""), "at {w}: {rows:#?}");
+        for r in &rows[1..] {
+            let first = r.chars().next().map(String::from).unwrap_or_default();
+            assert!(!drconsole::ui::text::is_closing(&first), "at {w}: {rows:#?}");
+        }
+
+        let mut h = level3();
+        h.key(KeyCode::Char('n'));
+        h.keys(typed);
+        let rows = dialog_rows(&cells(&h.app, w, 24), "备注");
+        assert!(rows.concat().contains(&format!("{typed}▏")), "at {w}: {rows:#?}");
+    }
 }

@@ -4,9 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{keymap, After, App, Live, QuitReason};
+use crate::i18n::fill;
 use crate::incident::decide::Command;
 use crate::incident::follow::{ViewSource, ViewStatus, Viewer};
-use crate::i18n::fill;
 use crate::incident::presence;
 use crate::incident::sink::SubmitError;
 use crate::incident::{Event, Incident};

@@ -373,10 +373,15 @@ pub fn summary_lines(c: &Scorecard) -> Vec<String> {
         result_word(w, c.result)
     )];
     for o in c.function_outcomes.iter().chain(c.overall.iter()) {
+        // The overall clock has a name but no runbook id to show beside it.
+        let id = if c.overall.as_ref().is_some_and(|ov| ov.id == o.id) {
+            String::new()
+        } else {
+            format!(" ({})", o.id)
+        };
         out.push(format!(
-            "  {} ({}): {} / {} {}",
+            "  {}{id}: {} / {} {}",
             o.name,
-            o.id,
             secs(o.actual_secs),
             secs(o.target_secs),
             outcome_word(r, w, o.state)

@@ -202,8 +202,7 @@ mod tests {
 
     #[test]
     fn both_languages_take_the_same_values() {
-        for ((name, zh), (_, en)) in MESSAGES_ZH.entries().into_iter().zip(MESSAGES_EN.entries())
-        {
+        for ((name, zh), (_, en)) in MESSAGES_ZH.entries().into_iter().zip(MESSAGES_EN.entries()) {
             // The Chinese partial-DR message does not repeat the level.
             if name != "partial_needs_function" {
                 assert_eq!(placeholders(zh), placeholders(en), "{name}");

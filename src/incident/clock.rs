@@ -155,7 +155,10 @@ mod tests {
             parse_local_time("2026-11-28T14:05:00Z", now).unwrap(),
             Utc.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).unwrap()
         );
-        assert!(parse_local_time("2030-01-01T00:00:00Z", now).unwrap_err().to_string().contains("future"));
+        assert!(parse_local_time("2030-01-01T00:00:00Z", now)
+            .unwrap_err()
+            .to_string()
+            .contains("future"));
         assert!(parse_local_time("teatime", now).unwrap_err().to_string().contains("not a time"));
         let hm = parse_local_time("14:05", now).unwrap();
         assert!(hm <= now && now - hm < chrono::Duration::days(1));

@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::parse_local_time;
-use crate::i18n::fill;
 use super::event::{Declaration, DrillInfo, EventKind, RemoteAuthor, TeamMember};
 use super::state::{Incident, StepStatus};
 use super::timers;
+use crate::i18n::fill;
 use crate::probe::Health;
 use crate::runbook::model::{Lang, TrackKind};
 use crate::runbook::Loaded;

@@ -52,6 +52,13 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
         }
         EventKind::SessionEnded { reason } => {
             let (name, tty) = (ev.who.label(), ev.who.short_tty().unwrap_or("-"));
+            // The journal keeps the program's word; signal names read the same everywhere.
+            let reason = match reason.as_str() {
+                "quit" => w.left_quit,
+                "terminal lost" => w.left_terminal_lost,
+                "switch" => w.left_switch,
+                other => other,
+            };
             fill(w.session_ended, &[("name", &name), ("tty", tty), ("reason", reason)])
         }
         EventKind::HandedOver { from, to } => fill(w.handed_over, &[("from", from), ("to", to)]),
@@ -120,6 +127,7 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
         }
         EventKind::BackupPoint { backup_at, source } => {
             let at = backup_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            let source = if source == "operator" { w.source_operator } else { source };
             fill(w.backup_point, &[("at", &at), ("source", source)])
         }
         EventKind::Closed => w.closed.to_string(),

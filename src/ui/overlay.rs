@@ -74,7 +74,9 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 Modal::Confirm { question, .. } => question.as_str(),
                 _ => ui.confirm_quit,
             };
-            let inner = 64usize.min(area.width.saturating_sub(4) as usize);
+            // Wrapped to the room `dialog` leaves inside (borders and a padding column), or
+            // the end of a line is cut off at the border.
+            let inner = text_width(centered(area, 64, 6));
             let wrapped = wrap(text, inner.max(8));
             let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, 14));
             let lines =
@@ -84,8 +86,30 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     }
 }
 
-pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
+/// The cells a line of text has inside `dialog`'s box: two borders and a padding column.
+pub fn text_width(rect: Rect) -> usize {
+    rect.width.saturating_sub(3) as usize
+}
+
+/// Clear `rect` for something drawn over the screen. A wide character just left of it would
+/// cover its first column (a terminal draws both cells of it, and ratatui then skips the
+/// covered cell): it becomes a space, so the left border shows.
+pub fn clear(f: &mut Frame, rect: Rect) {
     f.render_widget(Clear, rect);
+    if rect.x == 0 || rect.width == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in rect.top()..rect.bottom() {
+        let cell = &mut buf[(rect.x - 1, y)];
+        if super::text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
+    clear(f, rect);
     let block =
         Block::new().borders(Borders::ALL).border_style(ctx.theme.title).title(Span::styled(
             format!(" {} ", truncate(title, rect.width.saturating_sub(4) as usize)),

@@ -276,6 +276,8 @@ pub fn mirror_line(s: &crate::mirror::MirrorStatus, lang: crate::runbook::model:
     let m = crate::i18n::messages(lang);
     match &s.error {
         None => crate::i18n::fill(m.mirror_synced, &[("n", &s.acked.to_string())]),
-        Some(e) => crate::i18n::fill(m.mirror_queued, &[("n", &s.queued.to_string()), ("error", e)]),
+        Some(e) => {
+            crate::i18n::fill(m.mirror_queued, &[("n", &s.queued.to_string()), ("error", e)])
+        }
     }
 }
