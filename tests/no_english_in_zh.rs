@@ -963,7 +963,7 @@ fn every_refusal() -> String {
         Refusal::EmptyText,
         Refusal::BackupInFuture,
         Refusal::BackupAfterT0,
-        Refusal::NotRecordable("step-done".into()),
+        Refusal::NotRecordable("step-done"),
         Refusal::UnknownType { given: "meteor".into(), known: vec!["database-failure".into()] },
         Refusal::UnknownLevel { given: 7, known: vec!["1".into(), "2".into()] },
         Refusal::UnknownFunctionArg { given: "teleport".into(), known: vec!["cart".into()] },

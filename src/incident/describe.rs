@@ -48,7 +48,7 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
             let (name, tty) = (who.label(), who.short_tty().unwrap_or("-"));
             let login = format!("{}@{}{from}", who.user, who.host);
             let t = if *resumed { w.session_resumed } else { w.session_started };
-            fill(t, &[("name", &name), ("tty", tty), ("login", &login)])
+            fill(t, &[("name", name), ("tty", tty), ("login", &login)])
         }
         EventKind::SessionEnded { reason } => {
             let (name, tty) = (ev.who.label(), ev.who.short_tty().unwrap_or("-"));
@@ -59,7 +59,7 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 "switch" => w.left_switch,
                 other => other,
             };
-            fill(w.session_ended, &[("name", &name), ("tty", tty), ("reason", reason)])
+            fill(w.session_ended, &[("name", name), ("tty", tty), ("reason", reason)])
         }
         EventKind::HandedOver { from, to } => fill(w.handed_over, &[("from", from), ("to", to)]),
         EventKind::OwnerAssigned { step, owner } => {

@@ -80,7 +80,7 @@ pub fn console_name(a: &Actor, host: &str, lang: Lang) -> String {
     };
     // Without a terminal the place is a pid: "name (pid 7)" in any language.
     let t = if tty.is_some() { crate::i18n::messages(lang).console_on } else { "{name} ({place})" };
-    crate::i18n::fill(t, &[("name", &a.label()), ("place", &place)])
+    crate::i18n::fill(t, &[("name", a.label()), ("place", &place)])
 }
 
 /// "also open by NAME on TTY", for the other writing consoles; `None` when there are none.
