@@ -623,13 +623,21 @@ macro_rules! words {
     };
 }
 
+mod chart;
+mod drill;
 mod events;
 mod messages;
+mod record_page;
 mod scorecard;
+mod status_update;
 
+pub use chart::{chart_words, ChartWords};
+pub use drill::{drill_sheet_words, DrillSheetWords};
 pub use events::{event_words, EventWords};
 pub use messages::{messages, Messages};
+pub use record_page::{record_page_words, RecordPageWords};
 pub use scorecard::{scorecard_words, step_status, ScorecardWords};
+pub use status_update::{status_update_words, StatusUpdateWords};
 
 /// `template` with each `{name}` replaced by its value from `args`, in one pass: a value that
 /// itself holds `{…}` (an operator's note) is never read as a placeholder. A placeholder with

@@ -68,6 +68,8 @@ words! {
         // Drills.
         no_more_injects,
         drill_healthy_at_t0,
+        /// Between clauses filled into a message template (one function's impact each).
+        clause_sep,
     }
 }
 
@@ -126,6 +128,7 @@ pub const MESSAGES_ZH: Messages = Messages {
     too_small_need: "终端太小: 需要 {need}",
     no_more_injects: "没有更多注入",
     drill_healthy_at_t0: "演练: T0 时正常",
+    clause_sep: "；",
 };
 
 pub const MESSAGES_EN: Messages = Messages {
@@ -186,6 +189,7 @@ pub const MESSAGES_EN: Messages = Messages {
     too_small_need: "terminal too small: need {need}",
     no_more_injects: "no more injects",
     drill_healthy_at_t0: "drill: healthy at T0",
+    clause_sep: "; ",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {
