@@ -389,7 +389,7 @@ pub const UI_ZH: Ui = Ui {
     correction_reason: "更正原因(记入时间线)",
     correct_t0_prompt: "正确的故障开始时间 T0 (HH:MM 或 YYYY-MM-DD HH:MM)",
     level_prompt: "新的级别 (数字)",
-    functions_prompt: "受影响的业务功能 id,逗号分隔(空 = 完整DR的全部)",
+    functions_prompt: "受影响业务功能的标识(如 auth),逗号分隔(空 = 完整DR的全部)",
     fail_reason: "失败原因",
     backup_time: "最近可用备份时间 (HH:MM 或 YYYY-MM-DD HH:MM)",
     input_keys: "Enter 保存  Esc 取消",
@@ -573,6 +573,9 @@ pub struct RecordWords {
     pub reporter: &'static str,
     pub operator: &'static str,
     pub owner_of: &'static str,
+    /// Column heads of the report's action plan.
+    pub deadline: &'static str,
+    pub priority: &'static str,
 }
 
 pub const RECORD_ZH: RecordWords = RecordWords {
@@ -620,6 +623,8 @@ pub const RECORD_ZH: RecordWords = RecordWords {
     reporter: "报告人",
     operator: "控制台操作",
     owner_of: "负责步骤",
+    deadline: "截止日期",
+    priority: "优先级",
 };
 
 pub const RECORD_EN: RecordWords = RecordWords {
@@ -667,6 +672,8 @@ pub const RECORD_EN: RecordWords = RecordWords {
     reporter: "reporter",
     operator: "console operator",
     owner_of: "owner of step",
+    deadline: "deadline",
+    priority: "priority",
 };
 
 pub fn record_words(lang: Lang) -> &'static RecordWords {
@@ -762,5 +769,94 @@ pub fn reading_words(lang: Lang) -> &'static ReadingWords {
     match lang {
         Lang::Zh => &READING_ZH,
         Lang::En => &READING_EN,
+    }
+}
+
+// Sentences with values in them are templates: `{name}` marks where a value goes, so that
+// each language orders its own words. `fill` puts the values in.
+/// A table of words: a struct of `&'static str` fields and `entries()`, which lists them by
+/// name so tests can check every entry of every language.
+macro_rules! words {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident,)* }) => {
+        $(#[$m])*
+        pub struct $name {
+            $($(#[$fm])* pub $field: &'static str,)*
+        }
+        impl $name {
+            /// Every entry with its field name.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($field), self.$field)),*]
+            }
+        }
+    };
+}
+
+mod chart;
+mod drill;
+mod events;
+mod messages;
+mod record_page;
+mod scorecard;
+mod status_update;
+
+pub use chart::{chart_words, ChartWords};
+pub use drill::{drill_sheet_words, DrillSheetWords};
+pub use events::{event_words, EventWords};
+pub use messages::{messages, Messages};
+pub use record_page::{record_page_words, RecordPageWords};
+pub use scorecard::{scorecard_words, step_status, ScorecardWords};
+pub use status_update::{status_update_words, StatusUpdateWords};
+
+/// `template` with each `{name}` replaced by its value from `args`, in one pass: a value that
+/// itself holds `{…}` (an operator's note) is never read as a placeholder. A placeholder with
+/// no value stays as written (and fails a debug build, where every template is tested).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + args.iter().map(|a| a.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            args.iter().find(|(k, _)| *k == &after[..close]).map(|a| (close, a.1))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                debug_assert!(false, "no value for a placeholder in {template:?}");
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}`s of a template, for tests that both languages take the same values.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod fill_tests {
+    use super::*;
+
+    #[test]
+    fn fill_puts_values_in_once() {
+        assert_eq!(fill("开始: {step}", &[("step", "恢复")]), "开始: 恢复");
+        assert_eq!(fill("{a}-{b}-{a}", &[("a", "1"), ("b", "2")]), "1-2-1");
+        // A value that looks like a placeholder is text.
+        assert_eq!(fill("备注: {text}", &[("text", "{step} 已完成")]), "备注: {step} 已完成");
+        assert_eq!(placeholders("{b} x {a}"), ["a", "b"]);
     }
 }

@@ -392,7 +392,7 @@ fn drill_screen_shows_the_badge_and_the_game_clock_in_both_languages() {
     en.key('?');
     // The help scrolls at 80x24; the facilitator's keys are a group of their own.
     let mut help = String::new();
-    for _ in 0..6 {
+    for _ in 0..12 {
         help.push_str(&en.screen(80, 24));
         en.app.on_key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::PageDown));
     }

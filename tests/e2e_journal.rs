@@ -124,7 +124,7 @@ fn declare_resume_notes_kill9_resume_quit_keeps_every_acknowledged_event() {
             "上次会话未正常退出",
             "加入,恢复会话",
             "完成: 评估灾难范围和影响",
-            "离开 (quit)",
+            "离开 (退出)",
         ],
     );
     assert!(md.contains("进行中(事件未关闭)"), "quitting does not close the incident");

@@ -231,7 +231,7 @@ impl App {
                     self.submit_then(cmd, After::Saved)
                 }
                 Err(e) => {
-                    self.view.flash(e, true, now);
+                    self.view.flash(e.message(self.lang), true, now);
                     self.view.modal = Some(Modal::Input { kind: InputKind::Backup, text });
                     return;
                 }

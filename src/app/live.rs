@@ -118,18 +118,13 @@ impl Live {
         let Source::Writer(worker) = &self.source else { return None };
         let waited = worker.busy_for().filter(|d| *d >= SLOW)?.as_secs();
         let holder = self.journal.as_deref().and_then(lock_holder);
-        let zh = lang == Lang::Zh;
-        Some(match (holder, zh) {
-            (Some(pid), true) => {
-                format!("日志被进程 {pid} 锁定,已等待 {waited}s;操作排队中,未丢失")
+        let m = crate::i18n::messages(lang);
+        let secs = waited.to_string();
+        Some(match holder {
+            Some(pid) => {
+                crate::i18n::fill(m.journal_locked, &[("pid", &pid.to_string()), ("secs", &secs)])
             }
-            (Some(pid), false) => format!(
-                "journal locked by pid {pid} for {waited}s; your actions are queued, not lost"
-            ),
-            (None, true) => format!("日志写入已等待 {waited}s(磁盘慢?);操作排队中,未丢失"),
-            (None, false) => {
-                format!("journal write waiting {waited}s (slow disk?); your actions are queued")
-            }
+            None => crate::i18n::fill(m.journal_slow, &[("secs", &secs)]),
         })
     }
 }

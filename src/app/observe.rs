@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{keymap, After, App, Live, QuitReason};
+use crate::i18n::fill;
 use crate::incident::decide::Command;
 use crate::incident::follow::{ViewSource, ViewStatus, Viewer};
 use crate::incident::presence;
@@ -46,10 +47,7 @@ impl App {
             return false;
         }
         let now = self.now();
-        let msg = match self.lang {
-            Lang::Zh => "只读 (view): 观察模式不能更改事件",
-            Lang::En => "read-only (view): an observer cannot change the incident",
-        };
+        let msg = crate::i18n::messages(self.lang).read_only_refused;
         self.view.flash(msg, true, now);
         self.dirty = true;
         true
@@ -111,7 +109,7 @@ impl App {
         let live = self.live.as_ref()?;
         let me = &self.stamper.actor;
         let others = presence::open_consoles(&live.inc.events, &me.host, me.pid);
-        let zh = self.lang == Lang::Zh;
+        let m = crate::i18n::messages(self.lang);
         let Some(status) = live.view_status() else {
             return presence::also_open_line(&others, &me.host, self.lang);
         };
@@ -123,18 +121,16 @@ impl App {
         if !others.is_empty() {
             let names: Vec<String> =
                 others.iter().map(|a| presence::console_name(a, &me.host, self.lang)).collect();
-            let label = if zh { "打开者" } else { "open by" };
-            parts.push(format!("{label} {}", names.join(", ")));
+            parts.push(fill(m.open_by, &[("names", &names.join(", "))]));
         }
         Some(parts.join(" · "))
     }
 
     /// "read-only via the journal", or the mirror's lag and how far the chain is verified.
     fn source_words(&self, s: &ViewStatus) -> String {
-        let zh = self.lang == Lang::Zh;
+        let m = crate::i18n::messages(self.lang);
         match s.source {
-            ViewSource::Journal if zh => "只读 (view),跟随日志".to_string(),
-            ViewSource::Journal => "read-only (view), following the journal".to_string(),
+            ViewSource::Journal => m.view_journal.to_string(),
             ViewSource::Mirror => {
                 let ago = |t: chrono::DateTime<chrono::Utc>| {
                     let secs = (self.now() - t).num_seconds().max(0).unsigned_abs();
@@ -142,25 +138,15 @@ impl App {
                 };
                 let newest = s.newest_at.map(ago).unwrap_or_else(|| "-".to_string());
                 let mut lag = match s.behind {
-                    Some(n) if zh => format!("镜像延迟 {n} 条 (最新事件 {newest} 前)"),
-                    Some(n) => format!("mirror lag {n} events (newest {newest} ago)"),
-                    None if zh => format!("镜像延迟: 最新事件 {newest} 前"),
-                    None => format!("mirror lag: newest event {newest} ago"),
+                    Some(n) => fill(m.mirror_lag_n, &[("n", &n.to_string()), ("newest", &newest)]),
+                    None => fill(m.mirror_lag, &[("newest", &newest)]),
                 };
                 // The owner's console stopped reporting: the lag figure is only as fresh as that.
                 if let Some(seen) = s.owner_seen.filter(|t| (self.now() - *t).num_seconds() > 10) {
                     let seen = ago(seen);
-                    lag.push_str(&if zh {
-                        format!(", 所属控制台 {seen} 前最后报告")
-                    } else {
-                        format!(", owner last reported {seen} ago")
-                    });
+                    lag.push_str(&fill(m.owner_last_reported, &[("seen", &seen)]));
                 }
-                if zh {
-                    format!("经运维MongoDB · {lag} · 哈希链已验证至 #{}", s.verified)
-                } else {
-                    format!("ops MongoDB · {lag} · chain verified to #{}", s.verified)
-                }
+                fill(m.via_mirror, &[("lag", &lag), ("verified", &s.verified.to_string())])
             }
         }
     }
@@ -168,10 +154,7 @@ impl App {
     /// Each service's last journaled state, for an observer (it probes nothing itself).
     fn show_journaled_health(&mut self) {
         let Some(live) = self.live.as_ref() else { return };
-        let nothing = match self.lang {
-            Lang::Zh => "尚无记录的状态 (观察模式不探测)",
-            Lang::En => "no state journaled yet (an observer probes nothing)",
-        };
+        let nothing = crate::i18n::messages(self.lang).nothing_journaled;
         for row in &mut self.view.health {
             if row.changed_at.is_none() && row.detail.is_empty() {
                 row.detail = nothing.to_string();

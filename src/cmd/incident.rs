@@ -168,9 +168,6 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
     } else {
         text.join(" ")
     };
-    if text.trim().is_empty() {
-        return fail("the note is empty");
-    }
     let store = match store(g) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -188,6 +185,8 @@ pub fn note(g: &Global, incident: Option<&str>, text: &[String]) -> i32 {
             outln!("noted in {id} (head {})", session.head().unwrap_or_default());
             exit::OK
         }
+        // A refusal (an empty note) in the incident's language, as every command's.
+        Err((exit::USAGE, e)) => fail(e),
         Err((code, e)) => {
             errln!("error: the note was not saved: {e}");
             code

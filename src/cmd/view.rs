@@ -77,17 +77,15 @@ fn open_local(store: &Store, id: &str) -> Result<LocalIncident, String> {
 pub fn resume_closed(g: &Global, cfg: &ConfigFile, store: &Store, id: &str) -> Option<i32> {
     let opened = open_local(store, id).ok()?;
     let inc = Incident::replay(&opened.loaded.runbook, &opened.events)?;
-    let zh = lang_for(g, cfg, &opened.loaded) == Lang::Zh;
     // Post-recovery steps still to work: the incident opens for them (and only them).
     if inc.has_post_closing_work(&opened.loaded.runbook) {
         return None;
     }
-    let why = match (inc.withdrawn.is_some(), inc.closed_at.is_some(), zh) {
-        (true, _, true) => "事件已撤销: 以只读方式打开",
-        (true, _, false) => "this incident was withdrawn: opened read-only",
-        (false, true, true) => "事件已关闭: 以只读方式打开",
-        (false, true, false) => "this incident is closed: opened read-only",
-        (false, false, _) => return None,
+    let m = crate::i18n::messages(lang_for(g, cfg, &opened.loaded));
+    let why = match (inc.withdrawn.is_some(), inc.closed_at.is_some()) {
+        (true, _) => m.view_withdrawn,
+        (false, true) => m.view_closed,
+        (false, false) => return None,
     };
     Some(view_local(g, cfg, id, opened, Some(why.to_string())))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::incident::{EventKind, Incident};
-use crate::runbook::model::{FieldSource, Lang, Runbook, Template, TemplateField};
+use crate::runbook::model::{FieldSource, Runbook, Template, TemplateField};
 use crate::runbook::placeholder::{self, Syntax};
 use crate::runbook::validate::placeholders;
 
@@ -42,7 +42,7 @@ pub fn computed_value(
     tz: FixedOffset,
 ) -> Option<String> {
     let d = &inc.decl;
-    let zh = rb.plan.language == Lang::Zh;
+    let m = crate::i18n::messages(rb.plan.language);
     let functions = affected_functions(inc);
     let list = |items: Vec<String>, sep: &str| (!items.is_empty()).then(|| items.join(sep));
     match field.source {
@@ -52,7 +52,7 @@ pub fn computed_value(
                 .iter()
                 .map(|id| rb.function(id).map(|f| f.name.clone()).unwrap_or_else(|| id.clone()))
                 .collect(),
-            if zh { "、" } else { ", " },
+            m.list_sep,
         ),
         FieldSource::Impact => list(
             functions
@@ -60,7 +60,7 @@ pub fn computed_value(
                 .filter_map(|id| rb.function(id))
                 .map(|f| f.action.clone().unwrap_or_else(|| f.impact.clone()))
                 .collect(),
-            if zh { "；" } else { "; " },
+            m.clause_sep,
         ),
         FieldSource::ExpectedRecoveryTime => {
             Some(local_time(crate::incident::timers::after(d.t0, rb.rto_for(&d.disaster_type)), tz))

@@ -3,6 +3,7 @@
 //! which come next, when each business function is due back, and when the next update is due.
 //! Everything comes from the incident, so it is never stale and never asks for a blank.
 
+use crate::i18n::fill;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::fill::local_time;
@@ -16,80 +17,8 @@ pub const ID: &str = "status-update";
 
 /// The name shown in the communications dialog.
 pub fn name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "内部状态更新(内置)",
-        Lang::En => "Internal status update (built in)",
-    }
+    crate::i18n::status_update_words(lang).name
 }
-
-struct Words {
-    title: &'static str,
-    at: &'static str,
-    state: &'static str,
-    open: &'static str,
-    closed: &'static str,
-    withdrawn: &'static str,
-    services: &'static str,
-    done: &'static str,
-    none: &'static str,
-    running: &'static str,
-    next: &'static str,
-    eta: &'static str,
-    restored: &'static str,
-    due: &'static str,
-    left: &'static str,
-    over: &'static str,
-    not_restored: &'static str,
-    next_update: &'static str,
-    no_cadence: &'static str,
-    sep: &'static str,
-}
-
-const ZH: Words = Words {
-    title: "内部状态更新",
-    at: "时间",
-    state: "当前状态",
-    open: "处理中",
-    closed: "已宣布恢复完成",
-    withdrawn: "已撤回",
-    services: "服务",
-    done: "已完成步骤",
-    none: "无",
-    running: "进行中",
-    next: "下一步",
-    eta: "各业务功能预计恢复(按最大可接受停机时间)",
-    restored: "已恢复于",
-    due: "应于",
-    left: "剩余",
-    over: "已超时",
-    not_restored: "未恢复",
-    next_update: "下次状态更新",
-    no_cadence: "本级别无固定更新频率",
-    sep: "、",
-};
-
-const EN: Words = Words {
-    title: "Internal status update",
-    at: "As of",
-    state: "Current state",
-    open: "in progress",
-    closed: "recovery declared complete",
-    withdrawn: "withdrawn",
-    services: "Services",
-    done: "Steps done",
-    none: "none",
-    running: "Running",
-    next: "Next",
-    eta: "Expected recovery per function (by its maximum downtime)",
-    restored: "restored at",
-    due: "due by",
-    left: "left",
-    over: "overdue by",
-    not_restored: "not restored",
-    next_update: "Next status update",
-    no_cadence: "this level sets no update cadence",
-    sep: ", ",
-};
 
 /// The filled text, in `lang`.
 pub fn text(
@@ -99,10 +28,7 @@ pub fn text(
     now: DateTime<Utc>,
     tz: FixedOffset,
 ) -> String {
-    let w = match lang {
-        Lang::Zh => &ZH,
-        Lang::En => &EN,
-    };
+    let w = crate::i18n::status_update_words(lang);
     let d = &inc.decl;
     let level = rb.level(d.level).map(|l| l.name.clone()).unwrap_or_else(|| d.level.to_string());
     let dtype = rb
@@ -181,10 +107,7 @@ pub fn text(
                 hms(-c.remaining())
             ),
             (None, _) => {
-                let left = match lang {
-                    Lang::Zh => format!("{} {}", w.left, hms(c.remaining())),
-                    Lang::En => format!("{} {}", hms(c.remaining()), w.left),
-                };
+                let left = fill(w.left, &[("time", &hms(c.remaining()))]);
                 format!("{} {} ({left})", w.due, local_time(deadline, tz))
             }
         };
@@ -208,16 +131,13 @@ pub fn summary(inc: &Incident, lang: Lang) -> String {
         .filter(|s| matches!(s.status, StepStatus::Done | StepStatus::Skipped))
         .count();
     let restored = inc.timers.iter().filter(|t| t.restored_at.is_some()).count();
-    match lang {
-        Lang::Zh => format!(
-            "步骤 {done}/{},业务功能已恢复 {restored}/{}",
-            inc.steps.len(),
-            inc.timers.len()
-        ),
-        Lang::En => format!(
-            "steps {done}/{}, functions restored {restored}/{}",
-            inc.steps.len(),
-            inc.timers.len()
-        ),
-    }
+    fill(
+        crate::i18n::status_update_words(lang).progress,
+        &[
+            ("done", &done.to_string()),
+            ("steps", &inc.steps.len().to_string()),
+            ("restored", &restored.to_string()),
+            ("functions", &inc.timers.len().to_string()),
+        ],
+    )
 }

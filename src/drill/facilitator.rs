@@ -11,95 +11,10 @@ use crate::duration_text::clock as hms;
 use crate::runbook::model::{Lang, Runbook};
 use crate::ui::view::{DrillSheet, Modal, SheetKind};
 
-struct Words {
-    briefing: &'static str,
-    scenario: &'static str,
-    declared: &'static str,
-    speed: &'static str,
-    objectives: &'static str,
-    expected: &'static str,
-    by: &'static str,
-    participants: &'static str,
-    none: &'static str,
-    briefing_keys: &'static str,
-    injects: &'static str,
-    injects_keys: &'static str,
-    no_more: &'static str,
-    due: &'static str,
-    overdue: &'static str,
-    service: &'static str,
-    message: &'static str,
-    decision: &'static str,
-    check: &'static str,
-    decision_title: &'static str,
-    options: &'static str,
-    decision_keys: &'static str,
-    restored: &'static str,
-    step_done: &'static str,
-    paused: &'static str,
-}
-
-const ZH: Words = Words {
-    briefing: "演练简报",
-    scenario: "场景",
-    declared: "声明",
-    speed: "速度",
-    objectives: "演练目标",
-    expected: "预期行动",
-    by: "之前",
-    participants: "参与人员",
-    none: "(场景未写明)",
-    briefing_keys: "Enter 开始演练(启动游戏时钟) · ↑↓ 滚动",
-    injects: "即将到来的注入(仅供主持人,不记入日志)",
-    injects_keys: "↑↓ 滚动 · Esc 关闭",
-    no_more: "没有更多注入",
-    due: "再过",
-    overdue: "已到",
-    service: "服务",
-    message: "消息",
-    decision: "决策",
-    check: "检查",
-    decision_title: "演练决策",
-    options: "选项",
-    decision_keys: "Enter/Esc 关闭 · ↑↓ 滚动",
-    restored: "已恢复",
-    step_done: "已完成",
-    paused: "对话框打开时游戏时钟暂停",
-};
-
-const EN: Words = Words {
-    briefing: "Drill briefing",
-    scenario: "Scenario",
-    declared: "declared",
-    speed: "speed",
-    objectives: "Objectives",
-    expected: "Expected actions",
-    by: "by",
-    participants: "Participants",
-    none: "(not given by the scenario)",
-    briefing_keys: "Enter start the drill (starts the game clock) · ↑↓ scroll",
-    injects: "Upcoming injects (facilitator only; not journaled)",
-    injects_keys: "↑↓ scroll · Esc close",
-    no_more: "no more injects",
-    due: "in",
-    overdue: "due now",
-    service: "service",
-    message: "message",
-    decision: "decision",
-    check: "check",
-    decision_title: "Drill decision",
-    options: "Options",
-    decision_keys: "Enter/Esc close · ↑↓ scroll",
-    restored: "restored",
-    step_done: "done",
-    paused: "the game clock stops while a dialog is open",
-};
+use crate::i18n::DrillSheetWords as Words;
 
 fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Zh => &ZH,
-        Lang::En => &EN,
-    }
+    crate::i18n::drill_sheet_words(lang)
 }
 
 /// What an expectation asks for: "下单支付 已恢复".

@@ -67,74 +67,10 @@ pub struct Scorecard {
     pub improvements: Option<String>,
 }
 
-pub(super) struct Words {
-    pub(super) game_time: &'static str,
-    pub(super) real_time: &'static str,
-    pub(super) success: &'static str,
-    pub(super) partial: &'static str,
-    pub(super) failure: &'static str,
-    pub(super) not_restored: &'static str,
-    pub(super) rpo_breached: &'static str,
-    pub(super) not_closed: &'static str,
-    pub(super) breached: &'static str,
-    pub(super) missed: &'static str,
-    pub(super) expectations: &'static str,
-    pub(super) expectation: &'static str,
-    pub(super) not_reached: &'static str,
-    pub(super) failed_steps: &'static str,
-    pub(super) disaster_type: &'static str,
-    pub(super) level: &'static str,
-    pub(super) functions: &'static str,
-    pub(super) window: &'static str,
-}
-
-const ZH: Words = Words {
-    game_time: "演练时间(游戏时钟)",
-    real_time: "实际用时",
-    success: "成功",
-    partial: "部分成功",
-    failure: "失败",
-    not_restored: "结束时未恢复",
-    rpo_breached: "数据丢失窗口超过RPO",
-    not_closed: "未宣布恢复完成",
-    breached: "超过RTO",
-    missed: "未达成预期",
-    expectations: "预期",
-    expectation: "预期",
-    not_reached: "未到时间",
-    failed_steps: "失败的步骤",
-    disaster_type: "灾难类型",
-    level: "级别",
-    functions: "受影响功能",
-    window: "数据丢失窗口",
-};
-
-const EN: Words = Words {
-    game_time: "Exercise time (game clock)",
-    real_time: "Real time taken",
-    success: "success",
-    partial: "partial",
-    failure: "failure",
-    not_restored: "not restored when the drill ended",
-    rpo_breached: "data-loss window over the RPO",
-    not_closed: "recovery was not declared complete",
-    breached: "over its RTO",
-    missed: "expectation missed",
-    expectations: "Expectations",
-    expectation: "Expectation",
-    not_reached: "not reached",
-    failed_steps: "Failed steps",
-    disaster_type: "Disaster type",
-    level: "Level",
-    functions: "Affected functions",
-    window: "data-loss window",
-};
+pub(super) use crate::i18n::ScorecardWords as Words;
 
 pub(super) fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Zh => &ZH,
-        Lang::En => &EN,
-    }
+    crate::i18n::scorecard_words(lang)
 }
 
 /// Everything the scorecard says, computed once.
@@ -398,14 +334,7 @@ pub fn markdown(c: &Scorecard, tz: FixedOffset) -> String {
 }
 
 fn step_word(lang: Lang, status: StepStatus) -> &'static str {
-    match (lang, status) {
-        (Lang::Zh, StepStatus::Pending) => "待办",
-        (Lang::Zh, StepStatus::InProgress) => "进行中",
-        (Lang::Zh, StepStatus::Done) => "完成",
-        (Lang::Zh, StepStatus::Skipped) => "跳过",
-        (Lang::Zh, StepStatus::Failed) => "失败",
-        (Lang::En, _) => status.as_str(),
-    }
+    crate::i18n::step_status(lang, status)
 }
 
 pub(super) fn trim_speed(s: f64) -> String {
@@ -440,14 +369,19 @@ pub fn summary_lines(c: &Scorecard) -> Vec<String> {
     let w = words(c.lang);
     let mut out = vec![format!(
         "{}: {}",
-        c.fields.iter().find(|f| f.id == "result").map(|f| f.label.as_str()).unwrap_or("result"),
+        c.fields.iter().find(|f| f.id == "result").map(|f| f.label.as_str()).unwrap_or(w.result),
         result_word(w, c.result)
     )];
     for o in c.function_outcomes.iter().chain(c.overall.iter()) {
+        // The overall clock has a name but no runbook id to show beside it.
+        let id = if c.overall.as_ref().is_some_and(|ov| ov.id == o.id) {
+            String::new()
+        } else {
+            format!(" ({})", o.id)
+        };
         out.push(format!(
-            "  {} ({}): {} / {} {}",
+            "  {}{id}: {} / {} {}",
             o.name,
-            o.id,
             secs(o.actual_secs),
             secs(o.target_secs),
             outcome_word(r, w, o.state)

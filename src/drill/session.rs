@@ -84,10 +84,7 @@ impl App {
     pub fn drill_start(&mut self) {
         let now = self.now();
         let ids: Vec<String> = self.loaded.runbook.services.iter().map(|s| s.id.clone()).collect();
-        let detail = match self.lang {
-            crate::runbook::model::Lang::Zh => "演练: T0 时正常",
-            crate::runbook::model::Lang::En => "drill: healthy at T0",
-        };
+        let detail = crate::i18n::messages(self.lang).drill_healthy_at_t0;
         for id in ids {
             self.drill_service(&id, Health::Up, detail.to_string(), now);
         }
@@ -234,7 +231,6 @@ impl App {
     /// Facilitator keys: P pause/resume, N next inject now, I ad-hoc inject, F upcoming injects.
     pub fn drill_key(&mut self, c: char) {
         let now = self.now();
-        let zh = self.lang == crate::runbook::model::Lang::Zh;
         match c {
             'P' => {
                 let Some(held) = self.drill.as_ref().map(|s| !s.dialogs.held) else { return };
@@ -250,7 +246,7 @@ impl App {
             'N' => {
                 let fired = self.drill_fire_next();
                 if !fired {
-                    let msg = if zh { "没有更多注入" } else { "no more injects" };
+                    let msg = crate::i18n::messages(self.lang).no_more_injects;
                     self.view.flash(msg, true, now);
                 }
             }

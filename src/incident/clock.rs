@@ -73,9 +73,37 @@ impl Clock for FakeClock {
     }
 }
 
+/// A time the operator typed that cannot be used, worded in their language by `message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeError {
+    NotATime(String),
+    InFuture(String),
+    /// A local time skipped by a daylight-saving change.
+    NoSuchLocalTime(String),
+}
+
+impl TimeError {
+    pub fn message(&self, lang: crate::runbook::model::Lang) -> String {
+        let m = crate::i18n::messages(lang);
+        let (t, text) = match self {
+            TimeError::NotATime(t) => (m.not_a_time, t),
+            TimeError::InFuture(t) => (m.time_in_future, t),
+            TimeError::NoSuchLocalTime(t) => (m.no_such_local_time, t),
+        };
+        crate::i18n::fill(t, &[("text", text)])
+    }
+}
+
+/// In English, for the command line's flags (`--began-at`).
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::runbook::model::Lang::En))
+    }
+}
+
 /// Parse a T0 typed by the operator, in local time. "now", "14:05" (today, or yesterday if
 /// that would be in the future), "2026-11-28 14:05", or RFC 3339. T0 may not be in the future.
-pub fn parse_local_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+pub fn parse_local_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, TimeError> {
     let t = text.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("now") {
         return Ok(now);
@@ -92,26 +120,26 @@ pub fn parse_local_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>,
         let today: NaiveDate = now.with_timezone(&Local).date_naive();
         let candidate = local_to_utc(today.and_time(time))?;
         if candidate > now {
-            let yesterday = today.pred_opt().ok_or_else(|| format!("\"{t}\" is not a time"))?;
+            let yesterday = today.pred_opt().ok_or_else(|| TimeError::NotATime(t.to_string()))?;
             local_to_utc(yesterday.and_time(time))?
         } else {
             candidate
         }
     } else {
-        return Err(format!("\"{t}\" is not a time; write now, HH:MM or YYYY-MM-DD HH:MM"));
+        return Err(TimeError::NotATime(t.to_string()));
     };
     if parsed.signed_duration_since(now) > chrono::Duration::seconds(60) {
-        return Err(format!("\"{t}\" is in the future"));
+        return Err(TimeError::InFuture(t.to_string()));
     }
     Ok(parsed.min(now))
 }
 
-fn local_to_utc(naive: NaiveDateTime) -> Result<DateTime<Utc>, String> {
+fn local_to_utc(naive: NaiveDateTime) -> Result<DateTime<Utc>, TimeError> {
     Local
         .from_local_datetime(&naive)
         .earliest()
         .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("{naive} does not exist in the local time zone"))
+        .ok_or_else(|| TimeError::NoSuchLocalTime(naive.to_string()))
 }
 
 #[cfg(test)]
@@ -127,8 +155,11 @@ mod tests {
             parse_local_time("2026-11-28T14:05:00Z", now).unwrap(),
             Utc.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).unwrap()
         );
-        assert!(parse_local_time("2030-01-01T00:00:00Z", now).unwrap_err().contains("future"));
-        assert!(parse_local_time("teatime", now).unwrap_err().contains("not a time"));
+        assert!(parse_local_time("2030-01-01T00:00:00Z", now)
+            .unwrap_err()
+            .to_string()
+            .contains("future"));
+        assert!(parse_local_time("teatime", now).unwrap_err().to_string().contains("not a time"));
         let hm = parse_local_time("14:05", now).unwrap();
         assert!(hm <= now && now - hm < chrono::Duration::days(1));
     }

@@ -9,6 +9,7 @@ use super::event::{Declaration, DrillInfo, EventKind, RemoteAuthor, TeamMember};
 use super::state::{Incident, StepStatus};
 use super::timers;
 use super::waits::Wait;
+use crate::i18n::fill;
 use crate::probe::Health;
 use crate::runbook::model::{Lang, TrackKind};
 use crate::runbook::Loaded;
@@ -151,7 +152,7 @@ pub enum Refusal {
         level: u8,
     },
     ReporterRequired,
-    BadT0(String),
+    BadT0(super::clock::TimeError),
     T0TooOld {
         days: i64,
     },
@@ -226,119 +227,68 @@ impl Refusal {
     /// The refusal in the operator's language.
     pub fn message(&self, lang: Lang) -> String {
         let ui = crate::i18n::ui(lang);
-        let zh = lang == Lang::Zh;
+        let m = crate::i18n::messages(lang);
         match self {
             Refusal::Closed => ui.incident_closed.to_string(),
-            Refusal::UnknownStep(s) if zh => format!("运行手册中没有步骤 '{s}'"),
-            Refusal::UnknownStep(s) => format!("the runbook has no step '{s}'"),
+            Refusal::UnknownStep(s) => fill(m.unknown_step, &[("step", s)]),
             Refusal::StepNotPending => ui.step_not_pending.to_string(),
             Refusal::StepFinished => ui.step_finished.to_string(),
-            Refusal::UnknownFunction(f) if zh => format!("本事件没有计时的业务功能 '{f}'"),
-            Refusal::UnknownFunction(f) => format!("this incident has no timed function '{f}'"),
+            Refusal::UnknownFunction(f) => fill(m.unknown_function, &[("function", f)]),
             Refusal::AlreadyRestored => ui.already_restored.to_string(),
             Refusal::EmptyText => ui.empty_text.to_string(),
-            Refusal::BackupInFuture if zh => "备份时间不能在将来".to_string(),
-            Refusal::BackupInFuture => "the backup time is in the future".to_string(),
-            Refusal::BackupAfterT0 if zh => {
-                "备份时间晚于故障开始时间 (T0):RPO 计算的是 T0 之前最后一次备份".to_string()
+            Refusal::BackupInFuture => m.backup_in_future.to_string(),
+            Refusal::BackupAfterT0 => m.backup_after_t0.to_string(),
+            Refusal::NotRecordable(what) => fill(m.not_recordable, &[("what", what)]),
+            Refusal::UnknownType { given, known } => {
+                fill(m.unknown_type, &[("given", given), ("known", &known.join(", "))])
             }
-            Refusal::BackupAfterT0 => "the backup time is after T0: the RPO counts from the last \
-                                       backup before the outage began"
-                .to_string(),
-            Refusal::NotRecordable(what) => {
-                format!("'{what}' is an operator action, not something to record directly")
+            Refusal::UnknownLevel { given, known } => fill(
+                m.unknown_level,
+                &[("given", &given.to_string()), ("known", &known.join(", "))],
+            ),
+            Refusal::UnknownFunctionArg { given, known } => {
+                fill(m.unknown_function_arg, &[("given", given), ("known", &known.join(", "))])
             }
-            Refusal::UnknownType { given, known } => format!(
-                "--type '{given}' is not a disaster type of this runbook; one of: {}",
-                known.join(", ")
-            ),
-            Refusal::UnknownLevel { given, known } => format!(
-                "--level {given} is not a level of this runbook; one of: {}",
-                known.join(", ")
-            ),
-            Refusal::UnknownFunctionArg { given, known } => format!(
-                "--functions: '{given}' is not a business function; one of: {}",
-                known.join(", ")
-            ),
-            Refusal::PartialNeedsFunction { .. } if zh => {
-                "部分DR至少需要选择一个受影响功能".to_string()
+            Refusal::PartialNeedsFunction { level } => {
+                fill(m.partial_needs_function, &[("level", &level.to_string())])
             }
-            Refusal::PartialNeedsFunction { level } => format!(
-                "level {level} is a partial DR: name the affected functions with --functions"
-            ),
-            Refusal::ReporterRequired if zh => "请填写报告人".to_string(),
-            Refusal::ReporterRequired => "the reporter is required".to_string(),
-            Refusal::BadT0(e) => e.clone(),
-            Refusal::T0TooOld { days } if zh => {
-                format!("T0 是 {days} 天前:超过 30 天,请检查日期(确有此事请加 --force)")
-            }
-            Refusal::T0TooOld { days } => format!(
-                "T0 is {days} days ago, more than 30: check the date (--force if it really is)"
-            ),
-            Refusal::NotReopenable if zh => "该步骤尚未开始,无需重新打开".to_string(),
-            Refusal::NotReopenable => "that step is pending already; nothing to reopen".into(),
-            Refusal::NotRestored if zh => "该功能尚未标记为恢复".to_string(),
-            Refusal::NotRestored => "that function is not marked restored".to_string(),
-            Refusal::SameLevel if zh => "级别未改变".to_string(),
-            Refusal::SameLevel => "the incident is at that level already".to_string(),
-            Refusal::NothingToUndo if zh => {
-                format!("{UNDO_WINDOW_SECS} 秒内没有本控制台可撤销的操作")
-            }
+            Refusal::ReporterRequired => m.reporter_required.to_string(),
+            Refusal::BadT0(e) => e.message(lang),
+            Refusal::T0TooOld { days } => fill(m.t0_too_old, &[("days", &days.to_string())]),
+            Refusal::NotReopenable => m.not_reopenable.to_string(),
+            Refusal::NotRestored => m.not_restored.to_string(),
+            Refusal::SameLevel => m.same_level.to_string(),
             Refusal::NothingToUndo => {
-                format!("nothing of this console's to undo in the last {UNDO_WINDOW_SECS}s")
+                fill(m.nothing_to_undo, &[("secs", &UNDO_WINDOW_SECS.to_string())])
             }
             Refusal::BadName(e) => e.clone(),
-            Refusal::AlreadyCommander(n) if zh => format!("{n} 已是事件指挥"),
-            Refusal::AlreadyCommander(n) => format!("{n} is the incident commander already"),
-            Refusal::AlreadyOwner(n) if zh => format!("该步骤已由 {n} 负责"),
-            Refusal::AlreadyOwner(n) => format!("{n} owns that step already"),
-            Refusal::AdjustPending(steps) if zh => format!(
-                "测试失败后需先完成调整步骤: {}(或用 O 说明原因后跳过)",
-                steps.join("、")
-            ),
-            Refusal::AdjustPending(steps) => format!(
-                "the failed test is re-tested after its adjust steps: {} (O overrides, with a reason)",
-                steps.join(", ")
-            ),
-            // The figures and the key first: a narrow line cuts the title, not them.
-            Refusal::WaitRunning { title, left } if zh => {
-                format!("仍需等待 {left}(按 w 说明原因后可提前结束): {title}")
+            Refusal::AlreadyCommander(n) => fill(m.already_commander, &[("name", n)]),
+            Refusal::AlreadyOwner(n) => fill(m.already_owner, &[("name", n)]),
+            Refusal::AdjustPending(steps) => {
+                fill(m.adjust_pending, &[("steps", &steps.join(m.list_sep))])
             }
             Refusal::WaitRunning { title, left } => {
-                format!("still waiting {left} (w overrides, with a reason): {title}")
+                fill(m.wait_running, &[("left", left), ("title", title)])
             }
-            Refusal::WaitNotStarted(title) if zh => {
-                format!("等待从开始该步骤 (s) 时计时,尚未开始(按 w 说明原因后可跳过): {title}")
-            }
-            Refusal::WaitNotStarted(title) => format!(
-                "its wait begins when it is started (s), and it never was (w overrides, with a \
-                 reason): {title}"
-            ),
-            Refusal::NoWait if zh => "该步骤没有正在进行的等待".to_string(),
-            Refusal::NoWait => "that step has no wait to override".to_string(),
-            Refusal::UnknownChecklistItem(what) if zh => format!("本事件没有检查项 {what}"),
+            Refusal::WaitNotStarted(title) => fill(m.wait_not_started, &[("title", title)]),
+            Refusal::NoWait => m.no_wait.to_string(),
             Refusal::UnknownChecklistItem(what) => {
-                format!("this incident has no checklist item {what}")
+                fill(m.unknown_checklist_item, &[("what", what)])
             }
-            Refusal::AlreadyTicked(true) if zh => "该检查项已勾选".to_string(),
-            Refusal::AlreadyTicked(true) => "that item is ticked already".to_string(),
-            Refusal::AlreadyTicked(false) if zh => "该检查项尚未勾选".to_string(),
-            Refusal::AlreadyTicked(false) => "that item is not ticked".to_string(),
-            Refusal::NoAlternatives(s) if zh => format!("步骤 '{s}' 没有可选方案"),
-            Refusal::NoAlternatives(s) => format!("step '{s}' offers no alternatives"),
-            Refusal::UnknownAlternative { given, known } if zh => {
-                format!("没有方案 '{given}';可选: {}", known.join(", "))
-            }
+            Refusal::AlreadyTicked(true) => m.already_ticked.to_string(),
+            Refusal::AlreadyTicked(false) => m.not_ticked.to_string(),
+            Refusal::NoAlternatives(s) => fill(m.no_alternatives, &[("step", s)]),
             Refusal::UnknownAlternative { given, known } => {
-                format!("no alternative '{given}'; one of: {}", known.join(", "))
+                fill(m.unknown_alternative, &[("given", given), ("known", &known.join(", "))])
             }
-            Refusal::AlreadyChosen(label) if zh => format!("已选择方案: {label}"),
-            Refusal::AlreadyChosen(label) => format!("{label} is the chosen alternative already"),
-            Refusal::UnknownPlaceholder(p) if zh => format!("运行手册没有声明占位符 {{{p}}}"),
-            Refusal::UnknownPlaceholder(p) => format!("the runbook declares no placeholder {{{p}}}"),
-            Refusal::BadValue { placeholder, problem } => {
-                format!("{{{placeholder}}}: {}", problem.message(lang))
+            Refusal::AlreadyChosen(label) => fill(m.already_chosen, &[("label", label)]),
+            Refusal::UnknownPlaceholder(p) => {
+                fill(m.unknown_placeholder, &[("name", &format!("{{{p}}}"))])
             }
+            Refusal::BadValue { placeholder, problem } => fill(
+                m.bad_value,
+                &[("name", &format!("{{{placeholder}}}")), ("problem", &problem.message(lang))],
+            ),
             Refusal::Confirm(q) => q.message(lang),
         }
     }
@@ -346,19 +296,13 @@ impl Refusal {
 
 impl Question {
     pub fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
+        let m = crate::i18n::messages(lang);
         let services = |s: &[(String, Health)]| {
-            s.iter().map(|(id, st)| format!("{id} {st}")).collect::<Vec<_>>().join(", ")
+            s.iter().map(|(id, st)| format!("{id} {st}")).collect::<Vec<_>>().join(m.list_sep)
         };
         match self {
-            Question::NeverStarted(s) if zh => format!("步骤 {s} 尚未开始,仍标记为完成? y/n"),
-            Question::NeverStarted(s) => format!("step {s} was never started; done anyway? y/n"),
-            Question::ServicesNotUp(s) if zh => {
-                format!("所依赖的服务未正常: {},仍标记为已恢复? y/n", services(s))
-            }
-            Question::ServicesNotUp(s) => {
-                format!("it depends on services not UP: {}; restored anyway? y/n", services(s))
-            }
+            Question::NeverStarted(s) => fill(m.never_started, &[("step", s)]),
+            Question::ServicesNotUp(s) => fill(m.services_not_up, &[("services", &services(s))]),
             Question::Close {
                 unrestored,
                 services_not_up,
@@ -368,58 +312,33 @@ impl Question {
             } => {
                 let mut parts = Vec::new();
                 if !unrestored.is_empty() {
-                    let l = if zh {
-                        "未恢复的功能(将记为未恢复)"
-                    } else {
-                        "not restored (recorded as not restored)"
-                    };
-                    parts.push(format!("{l}: {}", unrestored.join(", ")));
+                    parts.push(format!("{}: {}", m.close_unrestored, unrestored.join(m.list_sep)));
                 }
                 if !services_not_up.is_empty() {
-                    let l = if zh { "未正常的服务" } else { "services not UP" };
-                    parts.push(format!("{l}: {}", services(services_not_up)));
+                    parts.push(format!("{}: {}", m.close_services, services(services_not_up)));
                 }
                 if !pending_steps.is_empty() {
-                    let l = if zh { "未完成的步骤" } else { "steps not done" };
-                    parts.push(format!("{l}: {}", pending_steps.join(", ")));
+                    parts.push(format!("{}: {}", m.close_steps, pending_steps.join(m.list_sep)));
                 }
                 for (list, items) in unticked {
-                    let l = if zh { "未勾选" } else { "unticked" };
-                    parts.push(format!("{l} ({list}): {}", items.join(", ")));
+                    let l = fill(m.close_unticked, &[("list", list)]);
+                    parts.push(format!("{l}: {}", items.join(m.list_sep)));
                 }
                 if !post_recovery.is_empty() {
-                    let l = if zh {
-                        "恢复后步骤(关闭后仍可处理)"
-                    } else {
-                        "post-recovery steps (workable after the close)"
-                    };
-                    parts.push(format!("{l}: {}", post_recovery.join(", ")));
+                    let l = m.close_post_recovery;
+                    parts.push(format!("{l}: {}", post_recovery.join(m.list_sep)));
                 }
-                let head = if zh {
-                    "宣布恢复完成并关闭事件?"
-                } else {
-                    "declare recovery complete and close?"
-                };
                 if parts.is_empty() {
-                    format!("{head} y/n")
+                    fill(m.close_question, &[("head", m.close_head)])
                 } else {
-                    format!("{head} {}. y/n", parts.join("; "))
+                    let parts = parts.join(m.parts_sep);
+                    fill(m.close_question_parts, &[("head", m.close_head), ("parts", &parts)])
                 }
             }
             Question::T0 { t0, hours_ago, yesterday } => {
-                let local = t0.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
-                match (zh, yesterday) {
-                    (true, true) => {
-                        format!("T0 是昨天 {local},{hours_ago} 小时前? 再按 Enter 确认")
-                    }
-                    (true, false) => format!("T0 是 {local},{hours_ago} 小时前? 再按 Enter 确认"),
-                    (false, true) => {
-                        format!("T0 is yesterday {local}, {hours_ago}h ago? Enter again to confirm")
-                    }
-                    (false, false) => {
-                        format!("T0 is {local}, {hours_ago}h ago? Enter again to confirm")
-                    }
-                }
+                let local = t0.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string();
+                let t = if *yesterday { m.t0_yesterday } else { m.t0_hours_ago };
+                fill(t, &[("t0", &local), ("hours", &hours_ago.to_string())])
             }
         }
     }
@@ -874,7 +793,7 @@ fn decide_as(
 /// The correction of this console's last step or restore action, if it was made within the
 /// undo window and not corrected since.
 fn undo(inc: &Incident, host: &str, pid: u32, now: DateTime<Utc>) -> Option<Vec<EventKind>> {
-    let reason = if inc.decl.lang == Lang::Zh { "撤销 (u)" } else { "undo (u)" }.to_string();
+    let reason = crate::i18n::messages(inc.decl.lang).undo_reason.to_string();
     let own = inc.events.iter().rev().find(|e| {
         e.who.host == host
             && e.who.pid == pid

@@ -2,6 +2,7 @@
 //! in the records use the same sentences.
 
 use super::event::{Event, EventKind};
+use crate::i18n::{event_words, fill};
 use crate::probe::Health;
 use crate::runbook::model::{Lang, Runbook};
 
@@ -18,75 +19,54 @@ fn function_label(rb: &Runbook, id: &str) -> String {
 }
 
 pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
+    let w = event_words(lang);
     match &ev.kind {
         EventKind::Declared(d) => {
             let dtype = rb
                 .disaster_type(&d.disaster_type)
                 .map(|t| t.name.as_str())
                 .unwrap_or(&d.disaster_type);
-            let drill = if d.drill.is_some() {
-                if zh {
-                    "演练 "
-                } else {
-                    "DRILL "
-                }
-            } else {
-                ""
-            };
-            if zh {
-                format!(
-                    "{drill}声明事件 {}: 级别{} {dtype},报告人 {}",
-                    d.incident_id, d.level, d.reporter
-                )
-            } else {
-                format!(
-                    "{drill}declared {}: level {} {dtype}, reported by {}",
-                    d.incident_id, d.level, d.reporter
-                )
-            }
+            let drill = if d.drill.is_some() { w.drill_prefix } else { "" };
+            fill(
+                w.declared,
+                &[
+                    ("drill", drill),
+                    ("id", &d.incident_id),
+                    ("level", &d.level.to_string()),
+                    ("type", dtype),
+                    ("reporter", &d.reporter),
+                ],
+            )
         }
         EventKind::SessionStarted { resumed } => {
             let who = &ev.who;
-            let from =
-                who.ssh_client.as_deref().map(|c| format!(" via SSH {c}")).unwrap_or_default();
+            let from = who
+                .ssh_client
+                .as_deref()
+                .map(|c| fill(w.via_ssh, &[("client", c)]))
+                .unwrap_or_default();
             let (name, tty) = (who.label(), who.short_tty().unwrap_or("-"));
             let login = format!("{}@{}{from}", who.user, who.host);
-            match (zh, resumed) {
-                (true, true) => format!("{name} 的控制台 ({tty}) 加入,恢复会话 ({login})"),
-                (true, false) => format!("{name} 的控制台 ({tty}) 加入 ({login})"),
-                (false, true) => format!("console of {name} on {tty} joined, resuming ({login})"),
-                (false, false) => format!("console of {name} on {tty} joined ({login})"),
-            }
+            let t = if *resumed { w.session_resumed } else { w.session_started };
+            fill(t, &[("name", name), ("tty", tty), ("login", &login)])
         }
         EventKind::SessionEnded { reason } => {
             let (name, tty) = (ev.who.label(), ev.who.short_tty().unwrap_or("-"));
-            if zh {
-                format!("{name} 的控制台 ({tty}) 离开 ({reason})")
-            } else {
-                format!("console of {name} on {tty} left ({reason})")
-            }
+            // The journal keeps the program's word; signal names read the same everywhere.
+            let reason = match reason.as_str() {
+                "quit" => w.left_quit,
+                "terminal lost" => w.left_terminal_lost,
+                "switch" => w.left_switch,
+                other => other,
+            };
+            fill(w.session_ended, &[("name", name), ("tty", tty), ("reason", reason)])
         }
-        EventKind::HandedOver { from, to } => {
-            if zh {
-                format!("指挥权移交: {from} → {to}")
-            } else {
-                format!("command handed over: {from} → {to}")
-            }
-        }
+        EventKind::HandedOver { from, to } => fill(w.handed_over, &[("from", from), ("to", to)]),
         EventKind::OwnerAssigned { step, owner } => {
-            if zh {
-                format!("步骤负责人: {} 改由 {owner} 负责", step_label(rb, step))
-            } else {
-                format!("owner of {}: now {owner}", step_label(rb, step))
-            }
+            fill(w.owner_assigned, &[("step", &step_label(rb, step)), ("owner", owner)])
         }
         EventKind::WaitOverridden { step, reason } => {
-            if zh {
-                format!("提前结束等待: {} (原因: {reason})", step_label(rb, step))
-            } else {
-                format!("wait overridden: {} ({reason})", step_label(rb, step))
-            }
+            fill(w.wait_overridden, &[("step", &step_label(rb, step)), ("reason", reason)])
         }
         EventKind::ChecklistTicked { checklist, item, text, ticked } => {
             let list = rb
@@ -94,199 +74,99 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 .iter()
                 .find(|c| &c.id == checklist)
                 .map_or(checklist.as_str(), |c| c.name.as_str());
-            let n = item + 1;
-            match (zh, ticked) {
-                (true, true) => format!("已勾选: {list} #{n} {text}"),
-                (true, false) => format!("取消勾选: {list} #{n} {text}"),
-                (false, true) => format!("ticked: {list} #{n} {text}"),
-                (false, false) => format!("unticked: {list} #{n} {text}"),
-            }
+            let t = if *ticked { w.checklist_ticked } else { w.checklist_unticked };
+            fill(t, &[("list", list), ("n", &(item + 1).to_string()), ("text", text)])
         }
         EventKind::AlternativeChosen { step, alternative } => {
             let label = rb
                 .step(step)
                 .and_then(|ts| ts.step.alternative(alternative))
                 .map_or(alternative.as_str(), |a| a.label.as_str());
-            if zh {
-                format!("选择方案: {} — {label}", step_label(rb, step))
-            } else {
-                format!("alternative chosen for {}: {label}", step_label(rb, step))
-            }
+            fill(w.alternative_chosen, &[("step", &step_label(rb, step)), ("label", label)])
         }
         EventKind::PlaceholderFilled { placeholder, value } => {
-            let shown = value.as_deref().unwrap_or(if zh { "(保密)" } else { "(secret)" });
-            if zh {
-                format!("占位符 {{{placeholder}}} = {shown}")
-            } else {
-                format!("placeholder {{{placeholder}}} = {shown}")
-            }
+            let shown = value.as_deref().unwrap_or(w.secret_value);
+            fill(w.placeholder_filled, &[("name", &format!("{{{placeholder}}}")), ("value", shown)])
         }
         EventKind::SessionInterrupted { last_event_at } => {
-            let t = last_event_at.format("%H:%M:%S UTC");
-            if zh {
-                format!("上次会话未正常退出(最后事件 {t}),已从日志恢复")
-            } else {
-                format!("previous session ended without a clean exit (last event {t}); restored from the journal")
-            }
+            let t = last_event_at.format("%H:%M:%S UTC").to_string();
+            fill(w.session_interrupted, &[("at", &t)])
         }
         EventKind::StepStarted { step } => {
             let id = step.split('@').next().unwrap_or(step);
-            let wait = rb.step(id).and_then(|t| t.step.wait).map(|w| w.0);
-            let wait = wait.map(crate::duration_text::compact);
-            match (zh, wait) {
-                (true, Some(w)) => format!("开始: {} (等待 {w})", step_label(rb, step)),
-                (true, None) => format!("开始: {}", step_label(rb, step)),
-                (false, Some(w)) => format!("started: {} (wait {w})", step_label(rb, step)),
-                (false, None) => format!("started: {}", step_label(rb, step)),
+            match rb.step(id).and_then(|t| t.step.wait) {
+                Some(wait) => fill(
+                    w.step_started_wait,
+                    &[
+                        ("step", &step_label(rb, step)),
+                        ("wait", &crate::duration_text::compact(wait.0)),
+                    ],
+                ),
+                None => fill(w.step_started, &[("step", &step_label(rb, step))]),
             }
         }
-        EventKind::StepDone { step } => {
-            if zh {
-                format!("完成: {}", step_label(rb, step))
-            } else {
-                format!("done: {}", step_label(rb, step))
-            }
-        }
+        EventKind::StepDone { step } => fill(w.step_done, &[("step", &step_label(rb, step))]),
         EventKind::StepSkipped { step, reason } => {
-            if zh {
-                format!("跳过: {} — 原因: {reason}", step_label(rb, step))
-            } else {
-                format!("skipped: {} — reason: {reason}", step_label(rb, step))
-            }
+            fill(w.step_skipped, &[("step", &step_label(rb, step)), ("reason", reason)])
         }
         EventKind::StepFailed { step, reason } => {
-            if zh {
-                format!("失败: {} — {reason}", step_label(rb, step))
-            } else {
-                format!("failed: {} — {reason}", step_label(rb, step))
-            }
+            fill(w.step_failed, &[("step", &step_label(rb, step)), ("reason", reason)])
         }
-        EventKind::Note { text } => {
-            if zh {
-                format!("备注: {text}")
-            } else {
-                format!("note: {text}")
-            }
-        }
-        EventKind::RemoteNote { text, remote: r } => {
-            if zh {
-                format!("远程备注 ({} {}@{}): {text}", r.name, r.login, r.host)
-            } else {
-                format!("note from {} ({}@{}, remote): {text}", r.name, r.login, r.host)
-            }
-        }
+        EventKind::Note { text } => fill(w.note, &[("text", text)]),
+        EventKind::RemoteNote { text, remote: r } => fill(
+            w.remote_note,
+            &[("name", &r.name), ("login", &r.login), ("host", &r.host), ("text", text)],
+        ),
         EventKind::FunctionRestored { function } => {
-            if zh {
-                format!("已恢复: {}", function_label(rb, function))
-            } else {
-                format!("restored: {}", function_label(rb, function))
-            }
+            fill(w.function_restored, &[("function", &function_label(rb, function))])
         }
         EventKind::TimerBreached { function, budget_secs } => {
             let budget =
                 crate::duration_text::compact(std::time::Duration::from_secs(*budget_secs));
             let what = match function {
-                Some(f) if f == super::response::TIMER => {
-                    if zh {
-                        "响应时限".to_string()
-                    } else {
-                        "response time".to_string()
-                    }
-                }
+                Some(f) if f == super::response::TIMER => w.response_time.to_string(),
                 Some(f) => function_label(rb, f),
-                None => {
-                    if zh {
-                        "总体RTO".to_string()
-                    } else {
-                        "overall RTO".to_string()
-                    }
-                }
+                None => w.overall_rto.to_string(),
             };
-            if zh {
-                format!("超时: {what} 超过 {budget}")
-            } else {
-                format!("BREACH: {what} over {budget}")
-            }
+            fill(w.breached, &[("what", &what), ("budget", &budget)])
         }
         EventKind::HealthChanged { service, from, to, detail } => {
             let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
-            format!("{service} {from} → {to}{detail}")
+            let (from, to) = (from.to_string(), to.to_string());
+            fill(
+                w.health_changed,
+                &[("service", service), ("from", &from), ("to", &to), ("detail", &detail)],
+            )
         }
         EventKind::StepReopened { step, reason } => {
-            let s = step_label(rb, step);
-            if zh {
-                format!("更正: 重新打开步骤 {s} (原因: {reason})")
-            } else {
-                format!("correction: step {s} reopened ({reason})")
-            }
+            fill(w.step_reopened, &[("step", &step_label(rb, step)), ("reason", reason)])
         }
-        EventKind::FunctionUnrestored { function, reason } => {
-            let f = function_label(rb, function);
-            if zh {
-                format!("更正: {f} 撤销恢复标记,计时继续 (原因: {reason})")
-            } else {
-                format!("correction: {f} not restored after all; its clock runs again ({reason})")
-            }
-        }
+        EventKind::FunctionUnrestored { function, reason } => fill(
+            w.function_unrestored,
+            &[("function", &function_label(rb, function)), ("reason", reason)],
+        ),
         EventKind::T0Corrected { t0, reason } => {
-            let t = t0.format("%Y-%m-%d %H:%M:%S UTC");
-            if zh {
-                format!("更正: 故障开始时间 (T0) 改为 {t} (原因: {reason})")
-            } else {
-                format!("correction: T0 is {t} ({reason})")
-            }
+            let t = t0.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+            fill(w.t0_corrected, &[("t0", &t), ("reason", reason)])
         }
         EventKind::LevelChanged { level, reason } => {
-            if zh {
-                format!("更正: 级别改为 {level} (原因: {reason})")
-            } else {
-                format!("correction: level is now {level} ({reason})")
-            }
+            fill(w.level_changed, &[("level", &level.to_string()), ("reason", reason)])
         }
         EventKind::FunctionsChanged { functions, reason } => {
             let names: Vec<String> = functions.iter().map(|f| function_label(rb, f)).collect();
-            if zh {
-                format!("更正: 受影响功能为 {} (原因: {reason})", names.join("、"))
-            } else {
-                format!("correction: affected functions are {} ({reason})", names.join(", "))
-            }
+            fill(w.functions_changed, &[("functions", &names.join(w.list_sep)), ("reason", reason)])
         }
-        EventKind::Withdrawn { reason } => {
-            if zh {
-                format!("事件撤回 (误报; 原因: {reason})")
-            } else {
-                format!("incident withdrawn, declared in error ({reason})")
-            }
-        }
+        EventKind::Withdrawn { reason } => fill(w.withdrawn, &[("reason", reason)]),
         EventKind::Unreadable { seq, event_type, .. } => {
-            if zh {
-                format!("无法读取的事件 {seq}: {event_type}")
-            } else {
-                format!("unreadable event {seq}: {event_type}")
-            }
+            fill(w.unreadable, &[("seq", &seq.to_string()), ("type", event_type)])
         }
         EventKind::BackupPoint { backup_at, source } => {
-            let local = backup_at.format("%Y-%m-%d %H:%M UTC");
-            if zh {
-                format!("最近可用备份: {local} ({source})")
-            } else {
-                format!("last good backup: {local} ({source})")
-            }
+            let at = backup_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            let source = if source == "operator" { w.source_operator } else { source };
+            fill(w.backup_point, &[("at", &at), ("source", source)])
         }
-        EventKind::Closed => {
-            if zh {
-                "宣布恢复完成,事件关闭".to_string()
-            } else {
-                "recovery declared complete; incident closed".to_string()
-            }
-        }
-        EventKind::Panic { message } => {
-            if zh {
-                format!("程序崩溃: {message}")
-            } else {
-                format!("PANIC: {message}")
-            }
-        }
+        EventKind::Closed => w.closed.to_string(),
+        EventKind::Panic { message } => fill(w.panic, &[("message", message)]),
         EventKind::NotificationSent { stage, audience, channel, notified, note } => {
             let stage = rb
                 .notifications
@@ -300,11 +180,10 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 format!("{audience} ({notified})")
             };
             let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
-            if zh {
-                format!("内部通知 [{stage}]: {whom},方式 {channel}{note}")
-            } else {
-                format!("notified [{stage}]: {whom} by {channel}{note}")
-            }
+            fill(
+                w.notification_sent,
+                &[("stage", stage), ("whom", &whom), ("channel", channel), ("note", &note)],
+            )
         }
         EventKind::CommsSent { template, channel, text } => {
             let name = rb
@@ -314,58 +193,32 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
                 .map(|t| t.name.as_str())
                 .unwrap_or(template);
             // The whole text stays in the journal; one line here keeps the timeline readable.
-            let chars = text.chars().count();
-            if zh {
-                format!("对外通知 [{name}] 经 {channel} 发出 ({chars} 字)")
-            } else {
-                format!("external message [{name}] sent via {channel} ({chars} chars)")
-            }
+            let chars = text.chars().count().to_string();
+            fill(w.comms_sent, &[("template", name), ("channel", channel), ("chars", &chars)])
         }
         EventKind::UpdateReminder { due_at } => {
-            let due = due_at.format("%H:%M UTC");
-            if zh {
-                format!("提醒: 状态更新已到期 ({due})")
-            } else {
-                format!("reminder: status update due ({due})")
-            }
+            let due = due_at.format("%H:%M UTC").to_string();
+            fill(w.update_reminder, &[("due", &due)])
         }
         EventKind::StatusUpdateSent { channel, note } => {
             let note = if note.is_empty() { String::new() } else { format!(" — {note}") };
-            if zh {
-                format!("已发送状态更新,方式 {channel}{note}")
-            } else {
-                format!("status update sent via {channel}{note}")
-            }
+            fill(w.status_update_sent, &[("channel", channel), ("note", &note)])
         }
-        EventKind::DrillMessage { text, adhoc } => match (zh, adhoc) {
-            (true, false) => format!("演练注入: {text}"),
-            (true, true) => format!("演练临时注入: {text}"),
-            (false, false) => format!("drill inject: {text}"),
-            (false, true) => format!("drill ad-hoc inject: {text}"),
-        },
+        EventKind::DrillMessage { text, adhoc } => {
+            let t = if *adhoc { w.drill_adhoc_inject } else { w.drill_inject };
+            fill(t, &[("text", text)])
+        }
         EventKind::DrillDecision { prompt, options } => {
-            let opts = options.join(" / ");
-            if zh {
-                format!("演练决策: {prompt} [{opts}]")
-            } else {
-                format!("drill decision: {prompt} [{opts}]")
-            }
+            fill(w.drill_decision, &[("prompt", prompt), ("options", &options.join(" / "))])
         }
         EventKind::DrillExpectation { kind, target, state, by_secs, met } => {
             let what = expectation_text(rb, kind, target, *state, *by_secs, lang);
-            match (zh, met) {
-                (true, true) => format!("演练预期达成: {what}"),
-                (true, false) => format!("演练预期未达成: {what}"),
-                (false, true) => format!("drill expectation met: {what}"),
-                (false, false) => format!("drill expectation MISSED: {what}"),
-            }
+            let t = if *met { w.drill_expectation_met } else { w.drill_expectation_missed };
+            fill(t, &[("what", &what)])
         }
-        EventKind::DrillClock { paused } => match (zh, paused) {
-            (true, true) => "演练时钟暂停".to_string(),
-            (true, false) => "演练时钟继续".to_string(),
-            (false, true) => "drill clock paused".to_string(),
-            (false, false) => "drill clock resumed".to_string(),
-        },
+        EventKind::DrillClock { paused } => {
+            if *paused { w.drill_clock_paused } else { w.drill_clock_resumed }.to_string()
+        }
     }
 }
 
@@ -378,14 +231,16 @@ pub fn expectation_text(
     by_secs: u64,
     lang: Lang,
 ) -> String {
-    let zh = lang == Lang::Zh;
+    let w = event_words(lang);
     let by = crate::duration_text::compact(std::time::Duration::from_secs(by_secs));
-    match (kind, zh) {
-        ("function", true) => format!("{} 恢复 ≤ T+{by}", function_label(rb, target)),
-        ("function", false) => format!("{} restored by T+{by}", function_label(rb, target)),
-        ("step", true) => format!("{} 完成 ≤ T+{by}", step_label(rb, target)),
-        ("step", false) => format!("{} done by T+{by}", step_label(rb, target)),
-        (_, true) => format!("{target} 为 {} 于 T+{by}", state.map_or("?", Health::as_str)),
-        (_, false) => format!("{target} {} at T+{by}", state.map_or("?", Health::as_str)),
+    match kind {
+        "function" => {
+            fill(w.expect_function, &[("function", &function_label(rb, target)), ("by", &by)])
+        }
+        "step" => fill(w.expect_step, &[("step", &step_label(rb, target)), ("by", &by)]),
+        _ => fill(
+            w.expect_service,
+            &[("service", target), ("state", state.map_or("?", Health::as_str)), ("by", &by)],
+        ),
     }
 }

@@ -78,10 +78,9 @@ pub fn console_name(a: &Actor, host: &str, lang: Lang) -> String {
         (None, true) => format!("pid {}", a.pid),
         (None, false) => format!("{} pid {}", a.host, a.pid),
     };
-    match (lang, tty.is_some()) {
-        (Lang::En, true) => format!("{} on {place}", a.label()),
-        _ => format!("{} ({place})", a.label()),
-    }
+    // Without a terminal the place is a pid: "name (pid 7)" in any language.
+    let t = if tty.is_some() { crate::i18n::messages(lang).console_on } else { "{name} ({place})" };
+    crate::i18n::fill(t, &[("name", a.label()), ("place", &place)])
 }
 
 /// "also open by NAME on TTY", for the other writing consoles; `None` when there are none.
@@ -90,10 +89,7 @@ pub fn also_open_line(others: &[&Actor], host: &str, lang: Lang) -> Option<Strin
         return None;
     }
     let names: Vec<String> = others.iter().map(|a| console_name(a, host, lang)).collect();
-    Some(match lang {
-        Lang::Zh => format!("另有控制台打开了此事件: {}", names.join(", ")),
-        Lang::En => format!("also open by {}", names.join(", ")),
-    })
+    Some(crate::i18n::fill(crate::i18n::messages(lang).also_open, &[("names", &names.join(", "))]))
 }
 
 #[cfg(test)]

@@ -41,62 +41,10 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-pub struct Words {
-    pub facts: &'static str,
-    pub closed_at: &'static str,
-    pub duration: &'static str,
-    pub level: &'static str,
-    pub disaster_type: &'static str,
-    pub track: &'static str,
-    pub reporter: &'static str,
-    pub coordinator: &'static str,
-    pub rpo_title: &'static str,
-    pub backup: &'static str,
-    pub window: &'static str,
-    pub legend_step: &'static str,
-    pub form: &'static str,
-    pub hover: &'static str,
-}
-
-const ZH: Words = Words {
-    facts: "概要",
-    closed_at: "关闭时间",
-    duration: "持续时间",
-    level: "级别",
-    disaster_type: "灾难类型",
-    track: "恢复流程",
-    reporter: "报告人",
-    coordinator: "DR协调员",
-    rpo_title: "RPO(数据丢失窗口)",
-    backup: "最近可用备份",
-    window: "数据丢失窗口",
-    legend_step: "重新测试",
-    form: "记录表字段",
-    hover: "将鼠标悬停在图中的条和刻度上可查看详细内容。",
-};
-
-const EN: Words = Words {
-    facts: "Summary",
-    closed_at: "Closed",
-    duration: "Duration",
-    level: "Level",
-    disaster_type: "Disaster type",
-    track: "Recovery track",
-    reporter: "Reporter",
-    coordinator: "DR coordinator",
-    rpo_title: "RPO (data-loss window)",
-    backup: "Last good backup",
-    window: "data-loss window",
-    legend_step: "re-test",
-    form: "Form fields",
-    hover: "Hover over the bars and ticks of the chart for details.",
-};
+pub use crate::i18n::RecordPageWords as Words;
 
 pub fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Zh => &ZH,
-        Lang::En => &EN,
-    }
+    crate::i18n::record_page_words(lang)
 }
 
 const STYLE: &str = include_str!("record.css");
@@ -133,15 +81,7 @@ fn state_word<'a>(r: &'a RecordWords, state: &'a str) -> &'a str {
 
 /// A step status in the record's language.
 pub fn step_word(lang: Lang, status: StepStatus) -> &'static str {
-    match (lang, status) {
-        (Lang::Zh, StepStatus::Pending) => "待办",
-        (Lang::Zh, StepStatus::InProgress) => "进行中",
-        (Lang::Zh, StepStatus::Done) => "完成",
-        (Lang::Zh, StepStatus::Skipped) => "跳过",
-        (Lang::Zh, StepStatus::Failed) => "失败",
-        (Lang::En, StepStatus::InProgress) => "in progress",
-        (Lang::En, _) => status.as_str(),
-    }
+    crate::i18n::step_status(lang, status)
 }
 
 /// The chart with its legend.

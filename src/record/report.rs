@@ -96,8 +96,8 @@ fn report_text(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
                     "\n\n  | {} | {} | {} | {} |\n  |---|---|---|---|",
                     cell(&field.label),
                     w.owner,
-                    "deadline",
-                    "priority"
+                    w.deadline,
+                    w.priority
                 );
                 format!(
                     "{header}\n  | {b} | {b} | {b} | {b} |\n  | {b} | {b} | {b} | {b} |",

@@ -2,6 +2,7 @@
 //! every business function, the overall RTO and the RPO, skipped steps, failed test
 //! iterations and the journal head hash. In the runbook's language.
 
+use crate::i18n::step_status;
 use std::fmt::Write;
 
 use chrono::FixedOffset;
@@ -75,7 +76,7 @@ pub fn field_value(id: &str, f: &Facts, w: &RecordWords, tz: FixedOffset) -> Str
                 .iter()
                 .filter(|s| s.status != StepStatus::Pending)
                 .take(3)
-                .map(|s| format!("{}. {} [{}]", s.number, s.title, s.status))
+                .map(|s| format!("{}. {} [{}]", s.number, s.title, step_status(f.lang, s.status)))
                 .collect();
             join(&first)
         }
@@ -183,7 +184,7 @@ pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
             s.number,
             cell(&s.title),
             cell(&s.owner),
-            s.status,
+            step_status(f.lang, s.status),
             signed_secs(s.spent_secs)
         );
     }

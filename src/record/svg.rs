@@ -294,7 +294,7 @@ fn s_end(s: &Scale) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use crate::probe::Health;
-    use crate::record::chart::{severity, EN};
+    use crate::record::chart::severity;
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_800_000_000 + s, 0).unwrap()
@@ -323,7 +323,8 @@ mod tests {
             .map(|i| band(i, i + 1, if i % 2 == 0 { Health::Up } else { Health::Down }))
             .collect();
         items.push(band(1000, 3600, Health::Up));
-        let merged = merge(&items, &scale, &EN);
+        let merged =
+            merge(&items, &scale, crate::i18n::chart_words(crate::runbook::model::Lang::En));
         assert!(merged.len() < 200, "{}", merged.len());
         assert!(merged.iter().any(|m| m.class.contains("down") && m.class.contains("merged")));
         assert_eq!(merged.last().map(|m| m.to), Some(t(3600)));

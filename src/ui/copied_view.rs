@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
@@ -42,7 +42,7 @@ pub fn copied_rows(text: &str, width: u16) -> usize {
 }
 
 pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect, cv: &CopiedView) {
-    f.render_widget(Clear, area);
+    super::overlay::clear(f, area);
     let w = area.width as usize;
     let words = crate::i18n::copy_words(ctx.lang);
     let mut head: Vec<Line> = Vec::new();

@@ -7,7 +7,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::text::{fit_right, width, wrap_words};
@@ -367,7 +367,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
         let Some(doc) = layout(ctx, inc, &dv.step, area) else { return };
         doc
     };
-    f.render_widget(Clear, area);
+    super::overlay::clear(f, area);
     let scroll = dv.scroll.min(doc.max_scroll());
     let shown = (scroll + doc.rows).min(doc.body.len());
     let position = format!(" {}-{}/{} ", scroll + 1, shown, doc.body.len());

@@ -65,7 +65,6 @@ fn text_width(screen_w: u16) -> usize {
 
 pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let drill = ctx.inc.is_some_and(|i| i.is_drill());
-    let zh = ctx.lang == Lang::Zh;
     let rect = centered(area, WIDTH, area.height.saturating_sub(2));
     let all = rows(ctx.lang, drill, text_width(rect.width), Some(ctx.rb));
     // Two border rows and the status line.
@@ -92,11 +91,14 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
         lines.push(Line::from(""));
     }
     let shown = (scroll + room).min(all.len());
-    let status = if zh {
-        format!("{}-{}/{} · ↑↓ PgUp PgDn 滚动 · Esc 关闭", scroll + 1, shown, all.len())
-    } else {
-        format!("{}-{}/{} · ↑↓ PgUp PgDn scroll · Esc close", scroll + 1, shown, all.len())
-    };
+    let status = crate::i18n::fill(
+        crate::i18n::messages(ctx.lang).help_status,
+        &[
+            ("from", &(scroll + 1).to_string()),
+            ("to", &shown.to_string()),
+            ("total", &all.len().to_string()),
+        ],
+    );
     let status_w = (rect.width as usize).saturating_sub(3);
     let status = if width(&status) > status_w { String::new() } else { status };
     lines.push(Line::from(Span::styled(status, th.muted)));

@@ -90,9 +90,14 @@ fn too_small(f: &mut Frame, ctx: &Ctx, area: Rect) {
         "terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
         area.width, area.height
     );
-    let mut lines = vec![Line::from(Span::styled(msg, ctx.theme.warn))];
-    if ctx.lang == Lang::Zh {
-        lines.push(Line::from(format!("{}: 需要 {MIN_WIDTH}x{MIN_HEIGHT}", ctx.ui().too_small)));
+    // The first line stays in English in every language: scripts look for it.
+    let local = crate::i18n::fill(
+        crate::i18n::messages(ctx.lang).too_small_need,
+        &[("need", &format!("{MIN_WIDTH}x{MIN_HEIGHT}"))],
+    );
+    let mut lines = vec![Line::from(Span::styled(msg.clone(), ctx.theme.warn))];
+    if !msg.starts_with(&local) {
+        lines.push(Line::from(local));
     }
     let y = area.height / 2;
     let rect = Rect {

@@ -95,10 +95,10 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 Modal::Confirm { question, .. } => question.as_str(),
                 _ => closed_quit.as_deref().unwrap_or(ui.confirm_quit),
             };
-            // Inside the 64 columns: two borders and the one-column pad of `dialog`.
-            let inner = 61usize.min(area.width.saturating_sub(5) as usize);
-            // Between words: a question names steps and items the operator must read whole.
-            let wrapped = super::text::wrap_words(text, inner.max(8));
+            // Wrapped to the room `dialog` leaves inside (borders and a padding column), or
+            // the end of a line is cut off at the border.
+            let inner = text_width(centered(area, 64, 6));
+            let wrapped = wrap(text, inner.max(8));
             // A closing question can list much (unticked items, open steps): up to the screen.
             let most = area.height.saturating_sub(2).max(6);
             let rect = centered(area, 64, (wrapped.len() as u16 + 2).clamp(6, most));
@@ -116,20 +116,35 @@ fn closed_quit_text(ctx: &Ctx) -> Option<String> {
         return None;
     }
     let n = inc.post_closing_open(ctx.rb).len();
-    Some(match ctx.lang {
-        crate::runbook::model::Lang::Zh => {
-            format!("事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消")
+    let m = crate::i18n::messages(ctx.lang);
+    let t = if n == 1 { m.closed_quit_one } else { m.closed_quit_many };
+    Some(crate::i18n::fill(t, &[("n", &n.to_string())]))
+}
+
+/// The cells a line of text has inside `dialog`'s box: two borders and a padding column.
+pub fn text_width(rect: Rect) -> usize {
+    rect.width.saturating_sub(3) as usize
+}
+
+/// Clear `rect` for something drawn over the screen. A wide character just left of it would
+/// cover its first column (a terminal draws both cells of it, and ratatui then skips the
+/// covered cell): it becomes a space, so the left border shows.
+pub fn clear(f: &mut Frame, rect: Rect) {
+    f.render_widget(Clear, rect);
+    if rect.x == 0 || rect.width == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in rect.top()..rect.bottom() {
+        let cell = &mut buf[(rect.x - 1, y)];
+        if super::text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
         }
-        crate::runbook::model::Lang::En => format!(
-            "incident closed; {n} post-recovery step{} still open (resume to work on them). \
-             y quits / n cancels",
-            if n == 1 { "" } else { "s" }
-        ),
-    })
+    }
 }
 
 pub fn dialog(f: &mut Frame, ctx: &Ctx, rect: Rect, title: &str, lines: Vec<Line>) {
-    f.render_widget(Clear, rect);
+    clear(f, rect);
     let block =
         Block::new().borders(Borders::ALL).border_style(ctx.theme.title).title(Span::styled(
             format!(" {} ", truncate(title, rect.width.saturating_sub(4) as usize)),

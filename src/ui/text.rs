@@ -72,11 +72,71 @@ pub fn label_figures(label: &str, figures: &str, w: usize) -> String {
 }
 
 fn is_word_char(g: &str) -> bool {
-    g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric()
+    g.len() == 1 && {
+        let c = g.as_bytes()[0];
+        c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+    }
 }
 
-/// Greedy wrap by display width. CJK text breaks anywhere (it has no spaces); a Latin word is
-/// moved whole to the next line when a space before it allows.
+/// Punctuation a line must not start with (Chinese line-breaking rules, 禁则): the closing
+/// marks and brackets, full width and ASCII.
+pub fn is_closing(g: &str) -> bool {
+    const CLOSING: &str = "。，、．）」』】〕〉》〗〙〛｝］：；！？‼⁇⁈⁉…‥〜%％,.:;!?)]}";
+    g.chars().count() == 1 && g.chars().all(|c| CLOSING.contains(c))
+}
+
+/// Punctuation a line must not end with: the opening brackets and quotes.
+fn is_opening(g: &str) -> bool {
+    const OPENING: &str = "（「『【〔〈《〖〘〚｛［([{“‘";
+    g.chars().count() == 1 && g.chars().all(|c| OPENING.contains(c))
+}
+
+/// Where the text after a full `line` goes when `next` does not fit: the byte index in `line`
+/// from which its tail moves to the next line (`line.len()` to move nothing). A Latin word
+/// moves whole when something before it allows a break; closing punctuation takes the
+/// character (or word) before it along, so that no line starts with it; an opening bracket
+/// goes down with what follows it.
+fn break_at(line: &str, next: &str) -> usize {
+    let clusters: Vec<(usize, &str)> = line.grapheme_indices(true).collect();
+    if clusters.len() < 2 {
+        return line.len();
+    }
+    // The start of the trailing run of word characters.
+    let word_start = clusters.iter().rposition(|(_, g)| !is_word_char(g)).map_or(0, |i| i + 1);
+    let mut at = if is_word_char(next) && word_start < clusters.len() {
+        // Mid-word: the whole word moves, unless it is the whole line.
+        if word_start == 0 {
+            clusters.len()
+        } else {
+            word_start
+        }
+    } else if is_closing(next) {
+        if word_start < clusters.len() && word_start > 0 {
+            word_start
+        } else {
+            // A closing mark after a closing mark: take both down.
+            let mut i = clusters.len() - 1;
+            while i > 0 && is_closing(clusters[i].1) {
+                i -= 1;
+            }
+            i
+        }
+    } else {
+        clusters.len()
+    };
+    while at > 1 && at <= clusters.len() && is_opening(clusters[at - 1].1) {
+        at -= 1;
+    }
+    if at == 0 || at >= clusters.len() {
+        return line.len();
+    }
+    clusters[at].0
+}
+
+/// Greedy wrap by display width. CJK text breaks between any two characters, never before
+/// closing punctuation (。，、）」…) and never after an opening bracket; a Latin word moves
+/// whole to the next line when a space or a CJK character before it allows; a space at a
+/// break is dropped.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines = Vec::new();
@@ -87,19 +147,22 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
         for g in para.graphemes(true) {
             let w = cluster_width(g);
             if used + w > max {
-                let carry = match line.rfind(' ') {
-                    Some(sp)
-                        if is_word_char(g) && line[sp + 1..].graphemes(true).all(is_word_char) =>
-                    {
-                        let tail = line[sp + 1..].to_string();
-                        line.truncate(sp);
-                        tail
-                    }
-                    _ => String::new(),
-                };
-                lines.push(std::mem::take(&mut line));
+                if g == " " {
+                    // The space is the break.
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                    continue;
+                }
+                let at = break_at(&line, g);
+                let carry = line.split_off(at);
+                lines.push(line.trim_end_matches(' ').to_string());
                 used = clusters_width(&carry);
                 line = carry;
+                if used + w > max {
+                    // What moved down fills a line by itself: break it where it is.
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
             }
             line.push_str(g);
             used += w;
@@ -170,6 +233,38 @@ mod tests {
         assert_eq!(wrap("ab\ncd", 10), vec!["ab", "cd"]);
         assert_eq!(wrap("make payment now", 10), vec!["make", "payment", "now"]);
         assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation() {
+        // "。" would start the second line: the character before it goes down with it.
+        assert_eq!(wrap("数据库故障。", 10), vec!["数据库故", "障。"]);
+        assert_eq!(wrap("请检查日期，确认", 10), vec!["请检查日", "期，确认"]);
+        assert_eq!(wrap("恢复（数据库）完成", 12), vec!["恢复（数据", "库）完成"]);
+        assert_eq!(wrap("确认」。后续", 6), vec!["确", "认」。", "后续"]);
+        // An opening bracket does not end a line.
+        assert_eq!(wrap("步骤「恢复」", 6), vec!["步骤", "「恢", "复」"]);
+        // A Latin id after a CJK mark moves whole.
+        assert_eq!(wrap("功能: auth、browse、cart", 16), vec!["功能: auth、", "browse、cart"]);
+        assert_eq!(wrap("x prepare-env y", 12), vec!["x", "prepare-env", "y"]);
+        for w in 4..30 {
+            for text in [
+                "宣布恢复完成并关闭事件? 未恢复的功能(将记为未恢复): auth、browse、cart。 y/n",
+                "退出控制台? 事件保持打开,可用 resume 继续。 y 退出 / n 取消",
+                "备份时间晚于故障开始时间 (T0):RPO 计算的是 T0 之前最后一次备份。",
+            ] {
+                let lines = wrap(text, w);
+                for l in &lines[1..] {
+                    let first = l.graphemes(true).next().unwrap_or_default();
+                    assert!(!is_closing(first), "{w}: {lines:?}");
+                }
+                for l in &lines {
+                    assert!(width(l) <= w, "{w}: {lines:?}");
+                }
+                let joined: String = lines.concat();
+                assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "nothing lost");
+            }
+        }
     }
 
     #[test]

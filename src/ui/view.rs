@@ -392,11 +392,11 @@ impl ViewState {
 
 /// The mirror's state in a few words for the health pane.
 pub fn mirror_line(s: &crate::mirror::MirrorStatus, lang: crate::runbook::model::Lang) -> String {
-    let zh = lang == crate::runbook::model::Lang::Zh;
-    match (&s.error, zh) {
-        (None, true) => format!("镜像到运维MongoDB: 已同步 {} 条", s.acked),
-        (None, false) => format!("mirror to ops MongoDB: {} events in sync", s.acked),
-        (Some(e), true) => format!("镜像: {} 条排队等待 — {e}", s.queued),
-        (Some(e), false) => format!("mirror: {} queued — {e}", s.queued),
+    let m = crate::i18n::messages(lang);
+    match &s.error {
+        None => crate::i18n::fill(m.mirror_synced, &[("n", &s.acked.to_string())]),
+        Some(e) => {
+            crate::i18n::fill(m.mirror_queued, &[("n", &s.queued.to_string()), ("error", e)])
+        }
     }
 }
