@@ -693,17 +693,11 @@ fn text_field(form: &mut DeclareForm) -> Option<&mut String> {
 }
 
 fn no_checklists(lang: crate::runbook::model::Lang) -> &'static str {
-    match lang {
-        crate::runbook::model::Lang::Zh => "本运行手册没有不属于步骤的检查清单",
-        crate::runbook::model::Lang::En => "this runbook has no checklist outside its steps",
-    }
+    crate::i18n::messages(lang).no_checklists
 }
 
 fn pick_item_first(lang: crate::runbook::model::Lang) -> &'static str {
-    match lang {
-        crate::runbook::model::Lang::Zh => "先用 } 选择一个检查项",
-        crate::runbook::model::Lang::En => "} selects an item first",
-    }
+    crate::i18n::messages(lang).pick_item_first
 }
 
 /// `cmd` with its reason filled in.

@@ -89,6 +89,18 @@ words! {
         /// Quitting a closed incident whose post-recovery steps are still open.
         closed_quit_one,
         closed_quit_many,
+        value_empty,
+        value_hidden,
+        value_no_match,
+        wait_reason_prompt,
+        /// A step held by another's wait: the words (cut first on a narrow line), then the
+        /// figures (kept).
+        held_by,
+        time_left,
+        wait_running_words,
+        waits_once_started,
+        no_checklists,
+        pick_item_first,
     }
 }
 
@@ -163,6 +175,16 @@ pub const MESSAGES_ZH: Messages = Messages {
     close_post_recovery: "恢复后步骤(关闭后仍可处理)",
     closed_quit_one: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消",
     closed_quit_many: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消",
+    value_empty: "值不能为空",
+    value_hidden: "值不能包含控制字符或双向控制符",
+    value_no_match: "值不符合格式 {pattern}",
+    wait_reason_prompt: "为何提前结束等待(记入时间线)",
+    held_by: "等待 {title}",
+    time_left: " · 剩余 {left}",
+    wait_running_words: "等待中",
+    waits_once_started: "开始后等待 {wait}",
+    no_checklists: "本运行手册没有不属于步骤的检查清单",
+    pick_item_first: "先用 } 选择一个检查项",
 };
 
 pub const MESSAGES_EN: Messages = Messages {
@@ -242,6 +264,16 @@ pub const MESSAGES_EN: Messages = Messages {
                       y quits / n cancels",
     closed_quit_many: "incident closed; {n} post-recovery steps still open (resume to work on \
                        them). y quits / n cancels",
+    value_empty: "the value is empty",
+    value_hidden: "the value holds a control character or bidi override",
+    value_no_match: "the value does not match {pattern}",
+    wait_reason_prompt: "Why end the wait early (goes on the timeline)",
+    held_by: "waiting for {title}",
+    time_left: " · {left} left",
+    wait_running_words: "wait running",
+    waits_once_started: "waits {wait} once started",
+    no_checklists: "this runbook has no checklist outside its steps",
+    pick_item_first: "} selects an item first",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {

@@ -226,16 +226,11 @@ pub fn value_problem(p: &crate::runbook::model::Placeholder, value: &str) -> Opt
 
 impl ValueProblem {
     pub fn message(&self, lang: crate::runbook::model::Lang) -> String {
-        let zh = lang == crate::runbook::model::Lang::Zh;
-        match (self, zh) {
-            (ValueProblem::Empty, true) => "值不能为空".to_string(),
-            (ValueProblem::Empty, false) => "the value is empty".to_string(),
-            (ValueProblem::Hidden, true) => "值不能包含控制字符或双向控制符".to_string(),
-            (ValueProblem::Hidden, false) => {
-                "the value holds a control character or bidi override".to_string()
-            }
-            (ValueProblem::NoMatch(p), true) => format!("值不符合格式 {p}"),
-            (ValueProblem::NoMatch(p), false) => format!("the value does not match {p}"),
+        let m = crate::i18n::messages(lang);
+        match self {
+            ValueProblem::Empty => m.value_empty.to_string(),
+            ValueProblem::Hidden => m.value_hidden.to_string(),
+            ValueProblem::NoMatch(p) => crate::i18n::fill(m.value_no_match, &[("pattern", p)]),
         }
     }
 }

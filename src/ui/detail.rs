@@ -285,29 +285,22 @@ pub fn wait_line(ctx: &Ctx, inc: &Incident, key: &str) -> Option<String> {
 /// it keeps.
 pub fn wait_parts(ctx: &Ctx, inc: &Incident, key: &str) -> Option<(String, String)> {
     use crate::incident::waits::{left_text, Wait};
-    let zh = ctx.lang == crate::runbook::model::Lang::Zh;
+    let m = crate::i18n::messages(ctx.lang);
+    let fill = crate::i18n::fill;
+    let left_of = |left| fill(m.time_left, &[("left", &left_text(left))]);
     if let Some((by, left)) = inc.held_by(ctx.rb, key, ctx.now) {
         let title = inc
             .step(&by)
             .and_then(|s| ctx.rb.step(&s.id))
             .map_or_else(|| by.clone(), |t| t.step.title.clone());
-        let left = left_text(left);
-        return Some(if zh {
-            (format!("等待 {title}"), format!(" · 剩余 {left}"))
-        } else {
-            (format!("waiting for {title}"), format!(" · {left} left"))
-        });
+        return Some((fill(m.held_by, &[("title", &title)]), left_of(left)));
     }
     let compact = crate::duration_text::compact;
     match inc.wait(ctx.rb, key, ctx.now) {
-        Wait::Running(left) if zh => {
-            Some(("等待中".into(), format!(" · 剩余 {}", left_text(left))))
+        Wait::Running(left) => Some((m.wait_running_words.to_string(), left_of(left))),
+        Wait::NotStarted(d) => {
+            Some((fill(m.waits_once_started, &[("wait", &compact(d))]), String::new()))
         }
-        Wait::Running(left) => {
-            Some(("wait running".into(), format!(" · {} left", left_text(left))))
-        }
-        Wait::NotStarted(d) if zh => Some((format!("开始后等待 {}", compact(d)), String::new())),
-        Wait::NotStarted(d) => Some((format!("waits {} once started", compact(d)), String::new())),
         Wait::None | Wait::Over => None,
     }
 }

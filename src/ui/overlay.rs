@@ -45,12 +45,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
                 InputKind::Reason { cmd }
                     if matches!(**cmd, crate::incident::decide::Command::OverrideWait { .. }) =>
                 {
-                    match ctx.lang {
-                        crate::runbook::model::Lang::Zh => "为何提前结束等待(记入时间线)",
-                        crate::runbook::model::Lang::En => {
-                            "Why end the wait early (goes on the timeline)"
-                        }
-                    }
+                    crate::i18n::messages(ctx.lang).wait_reason_prompt
                 }
                 InputKind::Reason { .. } => ui.correction_reason,
                 InputKind::CorrectT0 => ui.correct_t0_prompt,
