@@ -509,7 +509,7 @@ fn a_file_over_one_mib_is_refused_before_parsing() {
     assert_eq!(format!("error: {}", diags[0]), want);
 }
 
-const REAL: &str = include_str!("../runbooks/shopping-system.toml");
+const REAL: &str = include_str!("../../runbooks/shopping-system.toml");
 
 fn loads_or_refuses(text: &str) -> Result<(), TestCaseError> {
     match from_text("prop.toml", text) {

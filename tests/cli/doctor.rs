@@ -2,7 +2,7 @@
 //! each check's level and fix, the exit code, and that it changes nothing on the host.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! real binary shows them escaped, and the journal keeps the exact text.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! `--log-level` / `DRCONSOLE_LOG`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -39,7 +39,7 @@ fn t0() -> impl Strategy<Value = String> {
 
 /// The built-in runbook with every duration replaced, in order, by the next of `durs`.
 fn with_durations(durs: &[String]) -> String {
-    let text = include_str!("../runbooks/shopping-system.toml");
+    let text = include_str!("../../runbooks/shopping-system.toml");
     let mut n = 0;
     let mut out = String::new();
     for line in text.lines() {

@@ -1,7 +1,7 @@
 //! `drconsole status` end to end: the real binary against real servers on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 use common::servers as support;
 
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! and recorded as sent, and status-update reminders.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::app::{harness, harness_with};

@@ -3,7 +3,7 @@
 //! tmux's buffer and says which of the two it knows to have worked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::tmux::Tmux;
 

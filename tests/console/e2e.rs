@@ -1,7 +1,7 @@
 //! End to end in a real pseudo-terminal (tmux): the real binary, real keys, real signals.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::tmux::Tmux;
 

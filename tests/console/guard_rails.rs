@@ -2,7 +2,7 @@
 //! refused, never silently taken. Each test is one bug of the first version, reproduced.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

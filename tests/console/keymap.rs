@@ -2,7 +2,7 @@
 //! the help makes the console react, and the help shows every row at 80x24.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -1,7 +1,7 @@
 //! Key handling and incident state through the headless console: no terminal needed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::harness;
 use crossterm::event::KeyCode;

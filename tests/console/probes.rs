@@ -2,7 +2,7 @@
 //! on a probe. Loopback servers only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

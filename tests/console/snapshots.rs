@@ -2,7 +2,7 @@
 //! languages at 80x24 and 160x48.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::{harness_with, Harness};
 use crossterm::event::KeyCode;

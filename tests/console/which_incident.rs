@@ -2,7 +2,7 @@
 //! them, unless one is pinned; the console offers the open ones before a new declaration.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,7 +3,7 @@
 //! flag or family is cut in half. Control characters in a note are shown escaped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::harness_with;
 use crossterm::event::KeyCode;

@@ -2,7 +2,7 @@
 //! scenarios' injects, scripted operator keys, and the scorecard they earn.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

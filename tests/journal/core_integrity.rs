@@ -3,7 +3,7 @@
 //! version, an edited runbook copy.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -211,7 +211,7 @@ fn an_id_collision_overwrites_nothing() {
     let before = std::fs::read(dir.join("runbook.toml")).unwrap();
     let loaded = drconsole::runbook::load::from_text(
         "other.toml",
-        include_str!("../runbooks/shopping-system.en.toml"),
+        include_str!("../../runbooks/shopping-system.en.toml"),
     )
     .unwrap();
     let store = drconsole::store::Store::new(data.clone());

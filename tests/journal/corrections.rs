@@ -1,7 +1,7 @@
 //! Corrections are events with a reason, never edits: from a shell and from the console.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

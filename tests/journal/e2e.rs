@@ -2,7 +2,7 @@
 //! records on every exit path, permissions, verify, and a full disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

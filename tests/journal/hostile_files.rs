@@ -9,7 +9,7 @@
 //! (`DRCONSOLE_REQUIRE_MONGODB=1`), where a missing neighbour is a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::ffi::CString;
 use std::io::Read;

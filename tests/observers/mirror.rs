@@ -2,7 +2,7 @@
 //! journal keeps working and the queue drains when it returns.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! owner's journal through the inbox. Against the real MongoDB test server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

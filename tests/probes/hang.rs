@@ -2,7 +2,7 @@
 //! end: every probe still reports DOWN within its timeout + 1 s.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 use common::servers as support;
 
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! MongoDB probes against the MongoDB wire-protocol test server (see tests/common).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 use common::servers as support;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! Proves the test setup: the official driver talks to the MongoDB wire-protocol test server.
 
-mod common;
+use crate::common;
 
 use mongodb::bson::{doc, Document};
 use mongodb::options::ClientOptions;

@@ -4,7 +4,7 @@
 //! DOM, and a screenshot kept under target/ (scripts/record-screenshot copies it to docs/).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

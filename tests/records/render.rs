@@ -1,7 +1,7 @@
 //! The response record and the post-incident report are pure renderings of the events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::{harness, harness_with};
 use crossterm::event::KeyCode;
