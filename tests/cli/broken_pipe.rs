@@ -27,7 +27,7 @@ fn drc(data: &Path, rb: &Path) -> Command {
 fn finish(mut child: std::process::Child) -> (Option<i32>, String) {
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = crate::common::deadline(Duration::from_secs(60));
     loop {
         if let Some(s) = child.try_wait().unwrap() {
             return (s.code(), err);

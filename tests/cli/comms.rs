@@ -31,7 +31,7 @@ impl Env {
             .env("FRONTEND_URL", "http://127.0.0.1:1/")
             .arg("--data-dir")
             .arg(self.data.path())
-            .timeout(Duration::from_secs(60));
+            .timeout(crate::common::scaled(Duration::from_secs(60)));
         c
     }
 

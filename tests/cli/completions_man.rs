@@ -18,7 +18,7 @@ fn drconsole(home: &Path) -> Command {
         .env("XDG_CONFIG_HOME", home)
         .env_remove("DRCONSOLE_CONFIG")
         .env_remove("DRCONSOLE_DATA")
-        .timeout(Duration::from_secs(60));
+        .timeout(crate::common::scaled(Duration::from_secs(60)));
     c
 }
 

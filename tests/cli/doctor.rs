@@ -25,7 +25,7 @@ fn drconsole(home: &Path) -> Command {
         .env_remove("FRONTEND_URL")
         .env_remove("TMUX")
         .env_remove("NO_COLOR")
-        .timeout(Duration::from_secs(90));
+        .timeout(crate::common::scaled(Duration::from_secs(90)));
     c
 }
 

@@ -22,7 +22,7 @@ fn drconsole(home: &Path, data: &Path) -> Command {
         .env_remove("FRONTEND_URL")
         .arg("--data-dir")
         .arg(data)
-        .timeout(Duration::from_secs(60));
+        .timeout(crate::common::scaled(Duration::from_secs(60)));
     c
 }
 

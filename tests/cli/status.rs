@@ -21,7 +21,7 @@ fn drconsole(config_home: &tempfile::TempDir) -> Command {
         .env_remove("MONGODB_URI")
         .env_remove("API_HEALTH_URL")
         .env_remove("FRONTEND_URL")
-        .timeout(Duration::from_secs(60));
+        .timeout(crate::common::scaled(Duration::from_secs(60)));
     c
 }
 

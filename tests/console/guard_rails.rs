@@ -176,7 +176,7 @@ fn restoring_over_a_down_service_asks_and_a_failed_test_waits_for_its_adjust_ste
     t.wait_text("depends on services not UP", 5);
     t.keys(&["y"]);
     t.wait_text("restored", 5);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let deadline = crate::common::deadline(std::time::Duration::from_secs(5));
     while restored(&data) == 0 {
         assert!(std::time::Instant::now() < deadline, "the confirmed restore was not journaled");
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -68,7 +68,7 @@ fn the_console_reacts_to_exactly_the_keys_in_the_help() {
             h.app.dirty = false;
             let before = h.events().len();
             h.app.on_key(ev);
-            assert!(h.app.settle(std::time::Duration::from_secs(10)));
+            assert!(h.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
             if in_help(pane, &ev) {
                 assert!(h.app.dirty, "{ev:?} is in the help of {pane:?} but does nothing");
             } else {

@@ -48,7 +48,7 @@ async fn keys_apply_at_once_while_50_probes_hang() {
     assert!(matches!(h.events().last().unwrap().kind, EventKind::Note { .. }));
 
     // Within timeout + 1 s every probe reports DOWN, and the self-check speaks up.
-    let deadline = Instant::now() + Duration::from_secs(4);
+    let deadline = crate::common::deadline(Duration::from_secs(4));
     let mut down = std::collections::HashSet::new();
     while down.len() < 50 && Instant::now() < deadline {
         if let Ok(Some(u)) = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await {
@@ -190,7 +190,7 @@ fn a_recovered_service_is_seen_up_within_interval_times_rise_plus_timeout() {
     t.keys(&["Enter"]);
     t.wait_text("LIVE", 10);
     let hits = || api.hits.load(std::sync::atomic::Ordering::SeqCst);
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = crate::common::deadline(Duration::from_secs(60));
     while hits() < 3 {
         assert!(Instant::now() < deadline, "the API was not probed three times in 60 s");
         std::thread::sleep(Duration::from_millis(20));

@@ -52,7 +52,7 @@ fn level3(lang: Lang) -> Harness {
         source: "operator".into(),
     };
     assert!(h.app.submit(cmd));
-    assert!(h.app.settle(std::time::Duration::from_secs(10)));
+    assert!(h.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     h.advance(3480);
     h.app.view.flash = None;
     h.app.view.health = vec![

@@ -32,7 +32,7 @@ fn events(data: &Path, id: &str) -> Vec<EventKind> {
 
 /// The pid of the console session that started last, from its own `session-started` event.
 fn console_pid(data: &Path, id: &str) -> i32 {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = crate::common::deadline(Duration::from_secs(10));
     loop {
         let path = data.join("incidents").join(id).join("journal.drj");
         let found = drconsole::store::read_events(&path).ok().and_then(|evs| {

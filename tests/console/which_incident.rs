@@ -119,6 +119,9 @@ fn the_console_offers_the_open_incidents_before_a_new_declaration() {
     t.wait_for("the form without the list", 5, |s| {
         !s.contains("个事件仍在进行") && s.contains("声明")
     });
-    t.keys(&["Escape", "y"]);
+    t.keys(&["Escape"]);
+    // Escape and y in one read would be Alt-y: y only once the question is on the screen.
+    t.wait_text("y 退出", 10);
+    t.keys(&["y"]);
     assert_eq!(t.exit_code(10), 0);
 }

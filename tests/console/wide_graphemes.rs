@@ -28,7 +28,7 @@ fn screen() -> (ratatui::buffer::Buffer, String, String) {
     use drconsole::incident::decide::Command;
     assert!(h.app.submit(Command::Note { text: flags }));
     assert!(h.app.submit(Command::Note { text: "title\u{1b}]0;X\u{7} \u{202e}desrever".into() }));
-    assert!(h.app.settle(std::time::Duration::from_secs(10)));
+    assert!(h.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     h.app.view.flash = None;
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| h.app.render(f)).unwrap();

@@ -42,8 +42,12 @@ fn mongodb_drill_at_120x_runs_end_to_end() {
     t.keys(&["Escape"]);
     t.wait_for("the decision closed", 5, |s| !s.contains("2. 立即从每日备份"));
     t.keys(&["s"]);
-    // The scenario's restore lands at T+1h10m: 35 real seconds at 120x.
-    let s = t.wait_text("mongodb DOWN → UP", 60);
+    // The scenario's restore lands at T+1h10m, 35 real seconds away at 120x: the facilitator's
+    // `N` fires the next inject now, the message at T+40m, then the restore.
+    t.keys(&["N"]);
+    t.wait_text("新集群已创建", 10);
+    t.keys(&["N"]);
+    let s = t.wait_text("mongodb DOWN → UP", 10);
     assert!(s.contains("mongodb   UP"), "{s}");
     t.keys(&["d"]);
     t.wait_text("恢复步骤 5/12", 5);

@@ -59,7 +59,7 @@ fn drill(name: &str, lang: Option<Lang>) -> Drill {
     }));
     app.drill = Some(session);
     app.declare(decl).unwrap();
-    assert!(app.settle(std::time::Duration::from_secs(10)));
+    assert!(app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     app.drill_start();
     Drill { app, base, game, sink, written }
 }
@@ -72,7 +72,7 @@ impl Drill {
             assert!(!self.game.paused(), "the game clock stands: {:?}", self.app.view.modal);
             self.base.advance(Duration::milliseconds(TICK_MS));
             self.app.tick();
-            assert!(self.app.settle(std::time::Duration::from_secs(10)));
+            assert!(self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
             self.read_decision();
         }
     }
@@ -87,12 +87,12 @@ impl Drill {
     fn key(&mut self, c: char) {
         let m = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
         self.app.on_key(KeyEvent::new(KeyCode::Char(c), m));
-        assert!(self.app.settle(std::time::Duration::from_secs(10)));
+        assert!(self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     }
 
     fn enter(&mut self) {
         self.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-        assert!(self.app.settle(std::time::Duration::from_secs(10)));
+        assert!(self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     }
 
     fn events(&self) -> Vec<Event> {
@@ -138,7 +138,7 @@ impl Drill {
         assert!(self.app.inc().unwrap().closed_at.is_some(), "the drill closed");
         // The loop ticks within a tenth of a second; the end of the drill is handled there.
         self.app.tick();
-        assert!(self.app.settle(std::time::Duration::from_secs(10)));
+        assert!(self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     }
 
     fn scorecard(&self) -> scorecard::Scorecard {
@@ -330,7 +330,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     let paused_at = d.app.now();
     d.base.advance(Duration::seconds(30));
     d.app.tick();
-    assert!(d.app.settle(std::time::Duration::from_secs(10)));
+    assert!(d.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     assert_eq!(d.app.now(), paused_at, "the game clock stands still");
     assert!(d.screen(80, 24).lines().next().unwrap().contains("DRILL ⏸"));
     d.key('N'); // mongodb DOWN now, although T+2m has not come
@@ -346,7 +346,7 @@ fn facilitator_keys_pause_fire_next_and_add_an_inject() {
     // A cancelled ad-hoc inject does not turn the next note into one.
     d.key('I');
     d.app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-    assert!(d.app.settle(std::time::Duration::from_secs(10)));
+    assert!(d.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     d.key('n');
     d.key('x');
     d.enter();
@@ -404,7 +404,7 @@ fn idle(d: &mut Drill, real_ms: i64) {
     for _ in 0..real_ms / TICK_MS {
         d.base.advance(Duration::milliseconds(TICK_MS));
         d.app.tick();
-        assert!(d.app.settle(std::time::Duration::from_secs(10)));
+        assert!(d.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))));
     }
 }
 

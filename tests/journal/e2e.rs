@@ -8,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::privileged::Tmpfs;
 use common::tmux::Tmux;
 
 fn bin() -> &'static str {
@@ -159,7 +160,7 @@ fn record_after(how: &str) {
         "close" => t.kill_session(),
         _ => unreachable!(),
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let deadline = crate::common::deadline(std::time::Duration::from_secs(5));
     // A zombie has ended; it only waits for a late reaper (see e2e_console).
     while drconsole::incident::presence::alive(pid) {
         assert!(std::time::Instant::now() < deadline, "{how}: still running");
@@ -281,36 +282,12 @@ fn verify_reports_an_edited_byte_a_deleted_line_and_swapped_lines() {
     assert!(drc(&data, &["verify", &id]).status.success());
 }
 
-/// A small tmpfs of our own, for a real full disk. Needs root (CI runs as root).
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!(
-                "SKIPPED: cannot mount a tmpfs here (needs root); the full-disk test did not run"
-            );
-        }
-        ok.then(|| Tmpfs(at.to_path_buf()))
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_full_disk_at_start_refuses_to_declare_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("small"), "1m") else { return };
+    let Some(fs) = Tmpfs::mount("a_full_disk_at_start", &tmp.path().join("small"), "1m") else {
+        return;
+    };
     let data = fs.0.join("data");
     let out = drc(&data, &["declare", "--type", "database-failure", "--level", "3"]);
     assert_eq!(out.status.code(), Some(2));
@@ -324,7 +301,9 @@ fn a_full_disk_at_start_refuses_to_declare_and_writes_nothing() {
 #[test]
 fn a_disk_that_fills_during_the_incident_falls_back_and_loses_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("small"), "6m") else { return };
+    let Some(fs) = Tmpfs::mount("a_disk_that_fills", &tmp.path().join("small"), "6m") else {
+        return;
+    };
     let data = fs.0.join("data");
     let id = declare(&data);
     assert!(drc(&data, &["note", "before the disk filled"]).status.success());

@@ -18,6 +18,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::privileged::{cannot_run, is_root, Tmpfs};
 use common::tmux::Tmux;
 
 fn bin() -> &'static str {
@@ -52,15 +53,6 @@ fn incident_dir(data: &Path, id: &str) -> PathBuf {
     data.join("incidents").join(id)
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-fn skip(test: &str, why: &str) {
-    eprintln!("SKIPPED {test}: {why}");
-}
-
 fn mknod(path: &Path, major: u32, minor: u32) -> bool {
     let c = CString::new(path.as_os_str().as_bytes()).unwrap();
     // SAFETY: a valid NUL-terminated path; makedev is pure arithmetic.
@@ -84,10 +76,7 @@ fn neighbour(test: &str) -> Option<(u32, String)> {
     match (name, uid) {
         (Some(name), Some(uid)) if is_root() && uid != 0 => Some((uid, name)),
         _ => {
-            if is_root() && std::env::var("DRCONSOLE_REQUIRE_MONGODB").as_deref() == Ok("1") {
-                panic!("{test}: DRCONSOLE_TEST_NEIGHBOUR names no usable second user");
-            }
-            skip(test, "needs root and a second user in DRCONSOLE_TEST_NEIGHBOUR");
+            cannot_run(test, "needs root and a second user in DRCONSOLE_TEST_NEIGHBOUR");
             None
         }
     }
@@ -147,12 +136,12 @@ fn record_out_writes_through_devices_and_fifos_and_never_replaces_them() {
     // Devices: private copies of /dev/null and /dev/full, so a regression cannot break the
     // host's own.
     if !is_root() {
-        return skip("record_out devices", "mknod needs root");
+        return cannot_run("record_out devices", "mknod needs root");
     }
     let null = tmp.path().join("null");
     let full = tmp.path().join("full");
     if !(mknod(&null, 1, 3) && mknod(&full, 1, 7)) {
-        return skip("record_out devices", "mknod failed (no CAP_MKNOD?)");
+        return cannot_run("record_out devices", "mknod failed (no CAP_MKNOD?)");
     }
     let out = drc(&data, &["record", &id, "--out", null.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -238,33 +227,14 @@ fn a_continuation_planted_by_another_user_is_never_read_nor_written() {
     assert!(text(&out.stdout).contains("unreadable"), "{}", text(&out.stdout));
 }
 
-/// A small tmpfs of our own, for a really full disk.
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| Tmpfs(at.to_path_buf()))
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_fallback_folder_made_by_another_user_is_refused_when_the_disk_fills() {
     let Some((uid, _)) = neighbour("a_fallback_folder_made_by_another_user") else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("small"), "6m") else {
-        return skip("a_fallback_folder_made_by_another_user", "cannot mount a tmpfs");
+    let Some(fs) =
+        Tmpfs::mount("a_fallback_folder_made_by_another_user", &tmp.path().join("small"), "6m")
+    else {
+        return;
     };
     let data = fs.0.join("data");
     let id = declare(&data);
@@ -601,8 +571,9 @@ fn incident_ids_that_could_name_a_path_are_refused_everywhere() {
 #[test]
 fn the_console_follows_a_note_that_moved_the_journal_off_a_full_disk() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fs) = Tmpfs::mount(&tmp.path().join("small"), "6m") else {
-        return skip("the_console_follows_a_note", "cannot mount a tmpfs (needs root)");
+    let Some(fs) = Tmpfs::mount("the_console_follows_a_note", &tmp.path().join("small"), "6m")
+    else {
+        return;
     };
     let data = fs.0.join("data");
     let id = declare(&data);

@@ -1,4 +1,5 @@
-//! Permissions under `umask 000`. Its own test binary because the umask is process-wide.
+//! Permissions under `umask 000`. The umask is process-wide, so the checks run in a child
+//! process of their own (this binary re-executed), not beside the other tests' threads.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
@@ -12,9 +13,27 @@ fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+const CHILD_ENV: &str = "DRCONSOLE_UMASK_CHILD";
+
 #[test]
 fn files_are_0600_and_dirs_0700_under_umask_000() {
-    // SAFETY: umask only swaps the process's mask; this binary holds this one test.
+    let out = crate::common::child_test(concat!(module_path!(), "::under_umask_000_child"))
+        .env(CHILD_ENV, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    // The child really ran its checks (an `--exact` name that matched nothing would pass).
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
+#[test]
+#[ignore = "a child process of files_are_0600_and_dirs_0700_under_umask_000"]
+fn under_umask_000_child() {
+    if std::env::var(CHILD_ENV).is_err() {
+        return;
+    }
+    // SAFETY: umask only swaps the process's mask; this process runs this one test.
     unsafe { libc::umask(0) };
     let root = tempfile::tempdir().unwrap();
     // Made 0777 under this umask; a fallback folder below a folder anyone can write to would

@@ -23,7 +23,7 @@ async fn count(uri: &str, incident: &str) -> Option<u64> {
 }
 
 async fn wait_count(uri: &str, incident: &str, want: u64) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = crate::common::deadline(Duration::from_secs(20));
     loop {
         if count(uri, incident).await == Some(want) {
             return;
@@ -56,7 +56,7 @@ async fn events_arrive_and_the_queue_drains_after_an_outage() {
         j.append(serde_json::json!({ "type": "note", "text": format!("n{i}") })).unwrap();
     }
     assert!(started.elapsed() < Duration::from_secs(1));
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = crate::common::deadline(Duration::from_secs(15));
     loop {
         let s = status.lock().unwrap().clone();
         if s.error.is_some() && s.queued == 3 {

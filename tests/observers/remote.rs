@@ -109,7 +109,7 @@ fn a_remote_viewer_follows_the_mirror_and_a_remote_note_reaches_the_owner() {
     );
     assert!(note.status.success(), "{}", text(&note));
     assert!(text(&note).contains("queued in the inbox"), "{}", text(&note));
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = crate::common::deadline(Duration::from_secs(20));
     let remote = loop {
         let found = events(&owner, &id).into_iter().find_map(|e| match e.kind {
             EventKind::RemoteNote { text, remote } => Some((text, remote)),
@@ -126,7 +126,7 @@ fn a_remote_viewer_follows_the_mirror_and_a_remote_note_reaches_the_owner() {
     a.wait_text("note from Li Wei", 10);
     v.wait_text("note from Li Wei", 20);
     let entry = find_one(&uri, INBOX, doc! { "incident": &id }).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = crate::common::deadline(Duration::from_secs(20));
     while !find_one(&uri, INBOX, doc! { "incident": &id }).unwrap().get_bool("taken").unwrap() {
         assert!(Instant::now() < deadline, "the inbox entry was never marked taken: {entry}");
         std::thread::sleep(Duration::from_millis(100));
@@ -166,7 +166,7 @@ fn a_mirror_copy_that_breaks_the_chain_is_refused() {
     let (task, status) = rt.block_on(async {
         mirror::spawn_incident(uri.clone(), id.clone(), dir, Duration::from_millis(100))
     });
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = crate::common::deadline(Duration::from_secs(20));
     rt.block_on(async {
         while status.lock().unwrap().acked < 3 {
             assert!(Instant::now() < deadline, "not mirrored: {:?}", status.lock().unwrap());

@@ -129,7 +129,10 @@ async fn mongodb_hanging_mid_session_reports_in_time() {
     svc.spec.interval = drconsole::runbook::duration::Dur(Duration::from_millis(100));
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let _set = probe::spawn(vec![svc], tx);
-    let first = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+    let first = tokio::time::timeout(crate::common::scaled(Duration::from_secs(10)), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(first.status.state, Health::Up, "{:?}", first.status);
 
     proxy.stall(true);

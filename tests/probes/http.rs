@@ -79,7 +79,10 @@ async fn closed_port_is_down_connection_refused() {
 }
 
 async fn next(rx: &mut tokio::sync::mpsc::Receiver<ProbeUpdate>) -> ProbeUpdate {
-    tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap()
+    tokio::time::timeout(crate::common::scaled(Duration::from_secs(5)), rx.recv())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// The scheduler: thresholds, transitions, and dropping the set stops everything.
@@ -126,9 +129,10 @@ async fn spawned_probe_debounces_and_stops_when_dropped() {
 
     drop(set);
     // Every task is gone, and with it every sender.
-    let end =
-        tokio::time::timeout(Duration::from_secs(5), async { while rx.recv().await.is_some() {} })
-            .await;
+    let end = tokio::time::timeout(crate::common::scaled(Duration::from_secs(5)), async {
+        while rx.recv().await.is_some() {}
+    })
+    .await;
     assert!(end.is_ok(), "probe tasks kept running after the ProbeSet was dropped");
 }
 

@@ -84,7 +84,7 @@ async fn stopped_server_goes_down_and_comes_back() {
 
     let _again = common::OwnMongo::start("stopped_server_comes_back", port).expect("restart");
     let restarted = Instant::now();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = crate::common::deadline(Duration::from_secs(60));
     loop {
         let u = next(&mut rx, Duration::from_secs(30)).await;
         if u.status.state == Health::Up {

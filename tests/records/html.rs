@@ -209,7 +209,7 @@ fn record_format_html_from_the_journal_and_beside_it() {
             .env_remove("DRCONSOLE_CONFIG")
             .arg("--data-dir")
             .arg(&data)
-            .timeout(std::time::Duration::from_secs(60));
+            .timeout(crate::common::scaled(std::time::Duration::from_secs(60)));
         c
     };
     let out =
