@@ -408,15 +408,20 @@ fn idle_other(ctx: &mut Ctx, name: &str, argv: &[&str]) {
 // ---------------------------------------------------------------------------------------------
 // Key latency with 50 services probing hung loopback peers.
 
-/// The selected step row: (row, text) of the first row of the left pane with the selection's
-/// light-cyan background.
+/// The selected step row: (row, text). The selection is drawn the same in every theme
+/// (src/ui/mod.rs `select`): the marker `>` in the first column, in reverse video while its
+/// pane has the focus (a row already reversed, like a breach, is un-reversed instead). The
+/// steps pane has the focus here; another pane's selection (not reversed) is a fallback only.
 fn selection(p: &Pty) -> Option<(u16, String)> {
     let s = p.parser.screen();
-    (1..p.h - 1).find_map(|r| {
-        let hit =
-            (0..10).any(|c| s.cell(r, c).is_some_and(|x| x.bgcolor() == vt100::Color::Idx(14)));
-        hit.then(|| (r, p.row_text(r).chars().take(60).collect()))
-    })
+    let marked: Vec<(u16, bool)> = (1..p.h - 1)
+        .filter_map(|r| {
+            let c = s.cell(r, 0)?;
+            (c.contents() == ">").then_some((r, c.inverse()))
+        })
+        .collect();
+    let (r, _) = marked.iter().find(|(_, focused)| *focused).or(marked.first())?;
+    Some((*r, p.row_text(*r).chars().take(60).collect()))
 }
 
 fn key_latency(ctx: &mut Ctx) {

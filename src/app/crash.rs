@@ -2,7 +2,8 @@
 //! the previous hook report the panic. Everything here tolerates a dead terminal and a journal
 //! that is locked by the panicking thread.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::{Duration, Instant};
 
 use chrono::FixedOffset;
 
@@ -55,21 +56,37 @@ pub fn install_hook() {
     }));
 }
 
+/// The lock, once another thread lets go of it (the journal writer in the middle of an append
+/// and its fsync, which takes long on a busy disk); `None` after `WAIT`, since the panic may
+/// have happened while this very thread held it, and never when it is poisoned.
+fn lock_soon<T>(m: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+    const WAIT: Duration = Duration::from_secs(2);
+    let until = Instant::now() + WAIT;
+    loop {
+        match m.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(TryLockError::WouldBlock) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
 fn record_panic(message: &str) {
-    // try_lock: the panic may have happened while this very thread held the lock.
-    let Ok(slot) = CONTEXT.try_lock() else { return };
+    let Some(slot) = lock_soon(&CONTEXT) else { return };
     let Some(ctx) = slot.as_ref() else { return };
     let stamper =
         Stamper { clock: std::sync::Arc::new(SystemClock::new()), actor: ctx.actor.clone() };
     let ev = stamper.stamp(EventKind::Panic { message: message.to_string() });
-    let journal_path = match ctx.sink.journal.try_lock() {
-        Ok(mut j) => {
+    let journal_path = match lock_soon(&ctx.sink.journal) {
+        Some(mut j) => {
             if let Ok(payload) = serde_json::to_value(&ev) {
                 let _ = j.append(payload);
             }
             j.path().to_path_buf()
         }
-        Err(_) => return,
+        None => return,
     };
     let Ok((events, _)) = crate::store::read_events(&journal_path) else { return };
     let Some(inc) = Incident::replay(&ctx.loaded.runbook, &events) else { return };

@@ -58,30 +58,56 @@ pub enum End {
 /// write. A complete line (it ends in a newline) that fails its checks was changed after it
 /// was written, and so was anything followed by a valid line: both are damage.
 pub fn classify_end(buf: &[u8], good_end: usize, tail: Tail, base: u64) -> End {
-    let rest = buf.get(good_end..).unwrap_or_default();
-    let complete = rest.contains(&b'\n');
-    let reason = match tail {
+    let invalid = match tail {
         Tail::Clean => return End::Clean,
-        Tail::Incomplete if complete => {
+        Tail::Incomplete => None,
+        Tail::Invalid(reason) => Some(reason),
+    };
+    let judged = judge_rest(buf, good_end);
+    let reason = invalid.unwrap_or_else(|| {
+        if judged == Rest::Torn {
+            "the last line is unfinished (a write cut short)".to_string()
+        } else {
             "the line is shorter than its length field says".to_string()
         }
-        Tail::Incomplete => "the last line is unfinished (a write cut short)".to_string(),
-        Tail::Invalid(reason) => reason,
-    };
-    if let Some(at) = valid_line_after(buf, good_end) {
-        return End::Damaged(format!(
+    });
+    match judged {
+        Rest::Torn => End::Torn(reason),
+        Rest::Followed(at) => End::Damaged(format!(
             "{reason}; complete entries follow it (at byte {}), so this is damage, not an \
              unfinished write",
             base + at as u64
-        ));
-    }
-    if complete {
-        return End::Damaged(format!(
+        )),
+        Rest::Complete => End::Damaged(format!(
             "{reason}; the line is complete (it ends in a newline), so this is damage, not an \
              unfinished write"
-        ));
+        )),
     }
-    End::Torn(reason)
+}
+
+/// What the bytes from `good_end` on (where a scan stopped short of the end) are: the one tail
+/// rule of every reader (open, read, follow, verify).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rest {
+    /// The unfinished start of a line and nothing after it: a write cut short, safe to cut.
+    Torn,
+    /// Damage followed by a complete, checksummed line at this offset of the buffer.
+    Followed(usize),
+    /// Damage in a complete last line (it ends in a newline).
+    Complete,
+}
+
+/// Judges the bytes from `good_end` on (see [`Rest`]). An entry is written with one
+/// `write_all` of a line that ends in its newline, so a crash leaves a prefix without one (or,
+/// after a power cut, zeros): only such bytes are a torn write.
+pub fn judge_rest(buf: &[u8], good_end: usize) -> Rest {
+    if let Some(at) = valid_line_after(buf, good_end) {
+        return Rest::Followed(at);
+    }
+    if buf.get(good_end..).unwrap_or_default().contains(&b'\n') {
+        return Rest::Complete;
+    }
+    Rest::Torn
 }
 
 /// The first offset after `from` where a complete, checksummed line starts, if any. A damaged

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::frame::{self, Parsed};
-use super::scan::{valid_line_after, Chain};
+use super::scan::{judge_rest, scan_each, Chain, Rest, Tail};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -56,71 +56,57 @@ pub fn verify_anchored(path: &Path, anchor: Option<&str>) -> VerifyReport {
     }
 }
 
+/// The same walk as opening and reading ([`scan_each`], the chain's checks, [`judge_rest`]'s
+/// tail rule), reported line by line for a person instead of refused.
 fn verify_bytes(buf: &[u8], anchor: Option<&str>) -> VerifyReport {
     let mut chain = Chain::genesis();
     let mut pos = 0usize;
     let mut line = 0u64;
     let mut anchor_seq = anchor.filter(|a| *a == frame::GENESIS).map(|_| 0);
-    let report = |chain: &Chain,
-                  broken: Option<Broken>,
-                  unfinished: Option<u64>,
-                  anchor_seq: Option<u64>| VerifyReport {
+    let walked = scan_each(buf, |f| {
+        line += 1;
+        let next = pos + f.line_len;
+        if chain.link_error(&f).is_some() {
+            let reason = describe_link_error(&chain, &f, buf, next, line);
+            return Err(Broken { line, seq: Some(f.seq), reason });
+        }
+        chain.advance(&f);
+        if anchor_seq.is_none() && anchor == Some(chain.head.as_str()) {
+            anchor_seq = Some(chain.last_seq);
+        }
+        pos = next;
+        Ok(())
+    });
+    let report = |chain: Chain, broken: Option<Broken>, unfinished: Option<u64>| VerifyReport {
         entries: chain.last_seq,
-        head: chain.head.clone(),
+        head: chain.head,
         first_broken: broken,
         unfinished_tail: unfinished,
         anchor_seq,
     };
-    loop {
-        let rest = buf.get(pos..).unwrap_or_default();
-        if rest.is_empty() {
-            return report(&chain, None, None, anchor_seq);
+    let (good_end, tail) = match walked {
+        Ok(end) => end,
+        Err(broken) => return report(chain, Some(broken), None),
+    };
+    let rest = buf.get(good_end..).unwrap_or_default();
+    let what = match tail {
+        Tail::Clean => return report(chain, None, None),
+        Tail::Invalid(why) => why,
+        Tail::Incomplete => {
+            "it is shorter than its length field says (bytes were removed)".to_string()
         }
-        line += 1;
-        match frame::parse(rest) {
-            Parsed::Frame(f) => {
-                if chain.link_error(&f).is_some() {
-                    let reason = describe_link_error(&chain, &f, buf, pos + f.line_len, line);
-                    let broken = Broken { line, seq: Some(f.seq), reason };
-                    return report(&chain, Some(broken), None, anchor_seq);
-                }
-                chain.advance(&f);
-                if anchor_seq.is_none() && anchor == Some(chain.head.as_str()) {
-                    anchor_seq = Some(chain.last_seq);
-                }
-                pos += f.line_len;
-            }
-            other => {
-                let why = match other {
-                    Parsed::Invalid(why) => Some(why),
-                    _ => None,
-                };
-                let follows = valid_line_after(buf, pos).is_some();
-                // Only bytes without a newline are a write cut short (see `classify_end`).
-                if !follows && !rest.contains(&b'\n') {
-                    return report(&chain, None, Some(rest.len() as u64), anchor_seq);
-                }
-                let what = why.unwrap_or_else(|| {
-                    "it is shorter than its length field says (bytes were removed)".to_string()
-                });
-                let after = if follows {
-                    "complete entries follow it"
-                } else {
-                    "it is the last line, but complete (it ends in a newline), so it was changed \
-                     after it was written, not cut short by a crash; opening the journal refuses it"
-                };
-                let broken = Broken {
-                    line,
-                    seq: seq_in(rest),
-                    reason: format!(
-                        "line {line} (after seq {}) is damaged: {what}; {after}",
-                        chain.last_seq
-                    ),
-                };
-                return report(&chain, Some(broken), None, anchor_seq);
-            }
+    };
+    let after = match judge_rest(buf, good_end) {
+        Rest::Torn => return report(chain, None, Some(rest.len() as u64)),
+        Rest::Followed(_) => "complete entries follow it",
+        Rest::Complete => {
+            "it is the last line, but complete (it ends in a newline), so it was changed after \
+             it was written, not cut short by a crash; opening the journal refuses it"
         }
-    }
+    };
+    let line = line + 1;
+    let reason = format!("line {line} (after seq {}) is damaged: {what}; {after}", chain.last_seq);
+    report(chain, Some(Broken { line, seq: seq_in(rest), reason }), None)
 }
 
 /// Explains why a well-formed line does not follow the chain: deleted, moved or edited.

@@ -61,7 +61,7 @@ impl Harness {
     pub fn key(&mut self, code: KeyCode) {
         self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
         assert!(
-            self.app.settle(std::time::Duration::from_secs(10)),
+            self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))),
             "the journal writer did not answer"
         );
     }
@@ -75,7 +75,7 @@ impl Harness {
     pub fn ctrl(&mut self, c: char) {
         self.app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
         assert!(
-            self.app.settle(std::time::Duration::from_secs(10)),
+            self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))),
             "the journal writer did not answer"
         );
     }
@@ -84,7 +84,7 @@ impl Harness {
         self.clock.advance(chrono::Duration::seconds(secs));
         self.app.tick();
         assert!(
-            self.app.settle(std::time::Duration::from_secs(10)),
+            self.app.settle(crate::common::scaled(std::time::Duration::from_secs(10))),
             "the journal writer did not answer"
         );
     }

@@ -62,7 +62,7 @@ pub fn run(bin: &Path, page: &Path, extra: &[String]) -> String {
         let _ = out.read_to_string(&mut s);
         s
     });
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = crate::common::deadline(Duration::from_secs(120));
     loop {
         if child.try_wait().unwrap().is_some() {
             break;

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod privileged;
 pub mod record_fixture;
 pub mod servers;
 pub mod tmux;
@@ -67,7 +68,7 @@ impl OwnMongo {
             .expect("start jongodb");
         let out = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(out).lines();
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = crate::common::deadline(Duration::from_secs(20));
         while Instant::now() < deadline {
             match lines.next() {
                 Some(Ok(line)) => {
@@ -125,4 +126,39 @@ pub fn runbook_with_services(dir: &std::path::Path, services: &str) -> std::path
     let path = dir.join("runbook.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// This test binary re-executed to run only the ignored test `path` (a `module_path!()`-style
+/// path, e.g. `concat!(module_path!(), "::writer_child")`), for a test that needs a second
+/// process. The helper is `#[ignore]`d so an ordinary run neither runs it nor counts it.
+pub fn child_test(path: &str) -> Command {
+    // The harness names tests without the crate's name.
+    let name = path.split_once("::").map_or(path, |(_, rest)| rest);
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--ignored", "--exact", name, "--nocapture", "--test-threads=1"]);
+    cmd
+}
+
+/// How much longer than written every wait of the end-to-end tests may take: the float in
+/// `DRCONSOLE_TEST_TIME_SCALE` (default 1), for a slow or busy machine. A wait returns as
+/// soon as what it waits for happens, so a larger scale costs time only when a test fails.
+pub fn time_scale() -> f64 {
+    static SCALE: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *SCALE.get_or_init(|| match std::env::var("DRCONSOLE_TEST_TIME_SCALE") {
+        Ok(s) if !s.trim().is_empty() => match s.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && f > 0.0 => f,
+            _ => panic!("DRCONSOLE_TEST_TIME_SCALE={s:?}: expected a positive number, e.g. 2.5"),
+        },
+        _ => 1.0,
+    })
+}
+
+/// `d` scaled by `DRCONSOLE_TEST_TIME_SCALE`.
+pub fn scaled(d: Duration) -> Duration {
+    d.mul_f64(time_scale())
+}
+
+/// The instant a wait of `d` (scaled) started now gives up.
+pub fn deadline(d: Duration) -> Instant {
+    Instant::now() + scaled(d)
 }

@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The shortest wait for something on the screen or an exit, in seconds. A wait returns as soon
+/// as it succeeds, so a short limit buys nothing; a few seconds flaked when the machine was busy
+/// (several test threads each driving a program in tmux, other builds beside them).
+const MIN_WAIT: u64 = 15;
+
 pub struct Tmux {
     socket: String,
     pub dir: PathBuf,
@@ -87,9 +92,10 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    /// Wait until the screen satisfies `pred`; panic with the screen after `secs`.
+    /// Wait until the screen satisfies `pred`; panic with the screen after `secs` (scaled, and
+    /// never less than `MIN_WAIT`).
     pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
+        let deadline = crate::common::deadline(Duration::from_secs(secs.max(MIN_WAIT)));
         loop {
             let s = self.screen();
             if pred(&s) {
@@ -110,7 +116,7 @@ impl Tmux {
     pub fn program_pid(&self) -> u32 {
         let shell: u32 =
             self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]).trim().parse().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = crate::common::deadline(Duration::from_secs(MIN_WAIT));
         loop {
             let out = Command::new("pgrep")
                 .args(["-P", &shell.to_string(), "drconsole"])
@@ -129,9 +135,9 @@ impl Tmux {
         self.tmux(&["display-message", "-p", "-t", "t", "#{pane_tty}"]).trim().to_string()
     }
 
-    /// The program's exit code, once it has exited.
+    /// The program's exit code, once it has exited (within `secs`, scaled, at least `MIN_WAIT`).
     pub fn exit_code(&self, secs: u64) -> i32 {
-        let deadline = Instant::now() + Duration::from_secs(secs);
+        let deadline = crate::common::deadline(Duration::from_secs(secs.max(MIN_WAIT)));
         let f = self.dir.join("exit");
         loop {
             if let Ok(s) = std::fs::read_to_string(&f) {

@@ -1,0 +1,10 @@
+//! The `drill` test binary: one module per topic, sharing `tests/common`.
+//! A new test file joins by a `mod` line here (see tests/README.md).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod e2e;
+mod headless;
+mod scenarios;
