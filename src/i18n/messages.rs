@@ -173,8 +173,8 @@ pub const MESSAGES_ZH: Messages = Messages {
     bad_value: "{name}: {problem}",
     close_unticked: "未勾选 ({list})",
     close_post_recovery: "恢复后步骤(关闭后仍可处理)",
-    closed_quit_one: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消",
-    closed_quit_many: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。 y 退出 / n 取消",
+    closed_quit_one: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。\ny 退出 / n 取消",
+    closed_quit_many: "事件已关闭;仍有 {n} 个恢复后步骤未完成,可用 resume 继续。\ny 退出 / n 取消",
     value_empty: "值不能为空",
     value_hidden: "值不能包含控制字符或双向控制符",
     value_no_match: "值不符合格式 {pattern}",
@@ -260,10 +260,11 @@ pub const MESSAGES_EN: Messages = Messages {
     bad_value: "{name}: {problem}",
     close_unticked: "unticked ({list})",
     close_post_recovery: "post-recovery steps (workable after the close)",
-    closed_quit_one: "incident closed; {n} post-recovery step still open (resume to work on it). \
+    // The keys on a line of their own: a wrap never splits them.
+    closed_quit_one: "incident closed; {n} post-recovery step still open (resume to work on it).\n\
                       y quits / n cancels",
     closed_quit_many: "incident closed; {n} post-recovery steps still open (resume to work on \
-                       them). y quits / n cancels",
+                       them).\ny quits / n cancels",
     value_empty: "the value is empty",
     value_hidden: "the value holds a control character or bidi override",
     value_no_match: "the value does not match {pattern}",
