@@ -16,6 +16,7 @@ mod no_english_in_zh;
 mod probes;
 mod reading;
 mod saas_commands;
+mod saas_incident;
 mod saas_waits;
 mod snapshots;
 mod terminal_loss;

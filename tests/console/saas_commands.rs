@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use common::tmux::Tmux;
 
 const SAAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/examples/saas.toml");
-const HOST: &str = "db-1.acme.internal:27017";
+pub(crate) const HOST: &str = "db-1.acme.internal:27017";
 
 /// The text of the last OSC 52 sequence in `raw` (plain, or wrapped for tmux's passthrough).
-fn last_osc52(raw: &[u8]) -> Option<String> {
+pub(crate) fn last_osc52(raw: &[u8]) -> Option<String> {
     use base64::Engine;
     let raw = String::from_utf8_lossy(raw);
     let start = raw.rfind("52;c;")? + 5;
@@ -25,13 +25,13 @@ fn last_osc52(raw: &[u8]) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn osc52_count(raw: &[u8]) -> usize {
+pub(crate) fn osc52_count(raw: &[u8]) -> usize {
     String::from_utf8_lossy(raw).matches("52;c;").count()
 }
 
 /// The step's commands as the runbook writes them: what every way shares, then each
 /// alternative's, by id.
-fn promote_commands() -> (Vec<String>, Vec<(String, Vec<String>)>) {
+pub(crate) fn promote_commands() -> (Vec<String>, Vec<(String, Vec<String>)>) {
     let loaded = drconsole::runbook::load(Some(std::path::Path::new(SAAS))).unwrap();
     let step = loaded.runbook.step("fo-promote").unwrap().step.clone();
     let common = step.commands.iter().map(|c| c.run.clone()).collect();

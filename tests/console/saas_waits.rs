@@ -11,9 +11,9 @@ use std::process::Command;
 
 use common::tmux::Tmux;
 
-const SAAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/examples/saas.toml");
+pub(crate) const SAAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/examples/saas.toml");
 
-fn console(dir: &Path, data: &Path, args: &str) -> Tmux {
+pub(crate) fn console(dir: &Path, data: &Path, args: &str) -> Tmux {
     let args = format!("--data-dir {} --runbook {SAAS} {args}", data.display());
     let home = dir.display().to_string();
     let env = [
@@ -26,14 +26,14 @@ fn console(dir: &Path, data: &Path, args: &str) -> Tmux {
 }
 
 /// Escape has closed the detail view (a key sent with it would read as Alt-key).
-fn closed(t: &Tmux) {
+pub(crate) fn closed(t: &Tmux) {
     t.wait_for("the detail view to close", 5, |s| {
         !s.contains("Step detail") && !s.contains("▶ Checklists")
     });
 }
 
 /// The text of the dialog on screen: what lies between its side borders, joined.
-fn dialog_text(screen: &str) -> String {
+pub(crate) fn dialog_text(screen: &str) -> String {
     let mut out = Vec::new();
     for line in screen.lines() {
         let (Some(a), Some(b)) = (line.find('│'), line.rfind('│')) else { continue };
