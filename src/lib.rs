@@ -32,12 +32,17 @@
 //!   `incident`, `probe` (`Health`), `runbook`, `ui::text`.
 //! - `mirror`: the journal mirrored into an operations MongoDB, and remote observers. Imports
 //!   `incident`, `journal`, `runbook`, `store`.
+//! - `keymap`: the one key table: bindings per pane and scope, the help rows and footer hints
+//!   drawn from it. Imports `runbook`, and `ui` for `Pane` and text width *(debt: `ui` draws
+//!   the help and footer from this table, so the two import each other's leaf types)*.
 //! - `ui`: pure render functions of (runbook, incident, view state, theme, now). Imports
-//!   `incident`, `probe`, `comms`, `mirror` (`MirrorStatus`), `runbook`, `theme`.
-//! - `drill`: scenarios, the game clock, scorecards. Imports `incident`, `journal`, `probe`,
-//!   `record`, `runbook`, `ui`, and `app` *(debt: `impl App` for drill keys, and the
-//!   scorecard writer closure that `cmd::drill` hands to `App`)*.
-//! - `app`: the console's state, keys and loop. Imports everything above except `cmd`.
+//!   `incident`, `probe`, `comms`, `mirror` (`MirrorStatus`), `runbook`, `theme`, `keymap`.
+//! - `drill`: scenarios, the game clock, scoring, scorecards and the facilitator's sheets.
+//!   Imports `incident`, `journal`, `probe`, `record`, `runbook`, `ui` (view types). The
+//!   scorecard writer is a function of the incident and the drill (`ScoreInput`) that `cmd::drill`
+//!   gives the console; the console's drill keys live in `app::drill`.
+//! - `app`: the console's state, keys and loop (its drill keys in `app::drill`). Imports
+//!   everything above except `cmd`.
 //! - `doctor`: host checks. Imports `config`, `journal`, `log`, `probe`, `runbook`, `store`,
 //!   `ui`, and `cmd::exit` (exit codes).
 //! - `cli`, `complete`: clap definitions and shell completion. Import `incident`, `runbook`,
@@ -68,6 +73,7 @@ pub mod files;
 pub mod i18n;
 pub mod incident;
 pub mod journal;
+pub mod keymap;
 pub mod log;
 pub mod mirror;
 pub mod probe;

@@ -16,13 +16,13 @@ pub fn is_bidi(c: char) -> bool {
 
 /// Whether `c` must never reach a terminal or a document as itself: C0 and C1 controls, DEL
 /// and the bidirectional formatting characters.
-pub fn is_unsafe(c: char) -> bool {
+pub fn is_hostile(c: char) -> bool {
     c.is_control() || is_bidi(c)
 }
 
-/// The first character of `s` that `is_unsafe`, with its byte offset.
-pub fn find_unsafe(s: &str) -> Option<(usize, char)> {
-    s.char_indices().find(|&(_, c)| is_unsafe(c))
+/// The first character of `s` that `is_hostile`, with its byte offset.
+pub fn find_hostile(s: &str) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| is_hostile(c))
 }
 
 /// How a character is shown instead: `\r`, `\n`, `\t`, otherwise `\u{hex}` as Rust writes it.
@@ -37,7 +37,7 @@ fn push_escaped(out: &mut String, c: char) {
 
 fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
     let keep = |c: char| keep_layout && (c == '\n' || c == '\t');
-    if !s.chars().any(|c| is_unsafe(c) && !keep(c)) {
+    if !s.chars().any(|c| is_hostile(c) && !keep(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -47,7 +47,7 @@ fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
             // A Windows line end is a line end, not a hidden carriage return.
             continue;
         }
-        if is_unsafe(c) && !keep(c) {
+        if is_hostile(c) && !keep(c) {
             push_escaped(&mut out, c);
         } else {
             out.push(c);
@@ -56,7 +56,7 @@ fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text for a terminal or a document: line breaks and tabs stay, every other unsafe
+/// Text for a terminal or a document: line breaks and tabs stay, every other hostile
 /// character is shown escaped.
 pub fn visible(s: &str) -> Cow<'_, str> {
     escape(s, true)
@@ -72,12 +72,12 @@ pub fn visible_line(s: &str) -> Cow<'_, str> {
 /// controls and bidi characters raw. Those can only occur inside strings, where `\uXXXX` is
 /// the same text, so the document means exactly what it did.
 pub fn json(doc: &str) -> Cow<'_, str> {
-    if !doc.chars().any(is_unsafe) {
+    if !doc.chars().any(is_hostile) {
         return Cow::Borrowed(doc);
     }
     let mut out = String::with_capacity(doc.len() + 16);
     for c in doc.chars() {
-        if is_unsafe(c) && c != '\n' && c != '\t' && c != '\r' {
+        if is_hostile(c) && c != '\n' && c != '\t' && c != '\r' {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -114,14 +114,14 @@ mod tests {
         let doc = serde_json::to_string(&serde_json::json!({"t": "a\u{1b}b\u{202e}c\u{9b}"}))
             .unwrap_or_default();
         let safe = json(&doc);
-        assert!(!safe.chars().any(is_unsafe), "{safe}");
+        assert!(!safe.chars().any(is_hostile), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap_or_default();
         assert_eq!(back["t"], "a\u{1b}b\u{202e}c\u{9b}");
     }
 
     #[test]
-    fn finds_the_first_unsafe_character() {
-        assert_eq!(find_unsafe("ok \u{202e}x"), Some((3, '\u{202e}')));
-        assert_eq!(find_unsafe("数据 ok"), None);
+    fn finds_the_first_hostile_character() {
+        assert_eq!(find_hostile("ok \u{202e}x"), Some((3, '\u{202e}')));
+        assert_eq!(find_hostile("数据 ok"), None);
     }
 }

@@ -11,6 +11,7 @@ use crate::app::{run, App, QuitReason};
 use crate::cli::Global;
 use crate::config::ConfigFile;
 use crate::drill::scenario::{self, Origin};
+use crate::drill::session::ScoreInput;
 use crate::drill::{builtin, scorecard, GameClock, LoadedScenario, Session};
 use crate::incident::clock::{Clock, SystemClock};
 use crate::incident::decide::DeclareRequest;
@@ -104,19 +105,25 @@ pub fn declaration(
 
 /// Build the scorecard of the app's drill and write it beside the drill's journal.
 pub fn write_scorecard(
-    app: &App,
+    input: ScoreInput,
     store: &Store,
     clock: &GameClock,
 ) -> Result<(scorecard::Scorecard, Vec<std::path::PathBuf>), String> {
-    let (Some(inc), Some(s)) = (app.inc(), &app.drill) else {
-        return Err("no drill is running".to_string());
-    };
+    let ScoreInput { inc, session: s, now, tz } = input;
     let dir = store.find_dir(inc.id()).ok_or_else(|| format!("no drill '{}'", inc.id()))?;
-    let card = scorecard::build(inc, &s.scenario, &s.name, app.now(), app.tz, clock.real_elapsed());
-    let mut paths = scorecard::write(&dir, &card, app.tz)?;
+    let card = scorecard::build(inc, &s.scenario, &s.name, now, tz, clock.real_elapsed());
+    let mut paths = scorecard::write(&dir, &card, tz)?;
     let rb = &s.scenario.runbook.runbook;
-    paths.push(crate::drill::scorecard_html::write(&dir, &card, inc, rb, app.now(), app.tz)?);
+    paths.push(crate::drill::scorecard_html::write(&dir, &card, inc, rb, now, tz)?);
     Ok((card, paths))
+}
+
+/// The scorecard input of the console's drill, if one runs.
+fn score_input(app: &App) -> Result<ScoreInput<'_>, String> {
+    match (app.inc(), app.drill.as_ref()) {
+        (Some(inc), Some(session)) => Ok(ScoreInput { inc, session, now: app.now(), tz: app.tz }),
+        _ => Err("no drill is running".to_string()),
+    }
 }
 
 pub fn run(
@@ -175,8 +182,8 @@ pub fn run(
     let mut session = Session::new(sc, &name, speed);
     session.clock = Some(clock.clone());
     let (w_store, w_clock) = (store.clone(), clock.clone());
-    session.writer = Some(Box::new(move |app: &App| {
-        write_scorecard(app, &w_store, &w_clock).map(|(_, paths)| paths)
+    session.writer = Some(Box::new(move |input: ScoreInput| {
+        write_scorecard(input, &w_store, &w_clock).map(|(_, paths)| paths)
     }));
     app.drill = Some(session);
     if let Err(e) = app.declare(decl) {
@@ -210,7 +217,7 @@ fn finish(app: &mut App, store: &Store, clock: &GameClock, reason: QuitReason) {
     app.settle(super::console::SETTLE);
     let Some(inc) = app.inc() else { return };
     let record = store.write_record(inc, &app.loaded.runbook, app.now(), app.tz, app.head());
-    let card = write_scorecard(app, store, clock);
+    let card = score_input(app).and_then(|input| write_scorecard(input, store, clock));
     tracing::info!(
         incident = %inc.id(),
         reason = %reason.as_str(),

@@ -103,7 +103,7 @@ pub fn local_time(t: DateTime<Utc>, tz: FixedOffset) -> String {
 fn clean(value: &str) -> String {
     value
         .chars()
-        .map(|c| if crate::safe_text::is_unsafe(c) && c != '\n' { ' ' } else { c })
+        .map(|c| if crate::safe_text::is_hostile(c) && c != '\n' { ' ' } else { c })
         .collect()
 }
 

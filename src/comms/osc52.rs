@@ -43,7 +43,7 @@ pub fn osc52(text: &str) -> Result<String, Refused> {
     if text.len() > MAX_BYTES {
         return Err(Refused::TooLarge { bytes: text.len(), max: MAX_BYTES });
     }
-    if let Some(c) = text.chars().find(|&c| safe_text::is_unsafe(c) && c != '\n' && c != '\t') {
+    if let Some(c) = text.chars().find(|&c| safe_text::is_hostile(c) && c != '\n' && c != '\t') {
         let mut buf = [0u8; 4];
         let shown = safe_text::visible_line(c.encode_utf8(&mut buf)).into_owned();
         return Err(Refused::Hidden { shown: format!("{shown} (U+{:04X})", u32::from(c)) });
@@ -82,7 +82,7 @@ pub fn osc52_for_terminal(text: &str) -> Result<String, Refused> {
 
 /// Write the text to `path` atomically (temp file, fsync, rename, fsync the folder), so a
 /// crash never leaves half a message for someone to send. The file is read in terminals and
-/// pasted from: unsafe characters are written visibly (`safe_text`).
+/// pasted from: hostile characters are written visibly (`safe_text`).
 pub fn save_to_file(path: &Path, text: &str) -> std::io::Result<()> {
     crate::journal::atomic_write(path, crate::safe_text::visible(text).as_bytes())
 }

@@ -6,10 +6,9 @@
 use std::collections::VecDeque;
 
 use super::scenario::{Action, Expectation, LoadedScenario};
-use crate::app::App;
 use crate::duration_text::clock as hms;
 use crate::runbook::model::{Lang, Runbook};
-use crate::ui::view::{DrillSheet, Modal, SheetKind};
+use crate::ui::view::{DrillSheet, SheetKind};
 
 use crate::i18n::DrillSheetWords as Words;
 
@@ -143,90 +142,4 @@ pub struct Dialogs {
     pub held: bool,
     /// Decisions that fired while another dialog was open, shown once it closes.
     pub pending: VecDeque<DrillSheet>,
-}
-
-impl App {
-    /// Show the briefing; the game clock stands until the facilitator starts it.
-    pub fn drill_briefing(&mut self) {
-        let Some(s) = self.drill.as_ref() else { return };
-        let sheet = briefing(&s.scenario, s.speed, self.lang);
-        self.view.modal = Some(Modal::Drill(sheet));
-        self.drill_sync_pause();
-    }
-
-    /// Whether the briefing is still up (the exercise has not begun).
-    pub fn drill_briefing_open(&self) -> bool {
-        matches!(&self.view.modal, Some(Modal::Drill(d)) if d.kind == SheetKind::Briefing)
-    }
-
-    /// `F`: the injects still to come. Only the view changes: nothing is journaled, so the
-    /// record never says the players saw them.
-    pub fn drill_upcoming(&mut self) {
-        let now = self.now();
-        let Some(s) = self.drill.as_ref() else { return };
-        let elapsed = self.inc().map_or(chrono::Duration::zero(), |i| now - i.decl.t0);
-        let sheet = upcoming(&s.scenario, s.next, elapsed, self.lang);
-        self.view.modal = Some(Modal::Drill(sheet));
-        self.drill_sync_pause();
-    }
-
-    /// A decision inject fired: show it whole now, or after the dialog that is open.
-    pub(crate) fn drill_show_decision(&mut self, prompt: &str, options: &[String]) {
-        let sheet = decision(prompt, options, self.lang);
-        match (&self.view.modal, self.drill.as_mut()) {
-            (None, _) => self.view.modal = Some(Modal::Drill(sheet)),
-            (Some(_), Some(s)) => s.dialogs.pending.push_back(sheet),
-            (Some(_), None) => {}
-        }
-        self.drill_sync_pause();
-    }
-
-    pub(crate) fn drill_sheet_key(
-        &mut self,
-        code: crossterm::event::KeyCode,
-        mut sheet: DrillSheet,
-    ) {
-        use crossterm::event::KeyCode;
-        match code {
-            KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')
-                if sheet.kind != SheetKind::Briefing => {}
-            KeyCode::Char('F') if sheet.kind == SheetKind::Injects => {}
-            // The briefing ends only by starting the exercise.
-            KeyCode::Enter => {}
-            code => {
-                let delta: i64 = match code {
-                    KeyCode::Down | KeyCode::Char('j') => 1,
-                    KeyCode::Up | KeyCode::Char('k') => -1,
-                    KeyCode::PageDown => 10,
-                    KeyCode::PageUp => -10,
-                    _ => 0,
-                };
-                let rows: usize = sheet.sections.iter().map(|(_, l)| l.len() + 1).sum();
-                sheet.scroll = (sheet.scroll as i64 + delta).clamp(0, rows as i64) as usize;
-                self.view.modal = Some(Modal::Drill(sheet));
-            }
-        }
-        self.drill_sync_pause();
-    }
-
-    /// Hold the game clock while the facilitator paused it, while the briefing is up, and
-    /// while any dialog is open if the scenario says so; show a waiting decision once nothing
-    /// else is open. Called after every key and every tick.
-    pub fn drill_sync_pause(&mut self) {
-        let briefing = self.drill_briefing_open();
-        let Some(s) = self.drill.as_mut() else { return };
-        if self.view.modal.is_none() {
-            if let Some(next) = s.dialogs.pending.pop_front() {
-                self.view.modal = Some(Modal::Drill(next));
-                self.dirty = true;
-            }
-        }
-        let dialog = self.view.modal.is_some() && s.scenario.file.scenario.pause_on_dialog;
-        let hold = s.dialogs.held || briefing || dialog;
-        if let Some(clock) = &s.clock {
-            if clock.set_paused(hold) {
-                self.dirty = true;
-            }
-        }
-    }
 }

@@ -21,7 +21,7 @@ pub fn check(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("a name cannot be empty".to_string());
     }
-    if let Some(c) = name.chars().find(|c| c.is_control() || crate::safe_text::is_unsafe(*c)) {
+    if let Some(c) = name.chars().find(|c| c.is_control() || crate::safe_text::is_hostile(*c)) {
         return Err(format!("a name cannot contain the character U+{:04X}", u32::from(c)));
     }
     let chars = name.chars().count();

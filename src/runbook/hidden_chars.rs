@@ -44,7 +44,7 @@ fn hidden(s: &str) -> Option<char> {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         let text = c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n'));
-        if safe_text::is_unsafe(c) && !text {
+        if safe_text::is_hostile(c) && !text {
             return Some(c);
         }
     }

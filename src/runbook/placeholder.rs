@@ -214,7 +214,7 @@ pub fn value_problem(p: &crate::runbook::model::Placeholder, value: &str) -> Opt
     if value.trim().is_empty() {
         return Some(ValueProblem::Empty);
     }
-    if value.chars().any(crate::safe_text::is_unsafe) {
+    if value.chars().any(crate::safe_text::is_hostile) {
         return Some(ValueProblem::Hidden);
     }
     let pattern = p.pattern.as_deref()?;

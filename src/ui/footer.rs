@@ -23,22 +23,22 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     }
     let searching = ctx.view.focus == super::view::Pane::Timeline && ctx.view.timeline.searching();
     let place = if ctx.view.detail_open() {
-        crate::app::keymap::Scope::Detail
+        crate::keymap::Scope::Detail
     } else if searching {
-        crate::app::keymap::Scope::Search
+        crate::keymap::Scope::Search
     } else {
-        crate::app::keymap::Scope::Pane(ctx.view.focus)
+        crate::keymap::Scope::Pane(ctx.view.focus)
     };
     let drill = ctx.inc.is_some_and(|i| i.is_drill()) && !ctx.view.read_only;
     let mut hints =
-        crate::app::keymap::runbook_hints(place, drill, ctx.view.read_only, ctx.lang, ctx.rb);
+        crate::keymap::runbook_hints(place, drill, ctx.view.read_only, ctx.lang, ctx.rb);
     // The checklist keys only where there is a checklist to tick.
     if ctx.view.detail.as_ref().is_some_and(|d| !detail_has_items(ctx, d)) {
         hints.retain(|h| !h.starts_with("}/{ ") && !h.starts_with("Space "));
     }
     let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };
     let room = w.saturating_sub(1 + super::text::width(lead));
-    let keys = crate::app::keymap::footer_line(&hints, room);
+    let keys = crate::keymap::footer_line(&hints, room);
     f.render_widget(Paragraph::new(fit(&format!(" {lead}{keys}"), w)).style(ctx.theme.muted), area);
 }
 

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::overlay::{centered, dialog};
 use super::text::{fit, width, wrap_words};
 use super::Ctx;
-use crate::app::keymap::{self, Scope};
+use crate::keymap::{self, Scope};
 use crate::runbook::model::Lang;
 
 const KEY_W: usize = 20;

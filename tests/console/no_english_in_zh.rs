@@ -652,7 +652,7 @@ fn drill(brief: bool) -> (App, drconsole::incident::clock::FakeClock) {
     decl.incident_id = "DRILL-20261128-060000-0000".to_string();
     let mut session = drconsole::drill::Session::new(sc, &name, 120.0);
     session.clock = Some(game.clone());
-    session.writer = Some(Box::new(|_app: &App| Ok(vec![])));
+    session.writer = Some(Box::new(|_: drconsole::drill::session::ScoreInput| Ok(vec![])));
     app.drill = Some(session);
     app.declare(decl).unwrap();
     assert!(app.settle(std::time::Duration::from_secs(10)));

@@ -53,7 +53,7 @@ fn drill(name: &str, lang: Option<Lang>) -> Drill {
     session.clock = Some(game.clone());
     let written = Arc::new(Mutex::new(0u32));
     let count = written.clone();
-    session.writer = Some(Box::new(move |_app: &App| {
+    session.writer = Some(Box::new(move |_input: drconsole::drill::session::ScoreInput| {
         *count.lock().unwrap() += 1;
         Ok(vec![])
     }));
