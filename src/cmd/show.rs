@@ -262,6 +262,11 @@ fn step(o: &mut String, rb: &Runbook, n: usize, s: &Step, l: &i18n::Labels) {
     for item in &s.items {
         let _ = writeln!(o, "{pad}- {item}");
     }
+    if let Some(wait) = s.wait {
+        let m = i18n::messages(rb.plan.language);
+        let wait = crate::duration_text::compact(wait.0);
+        let _ = writeln!(o, "{pad}({})", i18n::fill(m.waits_once_started, &[("wait", &wait)]));
+    }
     if let Some(sub) = s.procedure.as_deref().and_then(|p| rb.procedure(p)) {
         let section = sub.section.as_deref().unwrap_or("");
         let _ = writeln!(o, "{pad}{}: {} {section}", l.sub_procedure, sub.name);

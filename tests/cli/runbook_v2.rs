@@ -222,6 +222,7 @@ fn runbook_show_prints_every_part_and_json() {
         "Placeholder\n  {primary-host}  Host and port of the stuck primary  pattern: [a-z0-9.-]+:[0-9]{2,5}",
         "  {new-password}  New password of the application user  pattern: [A-Za-z0-9_-]{24,}  (secret)",
         "      checklist: Post-recovery checklist",
+        "      (waits 10m once started)",
         "    [ ] Replicas resynced in the failed region",
         "  Regional failover drill · Quarterly · On-call rotation, IC",
         "  cloud           Cloud provider · Enterprise support · Database hosting",
