@@ -44,12 +44,12 @@ pub fn columns(body: Rect) -> (u16, u16) {
 }
 
 pub fn needs(ctx: &Ctx, inc: &Incident, body: Rect) -> Needs {
-    let (left_w, right_w) = columns(body);
+    let (_, right_w) = columns(body);
     let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
     // The right column is drawn one cell in from its edge.
     let inner_right = right_w.saturating_sub(1) as usize;
     Needs {
-        steps: clamp(1 + super::steps::lines(ctx, inc, left_w as usize).0.len()),
+        steps: clamp(1 + super::steps::count(ctx, inc)),
         timers: clamp(1 + super::timers::lines(ctx, inc, inner_right).len()),
         health: clamp(1 + super::health::lines(ctx, inner_right).0.len()),
         timeline: clamp(super::timeline::need(ctx, inc)),

@@ -128,6 +128,21 @@ pub fn lines(ctx: &Ctx, inc: &Incident, w: usize) -> (Vec<Line<'static>>, usize)
     (lines, selected_line)
 }
 
+/// How many rows [`lines`] gives, without laying any out: the layout asks on every frame.
+pub fn count(ctx: &Ctx, inc: &Incident) -> usize {
+    inc.steps
+        .iter()
+        .filter(|s| ctx.rb.step(&s.id).is_some())
+        .map(|s| {
+            let open = !matches!(s.status, StepStatus::Done | StepStatus::Skipped);
+            let wait = open && super::detail::wait_parts(ctx, inc, &s.key).is_some();
+            let reason =
+                s.reason.is_some() && matches!(s.status, StepStatus::Skipped | StepStatus::Failed);
+            1 + usize::from(wait) + usize::from(reason)
+        })
+        .sum()
+}
+
 /// The steps pane's title.
 fn title(ctx: &Ctx, inc: &Incident) -> String {
     let ui = ctx.ui();
@@ -144,6 +159,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let (lines, selected_line) = lines(ctx, inc, inner.width as usize);
+    debug_assert_eq!(lines.len(), count(ctx, inc), "the layout counts the rows drawn");
     let height = inner.height as usize;
     // Keep the selected step on screen.
     let offset = (selected_line + 1).saturating_sub(height);
