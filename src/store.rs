@@ -474,20 +474,43 @@ impl Store {
 
     /// Open an incident's journal for appending, with its events.
     pub fn open(&self, id: &str) -> Result<Opened, String> {
+        self.open_if(id, |_| true)?.ok_or_else(|| format!("{id}: the open was given up"))
+    }
+
+    /// [`Store::open`], unless `keep`, shown every event once the journal is read (under its
+    /// lock, before anything is written), says no: then `None`, and the journal is as it was.
+    /// `resume` reads a long journal once this way, deciding from its events whether the
+    /// incident may be written to at all.
+    pub fn open_if(
+        &self,
+        id: &str,
+        keep: impl FnOnce(&[Arc<Event>]) -> bool,
+    ) -> Result<Option<Opened>, String> {
         let dir = self.find_dir(id).ok_or_else(|| format!("no incident '{id}'"))?;
         let path = Store::journal_path(&dir)?;
         // Decode each entry as it is read: holding every entry's parsed JSON first took tens of
         // MB for a long journal (see BENCHMARKS.md, peak RSS).
-        let mut events: Vec<Arc<Event>> = Vec::new();
+        let events: std::cell::RefCell<Vec<Arc<Event>>> = Default::default();
         let mut warnings = Vec::new();
         let decode = |f: &journal::Frame<'_>| decode::decode_alone(f.seq, f.payload);
-        let opened = Journal::open_mapped(&path, &decode, &mut |_, d| {
-            let d = d.settle(events.last().map(|e| &**e));
-            warnings.extend(d.warning);
-            events.push(Arc::new(d.event));
-            Ok(())
-        });
-        let (mut journal, recovery) = opened.map_err(|e| describe_open_error(&path, e))?;
+        let mut keep = Some(keep);
+        let opened = Journal::open_mapped(
+            &path,
+            &decode,
+            &mut |_, d| {
+                let mut events = events.borrow_mut();
+                let d = d.settle(events.last().map(|e| &**e));
+                warnings.extend(d.warning);
+                events.push(Arc::new(d.event));
+                Ok(())
+            },
+            &mut || keep.take().is_some_and(|k| k(&events.borrow())),
+        );
+        let Some((mut journal, recovery)) = opened.map_err(|e| describe_open_error(&path, e))?
+        else {
+            return Ok(None);
+        };
+        let events = events.into_inner();
         journal.set_fallback_dir(fallback_dir(id));
         let pointer = dir.join(POINTER_FILE);
         if !pointer.exists() {
@@ -503,7 +526,7 @@ impl Store {
                 r.bytes_cut, r.reason
             )
         }));
-        Ok(Opened { sink: JournalSink::new(journal), events, warnings })
+        Ok(Some(Opened { sink: JournalSink::new(journal), events, warnings }))
     }
 
     /// Write the response record (Markdown, JSON and HTML) beside the journal, atomically.

@@ -73,30 +73,33 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 Ok(id) => id,
                 Err(e) => return fail(e),
             };
-            // Read-only first: a closed or withdrawn incident is only looked at, and opening
-            // it for append would write (a session event, a cut tail) into its record.
-            if let Some(code) = super::view::resume_closed(g, cfg, &store, &id) {
-                return code;
-            }
             let loaded = match store.runbook(&id) {
                 Ok(l) => l,
                 Err(e) => return fail(e),
             };
-            match store.open(&id) {
-                Ok(o)
-                    if matches!(
-                        o.events.first().map(|e| &e.kind),
-                        Some(EventKind::Declared(d)) if d.drill.is_some()
-                    ) =>
-                {
-                    // A drill's game clock and injects are not in the journal's control; a
-                    // resumed drill would run on the wall clock with no injects.
+            // A closed or withdrawn incident is only looked at: opening it for append would
+            // write (a session event, a cut tail) into its record. So is a drill, refused. Both
+            // are decided from the events of the one read of the journal, before any write.
+            let (mut finished, mut drill) = (false, false);
+            let opened = store.open_if(&id, |ev| {
+                finished = super::view::finished(&loaded.runbook, ev);
+                drill = matches!(
+                    ev.first().map(|e| &e.kind),
+                    Some(EventKind::Declared(d)) if d.drill.is_some()
+                );
+                !finished && !drill
+            });
+            match opened {
+                Ok(Some(o)) => (loaded, Some(o)),
+                Ok(None) if finished => return super::view::resume_closed(g, cfg, &store, &id),
+                // A drill's game clock and injects are not in the journal's control; a
+                // resumed drill would run on the wall clock with no injects.
+                Ok(None) => {
                     return fail(format!(
                         "{id} is a drill; drills cannot be resumed. `drconsole record {id}` \
                          writes its record; run the scenario again with `drconsole drill`"
-                    ));
+                    ))
                 }
-                Ok(o) => (loaded, Some(o)),
                 Err(e) => return fail(e),
             }
         }

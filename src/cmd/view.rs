@@ -17,7 +17,7 @@ use crate::incident::clock::SystemClock;
 use crate::incident::follow::{self, ViewSource, Viewer};
 use crate::incident::{Actor, Event, EventKind, Incident};
 use crate::mirror::{inbox, remote};
-use crate::runbook::model::Lang;
+use crate::runbook::model::{Lang, Runbook};
 use crate::runbook::Loaded;
 use crate::store::Store;
 
@@ -72,22 +72,30 @@ fn open_local(store: &Store, id: &str) -> Result<LocalIncident, String> {
     Ok(LocalIncident { loaded, follower, events, warnings })
 }
 
-/// For `resume`: a closed or withdrawn incident is opened read-only (nothing is appended to
-/// its record). `None` when it is open (or cannot be read here: `resume` says why).
-pub fn resume_closed(g: &Global, cfg: &ConfigFile, store: &Store, id: &str) -> Option<i32> {
-    let opened = open_local(store, id).ok()?;
-    let inc = Incident::replay(&opened.loaded.runbook, &opened.events)?;
-    // Post-recovery steps still to work: the incident opens for them (and only them).
-    if inc.has_post_closing_work(&opened.loaded.runbook) {
-        return None;
-    }
-    let m = crate::i18n::messages(lang_for(g, cfg, &opened.loaded));
-    let why = match (inc.withdrawn.is_some(), inc.closed_at.is_some()) {
-        (true, _) => m.view_withdrawn,
-        (false, true) => m.view_closed,
-        (false, false) => return None,
+/// Whether an incident with these events is finished for good: closed or withdrawn, with no
+/// post-recovery step left to work. `resume` opens such an incident read-only.
+pub fn finished(rb: &Runbook, events: &[Arc<Event>]) -> bool {
+    Incident::replay_owned(rb, events.iter().cloned()).is_some_and(|inc| {
+        (inc.withdrawn.is_some() || inc.closed_at.is_some()) && !inc.has_post_closing_work(rb)
+    })
+}
+
+/// For `resume` of an incident [`finished`] for good: it is shown read-only (nothing is
+/// appended to its record), saying why.
+pub fn resume_closed(g: &Global, cfg: &ConfigFile, store: &Store, id: &str) -> i32 {
+    let opened = match open_local(store, id) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
     };
-    Some(view_local(g, cfg, id, opened, Some(why.to_string())))
+    let m = crate::i18n::messages(lang_for(g, cfg, &opened.loaded));
+    let inc = Incident::replay(&opened.loaded.runbook, &opened.events);
+    let why = match inc.map(|i| (i.withdrawn.is_some(), i.closed_at.is_some())) {
+        Some((true, _)) => m.view_withdrawn,
+        Some((false, true)) => m.view_closed,
+        // Not a state an incident leaves once in it; named rather than shown as open.
+        _ => return fail(format!("{id}: its journal changed while it was opened; resume again")),
+    };
+    view_local(g, cfg, id, opened, Some(why.to_string()))
 }
 
 fn lang_for(g: &Global, cfg: &ConfigFile, loaded: &Loaded) -> Lang {

@@ -55,32 +55,42 @@ impl Follower {
     /// Entries appended since the last look, with their lines as written. When the pointer
     /// names another file (another process failed over), the follower continues there.
     pub fn poll_lines(&mut self) -> Result<Vec<Line>, String> {
-        let mut out = self.tail.poll_lines().map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        self.poll_each(&mut |l| out.push(l))?;
+        Ok(out)
+    }
+
+    /// [`Follower::poll_lines`], each line handed over as its chunk is read.
+    fn poll_each(&mut self, each: &mut dyn FnMut(Line)) -> Result<(), String> {
+        self.tail.poll_each(each).map_err(|e| e.to_string())?;
         if let Some(dir) = &self.dir {
             let now = stamp(&dir.join(POINTER_FILE));
             if now.is_some() && now != self.pointer_seen {
                 self.pointer_seen = now;
                 let target = Store::journal_path(dir)?;
                 if !self.tail.reads(&target) {
-                    out.extend(self.tail.switch_to(&target).map_err(|e| e.to_string())?);
+                    let newer = self.tail.switch_to(&target).map_err(|e| e.to_string())?;
+                    newer.into_iter().for_each(each);
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// [`Follower::poll_lines`] as events, decoded as every reader decodes them; an entry this
-    /// version cannot read becomes an unreadable event and a warning.
+    /// [`Follower::poll_lines`] as events, decoded as every reader decodes them (a chunk at a
+    /// time: the lines of a long journal are never all held); an entry this version cannot
+    /// read becomes an unreadable event and a warning.
     pub fn poll(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Event>, String> {
-        let lines = self.poll_lines()?;
-        let mut out = Vec::with_capacity(lines.len());
-        for l in lines {
-            let d = decode::decode(l.entry.seq, l.entry.payload.as_str(), self.prev.as_ref());
+        let mut out = Vec::new();
+        let mut prev = self.prev.take();
+        let polled = self.poll_each(&mut |l| {
+            let d = decode::decode(l.entry.seq, l.entry.payload.as_str(), prev.as_ref());
             warnings.extend(d.warning);
-            self.prev = Some(d.event.clone());
+            prev = Some(d.event.clone());
             out.push(d.event);
-        }
-        Ok(out)
+        });
+        self.prev = prev;
+        polled.map(|()| out)
     }
 
     pub fn head(&self) -> &str {

@@ -167,17 +167,22 @@ impl Journal {
         path: &Path,
         each: &mut dyn FnMut(&Frame<'_>) -> Result<(), JournalError>,
     ) -> Result<(Journal, Option<Recovery>), JournalError> {
-        Journal::open_mapped(path, &|_| (), &mut |f, ()| each(f))
+        let opened = Journal::open_mapped(path, &|_| (), &mut |f, ()| each(f), &mut || true)?;
+        opened.ok_or_else(|| JournalError::io("open", path, std::io::Error::other("given up")))
     }
 
     /// [`Journal::open_each`] with `map` (decoding a payload, say) worked out for many lines at
     /// once, on two threads when there are two cores, before `each` gets each line and its
-    /// result in order (see `stream::walk_file`).
+    /// result in order (see `stream::walk_file`). Once every entry is read, still under the
+    /// lock and before anything is written (a torn tail cut), `keep` says whether to go on:
+    /// false leaves the file as it was and returns `None`, so a caller can look at an
+    /// incident's events and decide it must not be written to, reading the journal once.
     pub fn open_mapped<T: Send>(
         path: &Path,
         map: &(dyn Fn(&Frame<'_>) -> T + Sync),
         each: &mut dyn FnMut(&Frame<'_>, T) -> Result<(), JournalError>,
-    ) -> Result<(Journal, Option<Recovery>), JournalError> {
+        keep: &mut dyn FnMut() -> bool,
+    ) -> Result<Option<(Journal, Option<Recovery>)>, JournalError> {
         // Never a FIFO (it would block the read for ever), a device or a symbolic link.
         let file = crate::files::open_regular(path, true)
             .map_err(|e| JournalError::io("open", path, e))?;
@@ -185,6 +190,9 @@ impl Journal {
         // tail and cut it.
         let lock = FileLock::exclusive(&file).map_err(|e| JournalError::io("lock", path, e))?;
         let a = walk_file(&file, path, (0, u64::MAX), &Chain::genesis(), 0, map, each)?;
+        if !keep() {
+            return Ok(None);
+        }
         let mut recovery = None;
         if let Some((reason, cut)) = a.torn {
             let good_end = a.good_end;
@@ -197,7 +205,7 @@ impl Journal {
         drop(lock);
         let mut journal = Journal::from_parts(path, file, a.good_end, a.count, a.chain);
         journal.recoveries.extend(recovery.clone());
-        Ok((journal, recovery))
+        Ok(Some((journal, recovery)))
     }
 
     /// Appends one entry and returns once it is durable (written and `sync_data`ed), or once

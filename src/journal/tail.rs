@@ -66,11 +66,18 @@ impl Tail {
     /// [`Tail::poll`] with each entry's line as written.
     pub fn poll_lines(&mut self) -> Result<Vec<Line>, JournalError> {
         let mut out = Vec::new();
+        self.poll_each(&mut |l| out.push(l))?;
+        Ok(out)
+    }
+
+    /// [`Tail::poll_lines`], handing each line over as its chunk is read: a reader that keeps
+    /// less than the lines (decoded events, say) never holds a long journal's bytes whole.
+    pub fn poll_each(&mut self, each: &mut dyn FnMut(Line)) -> Result<(), JournalError> {
         loop {
             let (lines, more) = self.read_chunk()?;
-            out.extend(lines);
+            lines.into_iter().for_each(&mut *each);
             if !more {
-                return Ok(out);
+                return Ok(());
             }
         }
     }

@@ -169,6 +169,9 @@ fn a_viewer_leaves_a_torn_tail_as_it_is() {
     assert_ne!(std::fs::read(&path).unwrap().get(bytes.len()..), Some(torn));
 }
 
+/// `resume` reads the journal once, under the writer's lock, and decides from its events that
+/// a withdrawn incident is only looked at before anything is written: not even the torn tail a
+/// write in progress leaves is cut.
 #[test]
 fn resume_of_a_withdrawn_incident_opens_it_read_only() {
     let tmp = tempfile::tempdir().unwrap();
@@ -177,6 +180,10 @@ fn resume_of_a_withdrawn_incident_opens_it_read_only() {
     let w = drc(&data, &["withdraw", "--incident", &id, "--reason", "declared in error"]);
     assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
     let path = journal(&data, &id);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let half = bytes.len() / 2;
+    bytes.extend_from_slice(&bytes[..half].to_vec());
+    std::fs::write(&path, &bytes).unwrap();
     let (sha_before, files_before) = (sha256(&path), listing(path.parent().unwrap()));
 
     let t = console(tmp.path(), &data, &format!("resume {id}"));
