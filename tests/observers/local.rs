@@ -182,7 +182,7 @@ fn resume_of_a_withdrawn_incident_opens_it_read_only() {
     let path = journal(&data, &id);
     let mut bytes = std::fs::read(&path).unwrap();
     let half = bytes.len() / 2;
-    bytes.extend_from_slice(&bytes[..half].to_vec());
+    bytes.extend_from_within(..half);
     std::fs::write(&path, &bytes).unwrap();
     let (sha_before, files_before) = (sha256(&path), listing(path.parent().unwrap()));
 
