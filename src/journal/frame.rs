@@ -22,6 +22,9 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 const MAX_LEN_DIGITS: usize = 7; // 1048576
 const CRC_DIGITS: usize = 8;
+/// Longest whole line: length, space, checksum, space, `json`, newline. A run of this many
+/// bytes with no newline in it cannot be the start of a line.
+pub const MAX_LINE_BYTES: usize = MAX_LEN_DIGITS + 1 + CRC_DIGITS + 1 + MAX_ENTRY_BYTES + 1;
 
 pub fn entry_hash(prev: &str, seq: u64, payload: &[u8]) -> String {
     hex::encode(entry_digest(prev, seq, payload))

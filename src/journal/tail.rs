@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::error::JournalError;
 use super::frame::{self, Parsed};
 use super::handle::absorb;
-use super::scan::Chain;
+use super::scan::{self, classify_end, Chain, End};
 use super::Entry;
 
 /// Most bytes read in one look: more than the longest line, so every look makes progress,
@@ -40,6 +40,8 @@ pub struct Tail {
     chain: Chain,
     /// Why the bytes after `offset` are not an entry yet, when there are any.
     unfinished: Option<String>,
+    /// Most bytes read in one look ([`CHUNK`] unless a test chose otherwise).
+    chunk: usize,
 }
 
 impl Tail {
@@ -54,7 +56,15 @@ impl Tail {
             lines: 0,
             chain: Chain::genesis(),
             unfinished: None,
+            chunk: CHUNK,
         })
+    }
+
+    /// Reads at most `bytes` at a look instead of the default, so a test can put the end of a
+    /// look on any byte it likes. A line longer than that is still read whole.
+    pub fn read_in_chunks_of(mut self, bytes: usize) -> Tail {
+        self.chunk = bytes.max(1);
+        self
     }
 
     /// The entries appended since the last look, in order. An unfinished last line is left
@@ -95,17 +105,35 @@ impl Tail {
                 ),
             });
         }
+        // Said again by this look, or not at all: a look that finds damage leaves no
+        // "unfinished" behind from an earlier one.
+        self.unfinished = None;
         if len == self.offset {
-            self.unfinished = None;
             return Ok((Vec::new(), false));
         }
-        let want = usize::try_from(len - self.offset).unwrap_or(usize::MAX).min(CHUNK);
-        let buf = self.read_at_most(want)?;
-        let mut entries = Vec::new();
-        let a = absorb(&buf, self.offset, &self.chain, self.lines, &mut |f| {
-            entries.push(f.to_entry());
-            Ok(())
-        })?;
+        let left = usize::try_from(len - self.offset).unwrap_or(usize::MAX);
+        let mut window = self.chunk;
+        let (buf, entries, a) = loop {
+            let buf = self.read_at_most(left.min(window))?;
+            let mut entries = Vec::new();
+            let a = absorb(&buf, self.offset, &self.chain, self.lines, &mut |f| {
+                entries.push(f.to_entry());
+                Ok(())
+            })?;
+            // A look that found no whole line and stopped short of the end it saw cannot say
+            // "unfinished": only the bytes up to the end of the file can (`judge_rest`).
+            if a.count > 0 || a.torn.is_none() || buf.len() >= left || buf.len() < left.min(window)
+            {
+                break (buf, entries, a);
+            }
+            if window < frame::MAX_LINE_BYTES {
+                // Perhaps one line longer than the look: read it whole.
+                window = frame::MAX_LINE_BYTES;
+                continue;
+            }
+            self.judge_past(&buf, len)?;
+            break (buf, entries, a);
+        };
         let good = buf.get(..a.good_end).unwrap_or_default();
         // Every entry is one line ending in its only newline (JSON escapes the others).
         let lines = good
@@ -122,12 +150,57 @@ impl Tail {
         Ok((lines, more))
     }
 
+    /// Judges bytes at `offset` that are no line, although `look` (read from `offset`) is as
+    /// long as the longest line and the file goes on after it: damage (`Corrupt`) if a newline
+    /// follows anywhere (every line ends in one), an unfinished tail otherwise. Memory stays
+    /// bounded however far the file goes on: it is searched a piece at a time, and only the
+    /// bytes around the first newline are kept to say where the next good line starts.
+    fn judge_past(&self, look: &[u8], len: u64) -> Result<(), JournalError> {
+        let mut at = self.offset + look.len() as u64;
+        let newline = loop {
+            if at >= len {
+                return Ok(());
+            }
+            let piece =
+                self.read_range(at, usize::try_from(len - at).unwrap_or(usize::MAX).min(CHUNK))?;
+            if piece.is_empty() {
+                return Ok(());
+            }
+            if let Some(i) = piece.iter().position(|b| *b == b'\n') {
+                break at + i as u64;
+            }
+            at += piece.len() as u64;
+        };
+        // A good line after the damage ends at this newline or later, so it starts no earlier
+        // than a longest line before it; the byte before that is where the search starts from.
+        let longest = frame::MAX_LINE_BYTES as u64;
+        let from = self.offset.max((newline + 1).saturating_sub(longest + 1));
+        let until = len.min(newline + 1 + 2 * longest);
+        let around = self.read_range(from, usize::try_from(until - from).unwrap_or(usize::MAX))?;
+        let first = match frame::parse(look) {
+            Parsed::Invalid(reason) => scan::Tail::Invalid(reason),
+            _ => scan::Tail::Incomplete,
+        };
+        match classify_end(&around, 0, first, from) {
+            End::Damaged(reason) => {
+                Err(JournalError::Corrupt { line: self.lines + 1, offset: self.offset, reason })
+            }
+            // The file was cut meanwhile (a writer cut a torn tail).
+            End::Clean | End::Torn(_) => Ok(()),
+        }
+    }
+
     /// Up to `want` bytes from `offset`: fewer when a writer cut a torn tail meanwhile.
     fn read_at_most(&self, want: usize) -> Result<Vec<u8>, JournalError> {
+        self.read_range(self.offset, want)
+    }
+
+    /// Up to `want` bytes from `from`: fewer at the end of the file.
+    fn read_range(&self, from: u64, want: usize) -> Result<Vec<u8>, JournalError> {
         let mut buf = vec![0u8; want];
         let mut got = 0;
         while got < want {
-            match self.file.read_at(&mut buf[got..], self.offset + got as u64) {
+            match self.file.read_at(&mut buf[got..], from + got as u64) {
                 Ok(0) => break,
                 Ok(n) => got += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

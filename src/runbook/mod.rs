@@ -8,6 +8,7 @@ pub mod model;
 pub mod percent;
 pub mod placeholder;
 pub mod query;
+mod references;
 pub mod source;
 pub mod validate;
 

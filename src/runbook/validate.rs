@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::forms::{RECORD_FIELDS, REPORT_FIELDS, TEST_REPORT_FIELDS};
 use super::model::{Runbook, ServiceKind, StepCommand, TrackKind};
 use super::placeholder::{self, Syntax};
+use super::references::{self, Named};
 use super::source::{Diagnostic, KeyPath, Source};
 use crate::key_path;
 
@@ -56,20 +57,6 @@ impl Checker<'_, '_> {
         }
         seen
     }
-
-    fn reference(
-        &mut self,
-        path: KeyPath,
-        who: &str,
-        what: &str,
-        id: &str,
-        known: &HashSet<String>,
-        table: &str,
-    ) {
-        if !known.contains(id) {
-            self.err(path, format!("{who} names {what} '{id}', which [{table}] does not define"));
-        }
-    }
 }
 
 fn is_id(s: &str) -> bool {
@@ -113,16 +100,20 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         c.err(key_path!["plan", "rpo"], "the RPO must be longer than zero");
     }
 
-    let services = c.ids("services", "service", rb.services.iter().map(|s| s.id.as_str()));
-    let components = c.ids("components", "component", rb.components.iter().map(|s| s.id.as_str()));
-    let roles = c.ids("roles", "role", rb.roles.iter().map(|s| s.id.as_str()));
-    let contacts = c.ids("contacts", "contact", rb.contacts.iter().map(|s| s.id.as_str()));
-    c.ids("functions", "function", rb.functions.iter().map(|s| s.id.as_str()));
-    let procedures = c.ids("procedures", "procedure", rb.procedures.iter().map(|s| s.id.as_str()));
-    let checklists = c.ids("checklists", "checklist", rb.checklists.iter().map(|s| s.id.as_str()));
-    let tracks = c.ids("tracks", "track", rb.tracks.iter().map(|s| s.id.as_str()));
-    let functions =
-        rb.functions.iter().map(|f| f.id.clone()).filter(|id| is_id(id)).collect::<HashSet<_>>();
+    // The ids of each table that references name, by table name (see `references::RULES`).
+    let mut defined: HashMap<&str, HashSet<String>> = HashMap::new();
+    for (table, noun, list) in [
+        ("services", "service", rb.services.iter().map(|s| s.id.as_str()).collect::<Vec<_>>()),
+        ("components", "component", rb.components.iter().map(|s| s.id.as_str()).collect()),
+        ("roles", "role", rb.roles.iter().map(|s| s.id.as_str()).collect()),
+        ("contacts", "contact", rb.contacts.iter().map(|s| s.id.as_str()).collect()),
+        ("functions", "function", rb.functions.iter().map(|s| s.id.as_str()).collect()),
+        ("procedures", "procedure", rb.procedures.iter().map(|s| s.id.as_str()).collect()),
+        ("checklists", "checklist", rb.checklists.iter().map(|s| s.id.as_str()).collect()),
+        ("tracks", "track", rb.tracks.iter().map(|s| s.id.as_str()).collect()),
+    ] {
+        defined.insert(table, c.ids(table, noun, list.into_iter()));
+    }
     c.ids("disaster-types", "disaster type", rb.disaster_types.iter().map(|s| s.id.as_str()));
     c.ids("backups", "backup", rb.backups.iter().map(|s| s.id.as_str()));
     c.ids("notifications", "notification", rb.notifications.iter().map(|s| s.id.as_str()));
@@ -145,32 +136,8 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         }
     }
 
-    for (i, comp) in rb.components.iter().enumerate() {
-        for (j, s) in comp.services.iter().enumerate() {
-            let who = format!("component '{}'", comp.id);
-            c.reference(
-                key_path!["components", i, "services", j],
-                &who,
-                "service",
-                s,
-                &services,
-                "services",
-            );
-        }
-    }
-
     for (i, s) in rb.services.iter().enumerate() {
-        let who = format!("service '{}'", s.id);
-        if let Some(comp) = &s.component {
-            c.reference(
-                key_path!["services", i, "component"],
-                &who,
-                "component",
-                comp,
-                &components,
-                "components",
-            );
-        }
+        let who = s.who();
         if s.target.trim().is_empty() {
             c.err(key_path!["services", i, "target"], format!("{who} has an empty target"));
         } else if let Err(e) = crate::target::check_syntax(&s.target) {
@@ -235,40 +202,17 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
     }
 
     for (i, d) in rb.disaster_types.iter().enumerate() {
-        let who = format!("disaster type '{}'", d.id);
-        for (j, ct) in d.contacts.iter().enumerate() {
-            c.reference(
-                key_path!["disaster-types", i, "contacts", j],
-                &who,
-                "contact",
-                ct,
-                &contacts,
-                "contacts",
-            );
-        }
+        let who = d.who();
         let at = |k: &str| key_path!["disaster-types", i, k];
         c.needs_v2(v2, d.track.is_some(), at("track"), "a disaster type's `track`");
         c.needs_v2(v2, d.rto.is_some(), at("rto"), "a disaster type's `rto`");
         c.needs_v2(v2, d.rpo.is_some(), at("rpo"), "a disaster type's `rpo`");
         c.needs_v2(v2, !d.symptoms.is_empty(), at("symptoms"), "a disaster type's `symptoms`");
         c.needs_v2(v2, !d.functions.is_empty(), at("functions"), "a disaster type's `functions`");
-        if let Some(t) = &d.track {
-            c.reference(at("track"), &who, "track", t, &tracks, "tracks");
-        }
         for (key, dur) in [("rto", d.rto), ("rpo", d.rpo)] {
             if dur.is_some_and(|x| x.0.is_zero()) {
                 c.err(at(key), format!("{who} has a zero {}", key.to_uppercase()));
             }
-        }
-        for (j, f) in d.functions.iter().enumerate() {
-            c.reference(
-                key_path!["disaster-types", i, "functions", j],
-                &who,
-                "function",
-                f,
-                &functions,
-                "functions",
-            );
         }
         // Pre-ticked functions on a track that times none of them would mislead.
         let track = d.track.as_deref().and_then(|t| rb.track(t));
@@ -284,31 +228,10 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
     }
 
     for (i, f) in rb.functions.iter().enumerate() {
-        let who = format!("function '{}'", f.id);
         if f.max_downtime.0.is_zero() {
             c.err(
                 key_path!["functions", i, "max-downtime"],
-                format!("{who} has a zero maximum downtime"),
-            );
-        }
-        for (j, s) in f.services.iter().enumerate() {
-            c.reference(
-                key_path!["functions", i, "services", j],
-                &who,
-                "service",
-                s,
-                &services,
-                "services",
-            );
-        }
-        for (j, p) in f.procedures.iter().enumerate() {
-            c.reference(
-                key_path!["functions", i, "procedures", j],
-                &who,
-                "procedure",
-                p,
-                &procedures,
-                "procedures",
+                format!("{} has a zero maximum downtime", f.who()),
             );
         }
     }
@@ -325,10 +248,7 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         } else if !levels_seen.insert(l.level) {
             c.err(at("level"), format!("duplicate level {}", l.level));
         }
-        let who = match &l.label {
-            Some(label) => format!("level '{label}'"),
-            None => format!("level {}", l.level),
-        };
+        let who = l.who();
         c.needs_v2(v2, l.label.is_some(), at("label"), "a level's `label`");
         c.needs_v2(v2, l.respond_within.is_some(), at("respond-within"), "`respond-within`");
         c.needs_v2(v2, !l.escalation.is_empty(), at("escalation"), "`escalation`");
@@ -339,19 +259,19 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
                 c.err(at("label"), format!("duplicate level label '{label}'"));
             }
         }
-        match &l.track {
-            Some(t) => c.reference(at("track"), &who, "track", t, &tracks, "tracks"),
-            None if !v2 => c.err(at("track"), "required key is missing"),
-            None => {
-                if let Some(d) = untracked_types.first() {
-                    c.err(
-                        key_path!["levels", i],
-                        format!(
-                            "{who} names no track and disaster type '{d}' names none either; \
-                             give one of them a track"
-                        ),
-                    );
-                }
+        // Whether a level's track exists is a reference check (`references::RULES`); here
+        // only whether one is given where one must be.
+        if l.track.is_none() {
+            if !v2 {
+                c.err(at("track"), "required key is missing");
+            } else if let Some(d) = untracked_types.first() {
+                c.err(
+                    key_path!["levels", i],
+                    format!(
+                        "{who} names no track and disaster type '{d}' names none either; give \
+                         one of them a track"
+                    ),
+                );
             }
         }
         if l.update_every.is_some_and(|d| d.0.is_zero()) {
@@ -360,36 +280,13 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         if l.respond_within.is_some_and(|d| d.0.is_zero()) {
             c.err(at("respond-within"), format!("{who} has a zero response time"));
         }
-        for (j, r) in l.escalation.iter().enumerate() {
-            c.reference(key_path!["levels", i, "escalation", j], &who, "role", r, &roles, "roles");
-        }
     }
 
     for (i, t) in rb.tracks.iter().enumerate() {
-        let who = format!("track '{}'", t.id);
-        match &t.procedure {
-            Some(p) => c.reference(
-                key_path!["tracks", i, "procedure"],
-                &who,
-                "procedure",
-                p,
-                &procedures,
-                "procedures",
-            ),
-            None if t.kind != TrackKind::Partial => c.err(
+        if t.procedure.is_none() && t.kind != TrackKind::Partial {
+            c.err(
                 key_path!["tracks", i],
-                format!("{who} needs a procedure; only a partial track may leave it out"),
-            ),
-            None => {}
-        }
-        if let Some(p) = &t.finish {
-            c.reference(
-                key_path!["tracks", i, "finish"],
-                &who,
-                "procedure",
-                p,
-                &procedures,
-                "procedures",
+                format!("{} needs a procedure; only a partial track may leave it out", t.who()),
             );
         }
     }
@@ -412,7 +309,7 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
         }
         for (j, s) in p.steps.iter().enumerate() {
             let base = || key_path!["procedures", i, "steps", j];
-            let who = format!("step '{}'", s.id);
+            let who = s.who();
             if !is_id(&s.id) {
                 c.err(
                     base().key("id"),
@@ -421,44 +318,11 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
             } else if step_ids.insert(&s.id, ()).is_some() {
                 c.err(base().key("id"), format!("duplicate step id '{}'", s.id));
             }
-            if let Some(owner) = &s.owner {
-                c.reference(base().key("owner"), &who, "role", owner, &roles, "roles");
-            }
-            if let Some(cl) = &s.checklist {
-                c.reference(
-                    base().key("checklist"),
-                    &who,
-                    "checklist",
-                    cl,
-                    &checklists,
-                    "checklists",
-                );
-            }
-            if let Some(sub) = &s.procedure {
-                if sub == &p.id {
-                    c.err(
-                        base().key("procedure"),
-                        format!("{who} names its own procedure '{sub}' as a sub-procedure"),
-                    );
-                } else {
-                    c.reference(
-                        base().key("procedure"),
-                        &who,
-                        "procedure",
-                        sub,
-                        &procedures,
-                        "procedures",
-                    );
-                }
-            }
-            if let Some(of) = &s.on_fail {
-                c.reference(
-                    base().key("on-fail"),
-                    &who,
-                    "procedure",
-                    of,
-                    &procedures,
-                    "procedures",
+            // Not a reference to check against [procedures] (see `references::RULES`).
+            if s.procedure.as_ref() == Some(&p.id) {
+                c.err(
+                    base().key("procedure"),
+                    format!("{who} names its own procedure '{}' as a sub-procedure", p.id),
                 );
             }
             if let Some(wait) = s.wait {
@@ -612,6 +476,12 @@ pub fn validate(rb: &Runbook, src: &Source) -> Findings {
                 c.err(path, format!("duplicate {key} field '{}'", f.id));
             }
         }
+    }
+
+    // After the other checks: where one of them points at the same key (a format 2 key in a
+    // format 1 file), it is listed first, as it always was.
+    for (path, msg) in references::dangling(rb, &defined) {
+        c.err(path, msg);
     }
 
     structure_warnings(&mut c, rb);

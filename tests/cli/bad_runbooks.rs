@@ -526,6 +526,43 @@ fn check_refuses_each_bad_runbook_with_its_exact_first_line() {
     assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
+/// Every kind of reference (one row each of the table in `src/runbook/references.rs`) named
+/// wrong in one file: every problem reported, each with its exact message, in file order. At
+/// `disaster-types[0].track` two problems share one place; the format 2 key comes first.
+#[test]
+fn every_kind_of_dangling_reference_is_reported_in_file_order() {
+    let file = "tests/fixtures/runbook-every-reference.toml";
+    let out = check(&root(), file);
+    let want: Vec<String> = [
+        "16:24: components[0].services[1]: component 'database' names service 'nope-svc', which [services] does not define",
+        "22:13: services[0].component: service 'mongodb' names component 'nope-comp', which [components] does not define",
+        "42:22: disaster-types[0].contacts[1]: disaster type 'database-failure' names contact 'nope-contact', which [contacts] does not define",
+        "43:9: disaster-types[0].track: a disaster type's `track` is a format 2 key; write `format = 2` at the top of the file",
+        "43:9: disaster-types[0].track: disaster type 'database-failure' names track 'nope-track', which [tracks] does not define",
+        "44:13: disaster-types[0].functions: a disaster type's `functions` is a format 2 key; write `format = 2` at the top of the file",
+        "44:14: disaster-types[0].functions[0]: disaster type 'database-failure' names function 'nope-fn', which [functions] does not define",
+        "51:20: functions[0].services[1]: function 'checkout' names service 'nope-svc2', which [services] does not define",
+        "52:29: functions[0].procedures[1]: function 'checkout' names procedure 'nope-proc', which [procedures] does not define",
+        "80:9: levels[0].track: level 2 names track 'nope-track2', which [tracks] does not define",
+        "81:14: levels[0].escalation: `escalation` is a format 2 key; write `format = 2` at the top of the file",
+        "81:15: levels[0].escalation[0]: level 2 names role 'nope-role', which [roles] does not define",
+        "97:10: tracks[0].finish: track 'partial-dr' names procedure 'nope-finish', which [procedures] does not define",
+        "103:13: tracks[1].procedure: track 'full-dr' names procedure 'nope-proc2', which [procedures] does not define",
+        "119:9: procedures[0].steps[1].owner: step 'restore-database' names role 'nope-owner', which [roles] does not define",
+        "120:13: procedures[0].steps[1].procedure: step 'restore-database' names its own procedure 'full-recovery' as a sub-procedure",
+        "121:13: procedures[0].steps[1].checklist: step 'restore-database' names checklist 'nope-cl', which [checklists] does not define",
+        "127:11: procedures[0].steps[2].on-fail: step 'integration-test' names procedure 'nope-onfail', which [procedures] does not define",
+        "133:13: procedures[0].steps[3].procedure: step 'declare-complete' names procedure 'nope-sub', which [procedures] does not define",
+    ]
+    .iter()
+    .map(|l| format!("error: {file}:{l}"))
+    .chain([format!("{file}: {} problem(s)", 19)])
+    .collect();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), want);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn the_library_reports_the_same_first_problem() {
     for (name, want) in EXPECTED {

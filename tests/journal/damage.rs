@@ -94,6 +94,26 @@ fn tail() -> impl Strategy<Value = Tail> {
     ]
 }
 
+/// Where an observer's looks end, for `every_reader_judges_a_tail_alike`.
+#[derive(Debug, Clone)]
+enum Cut {
+    /// Its first look ends exactly at the end of the appended bytes (before the good line,
+    /// when one follows).
+    FirstLookEndsAtTheDamage,
+    /// The look that starts at the appended bytes ends exactly at their end.
+    LookFromTheDamageEndsAtItsEnd,
+    /// Looks of this many bytes.
+    Anywhere(usize),
+}
+
+fn cut() -> impl Strategy<Value = Cut> {
+    prop_oneof![
+        Just(Cut::FirstLookEndsAtTheDamage),
+        Just(Cut::LookFromTheDamageEndsAtItsEnd),
+        (1usize..400).prop_map(Cut::Anywhere),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 64,
@@ -105,8 +125,12 @@ proptest! {
     /// observer's `Tail` and `Journal::open` agree on what it is. A torn write (bytes without
     /// a newline and no good line after them) is left out by the readers, reported by verify
     /// as unfinished, and cut by open; anything else is damage at the same line for all four.
+    ///
+    /// The observer also reads the file in small looks, one of which ends exactly where the
+    /// appended bytes end (the first look, or the one that starts at them), or anywhere: where
+    /// a look ends never changes what it says, or why.
     #[test]
-    fn every_reader_judges_a_tail_alike(keep in 0usize..4, tail in tail()) {
+    fn every_reader_judges_a_tail_alike(keep in 0usize..4, tail in tail(), cut in cut()) {
         let (dir, _, _) = journal_bytes(0);
         let full_path = dir.path().join("full.log");
         let mut j = Journal::create(&full_path).unwrap();
@@ -146,6 +170,22 @@ proptest! {
         let read = drconsole::journal::read_entries(&path);
         let mut observer = drconsole::journal::Tail::open(&path).unwrap();
         let observed = observer.poll();
+        let damage_end = match &tail {
+            Tail::BeforeAGoodLine(b) => good.len() + b.len(),
+            _ => all.len(),
+        };
+        let chunk = match cut {
+            Cut::FirstLookEndsAtTheDamage => damage_end,
+            Cut::LookFromTheDamageEndsAtItsEnd => damage_end - good.len(),
+            Cut::Anywhere(n) => n,
+        };
+        let mut chunked =
+            drconsole::journal::Tail::open(&path).unwrap().read_in_chunks_of(chunk);
+        let observed_in_chunks = chunked.poll();
+        prop_assert_eq!(
+            format!("{observed_in_chunks:?}"), format!("{observed:?}"), "looks of {} bytes", chunk
+        );
+        prop_assert_eq!(chunked.unfinished(), observer.unfinished());
         if torn {
             prop_assert!(report.first_broken.is_none(), "{report:?}");
             prop_assert_eq!(report.entries, keep as u64);
@@ -169,4 +209,60 @@ proptest! {
             prop_assert_eq!(fs::read(&path).unwrap(), all, "damage is never cut");
         }
     }
+}
+
+/// A damaged stretch with no newline that fills an observer's whole read (4 ×
+/// `MAX_ENTRY_BYTES`, the most its `Tail` reads at once), ending exactly where that read ends,
+/// with a good line after it: damage for every reader, as verify says, never an unfinished
+/// line to wait for.
+#[test]
+fn damage_that_ends_exactly_at_the_observers_read_boundary_is_damage() {
+    let (dir, three, _) = journal_bytes(3);
+    let second_end = three.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(1).unwrap().0 + 1;
+    let (good, third) = three.split_at(second_end);
+    let mut all = good.to_vec();
+    all.extend(std::iter::repeat_n(b'x', 4 * drconsole::journal::MAX_ENTRY_BYTES));
+    all.extend_from_slice(third);
+    let path = dir.path().join("boundary.log");
+    fs::write(&path, &all).unwrap();
+
+    let report = verify(&path);
+    assert_eq!(report.first_broken.as_ref().map(|b| b.line), Some(3), "{report:?}");
+    let mut observer = drconsole::journal::Tail::open(&path).unwrap();
+    match observer.poll() {
+        Err(JournalError::Corrupt { line, offset, reason }) => {
+            assert_eq!((line, offset), (3, good.len() as u64));
+            let read = drconsole::journal::read_entries(&path).unwrap_err();
+            let at = good.len() + 4 * drconsole::journal::MAX_ENTRY_BYTES;
+            assert!(reason.contains(&format!("complete entries follow it (at byte {at})")));
+            assert_eq!(
+                format!("{read:?}"),
+                format!("{:?}", JournalError::Corrupt { line, offset, reason }),
+                "the observer and a reader of the whole file say the same"
+            );
+        }
+        other => panic!(
+            "expected damage at line 3, got {other:?} (unfinished: {:?})",
+            observer.unfinished()
+        ),
+    }
+    assert_eq!(fs::read(&path).unwrap(), all, "an observer never changes the file");
+}
+
+/// The other side of the same rule: bytes with no newline that run past an observer's whole
+/// read to the end of the file are an unfinished tail for it, as for verify and open.
+#[test]
+fn no_newline_past_the_observers_read_to_the_end_is_an_unfinished_tail() {
+    let (dir, good, entries) = journal_bytes(2);
+    let mut all = good.clone();
+    all.extend(std::iter::repeat_n(0u8, 4 * drconsole::journal::MAX_ENTRY_BYTES + 10));
+    let path = dir.path().join("zeros.log");
+    fs::write(&path, &all).unwrap();
+
+    let report = verify(&path);
+    assert_eq!(report.unfinished_tail, Some((all.len() - good.len()) as u64), "{report:?}");
+    let mut observer = drconsole::journal::Tail::open(&path).unwrap();
+    assert_eq!(observer.poll().unwrap(), entries);
+    assert!(observer.unfinished().is_some());
+    assert_eq!(fs::read(&path).unwrap(), all, "an observer never cuts a torn tail");
 }

@@ -169,6 +169,34 @@ fn a_viewer_leaves_a_torn_tail_as_it_is() {
     assert_ne!(std::fs::read(&path).unwrap().get(bytes.len()..), Some(torn));
 }
 
+/// Damage with no newline that fills the viewer's whole read of the journal (4 MiB), ending
+/// exactly where that read ends, with a good entry after it: the viewer says it is damage at
+/// the right line, as `verify` does, instead of waiting for an "unfinished" line forever.
+#[test]
+fn a_viewer_refuses_damage_that_fills_a_whole_read_before_a_good_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = declare(&data);
+    let note = drc(&data, &["note", "--incident", &id, "after the damage"]);
+    assert!(note.status.success(), "{}", String::from_utf8_lossy(&note.stderr));
+    let path = journal(&data, &id);
+    let bytes = std::fs::read(&path).unwrap();
+    let last = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').unwrap() + 1;
+    let line = bytes[..last].iter().filter(|b| **b == b'\n').count() + 1;
+    let mut damaged = bytes[..last].to_vec();
+    damaged.extend(std::iter::repeat_n(b'x', 4 * drconsole::journal::MAX_ENTRY_BYTES));
+    damaged.extend_from_slice(&bytes[last..]);
+    std::fs::write(&path, &damaged).unwrap();
+
+    let verified = drc(&data, &["verify", &id]);
+    assert_eq!(verified.status.code(), Some(1), "{}", String::from_utf8_lossy(&verified.stdout));
+    let v = console(tmp.path(), &data, &format!("view {id}"));
+    v.wait_text(&format!("damaged at line {line}"), 10);
+    assert_eq!(v.exit_code(10), 2, "{}", v.screen());
+    assert!(v.screen().replace('\n', "").contains("so this is damage"), "{}", v.screen());
+    assert_eq!(std::fs::read(&path).unwrap(), damaged, "the viewer changed the file");
+}
+
 /// `resume` reads the journal once, under the writer's lock, and decides from its events that
 /// a withdrawn incident is only looked at before anything is written: not even the torn tail a
 /// write in progress leaves is cut.
