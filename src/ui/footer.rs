@@ -1,9 +1,9 @@
 //! The bottom line: a short-lived message when there is one, else the focused pane's keys.
 
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plain::Plain;
 use super::text::fit;
 use super::Ctx;
 
@@ -12,13 +12,13 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let w = area.width as usize;
     if let Some(flash) = ctx.view.flash.as_ref().filter(|fl| fl.until > ctx.now) {
         let style = if flash.error { ctx.theme.danger } else { ctx.theme.ok };
-        f.render_widget(Paragraph::new(fit(&format!(" {}", flash.text), w)).style(style), area);
+        f.render_widget(Plain::new(fit(&format!(" {}", flash.text), w)).style(style), area);
         return;
     }
     // The focused pane's keys from the key table, whole hints only, `?` always last.
     if ctx.view.timeline.typing() && ctx.view.modal.is_none() {
         let keys = crate::i18n::reading_words(ctx.lang).typing_keys;
-        f.render_widget(Paragraph::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
+        f.render_widget(Plain::new(fit(&format!(" {keys}"), w)).style(ctx.theme.muted), area);
         return;
     }
     let searching = ctx.view.focus == super::view::Pane::Timeline && ctx.view.timeline.searching();
@@ -39,7 +39,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, area: Rect) {
     let lead = if ctx.view.read_only { ui.read_only_lead } else { "" };
     let room = w.saturating_sub(1 + super::text::width(lead));
     let keys = crate::keymap::footer_line(&hints, room);
-    f.render_widget(Paragraph::new(fit(&format!(" {lead}{keys}"), w)).style(ctx.theme.muted), area);
+    f.render_widget(Plain::new(fit(&format!(" {lead}{keys}"), w)).style(ctx.theme.muted), area);
 }
 
 fn detail_has_items(ctx: &Ctx, d: &super::view::Detail) -> bool {

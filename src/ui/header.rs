@@ -3,9 +3,9 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plain::Plain;
 use super::text::width;
 use super::Ctx;
 use crate::duration_text;
@@ -132,7 +132,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     }
     let mut spans = vec![badge, Span::styled(" ", th.header)];
     spans.extend(parts.into_iter().map(|(s, _)| s));
-    f.render_widget(Paragraph::new(Line::from(spans)).style(th.header), area);
+    f.render_widget(Plain::new(Line::from(spans)).style(th.header), area);
 }
 
 fn fmt_std(d: std::time::Duration) -> String {

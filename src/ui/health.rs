@@ -4,9 +4,9 @@
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plain::Plain;
 use super::text::{fit, truncate};
 use super::view::Pane;
 use super::{health_style, health_symbol, Ctx};
@@ -39,7 +39,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, _inc: &Incident, area: Rect) {
     // Keep the selected service's two rows on screen.
     let offset = (sel_line + 2).saturating_sub(height);
     let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
-    f.render_widget(Paragraph::new(visible), inner);
+    f.render_widget(Plain::new(visible), inner);
 }
 
 /// The health pane's rows at inner width `w`, and the row of the selected service.

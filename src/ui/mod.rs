@@ -13,6 +13,7 @@ mod health;
 mod help;
 pub mod layout;
 mod overlay;
+mod plain;
 mod steps;
 pub mod text;
 pub mod timeline;
@@ -129,14 +130,14 @@ fn main_screen(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     if alarm {
         let text = ctx.view.banner.clone().unwrap_or_else(|| ctx.ui().host_cut_off.to_string());
         f.render_widget(
-            Paragraph::new(text::fit(&format!(" ⚠ {text}"), banner.width as usize))
+            plain::Plain::new(text::fit(&format!(" ⚠ {text}"), banner.width as usize))
                 .style(ctx.theme.breached),
             banner,
         );
     } else if let Some(text) = notice {
         // Not an alarm: who else has the incident open, or an observer's source and lag.
         f.render_widget(
-            Paragraph::new(text::fit(&format!(" {text}"), banner.width as usize))
+            plain::Plain::new(text::fit(&format!(" {text}"), banner.width as usize))
                 .style(ctx.theme.warn),
             banner,
         );

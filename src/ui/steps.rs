@@ -4,9 +4,9 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plain::Plain;
 use super::text::{fit, fit_right, truncate, width};
 use super::view::Pane;
 use super::Ctx;
@@ -164,5 +164,5 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     // Keep the selected step on screen.
     let offset = (selected_line + 1).saturating_sub(height);
     let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
-    f.render_widget(Paragraph::new(visible), inner);
+    f.render_widget(Plain::new(visible), inner);
 }

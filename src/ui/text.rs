@@ -6,17 +6,84 @@
 
 use std::borrow::Cow;
 
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use ratatui::buffer::CellWidth;
+use unicode_segmentation::{Graphemes, UnicodeSegmentation};
+use unicode_width::UnicodeWidthChar;
 
 use crate::safe_text::visible_line;
 
+/// The cells a cluster takes in ratatui's buffer (which counts a half-width katakana sound
+/// mark as a cell of its own, where `unicode-width` gives it none). A cluster holding a control
+/// character takes none: the buffer is never given one (text is made visible first, and
+/// [`super::plain::Plain`] leaves such clusters out, as ratatui's widgets do).
 fn cluster_width(g: &str) -> usize {
-    UnicodeWidthStr::width(g)
+    if g.contains(char::is_control) {
+        return 0;
+    }
+    usize::from(CellWidth::cell_width(g))
+}
+
+/// A character that is a grapheme cluster of its own whatever stands beside it: its
+/// Grapheme_Cluster_Break is Other (not Extend, ZWJ, SpacingMark, Prepend, a control, a Hangul
+/// jamo or syllable, a regional indicator) and it takes no part in an Indic conjunct. Printable
+/// ASCII and Latin-1, general punctuation, arrows, box drawing and symbols, CJK punctuation,
+/// kana, ideographs and full-width forms: most of what a runbook and the screen hold. The
+/// ranges leave out the combining marks inside them (U+302A–302F, U+3099–309C, U+00AD).
+/// `the_characters_that_stand_alone_are_clusters_of_their_own` checks every one.
+fn stands_alone(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{A0}'..='\u{AC}'
+        | '\u{AE}'..='\u{FF}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205E}'
+        | '\u{2190}'..='\u{27BF}'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{3030}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309D}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}')
+}
+
+/// The grapheme clusters of `s`, each with its width in cells. A string whose characters all
+/// [stand alone](stands_alone) is split by characters: the same clusters, without the
+/// segmentation's table searches, which were most of a frame's cost (see BENCHMARKS.md).
+pub(crate) enum Clusters<'a> {
+    Chars(&'a str, std::str::CharIndices<'a>),
+    Graphemes(Graphemes<'a>),
+}
+
+pub(crate) fn clusters(s: &str) -> Clusters<'_> {
+    if s.chars().all(stands_alone) {
+        Clusters::Chars(s, s.char_indices())
+    } else {
+        Clusters::Graphemes(s.graphemes(true))
+    }
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (&'a str, usize);
+
+    fn next(&mut self) -> Option<(&'a str, usize)> {
+        match self {
+            Clusters::Chars(s, it) => {
+                let (i, c) = it.next()?;
+                let g = s.get(i..i + c.len_utf8())?;
+                Some((g, c.width().unwrap_or(0)))
+            }
+            Clusters::Graphemes(it) => it.next().map(|g| (g, cluster_width(g))),
+        }
+    }
 }
 
 fn clusters_width(s: &str) -> usize {
-    s.graphemes(true).map(cluster_width).sum()
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.len();
+    }
+    clusters(s).map(|(_, w)| w).sum()
 }
 
 pub fn width(s: &str) -> usize {
@@ -34,8 +101,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for g in s.graphemes(true) {
-        let w = cluster_width(g);
+    for (g, w) in clusters(&s) {
         if used + w > max - 1 {
             break;
         }
@@ -144,8 +210,7 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
         let para = visible_line(para.strip_suffix('\r').unwrap_or(para));
         let mut line = String::new();
         let mut used = 0;
-        for g in para.graphemes(true) {
-            let w = cluster_width(g);
+        for (g, w) in clusters(&para) {
             if used + w > max {
                 if g == " " {
                     // The space is the break.
@@ -214,6 +279,29 @@ pub fn pop_char(s: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character the fast path splits by characters is a cluster of its own beside any
+    /// other such character (sandwiched by a letter and doubled), and its width as a cluster
+    /// is its width as a character: so the fast path finds the clusters segmentation finds.
+    #[test]
+    fn the_characters_that_stand_alone_are_clusters_of_their_own() {
+        let mut checked = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| stands_alone(*c)) {
+            let one = c.to_string();
+            assert_eq!(format!("a{c}a").graphemes(true).count(), 3, "U+{:04X}", c as u32);
+            assert_eq!(format!("{c}{c}").graphemes(true).count(), 2, "U+{:04X}", c as u32);
+            assert_eq!(cluster_width(&one), c.width().unwrap_or(0), "U+{:04X}", c as u32);
+            checked += 1;
+        }
+        assert!(checked > 20_000, "{checked}");
+        // Either path, one answer.
+        for s in ["数据库故障 ▶ T0+00:05 · …", "a\u{301}b", "👨\u{200D}👩", "ｶﾞ", "각"]
+        {
+            let by_graphemes: Vec<(&str, usize)> =
+                s.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+            assert_eq!(clusters(s).collect::<Vec<_>>(), by_graphemes, "{s}");
+        }
+    }
 
     #[test]
     fn cjk_is_two_cells_and_never_split() {

@@ -5,9 +5,9 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plain::Plain;
 use super::text::truncate;
 use super::view::{Filter, Found, Pane, TimelineView};
 use super::Ctx;
@@ -212,7 +212,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, segments: &[Rect]) {
     let found = matches(ctx, inc, &shown);
     if let Some(line) = rows.last().and_then(|r| search_line(ctx, &found, r.width as usize)) {
         if let Some(r) = rows.pop() {
-            f.render_widget(Paragraph::new(line), r);
+            f.render_widget(Plain::new(line), r);
         }
     }
     let room = rows.len();
@@ -228,7 +228,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, segments: &[Rect]) {
         let Some(&i) = shown.get(start + k) else { break };
         let selected = cur == Some(start + k) && (focused || tv.pick.is_some());
         let line = row(ctx, &inc.events[i], r.width as usize, selected, focused);
-        f.render_widget(Paragraph::new(line), *r);
+        f.render_widget(Plain::new(line), *r);
     }
 }
 

@@ -5,10 +5,10 @@
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::header::phase_style;
+use super::plain::Plain;
 use super::text::{fit, fit_right, label_figures, truncate, width};
 use super::view::Pane;
 use super::{health_style, health_symbol, Ctx};
@@ -83,7 +83,7 @@ pub fn render(f: &mut Frame, ctx: &Ctx, inc: &Incident, area: Rect) {
     let block = ctx.pane_block(ctx.ui().timers, Pane::Timers);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    f.render_widget(Paragraph::new(lines(ctx, inc, inner.width as usize)), inner);
+    f.render_widget(Plain::new(lines(ctx, inc, inner.width as usize)), inner);
 }
 
 /// The timers pane's rows at inner width `w`.
