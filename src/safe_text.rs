@@ -25,6 +25,31 @@ pub fn find_hostile(s: &str) -> Option<(usize, char)> {
     s.char_indices().find(|&(_, c)| is_hostile(c))
 }
 
+/// Whether `s` holds a hostile character other than the line breaks and tabs `layout` lets
+/// through, found from its UTF-8 bytes: a record is megabytes of text, and decoding each
+/// character to ask [`is_hostile`] was most of the time taken to write one. In valid UTF-8
+/// the byte patterns below are exactly the hostile characters (a lead byte is never a
+/// continuation byte); `the_byte_scan_finds_exactly_the_hostile_characters` checks each.
+fn has_hostile(s: &str, layout: &[u8]) -> bool {
+    let b = s.as_bytes();
+    let next = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0x00..=0x1F => !layout.contains(&x),
+        0x7F => true,
+        // C1 controls, U+0080–U+009F.
+        0xC2 => (0x80..=0x9F).contains(&next(i + 1)),
+        // U+061C.
+        0xD8 => next(i + 1) == 0x9C,
+        // U+200E, U+200F, U+202A–U+202E; U+2066–U+2069.
+        0xE2 => match (next(i + 1), next(i + 2)) {
+            (0x80, y) => matches!(y, 0x8E | 0x8F | 0xAA..=0xAE),
+            (0x81, y) => (0xA6..=0xA9).contains(&y),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
 /// How a character is shown instead: `\r`, `\n`, `\t`, otherwise `\u{hex}` as Rust writes it.
 fn push_escaped(out: &mut String, c: char) {
     match c {
@@ -37,7 +62,7 @@ fn push_escaped(out: &mut String, c: char) {
 
 fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
     let keep = |c: char| keep_layout && (c == '\n' || c == '\t');
-    if !s.chars().any(|c| is_hostile(c) && !keep(c)) {
+    if !has_hostile(s, if keep_layout { b"\n\t" } else { b"" }) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -72,7 +97,7 @@ pub fn visible_line(s: &str) -> Cow<'_, str> {
 /// controls and bidi characters raw. Those can only occur inside strings, where `\uXXXX` is
 /// the same text, so the document means exactly what it did.
 pub fn json(doc: &str) -> Cow<'_, str> {
-    if !doc.chars().any(is_hostile) {
+    if !has_hostile(doc, b"\n\t\r") {
         return Cow::Borrowed(doc);
     }
     let mut out = String::with_capacity(doc.len() + 16);
@@ -89,6 +114,20 @@ pub fn json(doc: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_exactly_the_hostile_characters() {
+        // Every character of the first plane (all the hostile ones are there), a sample above.
+        let above = (0x10000..=0x10FFFFu32).step_by(97);
+        for c in (0..=0xFFFFu32).chain(above).filter_map(char::from_u32) {
+            for layout in [&b""[..], b"\n\t", b"\n\t\r"] {
+                let want = is_hostile(c) && !(c.is_ascii() && layout.contains(&(c as u8)));
+                for s in [c.to_string(), format!("é{c}·")] {
+                    assert_eq!(has_hostile(&s, layout), want, "U+{:04X} in {s:?}", c as u32);
+                }
+            }
+        }
+    }
 
     #[test]
     fn controls_and_bidi_are_shown_not_emitted() {

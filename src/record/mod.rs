@@ -30,16 +30,39 @@ pub fn markdown(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> Str
 
 /// The record as JSON: the form's fields and the facts, made safe to show.
 pub fn json(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String {
-    let json = serde_json::to_string_pretty(&serde_json::json!({
-        "kind": "response-record",
-        "title": rb.forms.record.title,
-        "fields": rb.forms.record.fields.iter().map(|field| serde_json::json!({
-            "id": field.id,
-            "label": field.label,
-            "value": response::field_value(&field.id, f, crate::i18n::record_words(f.lang), tz),
-        })).collect::<Vec<_>>(),
-        "facts": f,
-    }))
-    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // Written straight from the facts: building a `serde_json::Value` of a long incident's
+    // timeline first took a third of the time (BENCHMARKS.md, record generation).
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        kind: &'static str,
+        title: &'a str,
+        fields: Vec<Field<'a>>,
+        facts: &'a Facts,
+    }
+    #[derive(serde::Serialize)]
+    struct Field<'a> {
+        id: &'a str,
+        label: &'a str,
+        value: String,
+    }
+    let words = crate::i18n::record_words(f.lang);
+    let doc = Doc {
+        kind: "response-record",
+        title: &rb.forms.record.title,
+        fields: rb
+            .forms
+            .record
+            .fields
+            .iter()
+            .map(|field| Field {
+                id: &field.id,
+                label: &field.label,
+                value: response::field_value(&field.id, f, words, tz),
+            })
+            .collect(),
+        facts: f,
+    };
+    let json =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     crate::safe_text::json(&json).into_owned()
 }
