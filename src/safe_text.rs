@@ -33,21 +33,36 @@ pub fn find_hostile(s: &str) -> Option<(usize, char)> {
 fn has_hostile(s: &str, layout: &[u8]) -> bool {
     let b = s.as_bytes();
     let next = |i: usize| b.get(i).copied().unwrap_or(0);
-    b.iter().enumerate().any(|(i, &x)| match x {
+    // A tight search for the bytes that can start one (a line break is one), then a closer look.
+    let lead = |x: &u8| *x < 0x20 || matches!(*x, 0x7F | 0xC2 | 0xD8 | 0xE2);
+    let mut from = 0;
+    while let Some(k) = b.get(from..).and_then(|rest| rest.iter().position(lead)) {
+        let i = from + k;
+        if hostile_at(b[i], next(i + 1), next(i + 2), layout) {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
+}
+
+/// Whether the character whose UTF-8 starts with `x`, `y`, `z` is hostile.
+fn hostile_at(x: u8, y: u8, z: u8, layout: &[u8]) -> bool {
+    match x {
         0x00..=0x1F => !layout.contains(&x),
         0x7F => true,
         // C1 controls, U+0080–U+009F.
-        0xC2 => (0x80..=0x9F).contains(&next(i + 1)),
+        0xC2 => (0x80..=0x9F).contains(&y),
         // U+061C.
-        0xD8 => next(i + 1) == 0x9C,
+        0xD8 => y == 0x9C,
         // U+200E, U+200F, U+202A–U+202E; U+2066–U+2069.
-        0xE2 => match (next(i + 1), next(i + 2)) {
-            (0x80, y) => matches!(y, 0x8E | 0x8F | 0xAA..=0xAE),
-            (0x81, y) => (0xA6..=0xA9).contains(&y),
+        0xE2 => match y {
+            0x80 => matches!(z, 0x8E | 0x8F | 0xAA..=0xAE),
+            0x81 => (0xA6..=0xA9).contains(&z),
             _ => false,
         },
         _ => false,
-    })
+    }
 }
 
 /// How a character is shown instead: `\r`, `\n`, `\t`, otherwise `\u{hex}` as Rust writes it.

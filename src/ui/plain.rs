@@ -39,6 +39,13 @@ impl Widget for Plain<'_> {
         let max = usize::from(area.width);
         let mut row: Vec<(&str, usize, Style)> = Vec::new();
         for (y, line) in (area.top()..area.bottom()).zip(self.text.lines.iter()) {
+            let alignment = line.alignment.unwrap_or(Alignment::Left);
+            // A left-aligned line (nearly all) is drawn as it is cut; another is measured first.
+            let mut put = |x: usize, g: &str, style: Style| {
+                if let Ok(dx) = u16::try_from(x) {
+                    buf[Position::new(area.left() + dx, y)].set_symbol(g).set_style(style);
+                }
+            };
             row.clear();
             let line_style = self.text.style.patch(line.style);
             let mut used = 0;
@@ -51,22 +58,26 @@ impl Widget for Plain<'_> {
                     if used + w > max {
                         break 'spans;
                     }
+                    if alignment == Alignment::Left {
+                        if w > 0 {
+                            put(used, g, style);
+                        }
+                    } else {
+                        row.push((g, w, style));
+                    }
                     used += w;
-                    row.push((g, w, style));
                 }
             }
-            let mut x = match line.alignment.unwrap_or(Alignment::Left) {
-                Alignment::Left => 0,
+            let mut x = match alignment {
+                Alignment::Left => continue,
                 Alignment::Center => (max / 2).saturating_sub(used / 2),
                 Alignment::Right => max.saturating_sub(used),
             };
             for &(g, w, style) in &row {
-                if w == 0 {
-                    continue;
+                if w > 0 {
+                    put(x, g, style);
+                    x += w;
                 }
-                let Ok(dx) = u16::try_from(x) else { break };
-                buf[Position::new(area.left() + dx, y)].set_symbol(g).set_style(style);
-                x += w;
             }
         }
     }

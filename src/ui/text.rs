@@ -72,7 +72,8 @@ impl<'a> Iterator for Clusters<'a> {
             Clusters::Chars(s, it) => {
                 let (i, c) = it.next()?;
                 let g = s.get(i..i + c.len_utf8())?;
-                Some((g, c.width().unwrap_or(0)))
+                // Printable ASCII (the only ASCII that stands alone) is one cell.
+                Some((g, if c.is_ascii() { 1 } else { c.width().unwrap_or(0) }))
             }
             Clusters::Graphemes(it) => it.next().map(|g| (g, cluster_width(g))),
         }
