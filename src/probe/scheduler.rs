@@ -1,5 +1,7 @@
 //! Runs monitors: each service in its own task for the console, or all once for `status`.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinSet;
 
@@ -27,11 +29,18 @@ impl ProbeSet {
 /// ends when the receiver is gone. Must be called inside a tokio runtime.
 pub fn spawn(services: Vec<ResolvedService>, tx: Sender<ProbeUpdate>) -> ProbeSet {
     let mut tasks = JoinSet::new();
-    let mut clients = HttpClients::default();
+    // Each task builds its monitor: an HTTP client loads the system's CA certificates (most of
+    // the console's start-up when done here, before the first frame; see BENCHMARKS.md). The
+    // tasks share one client per timeout and CA file, as before.
+    let clients = Arc::new(Mutex::new(HttpClients::default()));
     for svc in services {
         let tx = tx.clone();
-        let mut m = Monitor::new(svc, &mut clients);
+        let clients = clients.clone();
         tasks.spawn(async move {
+            let mut m = {
+                let mut clients = clients.lock().unwrap_or_else(PoisonError::into_inner);
+                Monitor::new(svc, &mut clients)
+            };
             loop {
                 // Attempts run back to back inside this one task: never two at once.
                 let update = m.check().await;
