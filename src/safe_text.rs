@@ -22,15 +22,23 @@ pub fn is_hostile(c: char) -> bool {
 
 /// The first character of `s` that `is_hostile`, with its byte offset.
 pub fn find_hostile(s: &str) -> Option<(usize, char)> {
-    s.char_indices().find(|&(_, c)| is_hostile(c))
+    let at = first_hostile(s, b"")?;
+    s.get(at..)?.chars().next().map(|c| (at, c))
 }
 
 /// Whether `s` holds a hostile character other than the line breaks and tabs `layout` lets
-/// through, found from its UTF-8 bytes: a record is megabytes of text, and decoding each
-/// character to ask [`is_hostile`] was most of the time taken to write one. In valid UTF-8
-/// the byte patterns below are exactly the hostile characters (a lead byte is never a
-/// continuation byte); `the_byte_scan_finds_exactly_the_hostile_characters` checks each.
+/// through.
 fn has_hostile(s: &str, layout: &[u8]) -> bool {
+    first_hostile(s, layout).is_some()
+}
+
+/// The byte offset of the first hostile character of `s` other than the line breaks and tabs
+/// `layout` lets through, found from its UTF-8 bytes: a record is megabytes of text, and
+/// decoding each character to ask [`is_hostile`] was most of the time taken to write one. In
+/// valid UTF-8 the byte patterns below are exactly the hostile characters (a lead byte is
+/// never a continuation byte); `the_byte_scan_finds_exactly_the_hostile_characters` checks
+/// each.
+fn first_hostile(s: &str, layout: &[u8]) -> Option<usize> {
     let b = s.as_bytes();
     let next = |i: usize| b.get(i).copied().unwrap_or(0);
     // A tight search for the bytes that can start one (a line break is one), then a closer look.
@@ -38,12 +46,12 @@ fn has_hostile(s: &str, layout: &[u8]) -> bool {
     let mut from = 0;
     while let Some(k) = b.get(from..).and_then(|rest| rest.iter().position(lead)) {
         let i = from + k;
-        if hostile_at(b[i], next(i + 1), next(i + 2), layout) {
-            return true;
+        if hostile_at(next(i), next(i + 1), next(i + 2), layout) {
+            return Some(i);
         }
         from = i + 1;
     }
-    false
+    None
 }
 
 /// Whether the character whose UTF-8 starts with `x`, `y`, `z` is hostile.
@@ -139,6 +147,10 @@ mod tests {
                 let want = is_hostile(c) && !(c.is_ascii() && layout.contains(&(c as u8)));
                 for s in [c.to_string(), format!("é{c}·")] {
                     assert_eq!(has_hostile(&s, layout), want, "U+{:04X} in {s:?}", c as u32);
+                    if layout.is_empty() {
+                        let by_chars = s.char_indices().find(|&(_, c)| is_hostile(c));
+                        assert_eq!(find_hostile(&s), by_chars, "U+{:04X} in {s:?}", c as u32);
+                    }
                 }
             }
         }
