@@ -22,31 +22,60 @@ pub fn is_hostile(c: char) -> bool {
 
 /// The first character of `s` that `is_hostile`, with its byte offset.
 pub fn find_hostile(s: &str) -> Option<(usize, char)> {
-    let at = first_hostile(s, b"")?;
+    let at = first_hostile(s, &NO_LAYOUT)?;
     s.get(at..)?.chars().next().map(|c| (at, c))
 }
 
-/// Whether `s` holds a hostile character other than the line breaks and tabs `layout` lets
-/// through.
-fn has_hostile(s: &str, layout: &[u8]) -> bool {
-    first_hostile(s, layout).is_some()
+/// The bytes that can start a hostile character, less the layout bytes (line breaks, tabs) a
+/// caller lets through: one table per set of layout bytes, so the search is one lookup per byte
+/// and the line breaks of a long document do not interrupt it.
+struct Leads([bool; 256]);
+
+impl Leads {
+    const fn keeping(layout: &[u8]) -> Leads {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = true;
+            i += 1;
+        }
+        // DEL; C1 controls (U+0080–U+009F); U+061C; U+200E/F, U+202A–E and U+2066–9.
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xD8] = true;
+        t[0xE2] = true;
+        let mut k = 0;
+        while k < layout.len() {
+            t[layout[k] as usize] = false;
+            k += 1;
+        }
+        Leads(t)
+    }
 }
 
-/// The byte offset of the first hostile character of `s` other than the line breaks and tabs
-/// `layout` lets through, found from its UTF-8 bytes: a record is megabytes of text, and
-/// decoding each character to ask [`is_hostile`] was most of the time taken to write one. In
-/// valid UTF-8 the byte patterns below are exactly the hostile characters (a lead byte is
-/// never a continuation byte); `the_byte_scan_finds_exactly_the_hostile_characters` checks
-/// each.
-fn first_hostile(s: &str, layout: &[u8]) -> Option<usize> {
+const NO_LAYOUT: Leads = Leads::keeping(b"");
+const LINES: Leads = Leads::keeping(b"\n\t");
+const JSON_LAYOUT: Leads = Leads::keeping(b"\n\t\r");
+
+/// Whether `s` holds a hostile character other than the layout bytes `leads` lets through.
+fn has_hostile(s: &str, leads: &Leads) -> bool {
+    first_hostile(s, leads).is_some()
+}
+
+/// The byte offset of the first hostile character of `s` other than the layout bytes `leads`
+/// lets through, found from its UTF-8 bytes: a record is megabytes of text, and decoding each
+/// character to ask [`is_hostile`] was most of the time taken to write one. In valid UTF-8 the
+/// byte patterns below are exactly the hostile characters (a lead byte is never a continuation
+/// byte); `the_byte_scan_finds_exactly_the_hostile_characters` checks each.
+fn first_hostile(s: &str, leads: &Leads) -> Option<usize> {
     let b = s.as_bytes();
     let next = |i: usize| b.get(i).copied().unwrap_or(0);
-    // A tight search for the bytes that can start one (a line break is one), then a closer look.
-    let lead = |x: &u8| *x < 0x20 || matches!(*x, 0x7F | 0xC2 | 0xD8 | 0xE2);
     let mut from = 0;
-    while let Some(k) = b.get(from..).and_then(|rest| rest.iter().position(lead)) {
+    while let Some(k) =
+        b.get(from..).and_then(|rest| rest.iter().position(|x| leads.0[*x as usize]))
+    {
         let i = from + k;
-        if hostile_at(next(i), next(i + 1), next(i + 2), layout) {
+        if hostile_at(next(i), next(i + 1), next(i + 2)) {
             return Some(i);
         }
         from = i + 1;
@@ -54,11 +83,10 @@ fn first_hostile(s: &str, layout: &[u8]) -> Option<usize> {
     None
 }
 
-/// Whether the character whose UTF-8 starts with `x`, `y`, `z` is hostile.
-fn hostile_at(x: u8, y: u8, z: u8, layout: &[u8]) -> bool {
+/// Whether the character whose UTF-8 starts with the lead byte `x`, then `y`, `z`, is hostile.
+fn hostile_at(x: u8, y: u8, z: u8) -> bool {
     match x {
-        0x00..=0x1F => !layout.contains(&x),
-        0x7F => true,
+        0x00..=0x1F | 0x7F => true,
         // C1 controls, U+0080–U+009F.
         0xC2 => (0x80..=0x9F).contains(&y),
         // U+061C.
@@ -85,7 +113,7 @@ fn push_escaped(out: &mut String, c: char) {
 
 fn escape(s: &str, keep_layout: bool) -> Cow<'_, str> {
     let keep = |c: char| keep_layout && (c == '\n' || c == '\t');
-    if !has_hostile(s, if keep_layout { b"\n\t" } else { b"" }) {
+    if !has_hostile(s, if keep_layout { &LINES } else { &NO_LAYOUT }) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -110,6 +138,16 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
+/// [`visible`] of a document already built: the same text, not copied when nothing in it is
+/// hostile (a record is megabytes).
+pub fn visible_owned(s: String) -> String {
+    if has_hostile(&s, &LINES) {
+        escape(&s, true).into_owned()
+    } else {
+        s
+    }
+}
+
 /// One line of text (a table cell, a timeline entry, a diagnostic): line breaks and tabs are
 /// shown escaped as well.
 pub fn visible_line(s: &str) -> Cow<'_, str> {
@@ -120,7 +158,7 @@ pub fn visible_line(s: &str) -> Cow<'_, str> {
 /// controls and bidi characters raw. Those can only occur inside strings, where `\uXXXX` is
 /// the same text, so the document means exactly what it did.
 pub fn json(doc: &str) -> Cow<'_, str> {
-    if !has_hostile(doc, b"\n\t\r") {
+    if !has_hostile(doc, &JSON_LAYOUT) {
         return Cow::Borrowed(doc);
     }
     let mut out = String::with_capacity(doc.len() + 16);
@@ -134,6 +172,15 @@ pub fn json(doc: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`json`] of a document already built, not copied when nothing in it is hostile.
+pub fn json_owned(doc: String) -> String {
+    if has_hostile(&doc, &JSON_LAYOUT) {
+        json(&doc).into_owned()
+    } else {
+        doc
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,16 +190,27 @@ mod tests {
         // Every character of the first plane (all the hostile ones are there), a sample above.
         let above = (0x10000..=0x10FFFFu32).step_by(97);
         for c in (0..=0xFFFFu32).chain(above).filter_map(char::from_u32) {
-            for layout in [&b""[..], b"\n\t", b"\n\t\r"] {
+            for (leads, layout) in
+                [(&NO_LAYOUT, &b""[..]), (&LINES, b"\n\t"), (&JSON_LAYOUT, b"\n\t\r")]
+            {
                 let want = is_hostile(c) && !(c.is_ascii() && layout.contains(&(c as u8)));
                 for s in [c.to_string(), format!("é{c}·")] {
-                    assert_eq!(has_hostile(&s, layout), want, "U+{:04X} in {s:?}", c as u32);
+                    assert_eq!(has_hostile(&s, leads), want, "U+{:04X} in {s:?}", c as u32);
                     if layout.is_empty() {
                         let by_chars = s.char_indices().find(|&(_, c)| is_hostile(c));
                         assert_eq!(find_hostile(&s), by_chars, "U+{:04X} in {s:?}", c as u32);
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_owned_forms_give_the_same_text() {
+        for s in ["plain\nlines\tand tabs", "esc \u{1b}[2J\r\n", "bidi \u{202e}x", "c1 \u{85}", ""]
+        {
+            assert_eq!(visible_owned(s.to_string()), visible(s));
+            assert_eq!(json_owned(s.to_string()), json(s));
         }
     }
 

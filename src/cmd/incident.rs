@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 
 use super::{exit, print_diagnostics};
 use crate::cli::{Format, Global};
@@ -17,7 +17,7 @@ use crate::incident::{Actor, Incident, Stamper};
 use crate::journal;
 use crate::record;
 use crate::runbook::model::Lang;
-use crate::runbook::{self, Loaded};
+use crate::runbook::{self, Loaded, Runbook};
 use crate::store::Store;
 
 /// Print an error and give the usage/configuration exit code.
@@ -400,21 +400,23 @@ fn write_out(out: Option<&Path>, body: &str) -> i32 {
     }
 }
 
-/// An incident rebuilt from its journal and its facts, for `record` and `report`.
+/// An incident rebuilt from its journal and its facts, for `record` and `report` (`collect`
+/// or `summary`).
 fn facts_for(
     g: &Global,
     id: Option<&str>,
+    collect: fn(&Incident, &Runbook, DateTime<Utc>, FixedOffset, Option<String>) -> record::Facts,
 ) -> Result<(record::Facts, Incident, Loaded, FixedOffset), i32> {
     let store = store(g).map_err(fail)?;
     let id = store.resolve_any(id).map_err(fail)?;
     let (inc, loaded, head) = rebuild(&store, &id).map_err(fail)?;
     let tz = local_tz();
-    let facts = record::collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
+    let facts = collect(&inc, &loaded.runbook, chrono::Utc::now(), tz, Some(head));
     Ok((facts, inc, loaded, tz))
 }
 
 pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<PathBuf>) -> i32 {
-    match facts_for(g, id) {
+    match facts_for(g, id, record::collect) {
         Ok((facts, inc, loaded, tz)) => {
             // Only the format asked for is rendered.
             let body = match format {
@@ -429,7 +431,7 @@ pub fn record_cmd(g: &Global, id: Option<&str>, format: Format, out: Option<Path
 }
 
 pub fn report_cmd(g: &Global, id: Option<&str>, out: Option<PathBuf>) -> i32 {
-    match facts_for(g, id) {
+    match facts_for(g, id, record::summary) {
         Ok((facts, _, loaded, tz)) => {
             write_out(out.as_deref(), &record::report::markdown(&facts, &loaded.runbook, tz))
         }

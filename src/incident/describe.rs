@@ -132,10 +132,14 @@ pub fn describe(ev: &Event, rb: &Runbook, lang: Lang) -> String {
         }
         EventKind::HealthChanged { service, from, to, detail } => {
             let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
-            let (from, to) = (from.to_string(), to.to_string());
             fill(
                 w.health_changed,
-                &[("service", service), ("from", &from), ("to", &to), ("detail", &detail)],
+                &[
+                    ("service", service),
+                    ("from", from.as_str()),
+                    ("to", to.as_str()),
+                    ("detail", &detail),
+                ],
             )
         }
         EventKind::StepReopened { step, reason } => {

@@ -38,7 +38,7 @@ pub fn rows(inc: &Incident, rb: &Runbook) -> (Vec<AlternativeRow>, Vec<Placehold
     let mut alts: Vec<AlternativeRow> = Vec::new();
     let mut values: Vec<PlaceholderRow> = Vec::new();
     for ev in &inc.events {
-        let by = ev.who.label().to_string();
+        let by = || ev.who.label().to_string();
         match &ev.kind {
             EventKind::AlternativeChosen { step, alternative } => {
                 let s = rb.step(step).map(|t| t.step);
@@ -50,7 +50,7 @@ pub fn rows(inc: &Incident, rb: &Runbook) -> (Vec<AlternativeRow>, Vec<Placehold
                         .and_then(|s| s.alternative(alternative))
                         .map_or_else(|| alternative.clone(), |a| a.label.clone()),
                     at: ev.at,
-                    by,
+                    by: by(),
                 };
                 match alts.iter_mut().find(|r| r.step == *step) {
                     Some(r) => *r = row,
@@ -65,7 +65,7 @@ pub fn rows(inc: &Incident, rb: &Runbook) -> (Vec<AlternativeRow>, Vec<Placehold
                     value: value.clone().unwrap_or_else(|| words.secret.to_string()),
                     secret: value.is_none(),
                     at: ev.at,
-                    by,
+                    by: by(),
                 };
                 match values.iter_mut().find(|r| r.placeholder == *placeholder) {
                     Some(r) => *r = row,

@@ -10,7 +10,7 @@ pub mod svg;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-pub use facts::{collect, Facts};
+pub use facts::{collect, summary, Facts};
 
 /// `YYYY-MM-DDTHH-MM-SSZ-<incident-id>`: sorts by time, safe in every file system.
 pub fn file_stem(at: DateTime<Utc>, incident_id: &str) -> String {
@@ -25,7 +25,7 @@ pub fn record(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> (Stri
 
 /// The record as Markdown, made safe to show.
 pub fn markdown(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String {
-    crate::safe_text::visible(&response::markdown(f, rb, tz)).into_owned()
+    crate::safe_text::visible_owned(response::markdown(f, rb, tz))
 }
 
 /// The record as JSON: the form's fields and the facts, made safe to show.
@@ -64,5 +64,5 @@ pub fn json(f: &Facts, rb: &crate::runbook::Runbook, tz: FixedOffset) -> String 
     };
     let json =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    crate::safe_text::json(&json).into_owned()
+    crate::safe_text::json_owned(json)
 }

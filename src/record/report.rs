@@ -41,7 +41,7 @@ pub fn successes(f: &Facts) -> Vec<String> {
 
 /// The report, made safe to show (`safe_text`): it quotes notes, reasons and names.
 pub fn markdown(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {
-    crate::safe_text::visible(&report_text(f, rb, tz)).into_owned()
+    crate::safe_text::visible_owned(report_text(f, rb, tz))
 }
 
 fn report_text(f: &Facts, rb: &Runbook, tz: FixedOffset) -> String {

@@ -64,6 +64,10 @@ fn record_carries_every_b1_field_timeline_outcomes_and_skips() {
     assert_eq!(v["fields"].as_array().unwrap().len(), rb.forms.record.fields.len());
 
     let report = record::report::markdown(&facts, rb, utc8());
+    // `drconsole report` writes it from the facts without the timeline's rows: the same text.
+    let summary = record::summary(inc, rb, h.app.now(), utc8(), Some("ab".repeat(32)));
+    assert!(summary.timeline.is_empty() && !facts.timeline.is_empty());
+    assert_eq!(record::report::markdown(&summary, rb, utc8()), report);
     assert!(report.starts_with("# 灾难事后分析报告"));
     assert!(report.contains("________ (待填写)"), "blanks are marked");
     assert!(report.contains("用户认证 达标"), "successes: {report}");
