@@ -58,7 +58,11 @@ impl Ctx<'_> {
     }
 
     pub fn local_hms(&self, t: DateTime<Utc>) -> String {
-        t.with_timezone(&self.tz).format("%H:%M:%S").to_string()
+        use chrono::Timelike;
+        // Written out: chrono's format string is parsed again on every call, and this runs for
+        // every timeline row and service of every frame.
+        let l = t.with_timezone(&self.tz);
+        format!("{:02}:{:02}:{:02}", l.hour(), l.minute(), l.second())
     }
 
     /// A pane's frame: a top rule with its title, highlighted when it has the focus.
