@@ -16,6 +16,9 @@ use tokio::sync::mpsc;
 use super::{App, QuitReason};
 use crate::probe::ProbeUpdate;
 
+/// At most this many probe results waiting behind the first are taken before a frame is drawn.
+const PROBE_RESULTS_PER_FRAME: usize = 64;
+
 /// The next probe result, or never when there are no probes (or they all stopped).
 async fn recv(rx: &mut Option<mpsc::Receiver<ProbeUpdate>>) -> Option<ProbeUpdate> {
     match rx {
@@ -256,7 +259,19 @@ async fn event_loop(
                     app.tick();
                 }
             }
-            Some(update) = recv(&mut probes) => app.on_probe(update),
+            Some(update) = recv(&mut probes) => {
+                app.on_probe(update);
+                // A round of probes ends together (50 services timing out at once): the results
+                // already waiting are taken before the next frame rather than one frame each,
+                // so a key pressed during the round waits for one frame, not dozens. Bounded,
+                // so keys and the clock still get their turn.
+                for _ in 0..PROBE_RESULTS_PER_FRAME {
+                    match probes.as_mut().map(|rx| rx.try_recv()) {
+                        Some(Ok(update)) => app.on_probe(update),
+                        _ => break,
+                    }
+                }
+            }
             Some((text, result)) = tmux_rx.recv() => app.on_tmux_buffer(text, result),
             _ = sigint.recv() => signalled(app, QuitReason::Interrupt),
             _ = sigterm.recv() => signalled(app, QuitReason::Terminate),
