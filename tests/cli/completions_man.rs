@@ -138,10 +138,11 @@ fn bash_completes_runbook_values() {
 fn groff(test: &str) -> bool {
     let found = Std::new("groff").arg("--version").output().is_ok_and(|o| o.status.success());
     if !found {
-        if std::env::var("DRCONSOLE_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("{test}: groff is not installed but this run requires it");
-        }
-        eprintln!("SKIPPED {test}: no groff (run ./scripts/test, or apt-get install groff)");
+        crate::common::skip_unless_required(
+            "DRCONSOLE_REQUIRE_TOOLS",
+            test,
+            "no groff (run ./scripts/test, or apt-get install groff)",
+        );
     }
     found
 }

@@ -17,4 +17,5 @@ mod never_panic;
 mod runbook_v2;
 mod runbooks;
 mod secrets;
+mod skips;
 mod status;

@@ -23,10 +23,11 @@ pub fn chromium(test: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        if std::env::var("DRCONSOLE_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("{test}: chromium is not installed but this run requires it");
-        }
-        eprintln!("SKIPPED {test}: no chromium (run ./scripts/test, or apt-get install chromium)");
+        super::skip_unless_required(
+            "DRCONSOLE_REQUIRE_TOOLS",
+            test,
+            "no chromium (run ./scripts/test, or apt-get install chromium)",
+        );
     }
     found
 }

@@ -4,14 +4,42 @@
 
 pub mod app;
 pub mod browser;
+pub mod pki;
 pub mod privileged;
 pub mod record_fixture;
 pub mod servers;
 pub mod tmux;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// `test` cannot run as intended because of `why`. When the run requires it (the variable
+/// `require` is `1`: `scripts/test` sets `DRCONSOLE_REQUIRE_MONGODB`, `DRCONSOLE_REQUIRE_TOOLS`
+/// and `DRCONSOLE_REQUIRE_PRIVILEGED`), a failure; otherwise a `SKIPPED <test>: <why>` line
+/// that no harness hides. `eprintln!` would not do: libtest captures it and shows it only for
+/// a failed test, and nextest keeps a passing test's whole stderr. So the line goes straight
+/// to the process's stderr (seen under `cargo test`) and is appended to the file named by
+/// `DRCONSOLE_TEST_SKIP_LOG`, which `scripts/test` prints at the end of its run.
+pub fn skip_unless_required(require: &str, test: &str, why: &str) {
+    if std::env::var(require).as_deref() == Ok("1") {
+        panic!(
+            "{test} could not run as intended: {why}. This run requires it ({require}=1); set \
+             {require}=0 to let it skip instead"
+        );
+    }
+    let line = format!("SKIPPED {test}: {why}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    if let Some(path) = std::env::var_os("DRCONSOLE_TEST_SKIP_LOG").filter(|p| !p.is_empty()) {
+        // One write of one short line with O_APPEND: concurrent tests' lines do not mix.
+        let mut log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("DRCONSOLE_TEST_SKIP_LOG={path:?}: {e}"));
+        log.write_all(line.as_bytes()).unwrap();
+    }
+}
 
 /// The URI of the shared test server. `None` (with a visible message) when it is not running
 /// and the run does not require it; a panic when `DRCONSOLE_REQUIRE_MONGODB=1`.
@@ -19,14 +47,10 @@ pub fn mongodb_uri(test: &str) -> Option<String> {
     match std::env::var("DRCONSOLE_TEST_MONGODB_URI") {
         Ok(uri) if !uri.is_empty() => Some(uri),
         _ => {
-            if std::env::var("DRCONSOLE_REQUIRE_MONGODB").as_deref() == Ok("1") {
-                panic!(
-                    "{test}: DRCONSOLE_TEST_MONGODB_URI is not set but this run requires MongoDB"
-                );
-            }
-            eprintln!(
-                "SKIPPED {test}: no MongoDB test server (run ./scripts/test, or set \
-                 DRCONSOLE_TEST_MONGODB_URI)"
+            skip_unless_required(
+                "DRCONSOLE_REQUIRE_MONGODB",
+                test,
+                "no MongoDB test server (run ./scripts/test, or set DRCONSOLE_TEST_MONGODB_URI)",
             );
             None
         }
@@ -132,10 +156,17 @@ pub fn runbook_with_services(dir: &std::path::Path, services: &str) -> std::path
 /// path, e.g. `concat!(module_path!(), "::writer_child")`), for a test that needs a second
 /// process. The helper is `#[ignore]`d so an ordinary run neither runs it nor counts it.
 pub fn child_test(path: &str) -> Command {
+    let mut cmd = child_test_captured(path);
+    cmd.arg("--nocapture");
+    cmd
+}
+
+/// `child_test` with the harness capturing the helper's output, as it does for an ordinary test.
+pub fn child_test_captured(path: &str) -> Command {
     // The harness names tests without the crate's name.
     let name = path.split_once("::").map_or(path, |(_, rest)| rest);
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--ignored", "--exact", name, "--nocapture", "--test-threads=1"]);
+    cmd.args(["--ignored", "--exact", name, "--test-threads=1"]);
     cmd
 }
 

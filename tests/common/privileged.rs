@@ -13,13 +13,11 @@ pub fn is_root() -> bool {
 /// `test` cannot run as intended because of `why`: a failure when the run requires privileged
 /// tests, a visible `SKIPPED` line otherwise.
 pub fn cannot_run(test: &str, why: &str) {
-    if std::env::var("DRCONSOLE_REQUIRE_PRIVILEGED").as_deref() == Ok("1") {
-        panic!(
-            "{test} could not run as intended: {why}. Run ./scripts/test as root (it mounts a \
-             tmpfs and creates a second user), or set DRCONSOLE_REQUIRE_PRIVILEGED=0 to skip it"
-        );
-    }
-    eprintln!("SKIPPED {test}: {why}");
+    super::skip_unless_required(
+        "DRCONSOLE_REQUIRE_PRIVILEGED",
+        test,
+        &format!("{why} (run ./scripts/test as root: it mounts a tmpfs and creates a second user)"),
+    );
 }
 
 /// A small tmpfs of our own, for a really full disk; unmounted on drop.

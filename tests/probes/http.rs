@@ -140,7 +140,7 @@ async fn spawned_probe_debounces_and_stops_when_dropped() {
 /// rejects the certificate.
 #[tokio::test]
 async fn https_trusts_ca_file_and_rejects_unknown_issuers() {
-    let Some(pki) = support::TestPki::make("https_trusts_ca_file") else { return };
+    let Some(pki) = common::pki::TestPki::make("https_trusts_ca_file") else { return };
     let port = pki.serve();
     let url = format!("https://127.0.0.1:{port}/health");
 
