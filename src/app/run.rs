@@ -33,6 +33,25 @@ async fn recv(rx: &mut Option<mpsc::Receiver<ProbeUpdate>>) -> Option<ProbeUpdat
     }
 }
 
+/// Hands up to `limit` values already waiting in `rx` to `each`, in order, without waiting for
+/// more; how many it took. A closed channel is left to `recv`, which retires it.
+fn take_waiting<T>(
+    rx: &mut Option<mpsc::Receiver<T>>,
+    limit: usize,
+    mut each: impl FnMut(T),
+) -> usize {
+    let Some(rx) = rx.as_mut() else { return 0 };
+    let mut taken = 0;
+    while taken < limit {
+        match rx.try_recv() {
+            Ok(value) => each(value),
+            Err(_) => break,
+        }
+        taken += 1;
+    }
+    taken
+}
+
 /// Why the full-screen mode cannot start here.
 pub fn refuse_reason() -> Option<String> {
     if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
@@ -265,12 +284,7 @@ async fn event_loop(
                 // already waiting are taken before the next frame rather than one frame each,
                 // so a key pressed during the round waits for one frame, not dozens. Bounded,
                 // so keys and the clock still get their turn.
-                for _ in 0..PROBE_RESULTS_PER_FRAME {
-                    match probes.as_mut().map(|rx| rx.try_recv()) {
-                        Some(Ok(update)) => app.on_probe(update),
-                        _ => break,
-                    }
-                }
+                take_waiting(&mut probes, PROBE_RESULTS_PER_FRAME, |u| app.on_probe(u));
             }
             Some((text, result)) = tmux_rx.recv() => app.on_tmux_buffer(text, result),
             _ = sigint.recv() => signalled(app, QuitReason::Interrupt),
@@ -289,4 +303,45 @@ async fn event_loop(
 fn signalled(app: &mut App, reason: QuitReason) {
     tracing::info!("signal: {} received; ending the session cleanly", reason.as_str());
     app.end(reason);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel_with(
+        values: std::ops::Range<u32>,
+    ) -> (mpsc::Sender<u32>, Option<mpsc::Receiver<u32>>) {
+        let (tx, rx) = mpsc::channel(256);
+        for v in values {
+            tx.try_send(v).unwrap();
+        }
+        (tx, Some(rx))
+    }
+
+    #[test]
+    fn a_burst_is_taken_at_once_up_to_the_limit_in_order() {
+        let (_tx, mut rx) = channel_with(0..100);
+        let mut seen = Vec::new();
+        assert_eq!(take_waiting(&mut rx, PROBE_RESULTS_PER_FRAME, |v| seen.push(v)), 64);
+        assert_eq!(seen, (0..64).collect::<Vec<_>>());
+        // The rest waits for the next turn of the loop, after keys and the clock had theirs.
+        assert_eq!(take_waiting(&mut rx, PROBE_RESULTS_PER_FRAME, |v| seen.push(v)), 36);
+        assert_eq!(seen, (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn nothing_waiting_returns_at_once_and_a_closed_channel_gives_what_it_holds() {
+        let (tx, mut rx) = channel_with(0..0);
+        assert_eq!(take_waiting(&mut rx, 64, |_| panic!("nothing was sent")), 0);
+        tx.try_send(7).unwrap();
+        tx.try_send(8).unwrap();
+        drop(tx);
+        let mut seen = Vec::new();
+        assert_eq!(take_waiting(&mut rx, 64, |v| seen.push(v)), 2);
+        assert_eq!(seen, [7, 8]);
+        assert_eq!(take_waiting(&mut rx, 64, |v| seen.push(v)), 0);
+        assert!(rx.is_some(), "recv, not this, retires a closed channel");
+        assert_eq!(take_waiting(&mut None::<mpsc::Receiver<u32>>, 64, |_: u32| {}), 0);
+    }
 }
