@@ -164,6 +164,22 @@ impl App {
     ) -> Result<(), String> {
         let session =
             IncidentSession::resume(self.loaded.clone(), sink, self.stamper.clone(), events)?;
+        self.attach_session(session)
+    }
+
+    /// [`App::attach`] of an incident its caller has already replayed from the journal that
+    /// `sink` writes (resume decided from that replay whether the incident may be opened).
+    pub fn attach_replayed(
+        &mut self,
+        inc: Incident,
+        sink: Box<dyn EventSink>,
+    ) -> Result<(), String> {
+        let session =
+            IncidentSession::continued(self.loaded.clone(), sink, self.stamper.clone(), inc);
+        self.attach_session(session)
+    }
+
+    fn attach_session(&mut self, session: IncidentSession) -> Result<(), String> {
         let live = Live::start(session)?;
         let inc = &live.inc;
         self.view.declare = None;

@@ -11,7 +11,7 @@ use crate::cli::Global;
 use crate::config::{self, ConfigFile};
 use crate::incident::clock::SystemClock;
 use crate::incident::sink::EventSink;
-use crate::incident::{Actor, EventKind};
+use crate::incident::{Actor, EventKind, Incident};
 use crate::probe::{self, ResolvedService};
 use crate::runbook::Loaded;
 use crate::store::Store;
@@ -79,10 +79,15 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             };
             // A closed or withdrawn incident is only looked at: opening it for append would
             // write (a session event, a cut tail) into its record. So is a drill, refused. Both
-            // are decided from the events of the one read of the journal, before any write.
+            // are decided from the events of the one read of the journal, before any write; the
+            // incident replayed for that is the one the console continues.
             let (mut finished, mut drill) = (false, false);
+            let mut replayed = None;
             let opened = store.open_if(&id, |ev| {
-                finished = super::view::finished(&loaded.runbook, ev);
+                replayed = Incident::replay_owned(&loaded.runbook, ev.iter().cloned());
+                finished = replayed
+                    .as_ref()
+                    .is_some_and(|inc| super::view::finished(&loaded.runbook, inc));
                 drill = matches!(
                     ev.first().map(|e| &e.kind),
                     Some(EventKind::Declared(d)) if d.drill.is_some()
@@ -90,7 +95,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
                 !finished && !drill
             });
             match opened {
-                Ok(Some(o)) => (loaded, Some(o)),
+                Ok(Some(o)) => (loaded, Some((o, replayed))),
                 Ok(None) if finished => return super::view::resume_closed(g, cfg, &store, &id),
                 // A drill's game clock and injects are not in the journal's control; a
                 // resumed drill would run on the wall clock with no injects.
@@ -161,7 +166,7 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
             row.detail = format!("not probed: {}", short_reason(&why));
         }
     }
-    if let Some(opened) = resumed {
+    if let Some((opened, replayed)) = resumed {
         crash::register(CrashContext {
             store: store.clone(),
             sink: opened.sink.clone(),
@@ -171,7 +176,11 @@ fn start(g: &Global, cfg: &ConfigFile, resume_id: Option<&str>) -> i32 {
         });
         let interrupted =
             crate::incident::state::interrupted_session(&opened.events, &app.stamper.actor.host);
-        if let Err(e) = app.attach_owned(opened.events, Box::new(opened.sink)) {
+        let attached = match replayed {
+            Some(inc) => app.attach_replayed(inc, Box::new(opened.sink)),
+            None => app.attach_owned(opened.events, Box::new(opened.sink)),
+        };
+        if let Err(e) = attached {
             return fail(e);
         }
         if let Some(inc) = app.inc() {

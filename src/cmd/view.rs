@@ -72,12 +72,10 @@ fn open_local(store: &Store, id: &str) -> Result<LocalIncident, String> {
     Ok(LocalIncident { loaded, follower, events, warnings })
 }
 
-/// Whether an incident with these events is finished for good: closed or withdrawn, with no
+/// Whether an incident is finished for good: closed or withdrawn, with no
 /// post-recovery step left to work. `resume` opens such an incident read-only.
-pub fn finished(rb: &Runbook, events: &[Arc<Event>]) -> bool {
-    Incident::replay_owned(rb, events.iter().cloned()).is_some_and(|inc| {
-        (inc.withdrawn.is_some() || inc.closed_at.is_some()) && !inc.has_post_closing_work(rb)
-    })
+pub fn finished(rb: &Runbook, inc: &Incident) -> bool {
+    (inc.withdrawn.is_some() || inc.closed_at.is_some()) && !inc.has_post_closing_work(rb)
 }
 
 /// For `resume` of an incident [`finished`] for good: it is shown read-only (nothing is

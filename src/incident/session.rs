@@ -61,7 +61,17 @@ impl IncidentSession {
     ) -> Result<IncidentSession, String> {
         let inc = Incident::replay_owned(&loaded.runbook, events)
             .ok_or("the journal does not start with a declaration this runbook understands")?;
-        Ok(IncidentSession { inc, sink, stamper, loaded })
+        Ok(Self::continued(loaded, sink, stamper, inc))
+    }
+
+    /// Continue `inc`, already replayed from the journal `sink` appends to.
+    pub fn continued(
+        loaded: Arc<Loaded>,
+        sink: Box<dyn EventSink>,
+        stamper: Stamper,
+        inc: Incident,
+    ) -> IncidentSession {
+        IncidentSession { inc, sink, stamper, loaded }
     }
 
     /// The runbook the incident was declared with.
