@@ -97,14 +97,23 @@ impl HttpServer {
     }
 }
 
-fn answer(mut conn: TcpStream, status: &AtomicU16, delay_ms: &AtomicU64, body: &Mutex<String>) {
+/// Reads an HTTP request up to the blank line after its headers; false when the peer closed
+/// or failed first.
+pub fn read_request_head(conn: &mut impl Read) -> bool {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
         match conn.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return false,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
+    }
+    true
+}
+
+fn answer(mut conn: TcpStream, status: &AtomicU16, delay_ms: &AtomicU64, body: &Mutex<String>) {
+    if !read_request_head(&mut conn) {
+        return;
     }
     std::thread::sleep(Duration::from_millis(delay_ms.load(Ordering::SeqCst)));
     let body = body.lock().unwrap().clone();
