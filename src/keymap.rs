@@ -770,6 +770,22 @@ pub const GROUPS: &[(Scope, &str, &str)] = &[
     (Scope::Help, "本帮助", "This help"),
 ];
 
+/// The keys the operator pressed, from one key the terminal reported. An Escape followed
+/// closely by another key (a slow SSH link delivers both in one packet; tmux, `send-keys`) is
+/// read by the terminal parser as one Alt chord. No binding here is an Alt chord, so taking the
+/// chord as its key alone would drop the Escape that closes a dialog or clears a search, and
+/// the next key would act on a screen the operator thought gone. So it is split back into the
+/// Escape and the key.
+pub fn pressed(ev: KeyEvent) -> impl Iterator<Item = KeyEvent> {
+    let escape = ev
+        .modifiers
+        .contains(KeyModifiers::ALT)
+        .then(|| KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, ev.kind));
+    let mut key = ev;
+    key.modifiers.remove(KeyModifiers::ALT);
+    escape.into_iter().chain(std::iter::once(key))
+}
+
 /// The action `ev` means in `scope` (no fallback to another scope).
 pub fn action_in(scope: Scope, ev: &KeyEvent) -> Option<Action> {
     BINDINGS
@@ -886,6 +902,29 @@ mod tests {
 
     /// A bound key missing from its help row, or a help row naming a key it does not bind,
     /// fails here.
+
+    #[test]
+    fn an_escape_read_together_with_the_next_key_is_both_keys() {
+        let alt_t = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT);
+        let keys: Vec<KeyEvent> = pressed(alt_t).collect();
+        assert_eq!(
+            keys,
+            [
+                KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)
+            ]
+        );
+        let ctrl_alt_c =
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::ALT | KeyModifiers::CONTROL);
+        let keys: Vec<KeyEvent> = pressed(ctrl_alt_c).collect();
+        assert_eq!(keys[0].code, KeyCode::Esc);
+        assert_eq!(keys[1], KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(action_in(Scope::Any, &keys[1]), Some(Action::Interrupt));
+        let plain = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE);
+        assert_eq!(pressed(plain).collect::<Vec<_>>(), [plain]);
+        let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(pressed(shift_tab).collect::<Vec<_>>(), [shift_tab]);
+    }
     #[test]
     fn every_bound_key_is_in_its_help_row_and_every_help_key_is_bound() {
         for b in BINDINGS {

@@ -14,6 +14,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 use super::{App, QuitReason};
+use crate::keymap;
 use crate::probe::ProbeUpdate;
 
 /// At most this many probe results waiting behind the first are taken before a frame is drawn.
@@ -253,7 +254,7 @@ async fn event_loop(
                 }
             } => app.drain_outcomes(),
             ev = keys.recv() => match ev {
-                Some(Ok(TermEvent::Key(k))) => app.on_key(k),
+                Some(Ok(TermEvent::Key(k))) => keymap::pressed(k).for_each(|k| app.on_key(k)),
                 Some(Ok(TermEvent::Paste(s))) => app.on_paste(&s),
                 Some(Ok(TermEvent::Resize(..))) => {
                     let _ = terminal.autoresize();

@@ -78,6 +78,14 @@ impl Tmux {
         }
     }
 
+    /// Send several keys in one `send-keys`: they reach the program in one write, as keys typed
+    /// over a slow SSH link arrive in one packet.
+    pub fn keys_together(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
     /// Type text literally (UTF-8, e.g. Chinese).
     pub fn type_text(&self, text: &str) {
         self.tmux(&["send-keys", "-t", "t", "-l", text]);

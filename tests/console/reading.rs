@@ -68,8 +68,9 @@ fn the_timeline_is_searched_filtered_and_an_entry_read_whole_with_its_hash() {
     assert!(s.contains("tty pts/"), "{s}");
     t.keys(&["Escape"]);
     t.wait_for("the entry closed", 5, |s| !s.contains(&format!("seq {seq}")));
-    // Esc clears the search; `t` shows the notes only.
-    t.keys(&["Escape", "t"]);
+    // Esc clears the search; `t` shows the notes only. Sent in one write, the terminal parser
+    // reads the two as one Alt-t chord: the Escape must still count.
+    t.keys_together(&["Escape", "t"]);
     let s = t.wait_text("showing: notes (1)", 5);
     assert!(!s.contains("/DISK"), "{s}");
     t.keys(&["q", "y"]);
