@@ -771,19 +771,21 @@ pub const GROUPS: &[(Scope, &str, &str)] = &[
 ];
 
 /// The keys the operator pressed, from one key the terminal reported. An Escape followed
-/// closely by another key (a slow SSH link delivers both in one packet; tmux, `send-keys`) is
-/// read by the terminal parser as one Alt chord. No binding here is an Alt chord, so taking the
-/// chord as its key alone would drop the Escape that closes a dialog or clears a search, and
-/// the next key would act on a screen the operator thought gone. So it is split back into the
-/// Escape and the key.
-pub fn pressed(ev: KeyEvent) -> impl Iterator<Item = KeyEvent> {
-    let escape = ev
-        .modifiers
-        .contains(KeyModifiers::ALT)
-        .then(|| KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, ev.kind));
+/// closely by another key (a slow SSH link delivers both in one packet; tmux `send-keys`) is
+/// read by the terminal parser as one Alt chord, the same bytes as the Alt key itself. No
+/// binding here is an Alt chord, and taking the chord as its key alone drops the Escape that
+/// closes a view or clears a search, so the next key acts on a screen the operator thought
+/// gone: the chord is the Escape and the key. Except while text is being typed (`typing`):
+/// there an Escape throws the text away, and readline habits (Alt-b, Alt-f, Alt-Backspace)
+/// send the same bytes, so the chord is ignored, but for Ctrl-C.
+pub fn pressed(ev: KeyEvent, typing: bool) -> impl Iterator<Item = KeyEvent> {
+    let alt = ev.modifiers.contains(KeyModifiers::ALT);
     let mut key = ev;
     key.modifiers.remove(KeyModifiers::ALT);
-    escape.into_iter().chain(std::iter::once(key))
+    let escape = (alt && !typing)
+        .then(|| KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, ev.kind));
+    let keep = !alt || !typing || action_in(Scope::Any, &key) == Some(Action::Interrupt);
+    escape.into_iter().chain(keep.then_some(key))
 }
 
 /// The action `ev` means in `scope` (no fallback to another scope).
@@ -905,25 +907,23 @@ mod tests {
 
     #[test]
     fn an_escape_read_together_with_the_next_key_is_both_keys() {
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        let t = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE);
         let alt_t = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT);
-        let keys: Vec<KeyEvent> = pressed(alt_t).collect();
-        assert_eq!(
-            keys,
-            [
-                KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
-                KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)
-            ]
-        );
+        assert_eq!(pressed(alt_t, false).collect::<Vec<_>>(), [esc, t]);
+        // Typing: neither an Escape that would throw the text away nor a letter.
+        assert_eq!(pressed(alt_t, true).count(), 0);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         let ctrl_alt_c =
             KeyEvent::new(KeyCode::Char('c'), KeyModifiers::ALT | KeyModifiers::CONTROL);
-        let keys: Vec<KeyEvent> = pressed(ctrl_alt_c).collect();
-        assert_eq!(keys[0].code, KeyCode::Esc);
-        assert_eq!(keys[1], KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-        assert_eq!(action_in(Scope::Any, &keys[1]), Some(Action::Interrupt));
-        let plain = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE);
-        assert_eq!(pressed(plain).collect::<Vec<_>>(), [plain]);
-        let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(pressed(shift_tab).collect::<Vec<_>>(), [shift_tab]);
+        assert_eq!(pressed(ctrl_alt_c, false).collect::<Vec<_>>(), [esc, ctrl_c]);
+        assert_eq!(pressed(ctrl_alt_c, true).collect::<Vec<_>>(), [ctrl_c]);
+        assert_eq!(action_in(Scope::Any, &ctrl_c), Some(Action::Interrupt));
+        for typing in [false, true] {
+            assert_eq!(pressed(t, typing).collect::<Vec<_>>(), [t]);
+            let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+            assert_eq!(pressed(shift_tab, typing).collect::<Vec<_>>(), [shift_tab]);
+        }
     }
     #[test]
     fn every_bound_key_is_in_its_help_row_and_every_help_key_is_bound() {

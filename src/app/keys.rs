@@ -50,6 +50,18 @@ impl App {
         self.drill_sync_pause();
     }
 
+    /// Text is being typed: a dialog's, a search's, or a declaration's name or time.
+    pub(super) fn typing_text(&self) -> bool {
+        match &self.view.modal {
+            Some(Modal::Input { .. }) => true,
+            Some(_) => false,
+            None if self.inc().is_none() => {
+                self.view.declare.as_ref().is_some_and(|f| !f.choosing && f.field.is_text())
+            }
+            None => self.view.timeline.typing(),
+        }
+    }
+
     /// Bracketed paste goes into whatever text is being typed.
     pub fn on_paste(&mut self, text: &str) {
         let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -837,6 +849,20 @@ impl App {
             } else {
                 scroll
             };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fields_typed_as_text_are_the_fields_that_hold_text() {
+        let loaded = crate::runbook::load::builtin().expect("the built-in runbook");
+        for field in Field::ORDER {
+            let mut form = DeclareForm { field, ..DeclareForm::new(&loaded.runbook, "someone") };
+            assert_eq!(field.is_text(), text_field(&mut form).is_some(), "{field:?}");
         }
     }
 }

@@ -254,7 +254,9 @@ async fn event_loop(
                 }
             } => app.drain_outcomes(),
             ev = keys.recv() => match ev {
-                Some(Ok(TermEvent::Key(k))) => keymap::pressed(k).for_each(|k| app.on_key(k)),
+                Some(Ok(TermEvent::Key(k))) => {
+                    keymap::pressed(k, app.typing_text()).for_each(|k| app.on_key(k))
+                }
                 Some(Ok(TermEvent::Paste(s))) => app.on_paste(&s),
                 Some(Ok(TermEvent::Resize(..))) => {
                     let _ = terminal.autoresize();

@@ -25,6 +25,11 @@ impl Field {
         Field::T0,
         Field::Submit,
     ];
+
+    /// Typed as text (the other fields are chosen with the arrows and Space).
+    pub fn is_text(self) -> bool {
+        matches!(self, Field::Reporter | Field::Coordinator | Field::T0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

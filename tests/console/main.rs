@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alt_chords;
 mod comms;
 mod copy;
 mod e2e;
