@@ -771,7 +771,8 @@ pub const GROUPS: &[(Scope, &str, &str)] = &[
 ];
 
 /// The keys the operator pressed, from one key the terminal reported. An Escape followed
-/// closely by another key (a slow SSH link delivers both in one packet; tmux `send-keys`) is
+/// closely by another key (a slow SSH link delivers both in one packet; tmux forwards both at
+/// once when the key comes within its `escape-time`, 500 ms by default) is
 /// read by the terminal parser as one Alt chord, the same bytes as the Alt key itself. No
 /// binding here is an Alt chord, and taking the chord as its key alone drops the Escape that
 /// closes a view or clears a search, so the next key acts on a screen the operator thought
@@ -902,9 +903,6 @@ mod tests {
         KeyEvent::new(key.code, mods)
     }
 
-    /// A bound key missing from its help row, or a help row naming a key it does not bind,
-    /// fails here.
-
     #[test]
     fn an_escape_read_together_with_the_next_key_is_both_keys() {
         let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
@@ -925,6 +923,9 @@ mod tests {
             assert_eq!(pressed(shift_tab, typing).collect::<Vec<_>>(), [shift_tab]);
         }
     }
+
+    /// A bound key missing from its help row, or a help row naming a key it does not bind,
+    /// fails here.
     #[test]
     fn every_bound_key_is_in_its_help_row_and_every_help_key_is_bound() {
         for b in BINDINGS {
