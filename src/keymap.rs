@@ -772,8 +772,8 @@ pub const GROUPS: &[(Scope, &str, &str)] = &[
 
 /// The keys the operator pressed, from one key the terminal reported. An Escape followed
 /// closely by another key (a slow SSH link delivers both in one packet; tmux forwards both at
-/// once when the key comes within its `escape-time`, 500 ms by default) is
-/// read by the terminal parser as one Alt chord, the same bytes as the Alt key itself. No
+/// once when the key comes within its `escape-time`, 500 ms by default) is read by the
+/// terminal parser as one Alt chord, the same bytes as the Alt key itself. No
 /// binding here is an Alt chord, and taking the chord as its key alone drops the Escape that
 /// closes a view or clears a search, so the next key acts on a screen the operator thought
 /// gone: the chord is the Escape and the key. Except while text is being typed (`typing`):
